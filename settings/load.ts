@@ -1,0 +1,213 @@
+// Settings = built-in defaults, overlaid by the JSON file named in INFRA_CONFIG, validated as a whole.
+// Every bad input becomes a SettingsError before any construct exists, so nothing is written to cdktf.out.
+import { isAbsolute, join } from "node:path";
+import { z } from "zod";
+import { SettingsError, SettingsProblem, formatPath, showValue } from "./errors";
+import { readJsonFile } from "./json-file";
+import { projectRoot } from "./paths";
+import { ServiceSettings, Settings, settingsSchema } from "./schema";
+import { ContainerDefinition, checkContainerDefinitions } from "./task-definitions";
+
+export const CONFIG_ENV = "INFRA_CONFIG";
+const DEFAULTS_LABEL = "built-in defaults";
+/** Maps whose entries an override can remove with null. */
+const REMOVABLE_ENTRIES = ["clusters", "services"] as const;
+
+export interface LoadedService extends ServiceSettings {
+  /** The parsed, checked contents of `taskDefinition`. */
+  readonly containerDefinitions: ContainerDefinition[];
+}
+
+export interface AppSettings extends Omit<Settings, "services"> {
+  readonly services: Record<string, LoadedService>;
+}
+
+/** Loads and checks the settings; throws SettingsError listing every bad input. */
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): AppSettings {
+  const configFile = env[CONFIG_ENV]?.trim() || undefined;
+  let overrides: unknown = {};
+  if (configFile) {
+    const label = `${CONFIG_ENV} file ${configFile}`;
+    const read = readJsonFile(configFile, label);
+    if (!read.ok) throw new SettingsError([read.problem]);
+    if (!isPlainObject(read.value)) {
+      throw new SettingsError([
+        { file: label, path: "", value: showValue(read.value), expected: "expected a JSON object of settings" },
+      ]);
+    }
+    overrides = read.value;
+  }
+  return resolveSettings(overrides, configFile ? `${CONFIG_ENV} file ${configFile}` : DEFAULTS_LABEL);
+}
+
+/** Validates `overrides` laid over the defaults; `label` names their source in messages. */
+export function resolveSettings(overrides: unknown, label = DEFAULTS_LABEL): AppSettings {
+  const merged = overlay(settingsSchema.parse({}), overrides) as Record<string, unknown>;
+  for (const key of REMOVABLE_ENTRIES) {
+    const entries = merged[key];
+    if (isPlainObject(entries)) {
+      merged[key] = Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== null));
+    }
+  }
+  const parsed = settingsSchema.safeParse(merged);
+  if (!parsed.success) {
+    throw new SettingsError(parsed.error.issues.flatMap((issue) => describeIssue(issue, merged, label)));
+  }
+  return loadTaskDefinitions(parsed.data, label);
+}
+
+function loadTaskDefinitions(settings: Settings, label: string): AppSettings {
+  const problems: SettingsProblem[] = [];
+  const byFile = new Map<string, ContainerDefinition[] | undefined>();
+  const services: Record<string, LoadedService> = {};
+  for (const [key, service] of Object.entries(settings.services)) {
+    const file = service.taskDefinition;
+    if (!byFile.has(file)) {
+      const read = readJsonFile(isAbsolute(file) ? file : join(projectRoot, file), file);
+      const found = read.ok ? checkContainerDefinitions(read.value, file) : [read.problem];
+      problems.push(...found);
+      byFile.set(file, found.length === 0 ? (read as { value: ContainerDefinition[] }).value : undefined);
+    }
+    const containers = byFile.get(file);
+    if (!containers) continue;
+    problems.push(...crossCheck(key, service, containers, label));
+    services[key] = { ...service, containerDefinitions: containers };
+  }
+  if (problems.length > 0) throw new SettingsError(problems);
+  return { ...settings, services };
+}
+
+/** What a service's settings say about its containers must hold in its task definition file. */
+function crossCheck(
+  key: string,
+  service: ServiceSettings,
+  containers: ContainerDefinition[],
+  label: string,
+): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
+  const lb = service.loadBalancer;
+  if (lb) {
+    const target = containers.find((c) => c.name === lb.container);
+    const at = `services.${key}.loadBalancer`;
+    if (!target) {
+      problems.push({
+        file: label,
+        path: `${at}.container`,
+        value: showValue(lb.container),
+        expected: `expected a container of ${service.taskDefinition}: ${containers.map((c) => c.name).join(", ")}`,
+      });
+    } else if (!target.portMappings?.some((m) => m.containerPort === lb.containerPort)) {
+      problems.push({
+        file: label,
+        path: `${at}.containerPort`,
+        value: showValue(lb.containerPort),
+        expected: `expected a containerPort that ${lb.container} maps in ${service.taskDefinition}`,
+      });
+    }
+  }
+  const volumes = new Set(service.volumes.map((v) => v.name));
+  containers.forEach((c, i) =>
+    c.mountPoints?.forEach((m, j) => {
+      if (!m.sourceVolume || !volumes.has(m.sourceVolume)) {
+        problems.push({
+          file: service.taskDefinition,
+          path: formatPath([i, "mountPoints", j, "sourceVolume"]),
+          value: showValue(m.sourceVolume),
+          expected: `expected a volume declared in services.${key}.volumes (${[...volumes].join(", ") || "none"})`,
+        });
+      }
+    }),
+  );
+  return problems;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, merged: unknown, label: string): SettingsProblem[] {
+  if (issue.code === "unrecognized_keys") {
+    const known = knownKeys(issue.path, merged);
+    return issue.keys.map((k) => ({
+      file: label,
+      path: formatPath([...issue.path, k]),
+      value: showValue(valueAt(merged, [...issue.path, k])),
+      expected: `unknown setting${known ? `; expected one of: ${known.join(", ")}` : ""}`,
+    }));
+  }
+  return [{ file: label, path: formatPath(issue.path), value: showValue(valueAt(merged, issue.path)), expected: expectation(issue) }];
+}
+
+function expectation(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "invalid_type":
+      return `expected ${issue.expected === "int" ? "an integer" : `a ${issue.expected}`}`;
+    case "too_big":
+      return issue.origin === "array" || issue.origin === "string"
+        ? `expected at most ${issue.maximum} ${issue.origin === "array" ? "items" : "characters"}`
+        : `expected at most ${issue.maximum}`;
+    case "too_small":
+      return issue.origin === "array" || issue.origin === "string"
+        ? `expected at least ${issue.minimum} ${issue.origin === "array" ? "items" : "characters"}`
+        : `expected at least ${issue.minimum}`;
+    case "invalid_value":
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "invalid_union":
+      if ("options" in issue && Array.isArray(issue.options)) {
+        return `expected one of ${issue.options.map((v: unknown) => JSON.stringify(v)).join(", ")}`;
+      }
+      return `expected ${issue.errors.flat().map((e) => e.message).join(" or ") || "a valid value"}`;
+    case "invalid_key":
+      return `invalid key; ${issue.issues.map((i) => i.message).join("; ")}`;
+    default:
+      return issue.message;
+  }
+}
+
+/** The keys the schema accepts for the object at `path`, when it can tell. */
+function knownKeys(path: readonly PropertyKey[], merged: unknown): string[] | undefined {
+  let schema: z.core.$ZodType | undefined = settingsSchema;
+  const unwrap = (s: z.core.$ZodType): z.core.$ZodType => {
+    const def = s._zod.def as { type: string; innerType?: z.core.$ZodType };
+    return def.innerType && ["default", "nullable", "optional", "prefault"].includes(def.type) ? unwrap(def.innerType) : s;
+  };
+  for (let i = 0; i <= path.length && schema; i++) {
+    schema = unwrap(schema);
+    const def = schema._zod.def as unknown as {
+      type: string;
+      shape?: Record<string, z.core.$ZodType>;
+      valueType?: z.core.$ZodType;
+      element?: z.core.$ZodType;
+      options?: z.core.$ZodType[];
+      discriminator?: string;
+    };
+    if (def.type === "union" && def.options && def.discriminator) {
+      const tag = (valueAt(merged, path.slice(0, i)) as Record<string, unknown> | undefined)?.[def.discriminator];
+      schema = def.options.find((o) => {
+        const shape = (unwrap(o)._zod.def as { shape?: Record<string, z.core.$ZodType> }).shape;
+        const literal = shape?.[def.discriminator!]?._zod.def as { values?: unknown[] } | undefined;
+        return literal?.values?.includes(tag);
+      });
+      i--;
+      continue;
+    }
+    if (i === path.length) return def.shape ? Object.keys(def.shape) : undefined;
+    const segment = path[i];
+    schema = def.shape ? def.shape[String(segment)] : (def.valueType ?? def.element);
+  }
+  return undefined;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>((v, k) => (v === null || typeof v !== "object" ? undefined : (v as never)[k as never]), root);
+}
+
+/** Lays `over` on `base`: objects merge key by key, anything else (lists included) replaces. */
+function overlay(base: unknown, over: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over;
+  // A different discriminator means a different shape: take the override whole.
+  if ("type" in base && "type" in over && base.type !== over.type) return over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = overlay(base[k], v);
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,346 @@
+// The one place every setting is declared: its type, its default and what it means.
+// The README's settings table is generated from these descriptions (`npm run docs:settings`).
+import { z } from "zod";
+import { contains, isNetworkAddress, overlaps } from "./cidr";
+
+const NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
+const CLOUDWATCH_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+] as const;
+
+const port = () => z.int().min(1).max(65535);
+const cidr = () =>
+  z
+    .cidrv4({ error: "expected an IPv4 CIDR block such as 10.0.0.0/16" })
+    .refine(isNetworkAddress, {
+      error: "expected the network address of the block (no bits set after the prefix)",
+    });
+const arn = (service: string, example: string) =>
+  z
+    .string()
+    .regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:\\d{12}:.+$`), {
+      error: `expected an ARN like ${example}`,
+    });
+
+const instanceType = () =>
+  z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "expected an EC2 instance type such as t3.small" });
+
+const state = z
+  .strictObject({
+    bucket: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "expected an S3 bucket name" })
+      .nullable()
+      .default(null)
+      .describe("S3 bucket for Terraform state (encrypted, with S3 lock files); null keeps state in local files"),
+    keyPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9._/-]+$/, { error: "expected an S3 key prefix such as soa/prod" })
+      .default("soa")
+      .describe("Key prefix of the state objects in the bucket: <prefix>/<stack>.tfstate"),
+    region: z
+      .string()
+      .nullable()
+      .default(null)
+      .describe("Region of the state bucket; null means the platform's region"),
+    localDir: z
+      .string()
+      .regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+$/, {
+        error: "expected a directory relative to the project, without '..'",
+      })
+      .default("terraform-state")
+      .describe("Directory, relative to the project, of the local state files when no bucket is set"),
+  })
+  .prefault({})
+  .describe("Where Terraform keeps the state of each stack");
+
+const network = z
+  .strictObject({
+    vpcCidr: cidr().default("10.20.0.0/16").describe("CIDR block of the dedicated VPC"),
+    publicSubnetCidrs: z
+      .array(cidr())
+      .min(2)
+      .max(6)
+      .default(["10.20.0.0/24", "10.20.1.0/24"])
+      .describe("One public subnet per availability zone, inside the VPC; at least two for the load balancers"),
+    availabilityZones: z
+      .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { error: "expected a zone name such as us-west-1a" }))
+      .nullable()
+      .default(null)
+      .describe("Zone of each subnet, in order; null takes the region's first available zones"),
+  })
+  .prefault({})
+  .superRefine((net, ctx) => {
+    net.publicSubnetCidrs.forEach((subnet, i) => {
+      if (!contains(net.vpcCidr, subnet)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["publicSubnetCidrs", i],
+          message: `expected a block inside vpcCidr ${net.vpcCidr}`,
+        });
+      }
+      net.publicSubnetCidrs.slice(0, i).forEach((earlier, j) => {
+        if (overlaps(earlier, subnet)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["publicSubnetCidrs", i],
+            message: `expected a block that does not overlap publicSubnetCidrs[${j}] (${earlier})`,
+          });
+        }
+      });
+    });
+    if (net.availabilityZones && net.availabilityZones.length !== net.publicSubnetCidrs.length) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["availabilityZones"],
+        message: `expected one zone per public subnet (${net.publicSubnetCidrs.length})`,
+      });
+    }
+  })
+  .describe("The VPC the platform runs in");
+
+const dataVolume = z
+  .strictObject({
+    volumeId: z
+      .string()
+      .regex(/^vol-[0-9a-f]{8,17}$/, { error: "expected an EBS volume ID such as vol-0123456789abcdef0" })
+      .nullable()
+      .default(null)
+      .describe("Existing EBS volume to attach (never destroyed by us); null creates an encrypted one with prevent_destroy"),
+    sizeGiB: z.int().min(1).max(16384).default(20).describe("Size of the volume the stack creates"),
+    device: z
+      .string()
+      .regex(/^\/dev\/(sd|xvd)[f-p]$/, { error: "expected a device name from /dev/sdf to /dev/xvdp" })
+      .default("/dev/xvdh")
+      .describe("Device name the volume is attached as (it shows up under an NVMe name on Nitro instances)"),
+    mountPoint: z
+      .string()
+      .regex(/^\/[a-z0-9._-]+(\/[a-z0-9._-]+)*$/, { error: "expected an absolute directory such as /data" })
+      .default("/data")
+      .describe("Where the boot script mounts the volume"),
+  })
+  .describe("The persistent data volume of a single-instance cluster");
+
+const clusterCommon = {
+  instanceType: instanceType().default("t3.small").describe("EC2 instance type of the container instances"),
+  rootVolumeGiB: z.int().min(30).max(16384).default(30).describe("Encrypted root volume size (the ECS AMI needs 30)"),
+};
+
+const instanceCapacity = z.strictObject({
+  type: z.literal("instance").describe("One container instance, with an optional persistent data volume"),
+  ...clusterCommon,
+  dataVolume: dataVolume.nullable().default(null),
+});
+
+const autoScalingCapacity = z
+  .strictObject({
+    type: z.literal("autoScaling").describe("An autoscaling group, scaled by an ECS capacity provider"),
+    ...clusterCommon,
+    minSize: z.int().min(0).max(1000).default(1).describe("Fewest instances"),
+    maxSize: z.int().min(1).max(1000).default(2).describe("Most instances"),
+    desiredCapacity: z.int().min(0).max(1000).default(1).describe("Instances at creation; ECS managed scaling moves it"),
+    healthCheckGracePeriodSeconds: z.int().min(0).max(7200).default(300).describe("Grace period before ELB health checks count"),
+    targetCapacityPercent: z.int().min(1).max(100).default(100).describe("Capacity provider target utilisation"),
+  })
+  .superRefine((asg, ctx) => {
+    if (asg.minSize > asg.maxSize) {
+      ctx.addIssue({ code: "custom", path: ["minSize"], message: `expected at most maxSize (${asg.maxSize})` });
+    } else if (asg.desiredCapacity < asg.minSize || asg.desiredCapacity > asg.maxSize) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["desiredCapacity"],
+        message: `expected a value from minSize (${asg.minSize}) to maxSize (${asg.maxSize})`,
+      });
+    }
+  });
+
+const cluster = z.strictObject({
+  name: z
+    .string()
+    .regex(NAME, { error: "expected lower-case letters, digits and hyphens" })
+    .max(255)
+    .describe("ECS cluster name"),
+  capacity: z.discriminatedUnion("type", [instanceCapacity, autoScalingCapacity]),
+});
+
+const loadBalancer = z.strictObject({
+  container: z.string().min(1).describe("Container of the task definition that receives the traffic"),
+  containerPort: port().describe("Port of that container; the host port is dynamic"),
+  internal: z.boolean().default(false).describe("true: reachable only inside the VPC"),
+  healthCheckPath: z
+    .string()
+    .regex(/^\/\S*$/, { error: "expected a path starting with /" })
+    .default("/")
+    .describe("Target group health check path"),
+});
+
+const service = z
+  .strictObject({
+    cluster: z.string().describe("Key of the cluster in `clusters` that runs the service"),
+    taskDefinition: z
+      .string()
+      .regex(/\.json$/, { error: "expected a .json file" })
+      .describe("Container definitions file, relative to the project"),
+    desiredCount: z.int().min(0).max(1000).default(1).describe("Tasks to run"),
+    minimumHealthyPercent: z.int().min(0).max(100).default(100).describe("Deployment lower bound"),
+    maximumPercent: z.int().min(100).max(200).default(200).describe("Deployment upper bound"),
+    volumes: z
+      .array(
+        z.strictObject({
+          name: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, { error: "expected letters, digits, _ and -" }),
+          hostPath: z
+            .string()
+            .regex(/^\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, { error: "expected an absolute path" }),
+        }),
+      )
+      .default([])
+      .describe("Host volumes for mountPoints; a host path must be under the cluster's data volume"),
+    loadBalancer: loadBalancer
+      .nullable()
+      .default(null)
+      .describe("An Application Load Balancer in front of the service; null for none"),
+    autoScaling: z
+      .strictObject({
+        minCount: z.int().min(0).max(1000).describe("Fewest tasks"),
+        maxCount: z.int().min(1).max(1000).describe("Most tasks"),
+        targetCpuPercent: z.int().min(1).max(100).default(60).describe("Average CPU the policy aims for"),
+      })
+      .nullable()
+      .default(null)
+      .describe("Target-tracking scaling of the task count; null for a fixed count"),
+  })
+  .superRefine((svc, ctx) => {
+    const scaling = svc.autoScaling;
+    if (!scaling) return;
+    if (scaling.minCount > scaling.maxCount) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["autoScaling", "minCount"],
+        message: `expected at most autoScaling.maxCount (${scaling.maxCount})`,
+      });
+    } else if (svc.desiredCount < scaling.minCount || svc.desiredCount > scaling.maxCount) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["desiredCount"],
+        message: `expected a value from autoScaling.minCount (${scaling.minCount}) to maxCount (${scaling.maxCount})`,
+      });
+    }
+  });
+
+export const DEFAULT_CLUSTERS = {
+  a: { name: "berlin", capacity: { type: "instance", dataVolume: {} } },
+  b: { name: "munich", capacity: { type: "autoScaling" } },
+};
+
+export const DEFAULT_SERVICES = {
+  web: {
+    cluster: "a",
+    taskDefinition: "task-definitions/webtask.json",
+    loadBalancer: { container: "webtask", containerPort: 1337 },
+  },
+  db: {
+    cluster: "a",
+    taskDefinition: "task-definitions/dbtask.json",
+    // One writer on the data volume: stop the old task before the new one starts.
+    minimumHealthyPercent: 0,
+    maximumPercent: 100,
+    volumes: [{ name: "persistent_data", hostPath: "/data/db" }],
+    loadBalancer: { container: "dbtask", containerPort: 1337, internal: true },
+  },
+  api: {
+    cluster: "b",
+    taskDefinition: "task-definitions/apitask.json",
+    loadBalancer: { container: "apitask", containerPort: 1337 },
+    autoScaling: { minCount: 1, maxCount: 4 },
+  },
+  bot: { cluster: "b", taskDefinition: "task-definitions/bottask.json" },
+};
+
+export const settingsSchema = z
+  .strictObject({
+    project: z
+      .string()
+      .regex(NAME, { error: "expected lower-case letters, digits and hyphens" })
+      .max(12)
+      .default("soa")
+      .describe("Prefix of every resource name, and the Project tag"),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "expected an AWS region such as us-west-1" })
+      .default("us-west-1")
+      .describe("AWS region; credentials come from the standard AWS chain, never from settings"),
+    state,
+    network,
+    certificateArn: arn("acm", "arn:aws:acm:us-west-1:123456789012:certificate/…")
+      .nullable()
+      .default(null)
+      .describe("ACM certificate: adds HTTPS listeners on 443 and redirects 80 to them"),
+    registryCredentialsSecretArn: arn("secretsmanager", "arn:aws:secretsmanager:us-west-1:123456789012:secret:…")
+      .nullable()
+      .default(null)
+      .describe("Secrets Manager secret with private registry credentials, used as repositoryCredentials"),
+    logRetentionDays: z
+      .literal(CLOUDWATCH_RETENTION_DAYS)
+      .default(30)
+      .describe("Retention of the containers' CloudWatch log groups"),
+    clusters: z
+      .record(z.string().regex(/^[a-z][a-z0-9]{0,15}$/, { error: "expected a short lower-case key" }), cluster)
+      .prefault(DEFAULT_CLUSTERS as never)
+      .describe("ECS clusters by key; a null entry in INFRA_CONFIG removes a default cluster"),
+    services: z
+      .record(z.string().regex(/^[a-z][a-z0-9-]{0,18}$/, { error: "expected a short lower-case key" }), service)
+      .prefault(DEFAULT_SERVICES as never)
+      .describe("ECS services by key; a null entry in INFRA_CONFIG removes a default service"),
+  })
+  .superRefine((settings, ctx) => {
+    const clusterNames = new Map<string, string>();
+    for (const [key, c] of Object.entries(settings.clusters)) {
+      const clash = clusterNames.get(c.name);
+      if (clash) {
+        ctx.addIssue({ code: "custom", path: ["clusters", key, "name"], message: `expected a name not used by clusters.${clash}` });
+      }
+      clusterNames.set(c.name, key);
+    }
+    for (const [key, svc] of Object.entries(settings.services)) {
+      const owner = settings.clusters[svc.cluster];
+      if (!owner) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["services", key, "cluster"],
+          message: `expected one of the cluster keys: ${Object.keys(settings.clusters).join(", ") || "(none)"}`,
+        });
+        continue;
+      }
+      const lbName = `${settings.project}-${key}`;
+      if (svc.loadBalancer && lbName.length > 32) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["services", key],
+          message: `expected "<project>-<service>" (${lbName}) to fit a load balancer name: 32 characters at most`,
+        });
+      }
+      const mount = owner.capacity.type === "instance" ? owner.capacity.dataVolume?.mountPoint : undefined;
+      svc.volumes.forEach((volume, i) => {
+        if (!mount || !volume.hostPath.startsWith(`${mount}/`)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["services", key, "volumes", i, "hostPath"],
+            message: mount
+              ? `expected a path under the data volume of clusters.${svc.cluster} (${mount}/…)`
+              : `expected no host volume: clusters.${svc.cluster} has no data volume to keep it on`,
+          });
+        }
+      });
+    }
+  });
+
+export type Settings = z.output<typeof settingsSchema>;
+export type ClusterSettings = Settings["clusters"][string];
+export type ServiceSettings = Settings["services"][string];
+export type InstanceCapacity = z.output<typeof instanceCapacity>;
+export type AutoScalingCapacity = z.output<typeof autoScalingCapacity>;
+export type DataVolumeSettings = z.output<typeof dataVolume>;
+export type LoadBalancerSettings = z.output<typeof loadBalancer>;

@@ -1,0 +1,83 @@
+// Checks container definition files against the ECS ContainerDefinition shape generated from the AWS SDK's model
+// (schemas/ecs-container-definition.json), plus the few fields ECS needs that the model leaves optional.
+import type { ContainerDefinition } from "@aws-sdk/client-ecs";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { SettingsProblem, formatPath, showValue } from "./errors";
+import { projectRoot } from "./paths";
+
+type ShapeRef = string | { list: ShapeRef } | { map: ShapeRef };
+interface ShapeFile {
+  readonly root: string;
+  readonly shapes: Record<string, Record<string, ShapeRef>>;
+}
+const shapeFile: ShapeFile = JSON.parse(
+  readFileSync(join(projectRoot, "schemas", "ecs-container-definition.json"), "utf8"),
+);
+const shapes = shapeFile.shapes;
+const PRIMITIVES = new Set(["string", "number", "boolean"]);
+
+export type { ContainerDefinition };
+
+/** Problems in `value` (a parsed task-definition file) as a list of container definitions; empty when it is one. */
+export function checkContainerDefinitions(value: unknown, file: string): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
+  const report = (path: PropertyKey[], bad: unknown, expected: string) =>
+    problems.push({ file, path: formatPath(path), value: showValue(bad), expected });
+
+  if (!Array.isArray(value) || value.length === 0) {
+    report([], value, "expected a non-empty JSON list of ECS container definitions");
+    return problems;
+  }
+  const check = (v: unknown, ref: ShapeRef, path: PropertyKey[]): void => {
+    if (typeof ref === "object" && "list" in ref) {
+      if (!Array.isArray(v)) return void report(path, v, "expected a list");
+      v.forEach((item, i) => check(item, ref.list, [...path, i]));
+    } else if (typeof ref === "object") {
+      if (!isPlainObject(v)) return void report(path, v, "expected an object of string keys");
+      for (const [k, item] of Object.entries(v)) check(item, ref.map, [...path, k]);
+    } else if (PRIMITIVES.has(ref)) {
+      if (typeof v !== ref || (ref === "number" && !Number.isFinite(v))) report(path, v, `expected a ${ref}`);
+    } else {
+      const members = shapes[ref];
+      if (!isPlainObject(v)) return void report(path, v, `expected an object (ECS ${ref})`);
+      for (const [k, item] of Object.entries(v)) {
+        if (!(k in members)) {
+          report([...path, k], item, `unknown field; expected a field of ECS ${ref}`);
+        } else {
+          check(item, members[k], [...path, k]);
+        }
+      }
+    }
+  };
+  value.forEach((container, i) => {
+    check(container, shapeFile.root, [i]);
+    if (!isPlainObject(container)) return;
+    const c = container as ContainerDefinition;
+    if (typeof c.name !== "string" || !/^[A-Za-z0-9_-]{1,255}$/.test(c.name)) {
+      report([i, "name"], c.name, "expected a container name of letters, digits, _ and -");
+    }
+    if (typeof c.image !== "string" || c.image.length === 0) report([i, "image"], c.image, "expected an image reference");
+    if (c.memory === undefined && c.memoryReservation === undefined) {
+      report([i, "memory"], undefined, "expected memory or memoryReservation (MiB): EC2 tasks need one of them");
+    }
+    c.portMappings?.forEach((mapping, j) => {
+      for (const key of ["containerPort", "hostPort"] as const) {
+        const port = mapping?.[key];
+        const low = key === "hostPort" ? 0 : 1;
+        if (typeof port === "number" && (!Number.isInteger(port) || port < low || port > 65535)) {
+          report([i, "portMappings", j, key], port, `expected a port from ${low} to 65535`);
+        }
+      }
+    });
+  });
+  const names = value.map((c) => (isPlainObject(c) ? c.name : undefined));
+  names.forEach((name, i) => {
+    if (name !== undefined && names.indexOf(name) !== i) report([i, "name"], name, "expected a name unique in the file");
+  });
+  return problems;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
