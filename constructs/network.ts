@@ -1,0 +1,71 @@
+import { Construct } from "constructs";
+import { Fn } from "cdktf";
+import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
+import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
+import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
+import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
+import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+
+export interface NetworkProps {
+  /** Prefix of the Name tags. */
+  readonly name: string;
+  /** CIDR block of the VPC. */
+  readonly vpcCidr: string;
+  /** One public subnet per block, each in its own availability zone. */
+  readonly publicSubnetCidrs: string[];
+  /**
+   * Zone of each subnet, in order.
+   * @default the region's first available zones
+   */
+  readonly availabilityZones?: string[] | null;
+}
+
+/** A dedicated VPC with public subnets in several zones, so nothing depends on an account's default VPC. */
+export class Network extends Construct {
+  public readonly vpc: Vpc;
+  public readonly publicSubnets: Subnet[];
+
+  constructor(scope: Construct, id: string, props: NetworkProps) {
+    super(scope, id);
+    const zones =
+      props.availabilityZones ??
+      (() => {
+        const available = new DataAwsAvailabilityZones(this, "zones", {
+          state: "available",
+          filter: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+        });
+        return props.publicSubnetCidrs.map((_, i) => Fn.element(available.names, i));
+      })();
+
+    this.vpc = new Vpc(this, "vpc", {
+      cidrBlock: props.vpcCidr,
+      enableDnsSupport: true,
+      // Public DNS names for instances: the Docker host's TLS certificate is issued for them.
+      enableDnsHostnames: true,
+      tags: { Name: props.name },
+    });
+    // The VPC's default group allows all traffic between its members; nothing should use it.
+    new DefaultSecurityGroup(this, "default-security-group", { vpcId: this.vpc.id });
+
+    const gateway = new InternetGateway(this, "gateway", { vpcId: this.vpc.id, tags: { Name: props.name } });
+    const routes = new RouteTable(this, "public-routes", {
+      vpcId: this.vpc.id,
+      route: [{ cidrBlock: "0.0.0.0/0", gatewayId: gateway.id }],
+      tags: { Name: `${props.name}-public` },
+    });
+    this.publicSubnets = props.publicSubnetCidrs.map((cidrBlock, i) => {
+      const subnet = new Subnet(this, `public-${i}`, {
+        vpcId: this.vpc.id,
+        cidrBlock,
+        availabilityZone: zones[i],
+        // Instances ask for a public address explicitly; nothing gets one by accident.
+        mapPublicIpOnLaunch: false,
+        tags: { Name: `${props.name}-public-${i}` },
+      });
+      new RouteTableAssociation(this, `public-${i}-routes`, { subnetId: subnet.id, routeTableId: routes.id });
+      return subnet;
+    });
+  }
+}

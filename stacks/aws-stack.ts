@@ -1,0 +1,109 @@
+import { Construct } from "constructs";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { EcsCluster } from "../constructs/ecs-cluster";
+import { EcsFirewalls } from "../constructs/ecs-firewalls";
+import { EcsService } from "../constructs/ecs-service";
+import { InstanceRole, MANAGED_POLICIES, ServiceRole } from "../constructs/iam";
+import { Network } from "../constructs/network";
+import type { AppSettings } from "../settings/load";
+import { configureBackend } from "./backend";
+
+/** Public SSM parameter AWS keeps pointed at the current ECS-optimized Amazon Linux 2023 AMI. */
+export const ECS_AMI_PARAMETER = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id";
+
+export interface AwsStackProps {
+  readonly settings: AppSettings;
+  /** The project directory as seen from the stack's synthesized directory (state files, certificates). */
+  readonly projectDir: string;
+}
+
+/** The AWS side: network, IAM, security groups, the ECS clusters and their services. */
+export class AwsStack extends TerraformStack {
+  public readonly network: Network;
+  public readonly clusters: Record<string, EcsCluster>;
+  public readonly services: Record<string, EcsService>;
+
+  constructor(scope: Construct, id: string, props: AwsStackProps) {
+    super(scope, id);
+    const s = props.settings;
+    configureBackend(this, s, props.projectDir);
+    const tags = { Project: s.project, Stack: id, ManagedBy: "cdktf" };
+    // No keys here: the provider takes credentials from the standard chain (environment, profile, SSO, role).
+    new AwsProvider(this, "aws", { region: s.region, defaultTags: [{ tags }] });
+
+    this.network = new Network(this, "network", { name: s.project, ...s.network });
+    const instanceRole = new InstanceRole(this, "container-instance-role", {
+      name: `${s.project}-ecs-instance`,
+      managedPolicyArns: [MANAGED_POLICIES.ecsForEc2, MANAGED_POLICIES.ssmCore],
+    });
+    const secret = s.registryCredentialsSecretArn;
+    const executionRole = new ServiceRole(this, "task-execution-role", {
+      name: `${s.project}-ecs-task-execution`,
+      principal: "ecs-tasks.amazonaws.com",
+      managedPolicyArns: [MANAGED_POLICIES.ecsTaskExecution],
+      statements: secret ? [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secret] }] : [],
+    });
+    const firewalls = new EcsFirewalls(this, "firewalls", {
+      name: s.project,
+      vpcId: this.network.vpc.id,
+      vpcCidr: s.network.vpcCidr,
+      https: Boolean(s.certificateArn),
+    });
+    const ami = new DataAwsSsmParameter(this, "ecs-ami", { name: ECS_AMI_PARAMETER });
+
+    this.clusters = mapEntries(s.clusters, (key, cluster) =>
+      new EcsCluster(this, `cluster-${key}`, {
+        settings: cluster,
+        resourceName: `${s.project}-${cluster.name}`,
+        imageId: ami.insecureValue,
+        subnets: this.network.publicSubnets,
+        securityGroupIds: [firewalls.containerInstances.group.id],
+        instanceProfileName: instanceRole.instanceProfile.name,
+        instanceTags: tags,
+      }),
+    );
+    this.services = mapEntries(s.services, (key, service) =>
+      new EcsService(this, `service-${key}`, {
+        name: key,
+        resourceName: `${s.project}-${key}`,
+        cluster: this.clusters[service.cluster],
+        containerDefinitions: service.containerDefinitions,
+        executionRoleArn: executionRole.role.arn,
+        region: s.region,
+        logRetentionDays: s.logRetentionDays,
+        registryCredentialsSecretArn: secret,
+        desiredCount: service.desiredCount,
+        minimumHealthyPercent: service.minimumHealthyPercent,
+        maximumPercent: service.maximumPercent,
+        volumes: service.volumes,
+        autoScaling: service.autoScaling,
+        loadBalancer: service.loadBalancer && {
+          ...service.loadBalancer,
+          vpcId: this.network.vpc.id,
+          subnetIds: this.network.publicSubnets.map((subnet) => subnet.id),
+          securityGroupId: firewalls.loadBalancers(service.loadBalancer.internal).group.id,
+          certificateArn: s.certificateArn,
+        },
+      }),
+    );
+
+    new TerraformOutput(this, "load_balancer_dns_names", {
+      description: "DNS name of each service's load balancer",
+      value: Object.fromEntries(
+        Object.entries(this.services).flatMap(([key, svc]) =>
+          svc.loadBalancer ? [[key, svc.loadBalancer.loadBalancer.dnsName]] : [],
+        ),
+      ),
+    });
+    new TerraformOutput(this, "cluster_names", {
+      description: "Name of each ECS cluster, by settings key",
+      value: Object.fromEntries(Object.entries(this.clusters).map(([key, c]) => [key, c.cluster.name])),
+    });
+  }
+}
+
+function mapEntries<T, R>(record: Record<string, T>, fn: (key: string, value: T) => R): Record<string, R> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, fn(key, value)]));
+}

@@ -1,0 +1,25 @@
+import { posix } from "node:path";
+import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import type { Settings } from "../settings/schema";
+
+/**
+ * Gives a stack an explicit backend. cdktf's implicit local backend writes an absolute path of the machine
+ * into the synthesized JSON; ours is relative to the stack's directory, or S3 when a bucket is set.
+ * Cross-stack references read the same location through terraform_remote_state.
+ */
+export function configureBackend(stack: TerraformStack, settings: Settings, projectDir: string): void {
+  const name = stack.node.id;
+  const state = settings.state;
+  if (state.bucket) {
+    const backend = new S3Backend(stack, {
+      bucket: state.bucket,
+      key: `${state.keyPrefix}/${name}.tfstate`,
+      region: state.region ?? settings.region,
+      encrypt: true,
+    });
+    // S3-native locking (Terraform 1.10+), no DynamoDB table; cdktf 0.21 has no typed property for it.
+    backend.addOverride("use_lockfile", true);
+  } else {
+    new LocalBackend(stack, { path: posix.join(projectDir, state.localDir, `${name}.tfstate`) });
+  }
+}
