@@ -1,5 +1,5 @@
 // The app: settings in, two stacks out. Every resource is reached from here in one hop through a stack.
-import { join, relative } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import { App } from "cdktf";
 import { SettingsError } from "./settings/errors";
 import { type AppSettings, loadSettings } from "./settings/load";
@@ -27,10 +27,21 @@ export function main(env: NodeJS.ProcessEnv = process.env): number {
     return 1;
   }
   // Stack traces in construct metadata cost time and carry absolute paths.
-  const app = new App({ stackTraces: false });
-  composeApp(app, settings, relative(join(app.outdir, "stacks", "aws"), projectRoot).split("\\").join("/"));
+  const app = new App({ outdir: env.CDKTF_OUTDIR, stackTraces: false });
+  composeApp(app, settings, projectDirFromStacks(app.outdir));
   app.synth();
   return 0;
+}
+
+/**
+ * cdktf runs Terraform in <outdir>/stacks/<stack>; paths to the project (state, certificates) start from there.
+ * An output directory outside the project is only ever read, never deployed from: keep the default layout's
+ * path rather than spell out this machine's directories.
+ */
+function projectDirFromStacks(outdir: string): string {
+  const fromStack = relative(join(resolve(outdir), "stacks", "any"), projectRoot);
+  const inside = !relative(projectRoot, resolve(outdir)).startsWith("..");
+  return inside ? fromStack.split(sep).join("/") : "../../..";
 }
 
 if (require.main === module) {

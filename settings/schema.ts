@@ -291,6 +291,7 @@ export const settingsSchema = z
       .prefault(DEFAULT_CLUSTERS as never)
       .describe("ECS clusters by key; a null entry in INFRA_CONFIG removes a default cluster"),
     services: z
+      // 19 characters at most: with a 12-character project, "<project>-<service>" fits a load balancer's 32.
       .record(z.string().regex(/^[a-z][a-z0-9-]{0,18}$/, { error: "expected a short lower-case key" }), service)
       .prefault(DEFAULT_SERVICES as never)
       .describe("ECS services by key; a null entry in INFRA_CONFIG removes a default service"),
@@ -313,14 +314,6 @@ export const settingsSchema = z
           message: `expected one of the cluster keys: ${Object.keys(settings.clusters).join(", ") || "(none)"}`,
         });
         continue;
-      }
-      const lbName = `${settings.project}-${key}`;
-      if (svc.loadBalancer && lbName.length > 32) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["services", key],
-          message: `expected "<project>-<service>" (${lbName}) to fit a load balancer name: 32 characters at most`,
-        });
       }
       const mount = owner.capacity.type === "instance" ? owner.capacity.dataVolume?.mountPoint : undefined;
       svc.volumes.forEach((volume, i) => {

@@ -1,0 +1,104 @@
+import { SettingsError } from "../../settings/errors";
+import { loadSettings, resolveSettings } from "../../settings/load";
+
+/** The message lines of the SettingsError that resolving `overrides` throws. */
+function problems(overrides: unknown): string[] {
+  try {
+    resolveSettings(overrides, "test.json");
+  } catch (error) {
+    if (error instanceof SettingsError) return error.message.split("\n");
+    throw error;
+  }
+  throw new Error("expected a SettingsError");
+}
+
+test("the defaults resolve on their own: the seed's two clusters and four services", () => {
+  const settings = loadSettings({});
+  expect(settings.region).toBe("us-west-1");
+  expect(Object.fromEntries(Object.entries(settings.clusters).map(([k, c]) => [k, [c.name, c.capacity.type]]))).toEqual({
+    a: ["berlin", "instance"],
+    b: ["munich", "autoScaling"],
+  });
+  expect(Object.keys(settings.services)).toEqual(["web", "db", "api", "bot"]);
+  expect(settings.services.db.containerDefinitions[0].name).toBe("dbtask");
+});
+
+describe("INFRA_CONFIG overlays the defaults", () => {
+  test("objects merge key by key and lists replace", () => {
+    const s = resolveSettings({
+      network: { publicSubnetCidrs: ["10.20.8.0/24", "10.20.9.0/24", "10.20.10.0/24"] },
+      clusters: { b: { capacity: { maxSize: 6 } } },
+    });
+    expect(s.network).toEqual({
+      vpcCidr: "10.20.0.0/16",
+      publicSubnetCidrs: ["10.20.8.0/24", "10.20.9.0/24", "10.20.10.0/24"],
+      availabilityZones: null,
+    });
+    expect(s.clusters.b.capacity).toMatchObject({ type: "autoScaling", minSize: 1, maxSize: 6 });
+  });
+
+  test("null removes a default service or cluster", () => {
+    const s = resolveSettings({ services: { bot: null, api: null }, clusters: { b: null } });
+    expect(Object.keys(s.services)).toEqual(["web", "db"]);
+    expect(Object.keys(s.clusters)).toEqual(["a"]);
+  });
+
+  test("a new capacity type replaces the capacity instead of mixing two shapes", () => {
+    const s = resolveSettings({ clusters: { b: { capacity: { type: "instance" } } }, services: { db: null } });
+    expect(s.clusters.b.capacity).toEqual({ type: "instance", instanceType: "t3.small", rootVolumeGiB: 30, dataVolume: null });
+  });
+
+  test("a new service takes the per-service defaults", () => {
+    const s = resolveSettings({ services: { worker: { cluster: "b", taskDefinition: "task-definitions/bottask.json" } } });
+    expect(s.services.worker).toMatchObject({
+      desiredCount: 1,
+      minimumHealthyPercent: 100,
+      maximumPercent: 200,
+      volumes: [],
+      loadBalancer: null,
+      autoScaling: null,
+    });
+  });
+});
+
+describe("cross-field checks", () => {
+  test("an unknown key inside a capacity lists the keys of that capacity type", () => {
+    expect(problems({ clusters: { a: { capacity: { minSize: 1 } } } })).toEqual([
+      expect.stringMatching(/^test\.json: clusters\.a\.capacity\.minSize = 1: unknown setting; expected one of: type, instanceType, rootVolumeGiB, dataVolume$/),
+    ]);
+  });
+
+  test("an unknown capacity type names the known ones", () => {
+    expect(problems({ clusters: { a: { capacity: { type: "fargate" } } } })).toEqual([
+      'test.json: clusters.a.capacity.type = "fargate": expected one of "instance", "autoScaling"',
+    ]);
+  });
+
+  test("a host volume must live on the cluster's data volume", () => {
+    expect(problems({ services: { db: { volumes: [{ name: "persistent_data", hostPath: "/var/db" }] } } })).toEqual([
+      'test.json: services.db.volumes[0].hostPath = "/var/db": expected a path under the data volume of clusters.a (/data/…)',
+    ]);
+    expect(problems({ services: { db: { cluster: "b" } } })).toEqual([
+      'test.json: services.db.volumes[0].hostPath = "/data/db": expected no host volume: clusters.b has no data volume to keep it on',
+    ]);
+  });
+
+  test("a mount point must name a declared volume", () => {
+    expect(problems({ services: { db: { volumes: [] } } })).toEqual([
+      'task-definitions/dbtask.json: [0].mountPoints[0].sourceVolume = "persistent_data": expected a volume declared in services.db.volumes (none)',
+    ]);
+  });
+
+  test("cluster names are unique, and service keys short enough for load balancer names", () => {
+    expect(problems({ clusters: { b: { name: "berlin" } } })).toEqual([
+      'test.json: clusters.b.name = "berlin": expected a name not used by clusters.a',
+    ]);
+    expect(problems({ services: { "web-frontend-of-2025": { cluster: "a" } } })).toEqual([
+      'test.json: services.web-frontend-of-2025 = {"cluster":"a"}: invalid key; expected a short lower-case key',
+    ]);
+  });
+
+  test("enumerated values say which are allowed", () => {
+    expect(problems({ logRetentionDays: 2 })[0]).toMatch(/^test\.json: logRetentionDays = 2: expected one of 1, 3, 5, 7, 14, 30, /);
+  });
+});

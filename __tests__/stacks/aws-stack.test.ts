@@ -1,0 +1,410 @@
+import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
+import { EcsCapacityProvider } from "@cdktf/provider-aws/lib/ecs-capacity-provider";
+import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+import { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
+import {
+  type Synthesized,
+  buildStacks,
+  named,
+  only,
+  referencedAddress,
+  resourcesOf,
+  synthesize,
+} from "../helpers";
+
+const CERTIFICATE = "arn:aws:acm:us-west-1:123456789012:certificate/0f0e0d0c-0b0a-0908-0706-050403020100";
+const SECRET = "arn:aws:secretsmanager:us-west-1:123456789012:secret:registry-AbCdEf";
+
+// One synthesis per configuration, shared by the assertions that read it.
+let stack: Synthesized;
+let withOptions: Synthesized;
+beforeAll(() => {
+  stack = synthesize(buildStacks().aws);
+  withOptions = synthesize(
+    buildStacks({
+      certificateArn: CERTIFICATE,
+      registryCredentialsSecretArn: SECRET,
+      state: { bucket: "my-state-bucket", keyPrefix: "team/soa" },
+      clusters: { a: { capacity: { dataVolume: { volumeId: "vol-0123456789abcdef0" } } } },
+      services: { db: { loadBalancer: { internal: false } } },
+    }).aws,
+  );
+});
+
+const all = (s: Synthesized, type: string) => Object.values(resourcesOf(s.json, type));
+const ingressRules = (s: Synthesized) => all(s, "aws_vpc_security_group_ingress_rule");
+const groupOfRule = (s: Synthesized, rule: any) =>
+  s.json.resource.aws_security_group[referencedAddress(rule.security_group_id).split(".")[1]];
+
+test("the synthesized aws stack matches its snapshot", () => {
+  expect(stack.text).toMatchSnapshot();
+});
+
+describe("provider", () => {
+  test("takes the region from settings and tags every resource by default", () => {
+    const [aws] = stack.json.provider.aws;
+    expect(aws.region).toBe("us-west-1");
+    expect(aws.default_tags).toEqual([{ tags: { Project: "soa", Stack: "aws", ManagedBy: "cdktf" } }]);
+    expect(synthesize(buildStacks({ region: "eu-central-1" }).aws).json.provider.aws[0].region).toBe("eu-central-1");
+  });
+
+  test("has no static credentials anywhere", () => {
+    for (const s of [stack, withOptions]) {
+      expect(s.text).not.toMatch(/access_key|secret_key|"token"|AKIA[0-9A-Z]{16}/);
+    }
+  });
+
+  test("pins hashicorp/aws 5.100.0", () => {
+    expect(stack.json.terraform.required_providers.aws).toEqual({ source: "aws", version: "5.100.0" });
+  });
+});
+
+describe("network", () => {
+  test("is a dedicated VPC with public subnets in two zones, not a default VPC", () => {
+    expect(only(stack.json, "aws_vpc")).toMatchObject({ cidr_block: "10.20.0.0/16", enable_dns_hostnames: true });
+    const subnets = all(stack, "aws_subnet");
+    expect(subnets.map((s) => s.availability_zone)).toEqual([
+      expect.stringContaining("element(data.aws_availability_zones"),
+      expect.stringContaining("element(data.aws_availability_zones"),
+    ]);
+    expect(subnets[0].availability_zone).not.toEqual(subnets[1].availability_zone);
+    expect(stack.text).not.toMatch(/"default"\s*:\s*true|aws_default_vpc/);
+    const routes = only(stack.json, "aws_route_table").route;
+    expect(routes).toEqual([expect.objectContaining({ cidr_block: "0.0.0.0/0" })]);
+  });
+
+  test("zones from settings are used as given", () => {
+    const s = synthesize(buildStacks({ network: { availabilityZones: ["us-west-1b", "us-west-1c"] } }).aws);
+    expect(all(s, "aws_subnet").map((x) => x.availability_zone)).toEqual(["us-west-1b", "us-west-1c"]);
+  });
+});
+
+describe("IAM", () => {
+  test("the instance profile uses role (not the removed roles) and the managed ECS and SSM policies", () => {
+    expect(stack.text).toHaveResourceWithProperties(IamInstanceProfile, { name: "soa-ecs-instance" });
+    const profile = only(stack.json, "aws_iam_instance_profile");
+    expect(profile.role).toMatch(/^\$\{aws_iam_role\..*\.name\}$/);
+    expect(profile.roles).toBeUndefined();
+    const attached = all(stack, "aws_iam_role_policy_attachment").map((a) => a.policy_arn);
+    expect(attached).toEqual(
+      expect.arrayContaining([
+        "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role",
+        "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+        "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+      ]),
+    );
+  });
+
+  test("a task execution role is assumed by ECS tasks", () => {
+    const roles = all(stack, "aws_iam_role").map((r) => JSON.parse(r.assume_role_policy).Statement[0].Principal.Service);
+    expect(roles.sort()).toEqual(["ec2.amazonaws.com", "ecs-tasks.amazonaws.com"]);
+  });
+
+  test("no policy we write has a wildcard action or resource", () => {
+    const policies = [...all(withOptions, "aws_iam_role_policy"), ...all(stack, "aws_iam_role_policy")];
+    expect(policies.length).toBeGreaterThan(0);
+    for (const p of policies) {
+      for (const statement of JSON.parse(p.policy).Statement) {
+        for (const value of [...statement.Action, ...statement.Resource]) expect(value).not.toContain("*");
+      }
+    }
+  });
+});
+
+describe("security groups", () => {
+  test("every rule is its own resource with a description; no group has inline rules", () => {
+    for (const group of all(withOptions, "aws_security_group")) {
+      expect(group.ingress).toBeUndefined();
+      expect(group.egress).toBeUndefined();
+    }
+    const rules = [...ingressRules(withOptions), ...all(withOptions, "aws_vpc_security_group_egress_rule")];
+    for (const rule of rules) expect(rule.description).toMatch(/\w{3,}/);
+  });
+
+  test("load balancers take 80 only, and 443 too when a certificate is set", () => {
+    const openPorts = (s: Synthesized) =>
+      ingressRules(s)
+        .filter((r) => r.cidr_ipv4)
+        .map((r) => `${r.cidr_ipv4}:${r.from_port}`)
+        .sort();
+    expect(openPorts(stack)).toEqual(["0.0.0.0/0:80", "10.20.0.0/16:80"]);
+    expect(openPorts(withOptions)).toEqual(["0.0.0.0/0:443", "0.0.0.0/0:80"]);
+  });
+
+  test("container instances accept traffic only from the load balancers' groups", () => {
+    const instanceRules = ingressRules(stack).filter((r) =>
+      groupOfRule(stack, r).name.endsWith("container-instances"),
+    );
+    expect(instanceRules).toHaveLength(2);
+    for (const rule of instanceRules) {
+      expect(rule.cidr_ipv4).toBeUndefined();
+      expect(groupOfRule(stack, { security_group_id: rule.referenced_security_group_id }).name).toMatch(
+        /load-balancers$/,
+      );
+    }
+  });
+
+  test("no rule opens SSH or any port below 80 to anyone", () => {
+    for (const rule of ingressRules(withOptions)) {
+      expect(rule.from_port).toBeGreaterThanOrEqual(80);
+      expect(rule.ip_protocol).toBe("tcp");
+    }
+  });
+});
+
+describe("load balancers", () => {
+  test("one application load balancer per exposed service; the db one is internal", () => {
+    const lbs = resourcesOf(stack.json, "aws_lb");
+    expect(Object.keys(lbs).map((k) => k.split("_")[0]).sort()).toEqual(["service-api", "service-db", "service-web"]);
+    for (const lb of Object.values(lbs)) {
+      expect(lb).toMatchObject({ load_balancer_type: "application", drop_invalid_header_fields: true });
+    }
+    expect(named(stack.json, "aws_lb", "service-db").internal).toBe(true);
+    expect(named(stack.json, "aws_lb", "service-web").internal).toBe(false);
+    expect(named(withOptions.json, "aws_lb", "service-db").internal).toBe(false);
+  });
+
+  test("target groups take instances, which ECS registers with dynamic host ports", () => {
+    for (const tg of all(stack, "aws_lb_target_group")) expect(tg).toMatchObject({ target_type: "instance", protocol: "HTTP" });
+    for (const file of ["webtask", "dbtask", "apitask"]) {
+      const td = named(stack.json, "aws_ecs_task_definition", `service-${file.replace("task", "")}`);
+      expect(JSON.parse(td.container_definitions)[0].portMappings[0].hostPort).toBe(0);
+    }
+  });
+
+  test("HTTP forwards without a certificate; with one, HTTPS forwards and HTTP redirects", () => {
+    const plain = all(stack, "aws_lb_listener");
+    expect(plain.map((l) => [l.port, l.default_action[0].type])).toEqual([
+      [80, "forward"],
+      [80, "forward"],
+      [80, "forward"],
+    ]);
+    const tls = all(withOptions, "aws_lb_listener");
+    expect(tls.filter((l) => l.port === 443).every((l) => l.certificate_arn === CERTIFICATE)).toBe(true);
+    expect(tls.filter((l) => l.port === 443).every((l) => l.ssl_policy.startsWith("ELBSecurityPolicy-TLS13"))).toBe(true);
+    expect(tls.filter((l) => l.port === 80).map((l) => l.default_action[0].redirect)).toEqual(
+      Array(3).fill({ port: "443", protocol: "HTTPS", status_code: "HTTP_301" }),
+    );
+  });
+});
+
+describe("cluster A: one instance with the persistent data volume", () => {
+  test("is named berlin and its instance joins it, from the ECS AMI's SSM parameter", () => {
+    expect(named(stack.json, "aws_ecs_cluster", "cluster-a").name).toBe("berlin");
+    const instance = only(stack.json, "aws_instance");
+    expect(instance.user_data).toContain("ECS_CLUSTER=berlin");
+    expect(instance.ami).toMatch(/^\$\{data\.aws_ssm_parameter\.ecs-ami\.insecure_value\}$/);
+    expect(stack.json.data!.aws_ssm_parameter["ecs-ami"].name).toBe(
+      "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id",
+    );
+    expect(stack.text).not.toMatch(/"ami-[0-9a-f]+"/);
+  });
+
+  test("attaches the data volume as /dev/xvdh in the instance's zone and mounts it at /data", () => {
+    expect(stack.text).toHaveResourceWithProperties(VolumeAttachment, { device_name: "/dev/xvdh" });
+    const attachment = only(stack.json, "aws_volume_attachment");
+    expect(referencedAddress(attachment.instance_id)).toMatch(/^aws_instance\./);
+    const volume = only(stack.json, "aws_ebs_volume");
+    expect(volume.availability_zone).toMatch(/^\$\{aws_subnet\.network_public-0_.*\.availability_zone\}$/);
+    expect(only(stack.json, "aws_instance").subnet_id).toMatch(/aws_subnet\.network_public-0_/);
+    expect(only(stack.json, "aws_instance").user_data).toContain("mount_point='/data'");
+  });
+
+  test("without a volume ID the stack creates an encrypted volume it refuses to destroy", () => {
+    expect(stack.text).toHaveResourceWithProperties(EbsVolume, { encrypted: true, lifecycle: { prevent_destroy: true } });
+  });
+
+  test("with a volume ID the existing volume is attached, never created, and its zone is checked", () => {
+    expect(resourcesOf(withOptions.json, "aws_ebs_volume")).toEqual({});
+    const lookup = Object.values(withOptions.json.data!.aws_ebs_volume)[0] as any;
+    expect(lookup.filter).toEqual([{ name: "volume-id", values: ["vol-0123456789abcdef0"] }]);
+    expect(only(withOptions.json, "aws_volume_attachment").volume_id).toMatch(/^\$\{data\.aws_ebs_volume\./);
+    const [check] = only(withOptions.json, "aws_instance").lifecycle.precondition;
+    expect(check.condition).toMatch(/data\.aws_ebs_volume\..*\.availability_zone == aws_subnet\./);
+    expect(check.error_message).toContain("network.availabilityZones");
+  });
+
+  test("the boot script finds the NVMe name and formats only a blank device", () => {
+    const script = only(stack.json, "aws_instance").user_data as string;
+    expect(script).toContain("/dev/disk/by-id");
+    expect(script).toContain("nvme-Amazon_Elastic_Block_Store_$${volume_id/-/}");
+    expect(script).toMatch(/if \[ "\$probe" -eq 2 \]; then\n\s+mkfs\.xfs/);
+  });
+});
+
+describe("cluster B: autoscaling group behind a capacity provider", () => {
+  test("is named munich; a launch template (no launch configuration) feeds a 1..2 group with ELB health checks", () => {
+    expect(named(stack.json, "aws_ecs_cluster", "cluster-b").name).toBe("munich");
+    expect(resourcesOf(stack.json, "aws_launch_configuration")).toEqual({});
+    expect(stack.text).toHaveResourceWithProperties(AutoscalingGroup, {
+      min_size: 1,
+      max_size: 2,
+      desired_capacity: 1,
+      health_check_type: "ELB",
+      health_check_grace_period: 300,
+    });
+    expect(only(stack.json, "aws_autoscaling_group").launch_template.id).toMatch(/aws_launch_template\./);
+    const userData = only(stack.json, "aws_launch_template").user_data;
+    expect(userData).toMatch(/^\$\{base64encode\(".*ECS_CLUSTER=munich.*"\)\}$/s);
+  });
+
+  test("is attached to the cluster through a capacity provider with managed scaling", () => {
+    expect(stack.text).toHaveResource(EcsCapacityProvider);
+    expect(only(stack.json, "aws_ecs_capacity_provider").auto_scaling_group_provider).toMatchObject({
+      auto_scaling_group_arn: expect.stringMatching(/aws_autoscaling_group\./),
+      managed_scaling: { status: "ENABLED", target_capacity: 100 },
+    });
+    const association = only(stack.json, "aws_ecs_cluster_capacity_providers");
+    expect(association.cluster_name).toMatch(/aws_ecs_cluster\.cluster-b_/);
+    expect(association.capacity_providers).toEqual([expect.stringMatching(/aws_ecs_capacity_provider\./)]);
+  });
+
+  test("bounds come from settings", () => {
+    const s = synthesize(buildStacks({ clusters: { b: { capacity: { minSize: 2, maxSize: 5, desiredCapacity: 3 } } } }).aws);
+    expect(only(s.json, "aws_autoscaling_group")).toMatchObject({ min_size: 2, max_size: 5, desired_capacity: 3 });
+  });
+});
+
+describe("every instance", () => {
+  test("requires IMDSv2 with hop limit 1 and has an encrypted root volume", () => {
+    const imdsv2 = { http_endpoint: "enabled", http_tokens: "required", http_put_response_hop_limit: 1 };
+    expect(only(stack.json, "aws_instance").metadata_options).toEqual(imdsv2);
+    expect(only(stack.json, "aws_instance").root_block_device.encrypted).toBe(true);
+    const template = only(stack.json, "aws_launch_template");
+    expect(template.metadata_options).toEqual(imdsv2);
+    expect(template.block_device_mappings[0].ebs.encrypted).toBe("true");
+  });
+});
+
+describe("task definitions", () => {
+  const definitions = (s: Synthesized) =>
+    Object.fromEntries(all(s, "aws_ecs_task_definition").map((td) => [td.family, td]));
+
+  test("come from the four files, with the seed's fields, on EC2 in bridge mode", () => {
+    const tds = definitions(stack);
+    expect(Object.keys(tds).sort()).toEqual(["soa-api", "soa-bot", "soa-db", "soa-web"]);
+    for (const [family, td] of Object.entries(tds)) {
+      expect(td).toMatchObject({ network_mode: "bridge", requires_compatibilities: ["EC2"] });
+      const [container] = JSON.parse(td.container_definitions);
+      expect(container).toMatchObject({
+        name: `${family.slice(4)}task`,
+        image: "johannesboyne/webexample",
+        cpu: 120,
+        memory: 90,
+        essential: true,
+      });
+    }
+  });
+
+  test("send logs to a CloudWatch log group with a retention", () => {
+    for (const td of all(stack, "aws_ecs_task_definition")) {
+      const [container] = JSON.parse(td.container_definitions);
+      expect(container.logConfiguration.logDriver).toBe("awslogs");
+      expect(container.logConfiguration.options["awslogs-group"]).toMatch(/aws_cloudwatch_log_group\./);
+    }
+    for (const group of all(stack, "aws_cloudwatch_log_group")) expect(group.retention_in_days).toBe(30);
+  });
+
+  test("dbtask mounts host path /data/db as persistent_data", () => {
+    const db = definitions(stack)["soa-db"];
+    expect(db.volume).toEqual([{ name: "persistent_data", host_path: "/data/db" }]);
+    expect(JSON.parse(db.container_definitions)[0].mountPoints[0]).toMatchObject({
+      sourceVolume: "persistent_data",
+      containerPath: "/data/db",
+    });
+  });
+});
+
+describe("services", () => {
+  const services = (s: Synthesized) => Object.fromEntries(all(s, "aws_ecs_service").map((x) => [x.name, x]));
+
+  test("web and db run on cluster A, api and bot on cluster B; bot has no load balancer", () => {
+    const byName = services(stack);
+    expect(Object.keys(byName).sort()).toEqual(["api", "bot", "db", "web"]);
+    for (const name of ["web", "db"]) {
+      expect(byName[name].cluster).toMatch(/aws_ecs_cluster\.cluster-a_/);
+      expect(byName[name].launch_type).toBe("EC2");
+    }
+    for (const name of ["api", "bot"]) {
+      expect(byName[name].cluster).toMatch(/aws_ecs_cluster\.cluster-b_/);
+      expect(byName[name].capacity_provider_strategy[0].capacity_provider).toMatch(/aws_ecs_capacity_provider\./);
+    }
+    expect(byName.bot.load_balancer).toBeUndefined();
+    expect(byName.web.load_balancer[0]).toMatchObject({ container_name: "webtask", container_port: 1337 });
+  });
+
+  test("roll back failed deployments with the circuit breaker", () => {
+    for (const svc of Object.values(services(stack))) {
+      expect(svc.deployment_circuit_breaker).toEqual({ enable: true, rollback: true });
+    }
+  });
+
+  test("db keeps one writer on the data volume and runs only where it is mounted", () => {
+    const db = services(stack).db;
+    expect(db).toMatchObject({ deployment_minimum_healthy_percent: 0, deployment_maximum_percent: 100 });
+    expect(db.placement_constraints).toEqual([{ type: "memberOf", expression: "attribute:data-volume == mounted" }]);
+    expect(only(stack.json, "aws_instance").user_data).toContain('ECS_INSTANCE_ATTRIBUTES={"data-volume":"mounted"}');
+  });
+
+  test("api scales its task count with a target-tracking policy on CPU", () => {
+    const target = only(stack.json, "aws_appautoscaling_target");
+    expect(target).toMatchObject({ min_capacity: 1, max_capacity: 4, scalable_dimension: "ecs:service:DesiredCount" });
+    expect(target.resource_id).toMatch(/^service\/\$\{aws_ecs_cluster\.cluster-b_.*\}\/\$\{aws_ecs_service\.service-api_/);
+    const policy = only(stack.json, "aws_appautoscaling_policy");
+    expect(policy.policy_type).toBe("TargetTrackingScaling");
+    expect(policy.target_tracking_scaling_policy_configuration).toMatchObject({
+      target_value: 60,
+      predefined_metric_specification: { predefined_metric_type: "ECSServiceAverageCPUUtilization" },
+    });
+    expect(services(stack).api.lifecycle).toEqual({ ignore_changes: ["desired_count"] });
+  });
+});
+
+describe("private registry", () => {
+  test("credentials come from the Secrets Manager ARN as repositoryCredentials, never from user data", () => {
+    for (const td of all(withOptions, "aws_ecs_task_definition")) {
+      expect(JSON.parse(td.container_definitions)[0].repositoryCredentials).toEqual({ credentialsParameter: SECRET });
+    }
+    const [policy] = all(withOptions, "aws_iam_role_policy");
+    expect(JSON.parse(policy.policy).Statement).toEqual([
+      { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [SECRET] },
+    ]);
+    for (const s of [stack, withOptions]) expect(s.text).not.toMatch(/ECS_ENGINE_AUTH/);
+  });
+
+  test("without a secret, containers have no repositoryCredentials and no inline policy exists", () => {
+    for (const td of all(stack, "aws_ecs_task_definition")) {
+      expect(JSON.parse(td.container_definitions)[0].repositoryCredentials).toBeUndefined();
+    }
+    expect(resourcesOf(stack.json, "aws_iam_role_policy")).toEqual({});
+  });
+});
+
+describe("outputs", () => {
+  test("give each load balancer's DNS name and the cluster names", () => {
+    const outputs = stack.json.output!;
+    expect(Object.keys(outputs.load_balancer_dns_names.value as object).sort()).toEqual(["api", "db", "web"]);
+    expect((outputs.load_balancer_dns_names.value as any).web).toMatch(/^\$\{aws_lb\.service-web_.*\.dns_name\}$/);
+    expect(Object.keys(outputs.cluster_names.value as object)).toEqual(["a", "b"]);
+  });
+});
+
+describe("state", () => {
+  test("is local by default, at a path relative to the project, never absolute", () => {
+    expect(stack.json.terraform.backend).toEqual({ local: { path: "../../../terraform-state/aws.tfstate" } });
+    expect(stack.text).not.toMatch(/"\/(home|root|tmp|work|Users)\//);
+  });
+
+  test("is S3, encrypted with lock files, when settings name a bucket", () => {
+    expect(withOptions.json.terraform.backend).toEqual({
+      s3: {
+        bucket: "my-state-bucket",
+        key: "team/soa/aws.tfstate",
+        region: "us-west-1",
+        encrypt: true,
+        use_lockfile: true,
+      },
+    });
+  });
+});
