@@ -190,10 +190,14 @@ const service = z
     volumes: z
       .array(
         z.strictObject({
-          name: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, { error: "expected letters, digits, _ and -" }),
+          name: z
+            .string()
+            .regex(/^[A-Za-z0-9_-]{1,255}$/, { error: "expected letters, digits, _ and -" })
+            .describe("Volume name that mountPoints[].sourceVolume refers to"),
           hostPath: z
             .string()
-            .regex(/^\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, { error: "expected an absolute path" }),
+            .regex(/^\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, { error: "expected an absolute path" })
+            .describe("Directory on the container instance"),
         }),
       )
       .default([])

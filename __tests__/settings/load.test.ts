@@ -102,3 +102,9 @@ describe("cross-field checks", () => {
     expect(problems({ logRetentionDays: 2 })[0]).toMatch(/^test\.json: logRetentionDays = 2: expected one of 1, 3, 5, 7, 14, 30, /);
   });
 });
+
+test("the README's settings table is the schema's (npm run docs:settings)", () => {
+  const { README, readmeWithTable } = require("../../scripts/settings-docs");
+  const readme = require("node:fs").readFileSync(README, "utf8");
+  expect(readme).toBe(readmeWithTable(readme));
+});
