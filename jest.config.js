@@ -1,8 +1,11 @@
-/** Tests run from TypeScript transpiled by swc, without type checking: `npm run build` (tsc) checks types once. */
+/**
+ * Tests run from TypeScript transpiled file by file (ts-jest takes the transpile-only path because tsconfig sets
+ * isolatedModules); `npm run build` (tsc) checks types once, for everything.
+ */
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
-  transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" } }] },
+  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
 };
