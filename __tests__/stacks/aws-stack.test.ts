@@ -278,7 +278,7 @@ describe("every instance", () => {
 });
 
 describe("task definitions", () => {
-  const definitions = (s: Synthesized) =>
+  const definitions = (s: Synthesized): Record<string, any> =>
     Object.fromEntries(all(s, "aws_ecs_task_definition").map((td) => [td.family, td]));
 
   test("come from the four files, with the seed's fields, on EC2 in bridge mode", () => {
@@ -317,7 +317,8 @@ describe("task definitions", () => {
 });
 
 describe("services", () => {
-  const services = (s: Synthesized) => Object.fromEntries(all(s, "aws_ecs_service").map((x) => [x.name, x]));
+  const services = (s: Synthesized): Record<string, any> =>
+    Object.fromEntries(all(s, "aws_ecs_service").map((x) => [x.name, x]));
 
   test("web and db run on cluster A, api and bot on cluster B; bot has no load balancer", () => {
     const byName = services(stack);
