@@ -11,7 +11,7 @@ import { ContainerDefinition, checkContainerDefinitions } from "./task-definitio
 export const CONFIG_ENV = "INFRA_CONFIG";
 const DEFAULTS_LABEL = "built-in defaults";
 /** Maps whose entries an override can remove with null. */
-const REMOVABLE_ENTRIES = ["clusters", "services"] as const;
+const REMOVABLE_ENTRIES = [["clusters"], ["services"], ["docker", "containers"]] as const;
 
 export interface LoadedService extends ServiceSettings {
   /** The parsed, checked contents of `taskDefinition`. */
@@ -43,10 +43,12 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): AppSettings 
 /** Validates `overrides` laid over the defaults; `label` names their source in messages. */
 export function resolveSettings(overrides: unknown, label = DEFAULTS_LABEL): AppSettings {
   const merged = overlay(settingsSchema.parse({}), overrides) as Record<string, unknown>;
-  for (const key of REMOVABLE_ENTRIES) {
-    const entries = merged[key];
+  for (const path of REMOVABLE_ENTRIES) {
+    const parent = valueAt(merged, path.slice(0, -1)) as Record<string, unknown> | undefined;
+    const key = path[path.length - 1];
+    const entries = parent?.[key];
     if (isPlainObject(entries)) {
-      merged[key] = Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== null));
+      parent![key] = Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== null));
     }
   }
   const parsed = settingsSchema.safeParse(merged);

@@ -9,11 +9,13 @@ const CLOUDWATCH_RETENTION_DAYS = [
   3653,
 ] as const;
 
+const CIDR_SYNTAX = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/;
 const port = () => z.int().min(1).max(65535);
 const cidr = () =>
   z
     .cidrv4({ error: "expected an IPv4 CIDR block such as 10.0.0.0/16" })
-    .refine(isNetworkAddress, {
+    // Only once the block parses: a malformed one is reported once, by the check above.
+    .refine((block) => !CIDR_SYNTAX.test(block) || isNetworkAddress(block), {
       error: "expected the network address of the block (no bits set after the prefix)",
     });
 const arn = (service: string, example: string) =>
@@ -234,6 +236,176 @@ const service = z
     }
   });
 
+const dockerHost = z
+  .strictObject({
+    instanceType: instanceType().default("t3.medium").describe("EC2 instance type of the Docker host"),
+    architecture: z
+      .enum(["x86_64", "arm64"])
+      .default("x86_64")
+      .describe("Architecture of the Flatcar AMI; must match the instance type"),
+    flatcarChannel: z
+      .enum(["stable", "beta", "alpha", "lts"])
+      .default("stable")
+      .describe("Flatcar Container Linux release channel of the AMI"),
+    rootVolumeGiB: z.int().min(16).max(16384).default(30).describe("Encrypted root volume size"),
+    keyPair: z
+      .string()
+      .min(1)
+      .nullable()
+      .default(null)
+      .describe("EC2 key pair for SSH as `core`; null: no key and no SSH rule at all"),
+    adminCidrs: z
+      .array(cidr())
+      .default([])
+      .describe("Addresses allowed to reach the Docker API (and SSH with a key pair); empty: nobody"),
+    apiPort: port()
+      .refine((p) => ![22, 80, 443].includes(p), { error: "expected a port other than 22, 80 and 443" })
+      .default(2376)
+      .describe("TCP port of the Docker API (TLS, client certificates required)"),
+    dns: z
+      .strictObject({
+        hostedZoneId: z
+          .string()
+          .regex(/^Z[0-9A-Z]{4,32}$/, { error: "expected a Route 53 hosted zone ID such as Z0123456789ABC" })
+          .describe("Public hosted zone that holds the name"),
+        name: z
+          .string()
+          .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: "expected a DNS name such as docker.example.com" })
+          .describe("Name of the Docker host; the server certificate is issued for it"),
+      })
+      .nullable()
+      .default(null)
+      .describe("A Route 53 name for the host; null: its EC2 public DNS name, covered by a regional wildcard"),
+    readinessTimeoutSeconds: z
+      .int()
+      .min(30)
+      .max(3600)
+      .default(600)
+      .describe("How long deploy waits for the Docker API to answer over TLS before failing"),
+    certsDir: z
+      .string()
+      .regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+$/, { error: "expected a directory relative to the project, without '..'" })
+      .default("certs")
+      .describe("Where `npm run certs` writes, and deploy reads, the CA and the certificates"),
+  })
+  .prefault({})
+  .describe("The Flatcar Container Linux instance that serves the Docker API over mutual TLS");
+
+const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+
+const container = z.strictObject({
+  image: z
+    .string()
+    .regex(IMAGE, { error: "expected an image reference such as elasticsearch:8.17.0" })
+    .refine((ref) => /@sha256:/.test(ref) || (/:[^/]+$/.test(ref) && !ref.endsWith(":latest")), {
+      error: "expected an image pinned by a tag other than latest, or by a digest",
+    })
+    .describe("Image, pinned by tag or digest; pulled once and kept on the host"),
+  hostname: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, { error: "expected a host name label" })
+    .nullable()
+    .default(null)
+    .describe("Host name inside the container; null: the container's key"),
+  env: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, { error: "expected an environment variable name" }), z.string())
+    .default({})
+    .describe("Environment variables"),
+  memoryMb: z.int().min(6).max(1048576).default(512).describe("Memory limit in MiB"),
+  restart: z
+    .enum(["no", "on-failure", "always", "unless-stopped"])
+    .default("unless-stopped")
+    .describe("Restart policy"),
+  healthcheck: z
+    .strictObject({
+      test: z.array(z.string()).min(1).describe('Command, e.g. ["CMD-SHELL", "curl -f http://localhost/"]'),
+      intervalSeconds: z.int().min(1).max(3600).default(30).describe("Time between checks"),
+      timeoutSeconds: z.int().min(1).max(3600).default(10).describe("Time a check may take"),
+      retries: z.int().min(1).max(100).default(3).describe("Failures before unhealthy"),
+      startPeriodSeconds: z.int().min(0).max(3600).default(60).describe("Start-up time during which failures do not count"),
+    })
+    .describe("How Docker tells that the container works"),
+  volumes: z
+    .array(
+      z.strictObject({
+        name: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9_.-]*$/, { error: "expected a volume name" })
+          .describe("Docker volume, created once and kept"),
+        containerPath: z
+          .string()
+          .regex(/^\/\S*$/, { error: "expected an absolute path" })
+          .describe("Where it is mounted in the container"),
+      }),
+    )
+    .default([])
+    .describe("Named volumes for the container's persistent data"),
+  ports: z
+    .array(
+      z.strictObject({
+        internal: port().describe("Container port"),
+        external: z.literal([80, 443]).describe("Host port: 80 or 443, the only ones the host opens"),
+      }),
+    )
+    .default([])
+    .describe("Ports published on the host"),
+  logMaxSizeMb: z.int().min(1).max(1024).default(10).describe("Size at which json-file logs rotate"),
+  logMaxFiles: z.int().min(1).max(100).default(3).describe("Rotated log files kept"),
+});
+
+export const DEFAULT_CONTAINERS = {
+  elastic: {
+    // The seed ran t0t0/docker-alpine-elasticsearch:latest, unmaintained since 2016; the official image, pinned.
+    image: "elasticsearch:8.17.0",
+    hostname: "elastic",
+    env: {
+      SERVICE: "elastic",
+      PROJECT: "stage",
+      ENVIRONMENT: "operations",
+      "discovery.type": "single-node",
+      ES_JAVA_OPTS: "-Xms512m -Xmx512m",
+    },
+    memoryMb: 1536,
+    healthcheck: {
+      // Any HTTP answer counts: with security on by default, Elasticsearch answers 401 without credentials.
+      test: ["CMD-SHELL", "curl -sk -o /dev/null https://localhost:9200/ || exit 1"],
+      startPeriodSeconds: 120,
+    },
+    volumes: [{ name: "elastic-data", containerPath: "/usr/share/elasticsearch/data" }],
+  },
+};
+
+const docker = z
+  .strictObject({
+    network: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_.-]*$/, { error: "expected a network name" })
+      .default("app")
+      .describe("User-defined bridge network that every container joins"),
+    containers: z
+      .record(z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, { error: "expected a container name" }), container)
+      .prefault(DEFAULT_CONTAINERS as never)
+      .describe("Containers on the Docker host, by name; a null entry in INFRA_CONFIG removes a default one"),
+  })
+  .prefault({})
+  .superRefine((d, ctx) => {
+    const published = new Map<number, string>();
+    for (const [name, c] of Object.entries(d.containers)) {
+      c.ports.forEach((p, i) => {
+        const other = published.get(p.external);
+        if (other) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["containers", name, "ports", i, "external"],
+            message: `expected a host port not already published by ${other}`,
+          });
+        }
+        published.set(p.external, name);
+      });
+    }
+  })
+  .describe("What the DockerStack runs on the Docker host");
+
 export const DEFAULT_CLUSTERS = {
   a: { name: "berlin", capacity: { type: "instance", dataVolume: {} } },
   b: { name: "munich", capacity: { type: "autoScaling" } },
@@ -299,6 +471,8 @@ export const settingsSchema = z
       .record(z.string().regex(/^[a-z][a-z0-9-]{0,18}$/, { error: "expected a short lower-case key" }), service)
       .prefault(DEFAULT_SERVICES as never)
       .describe("ECS services by key; a null entry in INFRA_CONFIG removes a default service"),
+    dockerHost,
+    docker,
   })
   .superRefine((settings, ctx) => {
     const clusterNames = new Map<string, string>();
@@ -341,3 +515,6 @@ export type InstanceCapacity = z.output<typeof instanceCapacity>;
 export type AutoScalingCapacity = z.output<typeof autoScalingCapacity>;
 export type DataVolumeSettings = z.output<typeof dataVolume>;
 export type LoadBalancerSettings = z.output<typeof loadBalancer>;
+export type DockerHostSettings = z.output<typeof dockerHost>;
+export type DockerSettings = z.output<typeof docker>;
+export type ContainerSettings = DockerSettings["containers"][string];
