@@ -5,15 +5,24 @@ import { SettingsError } from "./settings/errors";
 import { type AppSettings, loadSettings } from "./settings/load";
 import { projectRoot } from "./settings/paths";
 import { AwsStack } from "./stacks/aws-stack";
+import { DockerStack } from "./stacks/docker-stack";
 
 export interface Stacks {
   readonly aws: AwsStack;
+  readonly docker: DockerStack;
 }
 
 /** Adds the stacks to `app`. `projectDir` is the project as seen from a stack's synthesized directory. */
 export function composeApp(app: App, settings: AppSettings, projectDir = "../../.."): Stacks {
   const aws = new AwsStack(app, "aws", { settings, projectDir });
-  return { aws };
+  // The host is a token of the aws stack: cdktf adds the output there and the remote state read here.
+  const docker = new DockerStack(app, "docker", {
+    settings,
+    projectDir,
+    host: aws.dockerHost.apiHost,
+    port: aws.dockerHost.apiPort,
+  });
+  return { aws, docker };
 }
 
 /** Loads the settings, then synthesizes; a bad setting stops it before anything is written. */

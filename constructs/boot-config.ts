@@ -20,7 +20,10 @@ export function readBootTemplate(name: string): string {
   return text;
 }
 
-/** Fills `{{name}}` placeholders of cloud-config/<name>; every placeholder needs a value and every value a placeholder. */
+/**
+ * Fills `{{name}}` placeholders of cloud-config/<name>; every placeholder needs a value and every value a
+ * placeholder. Values that are cdktf tokens are left for Terraform to resolve.
+ */
 export function renderBootConfig(
   name: string,
   values: Record<string, string | number>,
@@ -36,7 +39,14 @@ export function renderBootConfig(
     if (!(key in values)) throw new Error(`cloud-config/${name}: no value for {{${key}}}`);
     used.add(key);
     const value = String(values[key]);
-    out += escape(template.slice(last, match.index)) + (Token.isUnresolved(value) ? value : escape(value));
+    out += escape(template.slice(last, match.index));
+    if (Token.isUnresolved(value)) {
+      out += value;
+    } else {
+      // A multi-line value continues at the placeholder's column (a YAML block scalar, say).
+      const column = match.index - template.lastIndexOf("\n", match.index) - 1;
+      out += escape(value.replace(/\n$/, "").replace(/\n/g, `\n${" ".repeat(column)}`));
+    }
     last = match.index + match[0].length;
   }
   out += escape(template.slice(last));

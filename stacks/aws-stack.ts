@@ -1,7 +1,8 @@
 import { Construct } from "constructs";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { Annotations, TerraformOutput, TerraformStack } from "cdktf";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { DockerHost } from "../constructs/docker-host";
 import { EcsCluster } from "../constructs/ecs-cluster";
 import { EcsFirewalls } from "../constructs/ecs-firewalls";
 import { EcsService } from "../constructs/ecs-service";
@@ -19,11 +20,12 @@ export interface AwsStackProps {
   readonly projectDir: string;
 }
 
-/** The AWS side: network, IAM, security groups, the ECS clusters and their services. */
+/** The AWS side: network, IAM, security groups, the ECS clusters and their services, and the Docker host. */
 export class AwsStack extends TerraformStack {
   public readonly network: Network;
   public readonly clusters: Record<string, EcsCluster>;
   public readonly services: Record<string, EcsService>;
+  public readonly dockerHost: DockerHost;
 
   constructor(scope: Construct, id: string, props: AwsStackProps) {
     super(scope, id);
@@ -89,6 +91,19 @@ export class AwsStack extends TerraformStack {
       }),
     );
 
+    this.dockerHost = new DockerHost(this, "docker-host", {
+      name: s.project,
+      settings: s.dockerHost,
+      vpcId: this.network.vpc.id,
+      subnet: this.network.publicSubnets[0],
+      projectDir: props.projectDir,
+    });
+    if (s.dockerHost.adminCidrs.length === 0) {
+      Annotations.of(this.dockerHost).addWarning(
+        "dockerHost.adminCidrs is empty: nobody can reach the Docker API, so deploying the docker stack will wait and fail. Set it to your address range before deploying.",
+      );
+    }
+
     new TerraformOutput(this, "load_balancer_dns_names", {
       description: "DNS name of each service's load balancer",
       value: Object.fromEntries(
@@ -100,6 +115,10 @@ export class AwsStack extends TerraformStack {
     new TerraformOutput(this, "cluster_names", {
       description: "Name of each ECS cluster, by settings key",
       value: Object.fromEntries(Object.entries(this.clusters).map(([key, c]) => [key, c.cluster.name])),
+    });
+    new TerraformOutput(this, "docker_host", {
+      description: "DOCKER_HOST of the Docker API (mutual TLS: docker --tlsverify with the client certificate)",
+      value: `tcp://${this.dockerHost.apiHost}:${this.dockerHost.apiPort}`,
     });
   }
 }

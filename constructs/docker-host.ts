@@ -1,0 +1,171 @@
+import { posix } from "node:path";
+import { Construct } from "constructs";
+import { DataResource, Fn, TerraformLocal, Token } from "cdktf";
+import { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
+import { Eip } from "@cdktf/provider-aws/lib/eip";
+import { Instance } from "@cdktf/provider-aws/lib/instance";
+import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
+import type { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import type { DockerHostSettings } from "../settings/schema";
+import { type RenderTarget, readBootTemplate, renderBootConfig } from "./boot-config";
+import { certPathsFromStack } from "./docker-tls";
+import { Firewall } from "./firewall";
+import { IMDSV2_ONLY, encryptedRoot } from "./instance-defaults";
+
+/** The AWS account Flatcar's official AMIs are published from. */
+export const FLATCAR_AMI_OWNER = "075585003325";
+
+export interface DockerHostBoot {
+  /** Base64 of the CA certificate, the server certificate and its key: literal text, or Terraform expressions. */
+  readonly caPem: string;
+  readonly serverPem: string;
+  readonly serverKeyPem: string;
+  readonly apiPort: number;
+}
+
+/** The host's cloud-config, from cloud-config/docker-host.yaml and docker-host-init.sh. */
+export function dockerHostCloudConfig(boot: DockerHostBoot, target: RenderTarget = "terraform"): string {
+  return renderBootConfig(
+    "docker-host.yaml",
+    {
+      ca_pem: boot.caPem,
+      server_pem: boot.serverPem,
+      server_key_pem: boot.serverKeyPem,
+      api_port: boot.apiPort,
+      init_script: readBootTemplate("docker-host-init.sh"),
+    },
+    target,
+  );
+}
+
+export interface DockerHostProps {
+  /** Name tag and prefix of the host's resources. */
+  readonly name: string;
+  readonly settings: DockerHostSettings;
+  readonly vpcId: string;
+  readonly subnet: Subnet;
+  /** The project directory as seen from the stack's directory: certificates and the readiness script. */
+  readonly projectDir: string;
+}
+
+/**
+ * A Flatcar Container Linux instance that serves the Docker API over mutual TLS, booted from cloud-config,
+ * behind a stable address, and a deploy-time gate that waits until the API answers.
+ */
+export class DockerHost extends Construct {
+  public readonly firewall: Firewall;
+  public readonly instance: Instance;
+  public readonly address: Eip;
+  public readonly dnsRecord?: Route53Record;
+  /** The name the Docker API answers to; it resolves only once the API has answered over TLS. */
+  public readonly apiHost: string;
+  public readonly apiPort: number;
+
+  constructor(scope: Construct, id: string, props: DockerHostProps) {
+    super(scope, id);
+    const s = props.settings;
+    this.apiPort = s.apiPort;
+
+    this.firewall = new Firewall(this, "firewall", {
+      name: `${props.name}-docker-host`,
+      description: "Docker host: the TLS Docker API and SSH for admins only, HTTP and HTTPS for everyone",
+      vpcId: props.vpcId,
+    });
+    s.adminCidrs.forEach((cidr, i) => {
+      this.firewall.allowIn(`docker-api-${i}`, {
+        description: `Docker API (mutual TLS) from admin range ${cidr}`,
+        peer: { cidr },
+        fromPort: s.apiPort,
+      });
+      if (s.keyPair) {
+        this.firewall.allowIn(`ssh-${i}`, { description: `SSH from admin range ${cidr}`, peer: { cidr }, fromPort: 22 });
+      }
+    });
+    this.firewall.allowIn("http", { description: "HTTP from anywhere", peer: { cidr: "0.0.0.0/0" }, fromPort: 80 });
+    this.firewall.allowIn("https", { description: "HTTPS from anywhere", peer: { cidr: "0.0.0.0/0" }, fromPort: 443 });
+    this.firewall.allowOut("all", {
+      description: "Image registries, Flatcar updates, time",
+      peer: { cidr: "0.0.0.0/0" },
+      protocol: "-1",
+    });
+
+    const ami = new DataAwsAmi(this, "flatcar", {
+      owners: [FLATCAR_AMI_OWNER],
+      mostRecent: true,
+      filter: [
+        { name: "name", values: [`Flatcar-${s.flatcarChannel}-*`] },
+        { name: "architecture", values: [s.architecture] },
+        { name: "virtualization-type", values: ["hvm"] },
+        { name: "root-device-type", values: ["ebs"] },
+      ],
+    });
+
+    // Terraform reads the certificates at plan time: the JSON holds only these expressions, never a key.
+    const certs = certPathsFromStack(props.projectDir, s.certsDir);
+    const userData = new TerraformLocal(
+      this,
+      "cloud-config",
+      dockerHostCloudConfig({
+        caPem: Fn.filebase64(certs.ca),
+        serverPem: Fn.filebase64(certs.serverCert),
+        serverKeyPem: Fn.filebase64(certs.serverKey),
+        apiPort: s.apiPort,
+      }),
+    );
+
+    this.instance = new Instance(this, "instance", {
+      ami: ami.id,
+      instanceType: s.instanceType,
+      subnetId: props.subnet.id,
+      vpcSecurityGroupIds: [this.firewall.group.id],
+      keyName: s.keyPair ?? undefined,
+      metadataOptions: IMDSV2_ONLY,
+      rootBlockDevice: encryptedRoot(s.rootVolumeGiB),
+      monitoring: true,
+      // Stored in state as a hash only (hashicorp/aws 5.x); coreos-cloudinit applies it again on every boot.
+      userData: userData.asString,
+      tags: { Name: `${props.name}-docker-host` },
+      // Flatcar updates itself in place; a newer AMI should not replace the host.
+      lifecycle: { ignoreChanges: ["ami"] },
+    });
+    this.address = new Eip(this, "address", {
+      domain: "vpc",
+      instance: this.instance.id,
+      tags: { Name: `${props.name}-docker-host` },
+    });
+
+    let host = this.address.publicDns;
+    if (s.dns) {
+      this.dnsRecord = new Route53Record(this, "dns", {
+        zoneId: s.dns.hostedZoneId,
+        name: s.dns.name,
+        type: "A",
+        ttl: 60,
+        records: [this.address.publicIp],
+      });
+      host = this.dnsRecord.fqdn;
+    }
+
+    // Flatcar takes a minute or more to boot, and the Docker provider talks to the daemon as soon as it is
+    // configured: the name reaches the DockerStack only through this gate, after the API answered over TLS.
+    const gate = new DataResource(this, "api-ready", {
+      input: { host },
+      triggersReplace: { instance: this.instance.id, host, port: String(s.apiPort), config: Fn.sha256(userData.asString) },
+      provisioners: [
+        {
+          type: "local-exec",
+          command: [
+            "node",
+            `${props.projectDir}/dist/scripts/wait-for-docker.js`,
+            `--host=${host}`,
+            `--port=${s.apiPort}`,
+            `--certs=${posix.join(props.projectDir, s.certsDir)}`,
+            `--timeout=${s.readinessTimeoutSeconds}`,
+            `--admin-cidrs=${s.adminCidrs.join(",") || "none"}`,
+          ].join(" "),
+        },
+      ],
+    });
+    this.apiHost = Token.asString(gate.output.lookup("host"));
+  }
+}

@@ -1,0 +1,82 @@
+import { Construct } from "constructs";
+import { Fn, TerraformStack } from "cdktf";
+import { Container } from "@cdktf/provider-docker/lib/container";
+import { Image } from "@cdktf/provider-docker/lib/image";
+import { Network } from "@cdktf/provider-docker/lib/network";
+import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
+import { Volume } from "@cdktf/provider-docker/lib/volume";
+import { certPathsFromStack } from "../constructs/docker-tls";
+import type { AppSettings } from "../settings/load";
+import { configureBackend } from "./backend";
+
+export interface DockerStackProps {
+  readonly settings: AppSettings;
+  /** The project directory as seen from the stack's synthesized directory (state, client certificate). */
+  readonly projectDir: string;
+  /** Host name of the Docker API: a token from the AwsStack, which cdktf passes through remote state. */
+  readonly host: string;
+  readonly port: number;
+}
+
+/** The Docker side: images, a network, volumes and containers on the Docker host, over mutual TLS. */
+export class DockerStack extends TerraformStack {
+  public readonly network: Network;
+  public readonly images: Record<string, Image>;
+  public readonly volumes: Record<string, Volume>;
+  public readonly containers: Record<string, Container>;
+
+  constructor(scope: Construct, id: string, props: DockerStackProps) {
+    super(scope, id);
+    const s = props.settings;
+    configureBackend(this, s, props.projectDir);
+    const certs = certPathsFromStack(props.projectDir, s.dockerHost.certsDir);
+    new DockerProvider(this, "docker", {
+      host: `tcp://${props.host}:${props.port}`,
+      // Always set: without a CA the provider silently skips verifying the server.
+      caMaterial: Fn.file(certs.ca),
+      certMaterial: Fn.file(certs.clientCert),
+      // Read by Terraform when it configures the provider: the key is in neither the JSON nor the state.
+      keyMaterial: Fn.file(certs.clientKey),
+    });
+
+    const docker = s.docker;
+    this.network = new Network(this, "network", { name: docker.network, driver: "bridge" });
+    this.images = {};
+    this.volumes = {};
+    this.containers = {};
+    for (const [name, c] of Object.entries(docker.containers)) {
+      const image = (this.images[c.image] ??= new Image(this, `image-${slug(c.image)}`, {
+        name: c.image,
+        // Destroying the stack leaves the image on the host; the next deploy does not pull it again.
+        keepLocally: true,
+      }));
+      for (const v of c.volumes) this.volumes[v.name] ??= new Volume(this, `volume-${v.name}`, { name: v.name });
+      this.containers[name] = new Container(this, `container-${name}`, {
+        name,
+        hostname: c.hostname ?? name,
+        image: image.imageId,
+        env: Object.entries(c.env).map(([key, value]) => `${key}=${value}`),
+        mustRun: true,
+        restart: c.restart,
+        memory: c.memoryMb,
+        healthcheck: {
+          test: c.healthcheck.test,
+          interval: `${c.healthcheck.intervalSeconds}s`,
+          timeout: `${c.healthcheck.timeoutSeconds}s`,
+          retries: c.healthcheck.retries,
+          startPeriod: `${c.healthcheck.startPeriodSeconds}s`,
+        },
+        logDriver: "json-file",
+        logOpts: { "max-size": `${c.logMaxSizeMb}m`, "max-file": String(c.logMaxFiles) },
+        networksAdvanced: [{ name: this.network.name }],
+        volumes: c.volumes.map((v) => ({ volumeName: this.volumes[v.name].name, containerPath: v.containerPath })),
+        ports: c.ports.map((p) => ({ internal: p.internal, external: p.external })),
+      });
+    }
+  }
+}
+
+/** A construct id from an image reference. */
+function slug(image: string): string {
+  return image.replace(/[^A-Za-z0-9]+/g, "-");
+}
