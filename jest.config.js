@@ -6,6 +6,8 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
+  // The TLS test needs root and a Docker Engine: `npm run test:tls` (jest.tls.config.js).
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/tls/"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
 };

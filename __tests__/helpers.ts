@@ -16,9 +16,14 @@ export interface TerraformJson {
   output?: Record<string, { value: unknown; description?: string; sensitive?: boolean }>;
 }
 
-/** Builds the whole app from settings overrides (as INFRA_CONFIG would give them) and returns the stacks. */
+/**
+ * Builds the whole app from settings overrides (as INFRA_CONFIG would give them) and returns the stacks,
+ * prepared as App.synth() prepares them, so cross-stack references are already outputs and remote state.
+ */
 export function buildStacks(overrides: unknown = {}) {
-  return composeApp(Testing.app(), resolveSettings(overrides));
+  const stacks = composeApp(Testing.app(), resolveSettings(overrides));
+  for (const stack of Object.values(stacks)) stack.prepareStack();
+  return stacks;
 }
 
 export function synthesize(stack: TerraformStack): Synthesized {

@@ -125,7 +125,7 @@ describe("security groups", () => {
   test("load balancers take 80 only, and 443 too when a certificate is set", () => {
     const openPorts = (s: Synthesized) =>
       ingressRules(s)
-        .filter((r) => r.cidr_ipv4)
+        .filter((r) => r.cidr_ipv4 && groupOfRule(s, r).name.endsWith("load-balancers"))
         .map((r) => `${r.cidr_ipv4}:${r.from_port}`)
         .sort();
     expect(openPorts(stack)).toEqual(["0.0.0.0/0:80", "10.20.0.0/16:80"]);
@@ -145,11 +145,16 @@ describe("security groups", () => {
     }
   });
 
-  test("no rule opens SSH or any port below 80 to anyone", () => {
+  test("no rule opens SSH or any port below 80, and only the Docker host's HTTP(S) and the load balancers are open to the world", () => {
     for (const rule of ingressRules(withOptions)) {
       expect(rule.from_port).toBeGreaterThanOrEqual(80);
       expect(rule.ip_protocol).toBe("tcp");
     }
+    const world = ingressRules(stack)
+      .filter((r) => r.cidr_ipv4 === "0.0.0.0/0")
+      .map((r) => `${groupOfRule(stack, r).name}:${r.from_port}`)
+      .sort();
+    expect(world).toEqual(["soa-docker-host:443", "soa-docker-host:80", "soa-public-load-balancers:80"]);
   });
 });
 
@@ -192,7 +197,7 @@ describe("load balancers", () => {
 describe("cluster A: one instance with the persistent data volume", () => {
   test("is named berlin and its instance joins it, from the ECS AMI's SSM parameter", () => {
     expect(named(stack.json, "aws_ecs_cluster", "cluster-a").name).toBe("berlin");
-    const instance = only(stack.json, "aws_instance");
+    const instance = named(stack.json, "aws_instance", "cluster-a");
     expect(instance.user_data).toContain("ECS_CLUSTER=berlin");
     expect(instance.ami).toMatch(/^\$\{data\.aws_ssm_parameter\.ecs-ami\.insecure_value\}$/);
     expect(stack.json.data!.aws_ssm_parameter["ecs-ami"].name).toBe(
@@ -207,8 +212,8 @@ describe("cluster A: one instance with the persistent data volume", () => {
     expect(referencedAddress(attachment.instance_id)).toMatch(/^aws_instance\./);
     const volume = only(stack.json, "aws_ebs_volume");
     expect(volume.availability_zone).toMatch(/^\$\{aws_subnet\.network_public-0_.*\.availability_zone\}$/);
-    expect(only(stack.json, "aws_instance").subnet_id).toMatch(/aws_subnet\.network_public-0_/);
-    expect(only(stack.json, "aws_instance").user_data).toContain("mount_point='/data'");
+    expect(named(stack.json, "aws_instance", "cluster-a").subnet_id).toMatch(/aws_subnet\.network_public-0_/);
+    expect(named(stack.json, "aws_instance", "cluster-a").user_data).toContain("mount_point='/data'");
   });
 
   test("without a volume ID the stack creates an encrypted volume it refuses to destroy", () => {
@@ -220,13 +225,13 @@ describe("cluster A: one instance with the persistent data volume", () => {
     const lookup = Object.values(withOptions.json.data!.aws_ebs_volume)[0] as any;
     expect(lookup.filter).toEqual([{ name: "volume-id", values: ["vol-0123456789abcdef0"] }]);
     expect(only(withOptions.json, "aws_volume_attachment").volume_id).toMatch(/^\$\{data\.aws_ebs_volume\./);
-    const [check] = only(withOptions.json, "aws_instance").lifecycle.precondition;
+    const [check] = named(withOptions.json, "aws_instance", "cluster-a").lifecycle.precondition;
     expect(check.condition).toMatch(/data\.aws_ebs_volume\..*\.availability_zone == aws_subnet\./);
     expect(check.error_message).toContain("network.availabilityZones");
   });
 
   test("the boot script finds the NVMe name and formats only a blank device", () => {
-    const script = only(stack.json, "aws_instance").user_data as string;
+    const script = named(stack.json, "aws_instance", "cluster-a").user_data as string;
     expect(script).toContain("/dev/disk/by-id");
     expect(script).toContain("nvme-Amazon_Elastic_Block_Store_$${volume_id/-/}");
     expect(script).toMatch(/if \[ "\$probe" -eq 2 \]; then\n\s+mkfs\.xfs/);
@@ -269,8 +274,12 @@ describe("cluster B: autoscaling group behind a capacity provider", () => {
 describe("every instance", () => {
   test("requires IMDSv2 with hop limit 1 and has an encrypted root volume", () => {
     const imdsv2 = { http_endpoint: "enabled", http_tokens: "required", http_put_response_hop_limit: 1 };
-    expect(only(stack.json, "aws_instance").metadata_options).toEqual(imdsv2);
-    expect(only(stack.json, "aws_instance").root_block_device.encrypted).toBe(true);
+    const instances = all(stack, "aws_instance");
+    expect(instances).toHaveLength(2); // cluster A's container instance and the Docker host
+    for (const instance of instances) {
+      expect(instance.metadata_options).toEqual(imdsv2);
+      expect(instance.root_block_device).toMatchObject({ encrypted: true, volume_type: "gp3" });
+    }
     const template = only(stack.json, "aws_launch_template");
     expect(template.metadata_options).toEqual(imdsv2);
     expect(template.block_device_mappings[0].ebs.encrypted).toBe("true");
@@ -345,7 +354,7 @@ describe("services", () => {
     const db = services(stack).db;
     expect(db).toMatchObject({ deployment_minimum_healthy_percent: 0, deployment_maximum_percent: 100 });
     expect(db.placement_constraints).toEqual([{ type: "memberOf", expression: "attribute:data-volume == mounted" }]);
-    expect(only(stack.json, "aws_instance").user_data).toContain('ECS_INSTANCE_ATTRIBUTES={"data-volume":"mounted"}');
+    expect(named(stack.json, "aws_instance", "cluster-a").user_data).toContain('ECS_INSTANCE_ATTRIBUTES={"data-volume":"mounted"}');
   });
 
   test("api scales its task count with a target-tracking policy on CPU", () => {

@@ -1,0 +1,120 @@
+import { X509Certificate } from "node:crypto";
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { createServer, connect } from "node:tls";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CERT_FILES } from "../../constructs/docker-tls";
+import { LEAF_DAYS, ensureCertificates, subjectAltNames } from "../../scripts/certs";
+
+const NAMES = ["*.us-west-1.compute.amazonaws.com"];
+const SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
+const CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+
+let dir: string;
+const read = (file: string) => readFileSync(join(dir, file));
+const cert = (file: string) => new X509Certificate(read(file));
+const contents = () => Object.fromEntries(Object.values(CERT_FILES).map((f) => [f, read(f).toString()]));
+
+beforeAll(async () => {
+  dir = join(mkdtempSync(join(tmpdir(), "certs-")), "certs");
+  await ensureCertificates({ dir, serverNames: NAMES });
+});
+
+test("writes the files the Docker client and daemon expect", () => {
+  expect(Object.keys(contents()).sort()).toEqual(["ca-key.pem", "ca.pem", "cert.pem", "key.pem", "server-key.pem", "server.pem"]);
+  for (const key of [CERT_FILES.caKey, CERT_FILES.serverKey, CERT_FILES.clientKey]) {
+    expect(read(key).toString()).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+  }
+});
+
+test("keys are readable by their owner only; the directory too", () => {
+  expect(statSync(dir).mode & 0o777).toBe(0o700);
+  for (const key of [CERT_FILES.caKey, CERT_FILES.serverKey, CERT_FILES.clientKey]) expect(statSync(join(dir, key)).mode & 0o777).toBe(0o600);
+  for (const crt of [CERT_FILES.ca, CERT_FILES.serverCert, CERT_FILES.clientCert]) expect(statSync(join(dir, crt)).mode & 0o777).toBe(0o644);
+});
+
+test("the chain verifies: both certificates are issued and signed by the CA, which is a CA", () => {
+  const ca = cert(CERT_FILES.ca);
+  expect(ca.ca).toBe(true);
+  expect(ca.verify(ca.publicKey)).toBe(true);
+  for (const leaf of [cert(CERT_FILES.serverCert), cert(CERT_FILES.clientCert)]) {
+    expect(leaf.ca).toBe(false);
+    expect(leaf.checkIssued(ca)).toBe(true);
+    expect(leaf.verify(ca.publicKey)).toBe(true);
+  }
+});
+
+test("key usages: the server certificate is for servers and its names, the client's for clients", () => {
+  const server = cert(CERT_FILES.serverCert);
+  const client = cert(CERT_FILES.clientCert);
+  expect(server.keyUsage).toEqual([SERVER_AUTH]);
+  expect(client.keyUsage).toEqual([CLIENT_AUTH]);
+  expect(subjectAltNames(server)).toEqual(NAMES);
+  expect(server.checkHost("ec2-203-0-113-10.us-west-1.compute.amazonaws.com")).toBe("*.us-west-1.compute.amazonaws.com");
+  expect(server.checkHost("ec2-203-0-113-10.eu-west-1.compute.amazonaws.com")).toBeUndefined();
+  const days = (Date.parse(server.validTo) - Date.parse(server.validFrom)) / 86_400_000;
+  expect(Math.round(days)).toBe(LEAF_DAYS);
+});
+
+test("a TLS handshake with these files succeeds both ways (each side checks the other)", async () => {
+  const server = createServer({
+    cert: read(CERT_FILES.serverCert),
+    key: read(CERT_FILES.serverKey),
+    ca: read(CERT_FILES.ca),
+    requestCert: true,
+    rejectUnauthorized: true,
+  }).listen(0, "127.0.0.1");
+  await new Promise((r) => server.once("listening", r));
+  const { port } = server.address() as { port: number };
+  const socket = connect({
+    host: "127.0.0.1",
+    port,
+    servername: "ec2-203-0-113-10.us-west-1.compute.amazonaws.com",
+    ca: read(CERT_FILES.ca),
+    cert: read(CERT_FILES.clientCert),
+    key: read(CERT_FILES.clientKey),
+  });
+  try {
+    const [peer] = await Promise.all([
+      new Promise<string>((resolve) => server.once("secureConnection", (s) => resolve(String(s.getPeerCertificate().subject.CN)))),
+      new Promise((resolve, reject) => socket.once("secureConnect", resolve).once("error", reject)),
+    ]);
+    expect(peer).toBe("docker-client");
+    expect(socket.authorized).toBe(true);
+  } finally {
+    socket.destroy();
+    await new Promise((r) => server.close(r));
+  }
+});
+
+describe("running it again", () => {
+  test("keeps every existing file", async () => {
+    const before = contents();
+    const result = await ensureCertificates({ dir, serverNames: NAMES });
+    expect(result.written).toEqual([]);
+    expect(contents()).toEqual(before);
+  });
+
+  test("--rotate reissues both certificates from the same CA", async () => {
+    const before = contents();
+    await ensureCertificates({ dir, serverNames: NAMES, rotate: true });
+    const after = contents();
+    expect(after[CERT_FILES.ca]).toBe(before[CERT_FILES.ca]);
+    expect(after[CERT_FILES.caKey]).toBe(before[CERT_FILES.caKey]);
+    for (const f of [CERT_FILES.serverCert, CERT_FILES.serverKey, CERT_FILES.clientCert, CERT_FILES.clientKey]) expect(after[f]).not.toBe(before[f]);
+    expect(cert(CERT_FILES.serverCert).checkIssued(cert(CERT_FILES.ca))).toBe(true);
+  });
+
+  test("--rotate-ca starts over", async () => {
+    const before = contents();
+    await ensureCertificates({ dir, serverNames: NAMES, rotateCa: true });
+    const after = contents();
+    for (const f of Object.values(CERT_FILES)) expect(after[f]).not.toBe(before[f]);
+  });
+
+  test("refuses to keep a server certificate that does not cover the names the settings need", async () => {
+    await expect(ensureCertificates({ dir, serverNames: ["docker.example.com"] })).rejects.toThrow(
+      /covers \*\.us-west-1\.compute\.amazonaws\.com but the settings need docker\.example\.com: run `npm run certs -- --rotate`/,
+    );
+  });
+});

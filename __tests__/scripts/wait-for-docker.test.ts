@@ -1,0 +1,66 @@
+// The readiness gate against a local HTTPS server that behaves like the Docker API's /_ping (the real daemon is
+// in `npm run test:tls`).
+import { mkdtempSync, readFileSync } from "node:fs";
+import { type Server, createServer } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CERT_FILES } from "../../constructs/docker-tls";
+import { ensureCertificates } from "../../scripts/certs";
+import { waitForDocker } from "../../scripts/wait-for-docker";
+
+let certs: string;
+let server: Server;
+let port: number;
+let pings = 0;
+
+beforeAll(async () => {
+  certs = join(mkdtempSync(join(tmpdir(), "gate-")), "certs");
+  await ensureCertificates({ dir: certs, serverNames: ["localhost"] });
+  const file = (f: string) => readFileSync(join(certs, f));
+  server = createServer(
+    { cert: file(CERT_FILES.serverCert), key: file(CERT_FILES.serverKey), ca: file(CERT_FILES.ca), requestCert: true, rejectUnauthorized: true },
+    (req, res) => {
+      pings += 1;
+      // Like a daemon that is still starting: refuse the first request, answer afterwards.
+      if (pings === 1) return void req.socket.destroy();
+      res.end(req.url === "/_ping" ? "OK" : "not found");
+    },
+  ).listen(0, "127.0.0.1");
+  await new Promise((r) => server.once("listening", r));
+  port = (server.address() as { port: number }).port;
+});
+afterAll(() => new Promise((r) => server.close(r)));
+
+test("waits through failures until /_ping answers OK over mutual TLS", async () => {
+  const result = await waitForDocker({ host: "localhost", port, certs, timeoutSeconds: 10, intervalMs: 50 });
+  expect(result).toEqual({ ok: true, seconds: expect.any(Number) });
+  expect(pings).toBeGreaterThanOrEqual(2);
+});
+
+test("stops at once when the server's certificate is not for the name it was reached by", async () => {
+  const started = Date.now();
+  const result = await waitForDocker({ host: "127.0.0.1", port, certs, timeoutSeconds: 30, intervalMs: 50 });
+  expect(result).toMatchObject({ ok: false, message: expect.stringMatching(/ERR_TLS_CERT_ALTNAME_INVALID.*--rotate/) });
+  expect(Date.now() - started).toBeLessThan(5000);
+});
+
+test("without client certificates it says to run npm run certs", async () => {
+  const result = await waitForDocker({ host: "localhost", port, certs: join(certs, "nowhere"), timeoutSeconds: 1 });
+  expect(result).toMatchObject({ ok: false, message: expect.stringMatching(/missing\. Run `npm run certs` first/) });
+});
+
+test("gives up at its deadline, naming the last error and the admin CIDRs", async () => {
+  const closed = await new Promise<number>((resolve) => {
+    const probe = require("node:net").createServer().listen(0, "127.0.0.1", () => {
+      const p = probe.address().port;
+      probe.close(() => resolve(p));
+    });
+  });
+  const started = Date.now();
+  const result = await waitForDocker({ host: "localhost", port: closed, certs, timeoutSeconds: 1, intervalMs: 200, adminCidrs: "203.0.113.7/32" });
+  expect(result).toMatchObject({
+    ok: false,
+    message: expect.stringMatching(/within 1 s \(last error: ECONNREFUSED.*dockerHost\.adminCidrs \(203\.0\.113\.7\/32\)/),
+  });
+  expect(Date.now() - started).toBeLessThan(3000);
+});

@@ -1,0 +1,108 @@
+import { Container } from "@cdktf/provider-docker/lib/container";
+import { Image } from "@cdktf/provider-docker/lib/image";
+import { Network } from "@cdktf/provider-docker/lib/network";
+import { Volume } from "@cdktf/provider-docker/lib/volume";
+import { type Synthesized, buildStacks, only, resourcesOf, synthesize } from "../helpers";
+
+let stack: Synthesized;
+let aws: Synthesized;
+beforeAll(() => {
+  const stacks = buildStacks();
+  stack = synthesize(stacks.docker);
+  aws = synthesize(stacks.aws);
+});
+
+test("the synthesized docker stack matches its snapshot", () => {
+  expect(stack.text).toMatchSnapshot();
+});
+
+describe("the provider", () => {
+  test("reaches the host from the aws stack through remote state: no module, no -target, no depends_on", () => {
+    const [provider] = stack.json.provider.docker;
+    const match = /^tcp:\/\/\$\{data\.terraform_remote_state\.([^.]+)\.outputs\.([^}]+)\}:2376$/.exec(provider.host);
+    expect(match).not.toBeNull();
+    const remote = stack.json.data!.terraform_remote_state[match![1]];
+    expect(remote).toMatchObject({ backend: "local", config: { path: "../../../terraform-state/aws.tfstate" } });
+    // The aws stack publishes exactly that output, from the readiness gate.
+    expect(aws.json.output![match![2]].value).toMatch(/^\$\{terraform_data\.docker-host_api-ready_[^.]+\.output\["host"\]\}$/);
+    expect(stack.text).not.toMatch(/"module"|depends_on|-target/);
+  });
+
+  test("always sets the CA, and reads the client certificate and key with file(), so no key is in the JSON", () => {
+    const [provider] = stack.json.provider.docker;
+    expect(provider).toMatchObject({
+      ca_material: '${file("../../../certs/ca.pem")}',
+      cert_material: '${file("../../../certs/cert.pem")}',
+      key_material: '${file("../../../certs/key.pem")}',
+    });
+    expect(stack.text).not.toMatch(/BEGIN [A-Z ]*PRIVATE KEY|cert_path/);
+  });
+
+  test("pins kreuzwerker/docker and keeps its own state next to the aws stack's", () => {
+    expect(stack.json.terraform.required_providers.docker).toEqual({ source: "kreuzwerker/docker", version: "3.6.2" });
+    expect(stack.json.terraform.backend).toEqual({ local: { path: "../../../terraform-state/docker.tfstate" } });
+  });
+});
+
+describe("the four kinds of Docker resources", () => {
+  test("an image, pinned and kept on the host", () => {
+    expect(stack.text).toHaveResourceWithProperties(Image, { name: "elasticsearch:8.17.0", keep_locally: true });
+  });
+
+  test("a user-defined bridge network", () => {
+    expect(stack.text).toHaveResourceWithProperties(Network, { name: "app", driver: "bridge" });
+  });
+
+  test("a volume for the container's data", () => {
+    expect(stack.text).toHaveResourceWithProperties(Volume, { name: "elastic-data" });
+  });
+
+  test("a container as the seed ran it, with a restart policy, a healthcheck, a memory limit and log rotation", () => {
+    expect(stack.text).toHaveResource(Container);
+    const c = only(stack.json, "docker_container");
+    expect(c).toMatchObject({
+      name: "elastic",
+      hostname: "elastic",
+      must_run: true,
+      restart: "unless-stopped",
+      memory: 1536,
+      log_driver: "json-file",
+      log_opts: { "max-size": "10m", "max-file": "3" },
+      image: expect.stringMatching(/^\$\{docker_image\.[^.]+\.image_id\}$/),
+      networks_advanced: [{ name: expect.stringMatching(/^\$\{docker_network\.network\.name\}$/) }],
+      volumes: [{ volume_name: "${docker_volume.volume-elastic-data.name}", container_path: "/usr/share/elasticsearch/data" }],
+    });
+    expect(c.env).toEqual(expect.arrayContaining(["SERVICE=elastic", "PROJECT=stage", "ENVIRONMENT=operations"]));
+    expect(c.healthcheck).toMatchObject({ test: ["CMD-SHELL", expect.stringContaining("9200")], start_period: "120s" });
+  });
+});
+
+describe("containers are settings", () => {
+  const healthcheck = { test: ["CMD", "wget", "-q", "-O-", "http://localhost/"] };
+
+  test("adding one is a settings change; images are pulled once; volumes are shared by name", () => {
+    const s = synthesize(
+      buildStacks({
+        docker: {
+          containers: {
+            web: { image: "nginx:1.27.3", healthcheck, ports: [{ internal: 80, external: 80 }], volumes: [{ name: "shared", containerPath: "/usr/share/nginx/html" }] },
+            worker: { image: "nginx:1.27.3", healthcheck, env: { ROLE: "worker" }, volumes: [{ name: "shared", containerPath: "/data" }] },
+          },
+        },
+      }).docker,
+    );
+    expect(Object.values(resourcesOf(s.json, "docker_container")).map((c) => c.name).sort()).toEqual(["elastic", "web", "worker"]);
+    expect(Object.values(resourcesOf(s.json, "docker_image")).map((i) => i.name).sort()).toEqual(["elasticsearch:8.17.0", "nginx:1.27.3"]);
+    expect(Object.values(resourcesOf(s.json, "docker_volume")).map((v) => v.name).sort()).toEqual(["elastic-data", "shared"]);
+    const web = Object.values(resourcesOf(s.json, "docker_container")).find((c) => c.name === "web");
+    expect(web).toMatchObject({ hostname: "web", ports: [{ internal: 80, external: 80 }], restart: "unless-stopped", memory: 512 });
+  });
+
+  test("null removes a default container", () => {
+    const s = synthesize(
+      buildStacks({ docker: { containers: { elastic: null, web: { image: "nginx:1.27.3", healthcheck } } } }).docker,
+    );
+    expect(Object.values(resourcesOf(s.json, "docker_container")).map((c) => c.name)).toEqual(["web"]);
+    expect(resourcesOf(s.json, "docker_volume")).toEqual({});
+  });
+});
