@@ -1,6 +1,8 @@
 // The app: settings in, two stacks out. Every resource is reached from here in one hop through a stack.
+import { existsSync, rmSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
-import { App } from "cdktf";
+import { App, Aspects } from "cdktf";
+import { PolicyChecks, PolicyError } from "./policy/policy-checks";
 import { SettingsError } from "./settings/errors";
 import { type AppSettings, loadSettings } from "./settings/load";
 import { projectRoot } from "./settings/paths";
@@ -12,7 +14,8 @@ export interface Stacks {
   readonly docker: DockerStack;
 }
 
-/** Adds the stacks to `app`. `projectDir` is the project as seen from a stack's synthesized directory. */
+/** Adds the stacks to `app`, each checked by the policy rules when it is synthesized. */
+
 export function composeApp(app: App, settings: AppSettings, projectDir = "../../.."): Stacks {
   const aws = new AwsStack(app, "aws", { settings, projectDir });
   // The host is a token of the aws stack: cdktf adds the output there and the remote state read here.
@@ -22,6 +25,8 @@ export function composeApp(app: App, settings: AppSettings, projectDir = "../../
     host: aws.dockerHost.apiHost,
     port: aws.dockerHost.apiPort,
   });
+  const policy = new PolicyChecks();
+  for (const stack of [aws, docker]) Aspects.of(stack).add(policy);
   return { aws, docker };
 }
 
@@ -35,9 +40,24 @@ export function main(env: NodeJS.ProcessEnv = process.env): number {
     process.stderr.write(`Invalid settings, nothing was synthesized:\n${error.message}\n`);
     return 1;
   }
+  const outdir = env.CDKTF_OUTDIR ?? process.env.CDKTF_OUTDIR ?? "cdktf.out";
+  const outdirExisted = existsSync(outdir);
   // Stack traces in construct metadata cost time and carry absolute paths.
-  const app = new App({ outdir: env.CDKTF_OUTDIR, stackTraces: false });
-  composeApp(app, settings, projectDirFromStacks(app.outdir));
+  const app = new App({ outdir, stackTraces: false });
+  const stacks = Object.values(composeApp(app, settings, projectDirFromStacks(app.outdir)));
+  try {
+    // The policy runs on every stack before any is written (synthesis writes stack by stack).
+    for (const stack of stacks) stack.prepareStack();
+    for (const stack of stacks) {
+      for (const aspect of Aspects.of(stack).all) if (aspect instanceof PolicyChecks) aspect.visit(stack);
+    }
+  } catch (error) {
+    if (!(error instanceof PolicyError)) throw error;
+    // The App made the (empty) output directory; leave no trace of this run.
+    if (!outdirExisted) rmSync(outdir, { recursive: true, force: true });
+    process.stderr.write(`Policy check failed, nothing was synthesized:\n${error.message}\n`);
+    return 1;
+  }
   app.synth();
   return 0;
 }

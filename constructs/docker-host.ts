@@ -7,6 +7,7 @@ import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import type { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import type { DockerHostSettings } from "../settings/schema";
+import { suppressRule } from "../policy/policy-checks";
 import { type RenderTarget, readBootTemplate, renderBootConfig } from "./boot-config";
 import { certPathsFromStack } from "./docker-tls";
 import { Firewall } from "./firewall";
@@ -81,7 +82,12 @@ export class DockerHost extends Construct {
         this.firewall.allowIn(`ssh-${i}`, { description: `SSH from admin range ${cidr}`, peer: { cidr }, fromPort: 22 });
       }
     });
-    this.firewall.allowIn("http", { description: "HTTP from anywhere", peer: { cidr: "0.0.0.0/0" }, fromPort: 80 });
+    const http = this.firewall.allowIn("http", { description: "HTTP from anywhere", peer: { cidr: "0.0.0.0/0" }, fromPort: 80 });
+    suppressRule(
+      http,
+      "CKV_AWS_260",
+      "As in the seed, the Docker host serves its containers' web ports to everyone; only 80 and 443 are open, and containers may publish nothing else.",
+    );
     this.firewall.allowIn("https", { description: "HTTPS from anywhere", peer: { cidr: "0.0.0.0/0" }, fromPort: 443 });
     this.firewall.allowOut("all", {
       description: "Image registries, Flatcar updates, time",

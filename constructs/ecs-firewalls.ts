@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { suppressRule } from "../policy/policy-checks";
 import { Firewall } from "./firewall";
 
 /** Docker's and Amazon Linux's ephemeral ranges together: where ECS puts dynamic host ports. */
@@ -50,7 +51,14 @@ export class EcsFirewalls extends Construct {
       description: `${internal ? "Internal" : "Internet-facing"} load balancers of the ECS services`,
       vpcId: this.props.vpcId,
     });
-    firewall.allowIn("http", { description: `HTTP from ${from}`, peer, fromPort: 80 });
+    const http = firewall.allowIn("http", { description: `HTTP from ${from}`, peer, fromPort: 80 });
+    if (!internal) {
+      suppressRule(
+        http,
+        "CKV_AWS_260",
+        "An internet-facing load balancer exists to take HTTP from anyone; with a certificate set, HTTP only redirects to HTTPS.",
+      );
+    }
     if (this.props.https) firewall.allowIn("https", { description: `HTTPS from ${from}`, peer, fromPort: 443 });
     firewall.allowOut("tasks", {
       description: "To the tasks' dynamic host ports on the container instances",

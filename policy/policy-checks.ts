@@ -1,0 +1,109 @@
+// Policy as code, in the spirit of cdk-nag: an Aspect that checks every element of a stack against named rules
+// (./rules.ts) and fails synthesis with every violation, each naming the construct path and the rule. A rule
+// can be suppressed on a construct, and what it contains, only with a written reason.
+import { type IConstruct } from "constructs";
+import {
+  DefaultTokenResolver,
+  type IAspect,
+  StringConcat,
+  TerraformDataSource,
+  TerraformElement,
+  TerraformLocal,
+  TerraformOutput,
+  TerraformProvider,
+  TerraformResource,
+  TerraformStack,
+  Tokenization,
+} from "cdktf";
+import { type PolicyRule, RULES } from "./rules";
+
+const SUPPRESSION = "soa:policy-suppression";
+const MIN_REASON = 20;
+
+export interface Suppression {
+  readonly rule: string;
+  readonly reason: string;
+}
+
+/** Exempts `scope` and everything in it from one rule. The reason is kept and listed in the README. */
+export function suppressRule(scope: IConstruct, rule: string, reason: string): void {
+  if (!RULES.some((r) => r.id === rule)) throw new Error(`${scope.node.path}: no policy rule ${rule} to suppress`);
+  if (reason.trim().length < MIN_REASON) {
+    throw new Error(`${scope.node.path}: suppressing ${rule} needs a reason of at least ${MIN_REASON} characters`);
+  }
+  scope.node.addMetadata(SUPPRESSION, { rule, reason } satisfies Suppression, { stackTrace: false });
+}
+
+/** Every suppression under `root`, with the path it applies to. */
+export function suppressionsIn(root: IConstruct): (Suppression & { path: string })[] {
+  return root.node
+    .findAll()
+    .flatMap((c) => c.node.metadata.filter((m) => m.type === SUPPRESSION).map((m) => ({ ...(m.data as Suppression), path: c.node.path })));
+}
+
+export interface Violation {
+  readonly path: string;
+  readonly rule: PolicyRule;
+  readonly detail: string;
+}
+
+export class PolicyError extends Error {
+  constructor(readonly violations: readonly Violation[]) {
+    super(
+      `${violations.length} policy violation${violations.length === 1 ? "" : "s"}:\n` +
+        violations.map((v) => `${v.path}: ${v.rule.id} (${v.rule.title}): ${v.detail}`).join("\n"),
+    );
+    this.name = "PolicyError";
+  }
+}
+
+/** Checks a whole stack when the aspect reaches it, once per stack. */
+export class PolicyChecks implements IAspect {
+  private readonly checked = new WeakSet<TerraformStack>();
+
+  visit(node: IConstruct): void {
+    if (!(node instanceof TerraformStack) || this.checked.has(node)) return;
+    this.checked.add(node);
+    const violations = checkStack(node);
+    if (violations.length > 0) throw new PolicyError(violations);
+  }
+}
+
+export function checkStack(stack: TerraformStack): Violation[] {
+  const violations: Violation[] = [];
+  const suppressed = (element: IConstruct, rule: string) =>
+    element.node.scopes.some((s) => s.node.metadata.some((m) => m.type === SUPPRESSION && (m.data as Suppression).rule === rule));
+  for (const element of stack.node.findAll()) {
+    const described = describe(element, stack);
+    if (!described) continue;
+    for (const rule of RULES) {
+      if (rule.types && !rule.types.includes(described.type)) continue;
+      const details = rule.check(described.config, described.type);
+      if (details.length > 0 && !suppressed(element, rule.id)) {
+        for (const detail of details) violations.push({ path: element.node.path, rule, detail });
+      }
+    }
+  }
+  return violations;
+}
+
+/** An element's Terraform type and its configuration as it will be synthesized. */
+function describe(element: IConstruct, stack: TerraformStack): { type: string; config: Record<string, any> } | undefined {
+  if (!(element instanceof TerraformElement)) return undefined;
+  const json = Tokenization.resolve(element.toTerraform(), {
+    scope: stack,
+    preparing: false,
+    resolver: new DefaultTokenResolver(new StringConcat()),
+  }) as Record<string, Record<string, any>>;
+  const first = (block: Record<string, any> | undefined) => (block ? Object.values(block)[0] : undefined);
+  if (element instanceof TerraformResource && !(element instanceof TerraformDataSource)) {
+    return { type: element.terraformResourceType, config: first(json.resource?.[element.terraformResourceType]) ?? {} };
+  }
+  if (element instanceof TerraformDataSource) {
+    return { type: `data.${element.terraformResourceType}`, config: first(json.data?.[element.terraformResourceType]) ?? {} };
+  }
+  if (element instanceof TerraformProvider) return { type: "provider", config: json.provider ?? {} };
+  if (element instanceof TerraformLocal) return { type: "locals", config: json.locals ?? {} };
+  if (element instanceof TerraformOutput) return { type: "output", config: json.output ?? {} };
+  return undefined;
+}
