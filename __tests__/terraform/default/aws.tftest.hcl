@@ -1,0 +1,217 @@
+# A mocked apply of the aws stack synthesized from the built-in settings (npm run test:terraform).
+# Addresses carry cdktf's stable hash suffixes; the harness fails when the stack gains an instance, a launch
+# template or an ingress rule that no assertion here names.
+
+mock_provider "aws" {
+  source = "./tests/mocks"
+}
+
+# The look-ups an offline apply cannot make.
+override_data {
+  target = data.aws_availability_zones.network_zones_2241F3F0
+  values = { names = ["us-west-1a", "us-west-1c"] }
+}
+override_data {
+  target = data.aws_ssm_parameter.ecs-ami
+  values = { insecure_value = "ami-0ecs0123456789abc" }
+}
+override_data {
+  target = data.aws_ami.docker-host_flatcar_8F916B9D
+  values = { id = "ami-0f1a7ca7012345678" }
+}
+
+# Distinct identities where assertions must tell resources apart.
+override_resource {
+  target = aws_security_group.firewalls_public-load-balancers_group_024A3F89
+  values = { id = "sg-00000000000000001" }
+}
+override_resource {
+  target = aws_security_group.firewalls_internal-load-balancers_group_E8009A53
+  values = { id = "sg-00000000000000002" }
+}
+override_resource {
+  target = aws_security_group.firewalls_container-instances_group_E5313CD1
+  values = { id = "sg-00000000000000003" }
+}
+override_resource {
+  target = aws_security_group.docker-host_firewall_group_E8763792
+  values = { id = "sg-00000000000000004" }
+}
+override_resource {
+  target = aws_instance.cluster-a_capacity_instance_F59B6C5A
+  values = { id = "i-0000000000000000a", availability_zone = "us-west-1a" }
+}
+override_resource {
+  target = aws_instance.docker-host_instance_1A6462EB
+  values = { id = "i-0000000000000000d", availability_zone = "us-west-1a" }
+}
+override_resource {
+  target = aws_ecs_cluster.cluster-a_cluster_CCCCA850
+  values = { id = "arn:aws:ecs:us-west-1:123456789012:cluster/berlin", arn = "arn:aws:ecs:us-west-1:123456789012:cluster/berlin" }
+}
+override_resource {
+  target = aws_ecs_cluster.cluster-b_cluster_DD556083
+  values = { id = "arn:aws:ecs:us-west-1:123456789012:cluster/munich", arn = "arn:aws:ecs:us-west-1:123456789012:cluster/munich" }
+}
+override_resource {
+  target = aws_lb.service-web_load-balancer_C1B6136F
+  values = { arn = "arn:aws:elasticloadbalancing:us-west-1:123456789012:loadbalancer/app/soa-web/0000000000000001", dns_name = "soa-web.us-west-1.elb.amazonaws.com" }
+}
+override_resource {
+  target = aws_lb.service-db_load-balancer_FDC67FC0
+  values = { arn = "arn:aws:elasticloadbalancing:us-west-1:123456789012:loadbalancer/app/soa-db/0000000000000002", dns_name = "internal-soa-db.us-west-1.elb.amazonaws.com" }
+}
+override_resource {
+  target = aws_lb.service-api_load-balancer_D1CEDC23
+  values = { arn = "arn:aws:elasticloadbalancing:us-west-1:123456789012:loadbalancer/app/soa-api/0000000000000003", dns_name = "soa-api.us-west-1.elb.amazonaws.com" }
+}
+
+run "apply_the_whole_stack" {
+  command = apply
+
+  # IMDSv2 on every instance and launch template.
+  assert {
+    condition = alltrue([
+      for mo in [
+        aws_instance.cluster-a_capacity_instance_F59B6C5A.metadata_options[0],
+        aws_instance.docker-host_instance_1A6462EB.metadata_options[0],
+        aws_launch_template.cluster-b_capacity_launch-template_4B580A81.metadata_options[0],
+      ] : mo.http_tokens == "required" && mo.http_put_response_hop_limit == 1 && mo.http_endpoint == "enabled"
+    ])
+    error_message = "Every instance and launch template must require IMDSv2 with a hop limit of 1."
+  }
+
+  assert {
+    condition = alltrue([
+      aws_instance.cluster-a_capacity_instance_F59B6C5A.root_block_device[0].encrypted,
+      aws_instance.docker-host_instance_1A6462EB.root_block_device[0].encrypted,
+      aws_launch_template.cluster-b_capacity_launch-template_4B580A81.block_device_mappings[0].ebs[0].encrypted == "true",
+      aws_ebs_volume.cluster-a_capacity_data-volume_E65FDAAD.encrypted,
+    ])
+    error_message = "Root and data volumes must be encrypted."
+  }
+
+  # Ingress from anywhere only to the internet-facing load balancers and to the Docker host, only on 80/443.
+  assert {
+    condition = alltrue([
+      for rule in [
+        aws_vpc_security_group_ingress_rule.docker-host_firewall_in-http_27C9BCF3,
+        aws_vpc_security_group_ingress_rule.docker-host_firewall_in-https_3E826EAB,
+        aws_vpc_security_group_ingress_rule.firewalls_container-instances_in-internal-load-balancers_0D377B4C,
+        aws_vpc_security_group_ingress_rule.firewalls_container-instances_in-public-load-balancers_C7237EA0,
+        aws_vpc_security_group_ingress_rule.firewalls_internal-load-balancers_in-http_F63D26AE,
+        aws_vpc_security_group_ingress_rule.firewalls_public-load-balancers_in-http_9085CE7D,
+      ] : rule.cidr_ipv4 != "0.0.0.0/0" || (
+        contains(["sg-00000000000000001", "sg-00000000000000004"], rule.security_group_id) && contains([80, 443], rule.from_port) && rule.from_port == rule.to_port
+      )
+    ])
+    error_message = "Only the public load balancers' and the Docker host's 80/443 may be open to 0.0.0.0/0."
+  }
+
+  # Container instances take traffic only from the load balancers' groups; the internal ones only from the VPC.
+  assert {
+    condition = (
+      aws_vpc_security_group_ingress_rule.firewalls_container-instances_in-public-load-balancers_C7237EA0.referenced_security_group_id == "sg-00000000000000001" &&
+      aws_vpc_security_group_ingress_rule.firewalls_container-instances_in-internal-load-balancers_0D377B4C.referenced_security_group_id == "sg-00000000000000002" &&
+      aws_vpc_security_group_ingress_rule.firewalls_internal-load-balancers_in-http_F63D26AE.cidr_ipv4 == "10.20.0.0/16"
+    )
+    error_message = "Container instances must admit only the load balancers' groups."
+  }
+
+  # Without admin CIDRs and a key pair there is no rule for SSH or the Docker API at all.
+  assert {
+    condition = length([
+      for rule in [
+        aws_vpc_security_group_ingress_rule.docker-host_firewall_in-http_27C9BCF3,
+        aws_vpc_security_group_ingress_rule.docker-host_firewall_in-https_3E826EAB,
+      ] : rule if contains([22, 2376], rule.from_port)
+    ]) == 0
+    error_message = "No SSH or Docker API rule may exist without admin CIDRs."
+  }
+
+  # The data volume: attached as /dev/xvdh to cluster A's instance, in its zone, kept on destroy.
+  assert {
+    condition = (
+      aws_volume_attachment.cluster-a_capacity_data-volume-attachment_6F9A7B9E.device_name == "/dev/xvdh" &&
+      aws_volume_attachment.cluster-a_capacity_data-volume-attachment_6F9A7B9E.instance_id == "i-0000000000000000a" &&
+      aws_volume_attachment.cluster-a_capacity_data-volume-attachment_6F9A7B9E.volume_id == aws_ebs_volume.cluster-a_capacity_data-volume_E65FDAAD.id &&
+      aws_ebs_volume.cluster-a_capacity_data-volume_E65FDAAD.availability_zone == "us-west-1a" &&
+      aws_instance.cluster-a_capacity_instance_F59B6C5A.subnet_id == aws_subnet.network_public-0_A4E682E0.id
+    )
+    error_message = "The data volume must be attached as /dev/xvdh to cluster A's instance, in its zone."
+  }
+
+  assert {
+    condition = (
+      aws_autoscaling_group.cluster-b_capacity_group_4E336B6D.min_size == 1 &&
+      aws_autoscaling_group.cluster-b_capacity_group_4E336B6D.max_size == 2 &&
+      aws_autoscaling_group.cluster-b_capacity_group_4E336B6D.desired_capacity == 1 &&
+      aws_autoscaling_group.cluster-b_capacity_group_4E336B6D.health_check_type == "ELB" &&
+      aws_autoscaling_group.cluster-b_capacity_group_4E336B6D.health_check_grace_period == 300 &&
+      aws_autoscaling_group.cluster-b_capacity_group_4E336B6D.launch_template[0].id == aws_launch_template.cluster-b_capacity_launch-template_4B580A81.id
+    )
+    error_message = "Cluster B's group must run 1 to 2 instances from the launch template with ELB health checks."
+  }
+
+  assert {
+    condition = (
+      aws_ecs_capacity_provider.cluster-b_capacity_capacity-provider_643FCEB9.auto_scaling_group_provider[0].managed_scaling[0].status == "ENABLED" &&
+      aws_ecs_cluster_capacity_providers.cluster-b_capacity-providers_749B5E6D.cluster_name == "munich"
+    )
+    error_message = "Cluster B must scale through a capacity provider with managed scaling."
+  }
+
+  # The services of each cluster.
+  assert {
+    condition = (
+      aws_ecs_service.service-web_service_B591A6BB.cluster == "arn:aws:ecs:us-west-1:123456789012:cluster/berlin" &&
+      aws_ecs_service.service-db_service_28F80378.cluster == "arn:aws:ecs:us-west-1:123456789012:cluster/berlin"
+    )
+    error_message = "web and db must run on cluster A (berlin)."
+  }
+  assert {
+    condition = (
+      aws_ecs_service.service-api_service_454F4786.cluster == "arn:aws:ecs:us-west-1:123456789012:cluster/munich" &&
+      aws_ecs_service.service-bot_service_A525DB1B.cluster == "arn:aws:ecs:us-west-1:123456789012:cluster/munich"
+    )
+    error_message = "api and bot must run on cluster B (munich)."
+  }
+  assert {
+    condition     = length(aws_ecs_service.service-bot_service_A525DB1B.load_balancer) == 0
+    error_message = "bot runs without a load balancer."
+  }
+  assert {
+    condition     = [for c in aws_ecs_service.service-db_service_28F80378.placement_constraints : c.expression] == ["attribute:data-volume == mounted"]
+    error_message = "db runs only where the data volume is mounted."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in [
+        aws_ecs_service.service-web_service_B591A6BB,
+        aws_ecs_service.service-db_service_28F80378,
+        aws_ecs_service.service-api_service_454F4786,
+        aws_ecs_service.service-bot_service_A525DB1B,
+      ] : s.deployment_circuit_breaker[0].enable && s.deployment_circuit_breaker[0].rollback
+    ])
+    error_message = "Every service must roll back failed deployments."
+  }
+
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.service-db_task_CFE925D0.container_definitions)[0].mountPoints[0].containerPath == "/data/db"
+    error_message = "dbtask must keep its data on the data volume."
+  }
+
+  assert {
+    condition = (
+      output.cluster_names == { a = "berlin", b = "munich" } &&
+      output.load_balancer_dns_names == {
+        web = "soa-web.us-west-1.elb.amazonaws.com"
+        db  = "internal-soa-db.us-west-1.elb.amazonaws.com"
+        api = "soa-api.us-west-1.elb.amazonaws.com"
+      } &&
+      output.docker_host == "tcp://ec2-198-51-100-7.us-west-1.compute.amazonaws.com:2376"
+    )
+    error_message = "The outputs must give the clusters, the load balancers' names and the Docker host behind its gate."
+  }
+}

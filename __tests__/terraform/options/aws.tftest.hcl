@@ -1,0 +1,149 @@
+# A mocked apply of the aws stack with the options of settings.json next to this file: an ACM certificate,
+# registry credentials, admin CIDRs with a key pair, and an existing data volume in set zones.
+
+mock_provider "aws" {
+  source = "./tests/mocks"
+}
+
+override_data {
+  target = data.aws_ssm_parameter.ecs-ami
+  values = { insecure_value = "ami-0ecs0123456789abc" }
+}
+override_data {
+  target = data.aws_ami.docker-host_flatcar_8F916B9D
+  values = { id = "ami-0f1a7ca7012345678" }
+}
+# The existing volume lives in the first configured zone, as it must.
+override_data {
+  target = data.aws_ebs_volume.cluster-a_capacity_existing-volume_64D595FD
+  values = { volume_id = "vol-0123456789abcdef0", availability_zone = "us-west-1b" }
+}
+override_resource {
+  target = aws_security_group.firewalls_public-load-balancers_group_024A3F89
+  values = { id = "sg-00000000000000001" }
+}
+override_resource {
+  target = aws_security_group.firewalls_internal-load-balancers_group_E8009A53
+  values = { id = "sg-00000000000000002" }
+}
+override_resource {
+  target = aws_security_group.firewalls_container-instances_group_E5313CD1
+  values = { id = "sg-00000000000000003" }
+}
+override_resource {
+  target = aws_security_group.docker-host_firewall_group_E8763792
+  values = { id = "sg-00000000000000004" }
+}
+override_resource {
+  target = aws_instance.cluster-a_capacity_instance_F59B6C5A
+  values = { id = "i-0000000000000000a", availability_zone = "us-west-1b" }
+}
+
+run "apply_with_options" {
+  command = apply
+
+  assert {
+    condition = alltrue([
+      for mo in [
+        aws_instance.cluster-a_capacity_instance_F59B6C5A.metadata_options[0],
+        aws_instance.docker-host_instance_1A6462EB.metadata_options[0],
+        aws_launch_template.cluster-b_capacity_launch-template_4B580A81.metadata_options[0],
+      ] : mo.http_tokens == "required" && mo.http_put_response_hop_limit == 1
+    ])
+    error_message = "Every instance and launch template must require IMDSv2 with a hop limit of 1."
+  }
+
+  # 0.0.0.0/0 reaches only 80/443 of the public load balancers and the Docker host; SSH and the Docker API
+  # admit the admin range only.
+  assert {
+    condition = alltrue([
+      for rule in [
+        aws_vpc_security_group_ingress_rule.docker-host_firewall_in-docker-api-0_7B701771,
+        aws_vpc_security_group_ingress_rule.docker-host_firewall_in-http_27C9BCF3,
+        aws_vpc_security_group_ingress_rule.docker-host_firewall_in-https_3E826EAB,
+        aws_vpc_security_group_ingress_rule.docker-host_firewall_in-ssh-0_A8C35EFA,
+        aws_vpc_security_group_ingress_rule.firewalls_container-instances_in-internal-load-balancers_0D377B4C,
+        aws_vpc_security_group_ingress_rule.firewalls_container-instances_in-public-load-balancers_C7237EA0,
+        aws_vpc_security_group_ingress_rule.firewalls_internal-load-balancers_in-http_F63D26AE,
+        aws_vpc_security_group_ingress_rule.firewalls_internal-load-balancers_in-https_2C3EA10B,
+        aws_vpc_security_group_ingress_rule.firewalls_public-load-balancers_in-http_9085CE7D,
+        aws_vpc_security_group_ingress_rule.firewalls_public-load-balancers_in-https_E4AD0C26,
+      ] : rule.cidr_ipv4 != "0.0.0.0/0" || (
+        contains(["sg-00000000000000001", "sg-00000000000000004"], rule.security_group_id) && contains([80, 443], rule.from_port)
+      )
+    ])
+    error_message = "Only the public load balancers' and the Docker host's 80/443 may be open to 0.0.0.0/0."
+  }
+
+  assert {
+    condition = (
+      aws_vpc_security_group_ingress_rule.docker-host_firewall_in-docker-api-0_7B701771.from_port == 2376 &&
+      aws_vpc_security_group_ingress_rule.docker-host_firewall_in-docker-api-0_7B701771.cidr_ipv4 == "198.51.100.0/24" &&
+      aws_vpc_security_group_ingress_rule.docker-host_firewall_in-ssh-0_A8C35EFA.from_port == 22 &&
+      aws_vpc_security_group_ingress_rule.docker-host_firewall_in-ssh-0_A8C35EFA.cidr_ipv4 == "198.51.100.0/24" &&
+      aws_instance.docker-host_instance_1A6462EB.key_name == "ops"
+    )
+    error_message = "The Docker API and SSH must admit the admin range only, SSH only with the key pair."
+  }
+
+  # HTTPS with the certificate on every load balancer, HTTP redirecting to it.
+  assert {
+    condition = alltrue([
+      for l in [
+        aws_lb_listener.service-web_load-balancer_https_A656CB76,
+        aws_lb_listener.service-db_load-balancer_https_A7A08542,
+        aws_lb_listener.service-api_load-balancer_https_64218955,
+      ] : l.port == 443 && l.protocol == "HTTPS" && l.certificate_arn == "arn:aws:acm:us-west-1:123456789012:certificate/0f0e0d0c-0b0a-0908-0706-050403020100"
+    ])
+    error_message = "Every load balancer must serve HTTPS with the configured certificate."
+  }
+  assert {
+    condition = alltrue([
+      for l in [
+        aws_lb_listener.service-web_load-balancer_http_D2C56D71,
+        aws_lb_listener.service-db_load-balancer_http_7E9B2CC5,
+        aws_lb_listener.service-api_load-balancer_http_40AFA358,
+      ] : l.port == 80 && l.default_action[0].type == "redirect" && l.default_action[0].redirect[0].protocol == "HTTPS"
+    ])
+    error_message = "HTTP must redirect to HTTPS when a certificate is set."
+  }
+
+  # The existing volume is attached, never created.
+  assert {
+    condition = (
+      aws_volume_attachment.cluster-a_capacity_data-volume-attachment_6F9A7B9E.volume_id == "vol-0123456789abcdef0" &&
+      aws_volume_attachment.cluster-a_capacity_data-volume-attachment_6F9A7B9E.device_name == "/dev/xvdh" &&
+      aws_volume_attachment.cluster-a_capacity_data-volume-attachment_6F9A7B9E.instance_id == "i-0000000000000000a"
+    )
+    error_message = "The existing data volume must be attached as /dev/xvdh to cluster A's instance."
+  }
+
+  assert {
+    condition = alltrue([
+      for td in [
+        aws_ecs_task_definition.service-web_task_996AAE4F,
+        aws_ecs_task_definition.service-db_task_CFE925D0,
+        aws_ecs_task_definition.service-api_task_22FB46F2,
+        aws_ecs_task_definition.service-bot_task_C034BEDC,
+      ] : jsondecode(td.container_definitions)[0].repositoryCredentials.credentialsParameter == "arn:aws:secretsmanager:us-west-1:123456789012:secret:registry-AbCdEf"
+    ])
+    error_message = "Every container must take its registry credentials from the secret."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role_policy.task-execution-role_inline_61707CCB.policy).Statement[0].Resource == ["arn:aws:secretsmanager:us-west-1:123456789012:secret:registry-AbCdEf"]
+    error_message = "The execution role may read that secret and nothing else."
+  }
+}
+
+# An existing volume in another zone than the instance's subnet stops the plan with a clear precondition.
+run "volume_in_another_zone" {
+  command = plan
+
+  override_data {
+    target = data.aws_ebs_volume.cluster-a_capacity_existing-volume_64D595FD
+    values = { volume_id = "vol-0123456789abcdef0", availability_zone = "us-west-1c" }
+  }
+
+  expect_failures = [aws_instance.cluster-a_capacity_instance_F59B6C5A]
+}

@@ -1,0 +1,279 @@
+// Real Terraform judges what we synthesize: `npm run validate` (init + validate per stack) and
+// `npm run test:terraform` (a mocked apply of the aws stack with `terraform test`, assertions in
+// __tests__/terraform/<variant>/*.tftest.hcl). Works offline from a filesystem mirror of the providers.
+//
+// Each variant (`default`: the built-in settings; others: __tests__/terraform/<variant>/settings.json) is
+// synthesized into a throwaway workspace laid out like the project: cdktf.out/stacks/<stack>, certs/ with
+// throwaway certificates, and dist/scripts/wait-for-docker.js as a stub that records how the readiness gate
+// called it. Nothing touches the project's certificates, state or cdktf.out.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import { dockerHostCertificateNames } from "../constructs/docker-tls";
+import { resolveSettings } from "../settings/load";
+import { projectRoot } from "../settings/paths";
+import { ensureCertificates } from "./certs";
+
+export const TESTS_DIR = join(projectRoot, "__tests__", "terraform");
+const MIRROR_ENV = "TF_PROVIDER_MIRROR";
+/** Where provider mirrors usually live, searched when TF_PROVIDER_MIRROR is not set. */
+const MIRROR_CANDIDATES = [
+  "/opt/tf-plugins",
+  "/usr/local/share/terraform/plugins",
+  "/usr/share/terraform/plugins",
+  join(homedir(), ".terraform.d", "plugins"),
+  join(homedir(), ".local", "share", "terraform", "plugins"),
+];
+
+export interface Mirror {
+  readonly path: string;
+  /** Providers it holds, as registry.terraform.io/<namespace>/<type>. */
+  readonly providers: string[];
+}
+
+/** Filesystem mirrors with at least one provider (unpacked layout: <host>/<namespace>/<type>/<version>/<os_arch>). */
+export function findMirrors(env: NodeJS.ProcessEnv = process.env): Mirror[] {
+  const given = env[MIRROR_ENV]?.split(":").filter(Boolean);
+  const mirrors: Mirror[] = [];
+  for (const path of given ?? MIRROR_CANDIDATES) {
+    const providers: string[] = [];
+    for (const host of list(path)) {
+      for (const namespace of list(join(path, host))) {
+        for (const type of list(join(path, host, namespace))) providers.push(`${host}/${namespace}/${type}`);
+      }
+    }
+    if (providers.length > 0) mirrors.push({ path, providers });
+    else if (given) throw new Error(`${MIRROR_ENV}=${path} holds no providers (expected <host>/<namespace>/<type>/<version>/<os_arch>/)`);
+  }
+  return mirrors;
+}
+
+function list(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  } catch {
+    return [];
+  }
+}
+
+/** A CLI configuration: mirrored providers from the mirror, every other provider from its registry as usual. */
+export function cliConfig(mirrors: Mirror[]): string {
+  const quoted = (xs: string[]) => xs.map((x) => JSON.stringify(x)).join(", ");
+  const all = mirrors.flatMap((m) => m.providers);
+  return [
+    "provider_installation {",
+    ...mirrors.map((m) => `  filesystem_mirror {\n    path    = ${JSON.stringify(m.path)}\n    include = [${quoted(m.providers)}]\n  }`),
+    `  direct {\n    exclude = [${quoted(all)}]\n  }`,
+    "}",
+    "",
+  ].join("\n");
+}
+
+interface Workspace {
+  readonly variant: string;
+  readonly root: string;
+  readonly stacks: string[];
+  stackDir(stack: string): string;
+  synthesized(stack: string): { resource?: Record<string, Record<string, unknown>> };
+  gateCalls(): string[][];
+}
+
+/** Synthesizes one variant into a fresh workspace, with throwaway certificates and the gate stub. */
+async function workspace(variant: string, env: NodeJS.ProcessEnv): Promise<Workspace> {
+  const root = mkdtempSync(join(tmpdir(), `soa-terraform-${variant}-`));
+  const settingsFile = join(TESTS_DIR, variant, "settings.json");
+  const overrides = existsSync(settingsFile) ? JSON.parse(readFileSync(settingsFile, "utf8")) : {};
+  const settings = resolveSettings(overrides, settingsFile);
+  const outdir = join(root, "cdktf.out");
+  const synth = spawnSync(process.execPath, [join(projectRoot, "dist", "main.js")], {
+    env: { ...env, CDKTF_OUTDIR: outdir, INFRA_CONFIG: existsSync(settingsFile) ? settingsFile : "" },
+    encoding: "utf8",
+  });
+  if (synth.status !== 0) throw new Error(`synth of ${variant} failed:\n${synth.stderr}`);
+  await ensureCertificates({
+    dir: join(root, settings.dockerHost.certsDir),
+    serverNames: dockerHostCertificateNames(settings.region, settings.dockerHost.dns?.name),
+  });
+  const calls = join(root, "gate-calls.jsonl");
+  mkdirSync(join(root, "dist", "scripts"), { recursive: true });
+  writeFileSync(
+    join(root, "dist", "scripts", "wait-for-docker.js"),
+    `// Test stub of the readiness gate: records its arguments.\nrequire("fs").appendFileSync(${JSON.stringify(calls)}, JSON.stringify(process.argv.slice(2)) + "\\n");\n`,
+  );
+  const stacksDir = join(outdir, "stacks");
+  return {
+    variant,
+    root,
+    stacks: readdirSync(stacksDir).sort(),
+    stackDir: (stack) => join(stacksDir, stack),
+    synthesized: (stack) => JSON.parse(readFileSync(join(stacksDir, stack, "cdk.tf.json"), "utf8")),
+    gateCalls: () => (existsSync(calls) ? readFileSync(calls, "utf8").trim().split("\n").map((l) => JSON.parse(l)) : []),
+  };
+}
+
+interface Run {
+  readonly status: number | null;
+  readonly output: string;
+}
+
+function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): Run {
+  const result = spawnSync("terraform", args, { cwd, env, encoding: "utf8", timeout: 600_000 });
+  if (result.error) throw result.error;
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+/** Why `init` could not install a provider, when that is why it failed. */
+function unavailableProvider(initOutput: string): string | undefined {
+  const lines = initOutput.split("\n").map((l) => l.replace(/^[│╷╵]\s?/, "").trim());
+  const at = lines.findIndex((l) => /Failed to query available provider packages|Failed to install provider|could not connect to/.test(l));
+  if (at < 0) return undefined;
+  const end = lines.findIndex((l, i) => i > at + 1 && l === "");
+  return lines.slice(at, end > at ? end : at + 10).filter(Boolean).join(" ").replace(/\s+/g, " ");
+}
+
+export interface Environment {
+  readonly env: NodeJS.ProcessEnv;
+  readonly description: string;
+}
+
+/** Terraform's environment: our CLI configuration when a mirror is found, the user's own otherwise. */
+export function terraformEnvironment(scratch: string): Environment {
+  const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
+  const mirrors = findMirrors();
+  if (mirrors.length === 0) {
+    return { env, description: `no provider mirror found (set ${MIRROR_ENV}); providers come from their registries` };
+  }
+  const file = join(scratch, "terraform.rc");
+  writeFileSync(file, cliConfig(mirrors));
+  env.TF_CLI_CONFIG_FILE = file;
+  const where = mirrors.map((m) => `${m.path} (${m.providers.join(", ")})`).join("; ");
+  return { env, description: `provider mirror: ${where}; every other provider from its registry` };
+}
+
+type Outcome = { stack: string; result: "passed" | "failed" | "not validated"; detail: string };
+
+async function validate(variants: string[]): Promise<boolean> {
+  const scratch = mkdtempSync(join(tmpdir(), "soa-terraform-"));
+  const { env, description } = terraformEnvironment(scratch);
+  console.log(`terraform: ${terraform(["version"], scratch, env).output.split("\n")[0]}; ${description}`);
+  const outcomes: Outcome[] = [];
+  for (const variant of variants) {
+    const ws = await workspace(variant, env);
+    for (const stack of ws.stacks) {
+      const name = `${variant}/${stack}`;
+      const init = terraform(["init", "-backend=false", "-input=false", "-no-color"], ws.stackDir(stack), env);
+      if (init.status !== 0) {
+        const reason = unavailableProvider(init.output);
+        outcomes.push(
+          reason
+            ? { stack: name, result: "not validated", detail: `its providers cannot be installed here: ${reason}` }
+            : { stack: name, result: "failed", detail: `terraform init failed:\n${init.output}` },
+        );
+        continue;
+      }
+      const check = terraform(["validate", "-no-color"], ws.stackDir(stack), env);
+      outcomes.push({ stack: name, result: check.status === 0 ? "passed" : "failed", detail: check.output.trim() });
+    }
+    rmSync(ws.root, { recursive: true, force: true });
+  }
+  rmSync(scratch, { recursive: true, force: true });
+  for (const o of outcomes) console.log(`${o.result.toUpperCase().padEnd(13)} ${o.stack}: ${o.detail}`);
+  const count = (r: Outcome["result"]) => outcomes.filter((o) => o.result === r).length;
+  console.log(`\n${count("passed")} passed, ${count("failed")} failed, ${count("not validated")} not validated (not counted as passed)`);
+  return count("failed") === 0 && count("passed") > 0;
+}
+
+/**
+ * `terraform test` of the aws stack of each variant that has .tftest.hcl files. Beyond the assertions:
+ * every instance, launch template and ingress rule the variant synthesizes must be named in its tests, the
+ * readiness gate must have been called with the Elastic IP's name, and teardown may fail only where
+ * prevent_destroy keeps the data volume, which it then must.
+ */
+async function test(variants: string[]): Promise<boolean> {
+  const scratch = mkdtempSync(join(tmpdir(), "soa-terraform-"));
+  const { env, description } = terraformEnvironment(scratch);
+  console.log(`terraform: ${terraform(["version"], scratch, env).output.split("\n")[0]}; ${description}`);
+  let ok = true;
+  const fail = (message: string) => {
+    ok = false;
+    console.log(`FAILED: ${message}`);
+  };
+  for (const variant of variants) {
+    const files = readdirSync(join(TESTS_DIR, variant)).filter((f) => f.endsWith(".tftest.hcl"));
+    if (files.length === 0) continue;
+    const ws = await workspace(variant, env);
+    const dir = ws.stackDir("aws");
+    const tests = join(dir, "tests");
+    mkdirSync(tests);
+    const sources = files.map((f) => readFileSync(join(TESTS_DIR, variant, f), "utf8"));
+    files.forEach((f, i) => writeFileSync(join(tests, f), sources[i]));
+    mkdirSync(join(tests, "mocks"));
+    for (const mock of readdirSync(join(TESTS_DIR, "mocks"))) {
+      writeFileSync(join(tests, "mocks", mock), readFileSync(join(TESTS_DIR, "mocks", mock)));
+    }
+
+    const config = ws.synthesized("aws");
+    for (const type of ["aws_instance", "aws_launch_template", "aws_vpc_security_group_ingress_rule"]) {
+      for (const name of Object.keys(config.resource?.[type] ?? {})) {
+        if (!sources.some((s) => s.includes(`${type}.${name}`))) fail(`${variant}: ${type}.${name} is in the stack but in no assertion`);
+      }
+    }
+
+    const init = terraform(["init", "-backend=false", "-input=false", "-no-color"], dir, env);
+    if (init.status !== 0) {
+      fail(`${variant}: terraform init failed:\n${init.output}`);
+      continue;
+    }
+    const run = terraform(["test", "-json"], dir, env);
+    const events = run.output.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+    for (const e of events) if (e.type === "test_run" && e.test_run.status) console.log(`${variant}: ${e["@message"].trim()}`);
+    const summary = events.find((e) => e.type === "test_summary")?.test_summary;
+    const errors = events.filter((e) => e["@level"] === "error" && e.diagnostic);
+    const keptVolumes = Object.entries((config.resource?.aws_ebs_volume ?? {}) as Record<string, { lifecycle?: { prevent_destroy?: boolean } }>)
+      .filter(([, v]) => v.lifecycle?.prevent_destroy)
+      .map(([n]) => `aws_ebs_volume.${n}`);
+    const blocked = errors.filter((e) => e.diagnostic.summary === "Instance cannot be destroyed");
+    const other = errors.filter((e) => !blocked.includes(e));
+    if (!summary || summary.failed > 0 || summary.errored > 0 || summary.passed === 0) {
+      fail(`${variant}: ${summary ? `${summary.passed} passed, ${summary.failed} failed, ${summary.errored} errored` : "no summary"}`);
+    }
+    for (const e of other) fail(`${variant}: ${e.diagnostic.summary}: ${e.diagnostic.detail ?? ""}`);
+    for (const volume of keptVolumes) {
+      if (!blocked.some((e) => String(e.diagnostic.detail).includes(volume))) fail(`${variant}: teardown destroyed ${volume} despite prevent_destroy`);
+      else console.log(`${variant}: teardown refused to destroy ${volume} (prevent_destroy holds)`);
+    }
+    for (const e of blocked) {
+      if (!keptVolumes.some((v) => String(e.diagnostic.detail).includes(v))) fail(`${variant}: unexpected teardown refusal: ${e.diagnostic.detail}`);
+    }
+    const calls = ws.gateCalls();
+    const hosts = calls.map((args) => args.find((a) => a.startsWith("--host="))?.slice(7));
+    if (calls.length === 0 || hosts.some((h) => !h || !/^[a-z0-9.-]+$/.test(h))) {
+      fail(`${variant}: the readiness gate was not called with the host's name: ${JSON.stringify(calls)}`);
+    } else {
+      console.log(`${variant}: readiness gate called with ${calls.map((c) => c.join(" ")).join("; ")}`);
+    }
+    rmSync(ws.root, { recursive: true, force: true });
+  }
+  rmSync(scratch, { recursive: true, force: true });
+  console.log(ok ? "\nterraform test: all variants passed" : "\nterraform test: FAILED");
+  return ok;
+}
+
+if (require.main === module) {
+  const [command, ...rest] = process.argv.slice(2);
+  const variants =
+    rest.length > 0
+      ? rest
+      : readdirSync(TESTS_DIR, { withFileTypes: true }).filter((e) => e.isDirectory() && e.name !== "mocks").map((e) => e.name);
+  const run = command === "validate" ? validate : command === "test" ? test : undefined;
+  if (!run) {
+    console.error("usage: terraform-checks validate|test [variant ...]");
+    process.exitCode = 2;
+  } else {
+    run(variants).then((ok) => (process.exitCode = ok ? 0 : 1), (error) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exitCode = 1;
+    });
+  }
+}
