@@ -1,5 +1,5 @@
 // The one place every setting is declared: its type, its default and what it means.
-// The README's settings table is generated from these descriptions (`npm run docs:settings`).
+// The README's settings table is generated from these descriptions (`npm run docs`).
 import { z } from "zod";
 import { contains, isNetworkAddress, overlaps } from "./cidr";
 

@@ -103,8 +103,3 @@ describe("cross-field checks", () => {
   });
 });
 
-test("the README's settings table is the schema's (npm run docs:settings)", () => {
-  const { README, readmeWithTable } = require("../../scripts/settings-docs");
-  const readme = require("node:fs").readFileSync(README, "utf8");
-  expect(readme).toBe(readmeWithTable(readme));
-});

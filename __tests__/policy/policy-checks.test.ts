@@ -1,0 +1,176 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Aspects, Fn, TerraformLocal, TerraformStack, Testing } from "cdktf";
+import type { Construct } from "constructs";
+import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
+import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
+import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { Instance } from "@cdktf/provider-aws/lib/instance";
+import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { main } from "../../main";
+import { PolicyChecks, checkStack, suppressRule } from "../../policy/policy-checks";
+import { RULES } from "../../policy/rules";
+import { buildStacks } from "../helpers";
+
+/** Synthesizes a stack holding what `build` adds, under the policy; returns the error message, if any. */
+function synthWith(build: (stack: TerraformStack) => void): string | undefined {
+  const stack = new TerraformStack(Testing.app(), "bad");
+  new AwsProvider(stack, "aws", { region: "us-west-1" });
+  build(stack);
+  Aspects.of(stack).add(new PolicyChecks());
+  try {
+    Testing.synth(stack);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+const good = { ami: "ami-0123456789abcdef0", instanceType: "t3.small" };
+const imdsv2 = { httpTokens: "required", httpPutResponseHopLimit: 1 } as const;
+const worldOn = (scope: Construct, port: number) =>
+  new VpcSecurityGroupIngressRule(scope, `world-${port}`, {
+    securityGroupId: "sg-0123",
+    cidrIpv4: "0.0.0.0/0",
+    ipProtocol: "tcp",
+    fromPort: port,
+    toPort: port,
+    description: "open",
+  });
+
+// For each rule: a deliberately bad construct, and the violation it must produce.
+const cases: Record<string, { build: (s: TerraformStack) => void; detail: RegExp }> = {
+  CKV_AWS_79: {
+    build: (s) => new Instance(s, "imdsv1", { ...good, rootBlockDevice: { encrypted: true } }),
+    detail: /bad\/imdsv1: CKV_AWS_79 .*http_tokens is not "required"/,
+  },
+  CKV_AWS_8: {
+    build: (s) =>
+      new LaunchTemplate(s, "plain-disk", {
+        metadataOptions: imdsv2,
+        blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 30, encrypted: "false" } }],
+      }),
+    detail: /bad\/plain-disk: CKV_AWS_8 .*block device \/dev\/xvda is not encrypted/,
+  },
+  CKV_AWS_3: {
+    build: (s) => new EbsVolume(s, "volume", { availabilityZone: "us-west-1a", size: 10 }),
+    detail: /bad\/volume: CKV_AWS_3 .*encrypted is not true/,
+  },
+  CKV_AWS_24: { build: (s) => worldOn(s, 22), detail: /bad\/world-22: CKV_AWS_24 .*SSH \(port 22\) is open to 0\.0\.0\.0\/0/ },
+  CKV_AWS_260: { build: (s) => worldOn(s, 80), detail: /bad\/world-80: CKV_AWS_260 .*HTTP \(port 80\) is open to 0\.0\.0\.0\/0/ },
+  CKV_AWS_23: {
+    build: (s) => new SecurityGroup(s, "undocumented", { name: "x", ingress: [{ fromPort: 443, toPort: 443, protocol: "tcp", cidrBlocks: ["10.0.0.0/8"] }] }),
+    detail: /bad\/undocumented: CKV_AWS_23 .*aws_security_group has no description[\s\S]*ingress\[0\] has no description/,
+  },
+  CKV_AWS_63: {
+    build: (s) =>
+      new IamRolePolicy(s, "admin", {
+        role: "r",
+        policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "arn:aws:s3:::b" }] }),
+      }),
+    detail: /bad\/admin: CKV_AWS_63 .*allows every action/,
+  },
+  CKV_AWS_355: {
+    build: (s) =>
+      new IamRolePolicy(s, "everything", {
+        role: "r",
+        policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: "*" }] }),
+      }),
+    detail: /bad\/everything: CKV_AWS_355 .*allows s3:GetObject on every resource/,
+  },
+  CKV_AWS_65: { build: (s) => new EcsCluster(s, "blind", { name: "blind" }), detail: /bad\/blind: CKV_AWS_65 .*containerInsights is not enabled/ },
+  CKV_AWS_334: {
+    build: (s) =>
+      new EcsTaskDefinition(s, "root", {
+        family: "root",
+        containerDefinitions: JSON.stringify([{ name: "app", image: "busybox:1.36", memory: 64, privileged: true }]),
+      }),
+    detail: /bad\/root: CKV_AWS_334 .*container app is privileged/,
+  },
+  CKV_SECRET_13: {
+    build: (s) => new TerraformLocal(s, "leak", "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----\n"),
+    detail: /bad\/leak: CKV_SECRET_13 .*holds a PEM private key/,
+  },
+};
+
+describe("each rule fires on a deliberately bad construct, naming the path and the rule", () => {
+  test("every rule has a case here", () => {
+    expect(Object.keys(cases).sort()).toEqual(RULES.map((r) => r.id).sort());
+  });
+
+  test.each(Object.entries(cases))("%s", (_id, { build, detail }) => {
+    expect(synthWith(build)).toMatch(detail);
+  });
+});
+
+test("rules look at what they cover and nothing else: a compliant construct passes", () => {
+  expect(
+    synthWith((s) => {
+      new Instance(s, "fine", { ...good, metadataOptions: imdsv2, rootBlockDevice: { encrypted: true } });
+      new IamRole(s, "role", {
+        assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+      });
+      new TerraformLocal(s, "key-path", Fn.file("certs/key.pem"));
+    }),
+  ).toBeUndefined();
+});
+
+test("all findings are reported at once", () => {
+  const message = synthWith((s) => {
+    worldOn(s, 22);
+    new EbsVolume(s, "volume", { availabilityZone: "us-west-1a", size: 10 });
+  });
+  expect(message).toMatch(/^2 policy violations:\n/);
+});
+
+describe("suppressions", () => {
+  test("exempt a construct and what it contains from one rule, and only that rule", () => {
+    const message = synthWith((s) => {
+      const rule = worldOn(s, 80);
+      suppressRule(rule, "CKV_AWS_260", "a public web endpoint, reviewed and accepted");
+      const ssh = worldOn(s, 22);
+      suppressRule(ssh, "CKV_AWS_260", "the wrong rule does not exempt SSH");
+    });
+    expect(message).toMatch(/^1 policy violation:\n.*CKV_AWS_24/);
+  });
+
+  test("need a written reason and an existing rule", () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    expect(() => suppressRule(stack, "CKV_AWS_260", "because")).toThrow(/needs a reason of at least 20 characters/);
+    expect(() => suppressRule(stack, "CKV_AWS_999", "a long enough reason for this")).toThrow(/no policy rule CKV_AWS_999/);
+  });
+});
+
+describe("the app itself", () => {
+  test.each([
+    ["the built-in settings", {}],
+    ["the options of the Terraform tests", JSON.parse(readFileSync(join(__dirname, "..", "terraform", "options", "settings.json"), "utf8"))],
+  ])("synthesizes with none firing: %s", (_name, overrides) => {
+    const stacks = buildStacks(overrides);
+    for (const stack of Object.values(stacks)) {
+      expect(checkStack(stack)).toEqual([]);
+      expect(() => Testing.synth(stack)).not.toThrow();
+    }
+  });
+
+  test("refuses, with nothing written, settings that would open SSH to the world", () => {
+    const dir = mkdtempSync(join(tmpdir(), "policy-"));
+    const config = join(dir, "infra.json");
+    writeFileSync(config, JSON.stringify({ dockerHost: { keyPair: "ops", adminCidrs: ["0.0.0.0/0"] } }));
+    let stderr = "";
+    const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
+    try {
+      expect(main({ INFRA_CONFIG: config, CDKTF_OUTDIR: join(dir, "out") })).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(stderr).toMatch(/^Policy check failed, nothing was synthesized:\n1 policy violation:\naws\/docker-host\/firewall\/in-ssh-0: CKV_AWS_24/);
+    expect(existsSync(join(dir, "out"))).toBe(false);
+  });
+});

@@ -1,0 +1,39 @@
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { cliConfig, findMirrors } from "../../scripts/terraform-checks";
+
+function mirrorWith(...providers: string[]): string {
+  const root = mkdtempSync(join(tmpdir(), "mirror-"));
+  for (const p of providers) mkdirSync(join(root, "registry.terraform.io", p, "1.0.0", "linux_amd64"), { recursive: true });
+  return root;
+}
+
+test("a mirror named in TF_PROVIDER_MIRROR is read for the providers it holds", () => {
+  const root = mirrorWith("hashicorp/aws", "kreuzwerker/docker");
+  expect(findMirrors({ TF_PROVIDER_MIRROR: root })).toEqual([
+    { path: root, providers: ["registry.terraform.io/hashicorp/aws", "registry.terraform.io/kreuzwerker/docker"] },
+  ]);
+});
+
+test("a TF_PROVIDER_MIRROR without providers is an error, not a silent fallback", () => {
+  expect(() => findMirrors({ TF_PROVIDER_MIRROR: mkdtempSync(join(tmpdir(), "empty-")) })).toThrow(/holds no providers/);
+});
+
+test("the CLI configuration takes mirrored providers from the mirror and every other from its registry", () => {
+  const config = cliConfig([{ path: "/mirror", providers: ["registry.terraform.io/hashicorp/aws"] }]);
+  expect(config).toBe(
+    [
+      "provider_installation {",
+      "  filesystem_mirror {",
+      '    path    = "/mirror"',
+      '    include = ["registry.terraform.io/hashicorp/aws"]',
+      "  }",
+      "  direct {",
+      '    exclude = ["registry.terraform.io/hashicorp/aws"]',
+      "  }",
+      "}",
+      "",
+    ].join("\n"),
+  );
+});
