@@ -40,14 +40,18 @@ export function main(env: NodeJS.ProcessEnv = process.env): number {
     process.stderr.write(`Invalid settings, nothing was synthesized:\n${error.message}\n`);
     return 1;
   }
+  return withLeanTokenTraces(() => synthesize(settings, env));
+}
+
+function synthesize(settings: AppSettings, env: NodeJS.ProcessEnv): number {
   const outdir = env.CDKTF_OUTDIR ?? process.env.CDKTF_OUTDIR ?? "cdktf.out";
   const outdirExisted = existsSync(outdir);
-  // Stack traces in construct metadata cost time and carry absolute paths.
-  const app = new App({ outdir, stackTraces: false });
+  // Stack traces in construct metadata cost time and carry absolute paths. cdktf's own validations would only
+  // spawn `terraform version` (~40 ms) to check for 1.4; settings and policy are checked before synthesis.
+  const app = new App({ outdir, stackTraces: false, skipValidation: true });
   const stacks = Object.values(composeApp(app, settings, projectDirFromStacks(app.outdir)));
   try {
     // The policy runs on every stack before any is written (synthesis writes stack by stack).
-    for (const stack of stacks) stack.prepareStack();
     for (const stack of stacks) {
       for (const aspect of Aspects.of(stack).all) if (aspect instanceof PolicyChecks) aspect.visit(stack);
     }
@@ -60,6 +64,25 @@ export function main(env: NodeJS.ProcessEnv = process.env): number {
   }
   app.synth();
   return 0;
+}
+
+/**
+ * Runs `fn` with stack traces captured on plain objects left unformatted; errors keep their usual `at …` lines.
+ * cdktf records and formats the creation stack of every token it makes, only to show it if that token later
+ * fails to resolve, and the provider classes make dozens per resource: at 300 services the formatting was half
+ * of the synth time (2.9 s, 1.35 s without). The synthesized output is the same byte for byte.
+ */
+export function withLeanTokenTraces<T>(fn: () => T): T {
+  const previous = Error.prepareStackTrace;
+  Error.prepareStackTrace = (error, frames) => {
+    if (!(error instanceof Error)) return "";
+    return previous ? previous(error, frames) : `${error}\n${frames.map((frame) => `    at ${frame}`).join("\n")}`;
+  };
+  try {
+    return fn();
+  } finally {
+    Error.prepareStackTrace = previous;
+  }
 }
 
 /**

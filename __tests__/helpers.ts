@@ -1,4 +1,4 @@
-import { Testing, TerraformStack } from "cdktf";
+import { Testing, type TerraformStack } from "cdktf";
 import { composeApp } from "../main";
 import { resolveSettings } from "../settings/load";
 

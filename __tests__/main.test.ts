@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../main";
+import { main, withLeanTokenTraces } from "../main";
 import { projectRoot } from "../settings/paths";
 
 let dir: string;
@@ -168,4 +168,26 @@ test("the compiled entry point exits non-zero with the message on stderr (npm te
   expect(result.status).toBe(1);
   expect(result.stderr).toMatch(/infra|bad\.json: region = 7: expected a string/);
   expect(existsSync(out)).toBe(false);
+});
+
+describe("withLeanTokenTraces", () => {
+  test("leaves plain-object captures (cdktf's token records) unformatted, but errors keep their traces", () => {
+    const record = { stack: "" };
+    const [errorStack, recordStack] = withLeanTokenTraces(() => {
+      Error.captureStackTrace(record);
+      return [new Error("boom").stack, record.stack];
+    });
+    expect(recordStack).toBe("");
+    expect(errorStack).toMatch(/^Error: boom\n {4}at .*main\.test\.ts/);
+  });
+
+  test("puts the previous formatter back, also when the work throws", () => {
+    const before = Error.prepareStackTrace;
+    expect(() =>
+      withLeanTokenTraces(() => {
+        throw new Error("fails");
+      }),
+    ).toThrow("fails");
+    expect(Error.prepareStackTrace).toBe(before);
+  });
 });

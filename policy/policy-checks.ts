@@ -74,27 +74,27 @@ export function checkStack(stack: TerraformStack): Violation[] {
   const suppressed = (element: IConstruct, rule: string) =>
     element.node.scopes.some((s) => s.node.metadata.some((m) => m.type === SUPPRESSION && (m.data as Suppression).rule === rule));
   for (const element of stack.node.findAll()) {
-    const described = describe(element, stack);
-    if (!described) continue;
+    if (!(element instanceof TerraformElement)) continue;
+    // The rules read literal values, which need no token resolution: resolve only to confirm a finding.
+    const quick = describe(element, element.toTerraform());
+    if (!quick) continue;
+    let exact: typeof quick | undefined;
     for (const rule of RULES) {
-      if (rule.types && !rule.types.includes(described.type)) continue;
-      const details = rule.check(described.config, described.type);
-      if (details.length > 0 && !suppressed(element, rule.id)) {
-        for (const detail of details) violations.push({ path: element.node.path, rule, detail });
-      }
+      if (rule.types && !rule.types.includes(quick.type)) continue;
+      if (rule.check(quick.config, quick.type).length === 0 || suppressed(element, rule.id)) continue;
+      exact ??= describe(element, resolveIn(stack, element.toTerraform()))!;
+      for (const detail of rule.check(exact.config, exact.type)) violations.push({ path: element.node.path, rule, detail });
     }
   }
   return violations;
 }
 
-/** An element's Terraform type and its configuration as it will be synthesized. */
-function describe(element: IConstruct, stack: TerraformStack): { type: string; config: Record<string, any> } | undefined {
-  if (!(element instanceof TerraformElement)) return undefined;
-  const json = Tokenization.resolve(element.toTerraform(), {
-    scope: stack,
-    preparing: false,
-    resolver: new DefaultTokenResolver(new StringConcat()),
-  }) as Record<string, Record<string, any>>;
+function resolveIn(stack: TerraformStack, value: unknown): any {
+  return Tokenization.resolve(value, { scope: stack, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) });
+}
+
+/** An element's Terraform type and its configuration, from its toTerraform() output. */
+function describe(element: TerraformElement, json: Record<string, Record<string, any>>): { type: string; config: Record<string, any> } | undefined {
   const first = (block: Record<string, any> | undefined) => (block ? Object.values(block)[0] : undefined);
   if (element instanceof TerraformResource && !(element instanceof TerraformDataSource)) {
     return { type: element.terraformResourceType, config: first(json.resource?.[element.terraformResourceType]) ?? {} };

@@ -59,10 +59,11 @@ function statements(document: unknown): Config[] {
 
 const list = (v: unknown): unknown[] => (v === undefined ? [] : ([] as unknown[]).concat(v));
 
+/** Every string in plain data; unresolved tokens (class instances) are not walked into. */
 function strings(value: unknown, out: string[] = []): string[] {
   if (typeof value === "string") out.push(value);
   else if (Array.isArray(value)) value.forEach((v) => strings(v, out));
-  else if (value && typeof value === "object") Object.values(value).forEach((v) => strings(v, out));
+  else if (value && Object.getPrototypeOf(value) === Object.prototype) Object.values(value).forEach((v) => strings(v, out));
   return out;
 }
 

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { SettingsProblem } from "./errors";
+import { type SettingsProblem } from "./errors";
 
 export type JsonResult = { ok: true; value: unknown } | { ok: false; problem: SettingsProblem };
 

@@ -1,12 +1,12 @@
 // Settings = built-in defaults, overlaid by the JSON file named in INFRA_CONFIG, validated as a whole.
 // Every bad input becomes a SettingsError before any construct exists, so nothing is written to cdktf.out.
 import { isAbsolute, join } from "node:path";
-import { z } from "zod";
-import { SettingsError, SettingsProblem, formatPath, showValue } from "./errors";
+import { type z } from "zod";
+import { SettingsError, type SettingsProblem, formatPath, showValue } from "./errors";
 import { readJsonFile } from "./json-file";
 import { projectRoot } from "./paths";
-import { ServiceSettings, Settings, settingsSchema } from "./schema";
-import { ContainerDefinition, checkContainerDefinitions } from "./task-definitions";
+import { type ServiceSettings, type Settings, settingsSchema } from "./schema";
+import { type ContainerDefinition, checkContainerDefinitions } from "./task-definitions";
 
 export const CONFIG_ENV = "INFRA_CONFIG";
 const DEFAULTS_LABEL = "built-in defaults";

@@ -3,7 +3,7 @@
 import type { ContainerDefinition } from "@aws-sdk/client-ecs";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { SettingsProblem, formatPath, showValue } from "./errors";
+import { type SettingsProblem, formatPath, showValue } from "./errors";
 import { projectRoot } from "./paths";
 
 type ShapeRef = string | { list: ShapeRef } | { map: ShapeRef };

@@ -1,4 +1,4 @@
-import { Construct } from "constructs";
+import { type Construct } from "constructs";
 import { Annotations, TerraformOutput, TerraformStack } from "cdktf";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";

@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
 import type { Settings } from "../settings/schema";
 
 /**

@@ -1,4 +1,4 @@
-import { Construct } from "constructs";
+import { type Construct } from "constructs";
 import { Fn, TerraformStack } from "cdktf";
 import { Container } from "@cdktf/provider-docker/lib/container";
 import { Image } from "@cdktf/provider-docker/lib/image";
