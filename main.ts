@@ -5,7 +5,7 @@ import { App, Aspects } from "cdktf";
 import { PolicyChecks, PolicyError } from "./policy/policy-checks";
 import { SettingsError } from "./settings/errors";
 import { type AppSettings, loadSettings } from "./settings/load";
-import { projectRoot } from "./settings/paths";
+import { projectRoot, startedAs } from "./settings/paths";
 import { AwsStack } from "./stacks/aws-stack";
 import { DockerStack } from "./stacks/docker-stack";
 
@@ -96,6 +96,6 @@ function projectDirFromStacks(outdir: string): string {
   return inside ? fromStack.split(sep).join("/") : "../../..";
 }
 
-if (require.main === module) {
+if (startedAs("main")) {
   process.exitCode = main();
 }

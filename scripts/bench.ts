@@ -9,7 +9,7 @@ import { cpus, release, tmpdir, totalmem } from "node:os";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
-import { projectRoot } from "../settings/paths";
+import { projectRoot, startedAs } from "../settings/paths";
 
 interface Sample {
   readonly ms: number;
@@ -185,4 +185,4 @@ function main(): void {
   process.stderr.write(`(template copy was made under ${relative(projectRoot, template)} and removed)\n`);
 }
 
-if (require.main === module) main();
+if (startedAs("bench")) main();

@@ -10,7 +10,7 @@ import * as x509 from "@peculiar/x509";
 import { CERT_FILES, dockerHostCertificateNames } from "../constructs/docker-tls";
 import { SettingsError } from "../settings/errors";
 import { loadSettings } from "../settings/load";
-import { projectRoot } from "../settings/paths";
+import { projectRoot, startedAs } from "../settings/paths";
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
@@ -196,6 +196,6 @@ async function cli(): Promise<number> {
   }
 }
 
-if (require.main === module) {
+if (startedAs("certs")) {
   cli().then((code) => (process.exitCode = code));
 }

@@ -5,7 +5,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { NormalizedSchema } from "@smithy/core/schema";
 import { ContainerDefinition$ } from "@aws-sdk/client-ecs";
-import { projectRoot } from "../settings/paths";
+import { projectRoot, startedAs } from "../settings/paths";
 
 export type ShapeRef = string | { list: ShapeRef } | { map: ShapeRef };
 export interface ContainerShapeFile {
@@ -42,7 +42,7 @@ export function buildContainerShape(): ContainerShapeFile {
 
 export const CONTAINER_SHAPE_FILE = join(projectRoot, "schemas", "ecs-container-definition.json");
 
-if (require.main === module) {
+if (startedAs("generate-container-shape")) {
   writeFileSync(CONTAINER_SHAPE_FILE, `${JSON.stringify(buildContainerShape(), null, 2)}\n`);
   console.log(`wrote ${CONTAINER_SHAPE_FILE}`);
 }

@@ -9,7 +9,7 @@ import { composeApp } from "../main";
 import { suppressionsIn } from "../policy/policy-checks";
 import { RULES } from "../policy/rules";
 import { resolveSettings } from "../settings/load";
-import { projectRoot } from "../settings/paths";
+import { projectRoot, startedAs } from "../settings/paths";
 import { settingsSchema } from "../settings/schema";
 
 type JsonSchema = {
@@ -160,7 +160,7 @@ export function readmeWithTables(readme: string): string {
   return out;
 }
 
-if (require.main === module) {
+if (startedAs("readme-tables")) {
   writeFileSync(README, readmeWithTables(readFileSync(README, "utf8")));
   console.log("README.md tables updated");
 }

@@ -12,7 +12,7 @@ import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { dockerHostCertificateNames } from "../constructs/docker-tls";
 import { resolveSettings } from "../settings/load";
-import { projectRoot } from "../settings/paths";
+import { projectRoot, startedAs } from "../settings/paths";
 import { ensureCertificates } from "./certs";
 
 export const TESTS_DIR = join(projectRoot, "__tests__", "terraform");
@@ -260,7 +260,7 @@ async function test(variants: string[]): Promise<boolean> {
   return ok;
 }
 
-if (require.main === module) {
+if (startedAs("terraform-checks")) {
   const [command, ...rest] = process.argv.slice(2);
   const variants =
     rest.length > 0

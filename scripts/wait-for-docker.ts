@@ -5,6 +5,7 @@ import { request } from "node:https";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { CERT_FILES } from "../constructs/docker-tls";
+import { startedAs } from "../settings/paths";
 
 export interface WaitOptions {
   readonly host: string;
@@ -119,6 +120,6 @@ async function cli(): Promise<number> {
   return 1;
 }
 
-if (require.main === module) {
+if (startedAs("wait-for-docker")) {
   cli().then((code) => (process.exitCode = code));
 }
