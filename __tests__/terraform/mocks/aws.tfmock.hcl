@@ -79,3 +79,29 @@ mock_resource "aws_cloudwatch_log_group" {
 mock_resource "aws_route53_record" {
   defaults = { fqdn = "docker.example.com" }
 }
+
+# Identities and look-ups both variants share (the addresses are the same in both).
+override_data {
+  target = data.aws_ssm_parameter.ecs-ami
+  values = { insecure_value = "ami-0ecs0123456789abc" }
+}
+override_data {
+  target = data.aws_ami.docker-host_flatcar_8F916B9D
+  values = { id = "ami-0f1a7ca7012345678" }
+}
+override_resource {
+  target = aws_security_group.firewalls_public-load-balancers_group_024A3F89
+  values = { id = "sg-00000000000000001" }
+}
+override_resource {
+  target = aws_security_group.firewalls_internal-load-balancers_group_E8009A53
+  values = { id = "sg-00000000000000002" }
+}
+override_resource {
+  target = aws_security_group.firewalls_container-instances_group_E5313CD1
+  values = { id = "sg-00000000000000003" }
+}
+override_resource {
+  target = aws_security_group.docker-host_firewall_group_E8763792
+  values = { id = "sg-00000000000000004" }
+}

@@ -5,34 +5,10 @@ mock_provider "aws" {
   source = "./tests/mocks"
 }
 
-override_data {
-  target = data.aws_ssm_parameter.ecs-ami
-  values = { insecure_value = "ami-0ecs0123456789abc" }
-}
-override_data {
-  target = data.aws_ami.docker-host_flatcar_8F916B9D
-  values = { id = "ami-0f1a7ca7012345678" }
-}
 # The existing volume lives in the first configured zone, as it must.
 override_data {
   target = data.aws_ebs_volume.cluster-a_capacity_existing-volume_64D595FD
   values = { volume_id = "vol-0123456789abcdef0", availability_zone = "us-west-1b" }
-}
-override_resource {
-  target = aws_security_group.firewalls_public-load-balancers_group_024A3F89
-  values = { id = "sg-00000000000000001" }
-}
-override_resource {
-  target = aws_security_group.firewalls_internal-load-balancers_group_E8009A53
-  values = { id = "sg-00000000000000002" }
-}
-override_resource {
-  target = aws_security_group.firewalls_container-instances_group_E5313CD1
-  values = { id = "sg-00000000000000003" }
-}
-override_resource {
-  target = aws_security_group.docker-host_firewall_group_E8763792
-  values = { id = "sg-00000000000000004" }
 }
 override_resource {
   target = aws_instance.cluster-a_capacity_instance_F59B6C5A
