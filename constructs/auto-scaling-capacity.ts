@@ -43,10 +43,8 @@ export class AutoScalingCapacity extends Construct {
       monitoring: { enabled: true },
       networkInterfaces: [{ associatePublicIpAddress: "true", securityGroups: props.securityGroupIds }],
       blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: launchTemplateEbs(encryptedRoot(s.rootVolumeGiB)) }],
-      // rawString: the script is literal text (no tokens), quoted for Terraform's base64encode().
-      userData: Fn.base64encode(
-        Fn.rawString(containerInstanceUserData({ clusterName: props.clusterName })),
-      ),
+      // The script is literal text: rendered plain, then quoted once, by rawString, for base64encode().
+      userData: Fn.base64encode(Fn.rawString(containerInstanceUserData({ clusterName: props.clusterName }, "plain"))),
       tagSpecifications: ["instance", "volume"].map((resourceType) => ({
         resourceType,
         tags: { ...props.instanceTags, Name: props.name },
@@ -59,12 +57,15 @@ export class AutoScalingCapacity extends Construct {
       minSize: s.minSize,
       maxSize: s.maxSize,
       desiredCapacity: s.desiredCapacity,
+      // As in the seed. ECS registers tasks, not instances, in the target groups, so with no target group
+      // attached to the group this acts as EC2 status checks; ECS itself replaces tasks that fail theirs.
       healthCheckType: "ELB",
       healthCheckGracePeriod: s.healthCheckGracePeriodSeconds,
       vpcZoneIdentifier: props.subnetIds,
       launchTemplate: { id: this.launchTemplate.id, version: this.launchTemplate.latestVersion.toString() },
-      // Roll the instances when the launch template changes (a new AMI, a new boot script).
-      instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 50 } },
+      // Roll the instances when the launch template changes (a new AMI, a new boot script), starting each
+      // replacement before stopping the old instance, so a group of one never drops to none.
+      instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 100, maxHealthyPercentage: 200 } },
       // Managed termination protection is off, so nothing would ever lift a scale-in protection.
       protectFromScaleIn: false,
       tag: [

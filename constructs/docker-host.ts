@@ -54,7 +54,8 @@ export interface DockerHostProps {
  * behind a stable address, and a deploy-time gate that waits until the API answers.
  */
 export class DockerHost extends Construct {
-  public readonly firewall: Firewall;
+  /** The security groups: the Docker API, the web ports, and SSH when a key pair is set. */
+  public readonly firewalls: { readonly api: Firewall; readonly web: Firewall; readonly ssh?: Firewall };
   public readonly instance: Instance;
   public readonly address: Eip;
   public readonly dnsRecord?: Route53Record;
@@ -67,33 +68,25 @@ export class DockerHost extends Construct {
     const s = props.settings;
     this.apiPort = s.apiPort;
 
-    this.firewall = new Firewall(this, "firewall", {
-      name: `${props.name}-docker-host`,
-      description: "Docker host: the TLS Docker API and SSH for admins only, HTTP and HTTPS for everyone",
-      vpcId: props.vpcId,
-    });
+    // The seed's three groups, each for one kind of traffic.
+    const group = (id: string, description: string) =>
+      new Firewall(this, id, { name: `${props.name}-docker-${id}`, description, vpcId: props.vpcId });
+    const api = group("api", "Docker host: the Docker API (mutual TLS) from the admin ranges, and outbound traffic");
+    const web = group("web", "Docker host: HTTP and HTTPS from anywhere, as in the seed");
+    const ssh = s.keyPair ? group("ssh", "Docker host: SSH from the admin ranges, with the configured key pair") : undefined;
     s.adminCidrs.forEach((cidr, i) => {
-      this.firewall.allowIn(`docker-api-${i}`, {
-        description: `Docker API (mutual TLS) from admin range ${cidr}`,
-        peer: { cidr },
-        fromPort: s.apiPort,
-      });
-      if (s.keyPair) {
-        this.firewall.allowIn(`ssh-${i}`, { description: `SSH from admin range ${cidr}`, peer: { cidr }, fromPort: 22 });
-      }
+      api.allowIn(`${i}`, { description: `Docker API (mutual TLS) from admin range ${cidr}`, peer: { cidr }, fromPort: s.apiPort });
+      ssh?.allowIn(`${i}`, { description: `SSH from admin range ${cidr}`, peer: { cidr }, fromPort: 22 });
     });
-    const http = this.firewall.allowIn("http", { description: "HTTP from anywhere", peer: { cidr: "0.0.0.0/0" }, fromPort: 80 });
+    api.allowOut("all", { description: "Image registries, Flatcar updates, time", peer: { cidr: "0.0.0.0/0" }, protocol: "-1" });
+    const http = web.allowIn("http", { description: "HTTP from anywhere", peer: { cidr: "0.0.0.0/0" }, fromPort: 80 });
     suppressRule(
       http,
       "CKV_AWS_260",
       "As in the seed, the Docker host serves its containers' web ports to everyone; only 80 and 443 are open, and containers may publish nothing else.",
     );
-    this.firewall.allowIn("https", { description: "HTTPS from anywhere", peer: { cidr: "0.0.0.0/0" }, fromPort: 443 });
-    this.firewall.allowOut("all", {
-      description: "Image registries, Flatcar updates, time",
-      peer: { cidr: "0.0.0.0/0" },
-      protocol: "-1",
-    });
+    web.allowIn("https", { description: "HTTPS from anywhere", peer: { cidr: "0.0.0.0/0" }, fromPort: 443 });
+    this.firewalls = { api, web, ssh };
 
     const ami = new DataAwsAmi(this, "flatcar", {
       owners: [FLATCAR_AMI_OWNER],
@@ -123,7 +116,7 @@ export class DockerHost extends Construct {
       ami: ami.id,
       instanceType: s.instanceType,
       subnetId: props.subnet.id,
-      vpcSecurityGroupIds: [this.firewall.group.id],
+      vpcSecurityGroupIds: [api, web, ...(ssh ? [ssh] : [])].map((f) => f.group.id),
       keyName: s.keyPair ?? undefined,
       metadataOptions: IMDSV2_ONLY,
       rootBlockDevice: encryptedRoot(s.rootVolumeGiB),

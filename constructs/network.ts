@@ -57,6 +57,8 @@ export class Network extends Construct {
     });
     this.publicSubnets = props.publicSubnetCidrs.map((cidrBlock, i) => {
       const subnet = new Subnet(this, `public-${i}`, {
+        // Internet-facing load balancers and public addresses in a subnet need the gateway attached first.
+        dependsOn: [gateway],
         vpcId: this.vpc.id,
         cidrBlock,
         availabilityZone: zones[i],

@@ -27,7 +27,7 @@ export interface Mirror {
 /**
  * Filesystem mirrors of providers (unpacked layout: registry.terraform.io/<namespace>/<type>/<version>/<os_arch>),
  * from TF_PROVIDER_MIRROR (directories separated by ":") or, when it is unset, found on the machine: Terraform's
- * implied local mirror directories, then a shallow search of the usual software roots.
+ * implied local mirror directories, then a shallow search of the software roots /opt, /usr/local and /srv.
  */
 export function findMirrors(env: NodeJS.ProcessEnv = process.env): Mirror[] {
   const given = env[MIRROR_ENV]?.split(":").filter(Boolean);
@@ -47,7 +47,7 @@ export function findMirrors(env: NodeJS.ProcessEnv = process.env): Mirror[] {
     ...(env.XDG_DATA_DIRS ?? "/usr/local/share:/usr/share").split(":").map((d) => join(d, "terraform", "plugins")),
   ];
   const found = new Set<string>(implied.filter((d) => providersIn(d).length > 0));
-  for (const root of ["/opt", "/usr/local", "/srv", home]) searchMirrors(root, 3, found);
+  for (const root of ["/opt", "/usr/local", "/srv"]) searchMirrors(root, 3, found);
   return [...found].map((path) => ({ path, providers: providersIn(path) }));
 }
 

@@ -144,7 +144,12 @@ const autoScalingCapacity = z
     minSize: z.int().min(0).max(1000).default(1).describe("Fewest instances"),
     maxSize: z.int().min(1).max(1000).default(2).describe("Most instances"),
     desiredCapacity: z.int().min(0).max(1000).default(1).describe("Instances at creation; ECS managed scaling moves it"),
-    healthCheckGracePeriodSeconds: z.int().min(0).max(7200).default(300).describe("Grace period before ELB health checks count"),
+    healthCheckGracePeriodSeconds: z
+      .int()
+      .min(0)
+      .max(7200)
+      .default(300)
+      .describe("Grace period before health checks count (type ELB as in the seed; with ECS it acts as EC2 checks)"),
     targetCapacityPercent: z.int().min(1).max(100).default(100).describe("Capacity provider target utilisation"),
   })
   .superRefine((asg, ctx) => {
@@ -164,7 +169,7 @@ const cluster = z.strictObject({
     .string()
     .regex(NAME, { error: "expected lower-case letters, digits and hyphens" })
     .max(255)
-    .describe("ECS cluster name"),
+    .describe("ECS cluster name, unique in the account and region: ECS hands an existing cluster of that name to a new deployment"),
   capacity: z.discriminatedUnion("type", [instanceCapacity, autoScalingCapacity]),
 });
 
@@ -442,7 +447,7 @@ export const settingsSchema = z
       .regex(NAME, { error: "expected lower-case letters, digits and hyphens" })
       .max(12)
       .default("soa")
-      .describe("Prefix of every resource name, and the Project tag"),
+      .describe("Prefix of resource names (clusters and containers are named by their own settings), and the Project tag"),
     region: z
       .string()
       .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "expected an AWS region such as us-west-1" })
@@ -468,7 +473,7 @@ export const settingsSchema = z
       .describe("ECS clusters by key; a null entry in INFRA_CONFIG removes a default cluster"),
     services: z
       // 19 characters at most: with a 12-character project, "<project>-<service>" fits a load balancer's 32.
-      .record(z.string().regex(/^[a-z][a-z0-9-]{0,18}$/, { error: "expected a short lower-case key" }), service)
+      .record(z.string().regex(/^[a-z]([a-z0-9-]{0,17}[a-z0-9])?$/, { error: "expected a short lower-case key" }), service)
       .prefault(DEFAULT_SERVICES as never)
       .describe("ECS services by key; a null entry in INFRA_CONFIG removes a default service"),
     dockerHost,

@@ -14,11 +14,23 @@ beforeAll(() => {
 
 const hostRules = (s: Synthesized) =>
   Object.values(resourcesOf(s.json, "aws_vpc_security_group_ingress_rule")).filter((r) =>
-    r.security_group_id.includes("docker-host_firewall"),
+    r.security_group_id.includes("docker-host_"),
   );
+const hostGroups = (s: Synthesized) =>
+  Object.values(resourcesOf(s.json, "aws_security_group"))
+    .map((g) => g.name)
+    .filter((n: string) => n.startsWith("soa-docker-"))
+    .sort();
 const host = (s: Synthesized) => named(s.json, "aws_instance", "docker-host");
 
 describe("security groups", () => {
+  test("the seed's groups: the Docker API and the web ports, and SSH only with a key pair", () => {
+    expect(hostGroups(plain)).toEqual(["soa-docker-api", "soa-docker-web"]);
+    expect(hostGroups(withAdmins)).toEqual(["soa-docker-api", "soa-docker-ssh", "soa-docker-web"]);
+    const instanceGroups = (s: Synthesized) => host(s).vpc_security_group_ids.length;
+    expect([instanceGroups(plain), instanceGroups(withAdmins)]).toEqual([2, 3]);
+  });
+
   test("by default only HTTP and HTTPS are open: no Docker API and no SSH rule at all", () => {
     expect(hostRules(plain).map((r) => `${r.cidr_ipv4}:${r.from_port}`).sort()).toEqual(["0.0.0.0/0:443", "0.0.0.0/0:80"]);
   });

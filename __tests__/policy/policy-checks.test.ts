@@ -171,7 +171,7 @@ describe("the app itself", () => {
     } finally {
       spy.mockRestore();
     }
-    expect(stderr).toMatch(/^Policy check failed, nothing was synthesized:\n1 policy violation:\naws\/docker-host\/firewall\/in-ssh-0: CKV_AWS_24/);
+    expect(stderr).toMatch(/^Policy check failed, nothing was synthesized:\n1 policy violation:\naws\/docker-host\/ssh\/in-0: CKV_AWS_24/);
     expect(existsSync(join(dir, "out"))).toBe(false);
   });
 });

@@ -154,7 +154,7 @@ describe("security groups", () => {
       .filter((r) => r.cidr_ipv4 === "0.0.0.0/0")
       .map((r) => `${groupOfRule(stack, r).name}:${r.from_port}`)
       .sort();
-    expect(world).toEqual(["soa-docker-host:443", "soa-docker-host:80", "soa-public-load-balancers:80"]);
+    expect(world).toEqual(["soa-docker-web:443", "soa-docker-web:80", "soa-public-load-balancers:80"]);
   });
 });
 

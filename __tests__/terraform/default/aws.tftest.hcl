@@ -71,8 +71,8 @@ run "apply_the_whole_stack" {
   assert {
     condition = alltrue([
       for rule in [
-        aws_vpc_security_group_ingress_rule.docker-host_firewall_in-http_27C9BCF3,
-        aws_vpc_security_group_ingress_rule.docker-host_firewall_in-https_3E826EAB,
+        aws_vpc_security_group_ingress_rule.docker-host_web_in-http_6E7F19FF,
+        aws_vpc_security_group_ingress_rule.docker-host_web_in-https_433046A3,
         aws_vpc_security_group_ingress_rule.firewalls_container-instances_in-internal-load-balancers_0D377B4C,
         aws_vpc_security_group_ingress_rule.firewalls_container-instances_in-public-load-balancers_C7237EA0,
         aws_vpc_security_group_ingress_rule.firewalls_internal-load-balancers_in-http_F63D26AE,
@@ -94,15 +94,40 @@ run "apply_the_whole_stack" {
     error_message = "Container instances must admit only the load balancers' groups."
   }
 
-  # Without admin CIDRs and a key pair there is no rule for SSH or the Docker API at all.
+  # Without admin CIDRs and a key pair, the Docker host's only ingress rules are its web ports (the harness
+  # fails when a rule appears that no assertion names, so these two are all there are).
   assert {
-    condition = length([
+    condition = [
       for rule in [
-        aws_vpc_security_group_ingress_rule.docker-host_firewall_in-http_27C9BCF3,
-        aws_vpc_security_group_ingress_rule.docker-host_firewall_in-https_3E826EAB,
-      ] : rule if contains([22, 2376], rule.from_port)
-    ]) == 0
-    error_message = "No SSH or Docker API rule may exist without admin CIDRs."
+        aws_vpc_security_group_ingress_rule.docker-host_web_in-http_6E7F19FF,
+        aws_vpc_security_group_ingress_rule.docker-host_web_in-https_433046A3,
+      ] : "${rule.security_group_id} ${rule.cidr_ipv4} ${rule.from_port}-${rule.to_port}"
+    ] == ["sg-00000000000000004 0.0.0.0/0 80-80", "sg-00000000000000004 0.0.0.0/0 443-443"]
+    error_message = "Without admin CIDRs the Docker host may take only HTTP and HTTPS."
+  }
+  assert {
+    condition     = toset(aws_instance.docker-host_instance_1A6462EB.vpc_security_group_ids) == toset(["sg-00000000000000004", "sg-00000000000000005"])
+    error_message = "Without a key pair the Docker host has the API and web groups and no SSH group."
+  }
+
+  # The boot configurations as Terraform renders them: the launch template's script decodes to the cluster's
+  # join, and the Docker host's cloud-config parses, with the certificate files read into it.
+  assert {
+    condition = (
+      strcontains(base64decode(aws_launch_template.cluster-b_capacity_launch-template_4B580A81.user_data), "\nECS_CLUSTER=munich\n") &&
+      !strcontains(base64decode(aws_launch_template.cluster-b_capacity_launch-template_4B580A81.user_data), "$$${")
+    )
+    error_message = "The launch template's boot script must join munich, escaped exactly once."
+  }
+  assert {
+    condition = (
+      [for f in yamldecode(local.docker-host_cloud-config_2007F67B).write_files : "${f.path} ${f.permissions}"] ==
+      ["/etc/docker/ca.pem 0644", "/etc/docker/server.pem 0644", "/etc/docker/server-key.pem 0600", "/opt/bin/host-init.sh 0755"] &&
+      base64decode(yamldecode(local.docker-host_cloud-config_2007F67B).write_files[2].content) == file("../../../certs/server-key.pem") &&
+      !strcontains(yamldecode(local.docker-host_cloud-config_2007F67B).write_files[3].content, "$$${") &&
+      [for u in yamldecode(local.docker-host_cloud-config_2007F67B).coreos.units : u.name] == ["host-init.service", "docker-tls-tcp.socket", "docker.service"]
+    )
+    error_message = "The Docker host's cloud-config must parse and carry the TLS files, the init script and the units."
   }
 
   # The data volume: attached as /dev/xvdh to cluster A's instance, in its zone, kept on destroy.

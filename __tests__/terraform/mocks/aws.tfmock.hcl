@@ -102,6 +102,10 @@ override_resource {
   values = { id = "sg-00000000000000003" }
 }
 override_resource {
-  target = aws_security_group.docker-host_firewall_group_E8763792
+  target = aws_security_group.docker-host_web_group_EDFFDF20
   values = { id = "sg-00000000000000004" }
+}
+override_resource {
+  target = aws_security_group.docker-host_api_group_18393A41
+  values = { id = "sg-00000000000000005" }
 }

@@ -34,10 +34,10 @@ run "apply_with_options" {
   assert {
     condition = alltrue([
       for rule in [
-        aws_vpc_security_group_ingress_rule.docker-host_firewall_in-docker-api-0_7B701771,
-        aws_vpc_security_group_ingress_rule.docker-host_firewall_in-http_27C9BCF3,
-        aws_vpc_security_group_ingress_rule.docker-host_firewall_in-https_3E826EAB,
-        aws_vpc_security_group_ingress_rule.docker-host_firewall_in-ssh-0_A8C35EFA,
+        aws_vpc_security_group_ingress_rule.docker-host_api_in-0_94EDEFE8,
+        aws_vpc_security_group_ingress_rule.docker-host_web_in-http_6E7F19FF,
+        aws_vpc_security_group_ingress_rule.docker-host_web_in-https_433046A3,
+        aws_vpc_security_group_ingress_rule.docker-host_ssh_in-0_9D372242,
         aws_vpc_security_group_ingress_rule.firewalls_container-instances_in-internal-load-balancers_0D377B4C,
         aws_vpc_security_group_ingress_rule.firewalls_container-instances_in-public-load-balancers_C7237EA0,
         aws_vpc_security_group_ingress_rule.firewalls_internal-load-balancers_in-http_F63D26AE,
@@ -53,10 +53,10 @@ run "apply_with_options" {
 
   assert {
     condition = (
-      aws_vpc_security_group_ingress_rule.docker-host_firewall_in-docker-api-0_7B701771.from_port == 2376 &&
-      aws_vpc_security_group_ingress_rule.docker-host_firewall_in-docker-api-0_7B701771.cidr_ipv4 == "198.51.100.0/24" &&
-      aws_vpc_security_group_ingress_rule.docker-host_firewall_in-ssh-0_A8C35EFA.from_port == 22 &&
-      aws_vpc_security_group_ingress_rule.docker-host_firewall_in-ssh-0_A8C35EFA.cidr_ipv4 == "198.51.100.0/24" &&
+      aws_vpc_security_group_ingress_rule.docker-host_api_in-0_94EDEFE8.from_port == 2376 &&
+      aws_vpc_security_group_ingress_rule.docker-host_api_in-0_94EDEFE8.cidr_ipv4 == "198.51.100.0/24" &&
+      aws_vpc_security_group_ingress_rule.docker-host_ssh_in-0_9D372242.from_port == 22 &&
+      aws_vpc_security_group_ingress_rule.docker-host_ssh_in-0_9D372242.cidr_ipv4 == "198.51.100.0/24" &&
       aws_instance.docker-host_instance_1A6462EB.key_name == "ops"
     )
     error_message = "The Docker API and SSH must admit the admin range only, SSH only with the key pair."
