@@ -9,15 +9,8 @@ import { projectRoot } from "../settings/paths";
 export type RenderTarget = "terraform" | "plain";
 
 const PLACEHOLDER = /\{\{\s*([a-z_]+)\s*\}\}/g;
-const templates = new Map<string, string>();
-
 export function readBootTemplate(name: string): string {
-  let text = templates.get(name);
-  if (text === undefined) {
-    text = readFileSync(join(projectRoot, "cloud-config", name), "utf8");
-    templates.set(name, text);
-  }
-  return text;
+  return readFileSync(join(projectRoot, "cloud-config", name), "utf8");
 }
 
 /**

@@ -175,12 +175,21 @@ export function terraformEnvironment(scratch: string): Environment {
   return { env, description: `provider mirror: ${where}; every other provider from its registry` };
 }
 
+/** Runs one check with Terraform's environment, reporting the version and where providers come from. */
+async function withTerraform(check: (env: NodeJS.ProcessEnv) => Promise<boolean>): Promise<boolean> {
+  const scratch = mkdtempSync(join(tmpdir(), "soa-terraform-"));
+  try {
+    const { env, description } = terraformEnvironment(scratch);
+    console.log(`terraform: ${terraform(["version"], scratch, env).output.split("\n")[0]}; ${description}`);
+    return await check(env);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
 type Outcome = { stack: string; result: "passed" | "failed" | "not validated"; detail: string };
 
-async function validate(variants: string[]): Promise<boolean> {
-  const scratch = mkdtempSync(join(tmpdir(), "soa-terraform-"));
-  const { env, description } = terraformEnvironment(scratch);
-  console.log(`terraform: ${terraform(["version"], scratch, env).output.split("\n")[0]}; ${description}`);
+async function validate(variants: string[], env: NodeJS.ProcessEnv): Promise<boolean> {
   const outcomes: Outcome[] = [];
   for (const variant of variants) {
     const ws = await workspace(variant, env);
@@ -201,7 +210,6 @@ async function validate(variants: string[]): Promise<boolean> {
     }
     rmSync(ws.root, { recursive: true, force: true });
   }
-  rmSync(scratch, { recursive: true, force: true });
   for (const o of outcomes) console.log(`${o.result.toUpperCase().padEnd(13)} ${o.stack}: ${o.detail}`);
   const count = (r: Outcome["result"]) => outcomes.filter((o) => o.result === r).length;
   console.log(`\n${count("passed")} passed, ${count("failed")} failed, ${count("not validated")} not validated (not counted as passed)`);
@@ -214,10 +222,7 @@ async function validate(variants: string[]): Promise<boolean> {
  * readiness gate must have been called with the Elastic IP's name, and teardown may fail only where
  * prevent_destroy keeps the data volume, which it then must.
  */
-async function test(variants: string[]): Promise<boolean> {
-  const scratch = mkdtempSync(join(tmpdir(), "soa-terraform-"));
-  const { env, description } = terraformEnvironment(scratch);
-  console.log(`terraform: ${terraform(["version"], scratch, env).output.split("\n")[0]}; ${description}`);
+async function test(variants: string[], env: NodeJS.ProcessEnv): Promise<boolean> {
   let ok = true;
   const fail = (message: string) => {
     ok = false;
@@ -279,7 +284,6 @@ async function test(variants: string[]): Promise<boolean> {
     }
     rmSync(ws.root, { recursive: true, force: true });
   }
-  rmSync(scratch, { recursive: true, force: true });
   console.log(ok ? "\nterraform test: all variants passed" : "\nterraform test: FAILED");
   return ok;
 }
@@ -295,7 +299,7 @@ if (startedAs("terraform-checks")) {
     console.error("usage: terraform-checks validate|test [variant ...]");
     process.exitCode = 2;
   } else {
-    run(variants).then((ok) => (process.exitCode = ok ? 0 : 1), (error) => {
+    withTerraform((env) => run(variants, env)).then((ok) => (process.exitCode = ok ? 0 : 1), (error) => {
       console.error(error instanceof Error ? error.message : error);
       process.exitCode = 1;
     });

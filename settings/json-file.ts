@@ -1,6 +1,11 @@
 import { readFileSync } from "node:fs";
 import { type SettingsProblem } from "./errors";
 
+/** A JSON object (not null, not a list). */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
 export type JsonResult = { ok: true; value: unknown } | { ok: false; problem: SettingsProblem };
 
 /** Reads and parses a JSON file, turning every failure into a problem that names the file and the place. */

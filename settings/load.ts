@@ -3,7 +3,7 @@
 import { isAbsolute, join } from "node:path";
 import { type z } from "zod";
 import { SettingsError, type SettingsProblem, formatPath, showValue } from "./errors";
-import { readJsonFile } from "./json-file";
+import { isPlainObject, readJsonFile } from "./json-file";
 import { projectRoot } from "./paths";
 import { type ServiceSettings, type Settings, settingsSchema } from "./schema";
 import { type ContainerDefinition, checkContainerDefinitions } from "./task-definitions";
@@ -208,8 +208,4 @@ function overlay(base: unknown, over: unknown): unknown {
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) out[k] = overlay(base[k], v);
   return out;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

@@ -516,10 +516,7 @@ export const settingsSchema = z
 export type Settings = z.output<typeof settingsSchema>;
 export type ClusterSettings = Settings["clusters"][string];
 export type ServiceSettings = Settings["services"][string];
-export type InstanceCapacity = z.output<typeof instanceCapacity>;
 export type AutoScalingCapacity = z.output<typeof autoScalingCapacity>;
 export type DataVolumeSettings = z.output<typeof dataVolume>;
-export type LoadBalancerSettings = z.output<typeof loadBalancer>;
 export type DockerHostSettings = z.output<typeof dockerHost>;
-export type DockerSettings = z.output<typeof docker>;
-export type ContainerSettings = DockerSettings["containers"][string];
+

@@ -4,6 +4,7 @@ import type { ContainerDefinition } from "@aws-sdk/client-ecs";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type SettingsProblem, formatPath, showValue } from "./errors";
+import { isPlainObject } from "./json-file";
 import { projectRoot } from "./paths";
 
 type ShapeRef = string | { list: ShapeRef } | { map: ShapeRef };
@@ -76,8 +77,4 @@ export function checkContainerDefinitions(value: unknown, file: string): Setting
     if (name !== undefined && names.indexOf(name) !== i) report([i, "name"], name, "expected a name unique in the file");
   });
   return problems;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
