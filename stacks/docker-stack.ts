@@ -59,12 +59,15 @@ export class DockerStack extends TerraformStack {
         mustRun: true,
         restart: c.restart,
         memory: c.memoryMb,
+        // Equal to memory: no swap (as Elasticsearch advises). Left out, the daemon sets twice memory, which
+        // the provider reads back as a change on every plan.
+        memorySwap: c.memoryMb,
         healthcheck: {
           test: c.healthcheck.test,
-          interval: `${c.healthcheck.intervalSeconds}s`,
-          timeout: `${c.healthcheck.timeoutSeconds}s`,
+          interval: goDuration(c.healthcheck.intervalSeconds),
+          timeout: goDuration(c.healthcheck.timeoutSeconds),
           retries: c.healthcheck.retries,
-          startPeriod: `${c.healthcheck.startPeriodSeconds}s`,
+          startPeriod: goDuration(c.healthcheck.startPeriodSeconds),
         },
         logDriver: "json-file",
         logOpts: { "max-size": `${c.logMaxSizeMb}m`, "max-file": String(c.logMaxFiles) },
@@ -74,6 +77,19 @@ export class DockerStack extends TerraformStack {
       });
     }
   }
+}
+
+/**
+ * Whole seconds as Go's time.Duration.String() writes them (90 -> "1m30s", 3600 -> "1h0m0s"): the provider reads
+ * a container's healthcheck back in that form, so any other spelling of the same time is a change on every plan.
+ */
+export function goDuration(seconds: number): string {
+  if (!Number.isInteger(seconds) || seconds < 0) throw new Error(`goDuration: expected whole seconds, got ${seconds}`);
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (h > 0) return `${h}h${m}m${s}s`;
+  return m > 0 ? `${m}m${s}s` : `${s}s`;
 }
 
 /** A construct id from an image reference. */

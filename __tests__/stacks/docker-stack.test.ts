@@ -2,6 +2,7 @@ import { Container } from "@cdktf/provider-docker/lib/container";
 import { Image } from "@cdktf/provider-docker/lib/image";
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
+import { goDuration } from "../../stacks/docker-stack";
 import { type Synthesized, buildStacks, only, resourcesOf, synthesize } from "../helpers";
 
 let stack: Synthesized;
@@ -73,7 +74,13 @@ describe("the four kinds of Docker resources", () => {
       volumes: [{ volume_name: "${docker_volume.volume-elastic-data.name}", container_path: "/usr/share/elasticsearch/data" }],
     });
     expect(c.env).toEqual(expect.arrayContaining(["SERVICE=elastic", "PROJECT=stage", "ENVIRONMENT=operations"]));
-    expect(c.healthcheck).toMatchObject({ test: ["CMD-SHELL", expect.stringContaining("9200")], start_period: "120s" });
+    expect(c.healthcheck).toMatchObject({ test: ["CMD-SHELL", expect.stringContaining("9200")] });
+  });
+
+  test("in the form the provider reads a container back: durations as Go prints them, swap equal to memory", () => {
+    const c = only(stack.json, "docker_container");
+    expect(c.healthcheck).toMatchObject({ interval: "30s", timeout: "10s", start_period: "2m0s", retries: 3 });
+    expect(c.memory_swap).toBe(c.memory);
   });
 });
 
@@ -105,4 +112,19 @@ describe("containers are settings", () => {
     expect(Object.values(resourcesOf(s.json, "docker_container")).map((c) => c.name)).toEqual(["web"]);
     expect(resourcesOf(s.json, "docker_volume")).toEqual({});
   });
+});
+
+test.each([
+  [0, "0s"],
+  [30, "30s"],
+  [59, "59s"],
+  [60, "1m0s"],
+  [90, "1m30s"],
+  [120, "2m0s"],
+  [3599, "59m59s"],
+  [3600, "1h0m0s"],
+  [3661, "1h1m1s"],
+  [90061, "25h1m1s"],
+])("goDuration(%i) is %s, as Go's time.Duration.String() writes it", (seconds, text) => {
+  expect(goDuration(seconds)).toBe(text);
 });
