@@ -1,7 +1,9 @@
 // The deploy-time readiness gate of the Docker host, run by Terraform (local-exec) in the aws stack: waits until
 // the Docker API answers GET /_ping with OK over mutual TLS, and fails with a message that says what to check.
 import { existsSync, readFileSync } from "node:fs";
+import { request as plainRequest } from "node:http";
 import { request } from "node:https";
+import { isIP } from "node:net";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { CERT_FILES } from "../constructs/docker-tls";
@@ -13,7 +15,7 @@ export interface WaitOptions {
   /** Directory with ca.pem, cert.pem and key.pem. */
   readonly certs: string;
   readonly timeoutSeconds: number;
-  /** What to tell the user about who may connect (dockerHost.adminCidrs). */
+  /** Who may connect (dockerHost.adminCidrs), comma-separated; "none" when nobody may, which stops the gate at once. */
   readonly adminCidrs?: string;
   readonly intervalMs?: number;
 }
@@ -33,6 +35,14 @@ const VERIFICATION_ERRORS = new Set([
 
 export async function waitForDocker(options: WaitOptions): Promise<WaitResult> {
   const endpoint = `tcp://${options.host}:${options.port}`;
+  if (options.adminCidrs === "none" || options.adminCidrs === "") {
+    return {
+      ok: false,
+      message:
+        `dockerHost.adminCidrs is empty, so the Docker API at ${endpoint} admits nobody and waiting cannot help. ` +
+        "Add the address range you deploy from to dockerHost.adminCidrs (INFRA_CONFIG) and deploy again.",
+    };
+  }
   const files = [CERT_FILES.ca, CERT_FILES.clientCert, CERT_FILES.clientKey].map((f) => join(options.certs, f));
   const missing = files.filter((f) => !existsSync(f));
   if (missing.length > 0) {
@@ -59,6 +69,17 @@ export async function waitForDocker(options: WaitOptions): Promise<WaitResult> {
         };
       }
       lastError = e.code ? `${e.code}: ${e.message}` : e.message;
+      // A daemon that never got its TLS settings answers /_ping in plain HTTP: that is a broken boot, not a slow one.
+      if (await servesPlainDockerApi(options.host, options.port)) {
+        return {
+          ok: false,
+          message:
+            `the Docker API at ${endpoint} answers in plain HTTP: not serving TLS: the host's boot configuration did ` +
+            `not apply. Anyone in dockerHost.adminCidrs (${options.adminCidrs ?? "?"}) can control the host without a ` +
+            "certificate: stop the instance now, then read its system log (EC2 console: Monitor and troubleshoot, " +
+            "Get system log) for coreos-cloudinit's errors.",
+        };
+      }
     }
     if (Date.now() >= deadline) {
       return {
@@ -74,10 +95,28 @@ export async function waitForDocker(options: WaitOptions): Promise<WaitResult> {
   }
 }
 
+/**
+ * Whether `host:port` answers GET /_ping without TLS as the Docker API does (200, or its Api-Version header).
+ * A TLS server answers plain HTTP with a 400 of its own, and a closed or silent port not at all.
+ */
+export function servesPlainDockerApi(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = plainRequest({ host, port, path: "/_ping", method: "GET", timeout: 5000, agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200 || res.headers["api-version"] !== undefined);
+    });
+    req.on("timeout", () => req.destroy());
+    req.on("error", () => resolve(false));
+    req.end();
+  });
+}
+
 /** GET /_ping with the client certificate, verifying the server against the CA and `host`. */
 function ping(host: string, port: number, tls: { ca: Buffer; cert: Buffer; key: Buffer }): Promise<string> {
   return new Promise((resolve, reject) => {
-    const options = { host, port, path: "/_ping", method: "GET", ...tls, servername: host, timeout: 5000, agent: false };
+    // SNI carries host names only (RFC 6066); the certificate is still checked against an IP address.
+    const servername = isIP(host) ? undefined : host;
+    const options = { host, port, path: "/_ping", method: "GET", ...tls, servername, timeout: 5000, agent: false };
     const req = request(options, (res) => {
       let body = "";
       res.setEncoding("utf8");
@@ -101,7 +140,7 @@ async function cli(): Promise<number> {
     },
   });
   if (!values.host) {
-    process.stderr.write("usage: wait-for-docker --host=NAME [--port=2376] [--certs=DIR] [--timeout=SECONDS]\n");
+    process.stderr.write("usage: wait-for-docker --host=NAME [--port=2376] [--certs=DIR] [--timeout=SECONDS] [--admin-cidrs=LIST|none]\n");
     return 2;
   }
   process.stdout.write(`waiting for the Docker API at tcp://${values.host}:${values.port} (up to ${values.timeout} s)\n`);

@@ -1,12 +1,13 @@
 // The readiness gate against a local HTTPS server that behaves like the Docker API's /_ping (the real daemon is
 // in `npm run test:tls`).
 import { mkdtempSync, readFileSync } from "node:fs";
+import { type Server as PlainServer, createServer as createPlainServer } from "node:http";
 import { type Server, createServer } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CERT_FILES } from "../../constructs/docker-tls";
 import { ensureCertificates } from "../../scripts/certs";
-import { waitForDocker } from "../../scripts/wait-for-docker";
+import { servesPlainDockerApi, waitForDocker } from "../../scripts/wait-for-docker";
 
 let certs: string;
 let server: Server;
@@ -63,4 +64,42 @@ test("gives up at its deadline, naming the last error and the admin CIDRs", asyn
     message: expect.stringMatching(/within 1 s \(last error: ECONNREFUSED.*dockerHost\.adminCidrs \(203\.0\.113\.7\/32\)/),
   });
   expect(Date.now() - started).toBeLessThan(3000);
+});
+
+describe("a port that answers without TLS", () => {
+  let plain: PlainServer;
+  let plainPort: number;
+  beforeAll(async () => {
+    // What dockerd serves when its TLS settings never reached it: the Docker API in plain HTTP.
+    plain = createPlainServer((req, res) => {
+      res.setHeader("Api-Version", "1.51");
+      res.end(req.url === "/_ping" ? "OK" : "{}");
+    }).listen(0, "127.0.0.1");
+    await new Promise((r) => plain.once("listening", r));
+    plainPort = (plain.address() as { port: number }).port;
+  });
+  afterAll(() => new Promise((r) => plain.close(r)));
+
+  test("stops the gate within seconds: not serving TLS, the boot configuration did not apply", async () => {
+    const started = Date.now();
+    const result = await waitForDocker({ host: "localhost", port: plainPort, certs, timeoutSeconds: 600, intervalMs: 50, adminCidrs: "203.0.113.7/32" });
+    expect(result).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/answers in plain HTTP: not serving TLS: the host's boot configuration did not apply\. Anyone in dockerHost\.adminCidrs \(203\.0\.113\.7\/32\)/),
+    });
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  test("is told apart from a TLS server, which answers plain HTTP with a 400 of its own, and from a closed port", async () => {
+    await expect(servesPlainDockerApi("localhost", plainPort)).resolves.toBe(true);
+    await expect(servesPlainDockerApi("localhost", port)).resolves.toBe(false);
+    server.closeIdleConnections?.();
+  });
+});
+
+test("with no admin CIDRs it stops at once: nobody can reach the API, so there is nothing to wait for", async () => {
+  const started = Date.now();
+  const result = await waitForDocker({ host: "localhost", port, certs, timeoutSeconds: 600, adminCidrs: "none" });
+  expect(result).toMatchObject({ ok: false, message: expect.stringMatching(/^dockerHost\.adminCidrs is empty, .*admits nobody.*Add the address range you deploy from/) });
+  expect(Date.now() - started).toBeLessThan(1000);
 });
