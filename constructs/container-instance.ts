@@ -1,13 +1,11 @@
 import { Construct } from "constructs";
-import { Op } from "cdktf";
-import { DataAwsEbsVolume } from "@cdktf/provider-aws/lib/data-aws-ebs-volume";
-import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import type { Subnet } from "@cdktf/provider-aws/lib/subnet";
-import { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
+import type { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
 import type { DataVolumeSettings } from "../settings/schema";
-import { type RenderTarget, renderBootConfig } from "./boot-config";
+import { type RenderTarget, readBootTemplate, renderBootConfig } from "./boot-config";
 import { IMDSV2_ONLY, encryptedRoot } from "./instance-defaults";
+import { type PersistentVolume, attachVolume, persistentVolume } from "./persistent-volume";
 
 /** ECS instance attribute set once the data volume is mounted; services that keep data there require it. */
 export const DATA_VOLUME_ATTRIBUTE = "data-volume";
@@ -48,7 +46,13 @@ export function containerInstanceUserData(boot: ContainerInstanceBoot, target: R
     join +
     renderBootConfig(
       "ecs-data-volume.sh",
-      { volume_id: volumeId, device, mount_point: mountPoint, attribute: DATA_VOLUME_ATTRIBUTE },
+      {
+        volume_id: volumeId,
+        device,
+        mount_point: mountPoint,
+        attribute: DATA_VOLUME_ATTRIBUTE,
+        data_volume_script: readBootTemplate("data-volume.sh"),
+      },
       target,
     )
   );
@@ -57,32 +61,18 @@ export function containerInstanceUserData(boot: ContainerInstanceBoot, target: R
 /** A single ECS container instance, optionally with a persistent EBS data volume that outlives it. */
 export class ContainerInstance extends Construct {
   public readonly instance: Instance;
-  /** The volume the stack created; undefined when an existing volume is attached or there is none. */
-  public readonly createdVolume?: EbsVolume;
+  /** The data volume, created or existing; undefined when there is none. */
+  public readonly dataVolume?: PersistentVolume;
   public readonly volumeAttachment?: VolumeAttachment;
 
   constructor(scope: Construct, id: string, props: ContainerInstanceProps) {
     super(scope, id);
     const data = props.dataVolume;
-    const existing = data?.volumeId
-      ? new DataAwsEbsVolume(this, "existing-volume", { filter: [{ name: "volume-id", values: [data.volumeId] }] })
-      : undefined;
-    if (data && !existing) {
-      this.createdVolume = new EbsVolume(this, "data-volume", {
-        availabilityZone: props.subnet.availabilityZone,
-        size: data.sizeGiB,
-        type: "gp3",
-        encrypted: true,
-        tags: { Name: `${props.name}-data` },
-        // The data outlives every instance and every `destroy`; remove it by hand if you mean it.
-        lifecycle: { preventDestroy: true },
-      });
-    }
-    const volumeId = existing ? existing.volumeId : this.createdVolume?.id;
+    this.dataVolume = data ? persistentVolume(this, { settings: data, subnet: props.subnet, name: props.name }) : undefined;
 
     const userData = containerInstanceUserData({
       clusterName: props.clusterName,
-      dataVolume: data && volumeId ? { volumeId, device: data.device, mountPoint: data.mountPoint } : undefined,
+      dataVolume: data && this.dataVolume ? { volumeId: this.dataVolume.volumeId, device: data.device, mountPoint: data.mountPoint } : undefined,
     });
 
     this.instance = new Instance(this, "instance", {
@@ -102,25 +92,10 @@ export class ContainerInstance extends Construct {
       lifecycle: {
         // A new ECS AMI should not replace the instance in an unrelated apply; roll it with `-replace`.
         ignoreChanges: ["ami"],
-        precondition: existing
-          ? [
-              {
-                condition: Op.eq(existing.availabilityZone, props.subnet.availabilityZone),
-                errorMessage: `The data volume ${data?.volumeId} is in zone ${existing.availabilityZone}, the instance's subnet in ${props.subnet.availabilityZone}: list the volume's zone first in network.availabilityZones.`,
-              },
-            ]
-          : undefined,
+        precondition: this.dataVolume?.instancePreconditions,
       },
     });
 
-    if (data && volumeId) {
-      this.volumeAttachment = new VolumeAttachment(this, "data-volume-attachment", {
-        deviceName: data.device,
-        volumeId,
-        instanceId: this.instance.id,
-        // Detach cleanly: the file system is flushed by the stop.
-        stopInstanceBeforeDetaching: true,
-      });
-    }
+    if (data && this.dataVolume) this.volumeAttachment = attachVolume(this, this.dataVolume, data.device, this.instance);
   }
 }

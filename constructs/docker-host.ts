@@ -1,17 +1,20 @@
-import { posix } from "node:path";
+import { join, posix } from "node:path";
 import { Construct } from "constructs";
-import { DataResource, Fn, TerraformLocal, Token } from "cdktf";
+import { Annotations, DataResource, Fn, TerraformLocal, Token } from "cdktf";
 import { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import type { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import type { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
+import { projectRoot } from "../settings/paths";
 import type { DockerHostSettings } from "../settings/schema";
 import { suppressRule } from "../policy/policy-checks";
 import { type RenderTarget, readBootTemplate, renderBootConfig } from "./boot-config";
-import { certPathsFromStack } from "./docker-tls";
+import { certPathsFromStack, certificateProblem, dockerHostCertificateNames } from "./docker-tls";
 import { Firewall } from "./firewall";
 import { IMDSV2_ONLY, encryptedRoot } from "./instance-defaults";
+import { type PersistentVolume, attachVolume, persistentVolume } from "./persistent-volume";
 
 /** The AWS account Flatcar's official AMIs are published from. */
 export const FLATCAR_AMI_OWNER = "075585003325";
@@ -22,9 +25,12 @@ export interface DockerHostBoot {
   readonly serverPem: string;
   readonly serverKeyPem: string;
   readonly apiPort: number;
+  /** The data volume that holds /var/lib/docker: its ID (literal or a Terraform expression) and device name. */
+  readonly dataVolume: { readonly volumeId: string; readonly device: string };
+  readonly updates: DockerHostSettings["updates"];
 }
 
-/** The host's cloud-config, from cloud-config/docker-host.yaml and docker-host-init.sh. */
+/** The host's cloud-config, from cloud-config/docker-host.yaml, docker-host-init.sh and data-volume.sh. */
 export function dockerHostCloudConfig(boot: DockerHostBoot, target: RenderTarget = "terraform"): string {
   return renderBootConfig(
     "docker-host.yaml",
@@ -34,6 +40,12 @@ export function dockerHostCloudConfig(boot: DockerHostBoot, target: RenderTarget
       server_key_pem: boot.serverKeyPem,
       api_port: boot.apiPort,
       init_script: readBootTemplate("docker-host-init.sh"),
+      data_volume_script: readBootTemplate("data-volume.sh"),
+      volume_id: boot.dataVolume.volumeId,
+      device: boot.dataVolume.device,
+      reboot_strategy: boot.updates.reboots === "window" ? "reboot" : "off",
+      window_start: boot.updates.windowStart,
+      window_length: boot.updates.windowLength,
     },
     target,
   );
@@ -43,6 +55,8 @@ export interface DockerHostProps {
   /** Name tag and prefix of the host's resources. */
   readonly name: string;
   readonly settings: DockerHostSettings;
+  /** The platform's region: the server certificate must cover its EC2 public names. */
+  readonly region: string;
   readonly vpcId: string;
   readonly subnet: Subnet;
   /** The project directory as seen from the stack's directory: certificates and the readiness script. */
@@ -58,6 +72,9 @@ export class DockerHost extends Construct {
   public readonly firewalls: { readonly api: Firewall; readonly web: Firewall; readonly ssh?: Firewall };
   public readonly instance: Instance;
   public readonly address: Eip;
+  /** The volume that holds /var/lib/docker, and its attachment. */
+  public readonly dataVolume: PersistentVolume;
+  public readonly dataVolumeAttachment: VolumeAttachment;
   public readonly dnsRecord?: Route53Record;
   /** The name the Docker API answers to; it resolves only once the API has answered over TLS. */
   public readonly apiHost: string;
@@ -99,6 +116,13 @@ export class DockerHost extends Construct {
       ],
     });
 
+    this.dataVolume = persistentVolume(this, { settings: s.dataVolume, subnet: props.subnet, name: `${props.name}-docker-host` });
+
+    const certProblem = certificateProblem(join(projectRoot, s.certsDir), dockerHostCertificateNames(props.region, s.dns?.name), {
+      label: s.certsDir,
+    });
+    if (certProblem) Annotations.of(this).addWarning(`dockerHost.certsDir: ${certProblem}; deploy reads them at plan time.`);
+
     // Terraform reads the certificates at plan time: the JSON holds only these expressions, never a key.
     const certs = certPathsFromStack(props.projectDir, s.certsDir);
     const userData = new TerraformLocal(
@@ -109,6 +133,8 @@ export class DockerHost extends Construct {
         serverPem: Fn.filebase64(certs.serverCert),
         serverKeyPem: Fn.filebase64(certs.serverKey),
         apiPort: s.apiPort,
+        dataVolume: { volumeId: this.dataVolume.volumeId, device: s.dataVolume.device },
+        updates: s.updates,
       }),
     );
 
@@ -125,8 +151,9 @@ export class DockerHost extends Construct {
       userData: userData.asString,
       tags: { Name: `${props.name}-docker-host` },
       // Flatcar updates itself in place; a newer AMI should not replace the host.
-      lifecycle: { ignoreChanges: ["ami"] },
+      lifecycle: { ignoreChanges: ["ami"], precondition: this.dataVolume.instancePreconditions },
     });
+    this.dataVolumeAttachment = attachVolume(this, this.dataVolume, s.dataVolume.device, this.instance);
     this.address = new Eip(this, "address", {
       domain: "vpc",
       instance: this.instance.id,

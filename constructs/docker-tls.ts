@@ -1,6 +1,8 @@
 // The Docker API's TLS contract, shared by the boot configuration, the certificate generator, the readiness
 // gate and the DockerStack: file names as the Docker client expects them, and the names the server answers to.
-import { posix } from "node:path";
+import { X509Certificate } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { join, posix } from "node:path";
 
 export const CERT_FILES = {
   /** The private CA that signs both sides. */
@@ -35,4 +37,47 @@ export function ec2PublicDnsDomain(region: string): string {
  */
 export function dockerHostCertificateNames(region: string, dnsName?: string | null): string[] {
   return dnsName ? [dnsName] : [`*.${ec2PublicDnsDomain(region)}`];
+}
+
+/** The DNS names in a certificate's subjectAltName. */
+export function subjectAltNames(cert: X509Certificate): string[] {
+  return (cert.subjectAltName ?? "")
+    .split(", ")
+    .filter((entry) => entry.startsWith("DNS:"))
+    .map((entry) => entry.slice(4));
+}
+
+/**
+ * What is wrong with the certificates in `dir` for a host that must answer to `names`, or undefined when they
+ * will do: every file deploy reads is there, the server certificate covers the names, comes from the CA and
+ * has not expired. Read at synth, so the fix is named before Terraform fails at plan on a missing file.
+ */
+export function certificateProblem(
+  dir: string,
+  names: readonly string[],
+  { label = dir, now = new Date() }: { readonly label?: string; readonly now?: Date } = {},
+): string | undefined {
+  const required: CertFile[] = ["ca", "serverCert", "serverKey", "clientCert", "clientKey"];
+  const missing = required.map((f) => CERT_FILES[f]).filter((f) => !existsSync(join(dir, f)));
+  const file = (f: CertFile) => posix.join(label, CERT_FILES[f]);
+  if (missing.length === required.length) return `there are no certificates in ${label}: run \`npm run certs\` before deploying`;
+  if (missing.length > 0) return `${label} lacks ${missing.join(", ")}: run \`npm run certs\` to make them`;
+  let server: X509Certificate;
+  let ca: X509Certificate;
+  try {
+    server = new X509Certificate(readFileSync(join(dir, CERT_FILES.serverCert)));
+    ca = new X509Certificate(readFileSync(join(dir, CERT_FILES.ca)));
+  } catch (error) {
+    return `${label} holds a certificate that cannot be read (${(error as Error).message}): run \`npm run certs -- --rotate-ca\``;
+  }
+  const covered = subjectAltNames(server);
+  const uncovered = names.filter((n) => !covered.includes(n));
+  if (uncovered.length > 0) {
+    return `${file("serverCert")} covers ${covered.join(", ") || "no names"} but the settings need ${uncovered.join(", ")}: run \`npm run certs -- --rotate\``;
+  }
+  if (!server.verify(ca.publicKey)) {
+    return `${file("serverCert")} was not issued by ${file("ca")}: run \`npm run certs -- --rotate\``;
+  }
+  if (new Date(server.validTo) <= now) return `${file("serverCert")} expired on ${server.validTo}: run \`npm run certs -- --rotate\``;
+  return undefined;
 }

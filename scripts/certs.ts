@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSy
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import * as x509 from "@peculiar/x509";
-import { CERT_FILES, dockerHostCertificateNames } from "../constructs/docker-tls";
+import { CERT_FILES, dockerHostCertificateNames, subjectAltNames } from "../constructs/docker-tls";
 import { SettingsError } from "../settings/errors";
 import { loadSettings } from "../settings/load";
 import { projectRoot, startedAs } from "../settings/paths";
@@ -74,14 +74,6 @@ export async function ensureCertificates(options: CertOptions): Promise<CertResu
     .map((f) => join(options.dir, f))
     .filter((f) => !written.includes(f));
   return { written, kept };
-}
-
-/** The DNS names in a certificate's subjectAltName. */
-export function subjectAltNames(cert: NodeCertificate): string[] {
-  return (cert.subjectAltName ?? "")
-    .split(", ")
-    .filter((entry) => entry.startsWith("DNS:"))
-    .map((entry) => entry.slice(4));
 }
 
 async function makeCa(now: Date) {

@@ -9,6 +9,11 @@ const CLOUDWATCH_RETENTION_DAYS = [
   3653,
 ] as const;
 
+// Flatcar's maintenance window, in the canonical forms locksmith documents; stricter than coreos-cloudinit's own
+// patterns, which the cloud-config contract test applies to what we render.
+const WINDOW_START = /^((Sun|Mon|Tue|Wed|Thu|Fri|Sat) )?([01][0-9]|2[0-3]):[0-5][0-9]$/;
+const WINDOW_LENGTH = /^(?=[1-9])([1-9][0-9]*h)?([1-9][0-9]*m)?$/;
+
 const CIDR_SYNTAX = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/;
 const port = () => z.int().min(1).max(65535);
 const cidr = () =>
@@ -104,20 +109,30 @@ const network = z
   })
   .describe("The VPC the platform runs in");
 
+/** An EBS volume that outlives the instances it is attached to: an existing one, or one the stack creates. */
+const volumeFields = (defaults: { sizeGiB: number; device: string }) => ({
+  volumeId: z
+    .string()
+    .regex(/^vol-[0-9a-f]{8,17}$/, { error: "expected an EBS volume ID such as vol-0123456789abcdef0" })
+    .nullable()
+    .default(null)
+    .describe("Existing EBS volume to attach (never destroyed by us); null creates an encrypted one with prevent_destroy"),
+  sizeGiB: z
+    .int()
+    .min(1)
+    .max(16384)
+    .default(defaults.sizeGiB)
+    .describe("Size of the volume the stack creates; raising it grows the volume, and the file system at the next boot"),
+  device: z
+    .string()
+    .regex(/^\/dev\/(sd|xvd)[f-p]$/, { error: "expected a device name from /dev/sdf to /dev/xvdp" })
+    .default(defaults.device)
+    .describe("Device name the volume is attached as (it shows up under an NVMe name on Nitro instances)"),
+});
+
 const dataVolume = z
   .strictObject({
-    volumeId: z
-      .string()
-      .regex(/^vol-[0-9a-f]{8,17}$/, { error: "expected an EBS volume ID such as vol-0123456789abcdef0" })
-      .nullable()
-      .default(null)
-      .describe("Existing EBS volume to attach (never destroyed by us); null creates an encrypted one with prevent_destroy"),
-    sizeGiB: z.int().min(1).max(16384).default(20).describe("Size of the volume the stack creates"),
-    device: z
-      .string()
-      .regex(/^\/dev\/(sd|xvd)[f-p]$/, { error: "expected a device name from /dev/sdf to /dev/xvdp" })
-      .default("/dev/xvdh")
-      .describe("Device name the volume is attached as (it shows up under an NVMe name on Nitro instances)"),
+    ...volumeFields({ sizeGiB: 20, device: "/dev/xvdh" }),
     mountPoint: z
       .string()
       .regex(/^\/[a-z0-9._-]+(\/[a-z0-9._-]+)*$/, { error: "expected an absolute directory such as /data" })
@@ -281,6 +296,29 @@ const dockerHost = z
       .nullable()
       .default(null)
       .describe("A Route 53 name for the host; null: its EC2 public DNS name, covered by a regional wildcard"),
+    dataVolume: z
+      .strictObject(volumeFields({ sizeGiB: 50, device: "/dev/xvdf" }))
+      .prefault({})
+      .describe("The EBS volume that holds /var/lib/docker (images, containers, volumes): mounted before Docker starts"),
+    updates: z
+      .strictObject({
+        reboots: z
+          .enum(["window", "off"])
+          .default("window")
+          .describe("window: Flatcar reboots into an installed update only inside the window; off: never by itself"),
+        windowStart: z
+          .string()
+          .regex(WINDOW_START, { error: 'expected a day and a time such as "Sun 04:00" (or a time alone: daily)' })
+          .default("Sun 04:00")
+          .describe("Start of the weekly maintenance window, in the host's time zone (UTC)"),
+        windowLength: z
+          .string()
+          .regex(WINDOW_LENGTH, { error: 'expected a duration such as "1h" or "1h30m"' })
+          .default("1h")
+          .describe("Length of the maintenance window"),
+      })
+      .prefault({})
+      .describe("Flatcar's automatic updates: when the host may reboot into one (the containers stop meanwhile)"),
     readinessTimeoutSeconds: z
       .int()
       .min(30)
@@ -518,5 +556,6 @@ export type ClusterSettings = Settings["clusters"][string];
 export type ServiceSettings = Settings["services"][string];
 export type AutoScalingCapacity = z.output<typeof autoScalingCapacity>;
 export type DataVolumeSettings = z.output<typeof dataVolume>;
+export type DockerVolumeSettings = DockerHostSettings["dataVolume"];
 export type DockerHostSettings = z.output<typeof dockerHost>;
 

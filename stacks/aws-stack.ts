@@ -94,13 +94,14 @@ export class AwsStack extends TerraformStack {
     this.dockerHost = new DockerHost(this, "docker-host", {
       name: s.project,
       settings: s.dockerHost,
+      region: s.region,
       vpcId: this.network.vpc.id,
       subnet: this.network.publicSubnets[0],
       projectDir: props.projectDir,
     });
     if (s.dockerHost.adminCidrs.length === 0) {
       Annotations.of(this.dockerHost).addWarning(
-        "dockerHost.adminCidrs is empty: nobody can reach the Docker API, so deploying the docker stack will wait and fail. Set it to your address range before deploying.",
+        "dockerHost.adminCidrs is empty: nobody can reach the Docker API, so `cdktf deploy aws` stops at the Docker host's readiness gate (aws: docker-host/api-ready) and the docker stack cannot be deployed. Set it to the address range you deploy from.",
       );
     }
 

@@ -12,10 +12,11 @@ test("token values stay Terraform expressions while the text around them is esca
     device: "/dev/xvdh",
     mount_point: "/data",
     attribute: "data-volume",
+    data_volume_script: 'for c in "${candidates[@]}"; do :; done',
   });
   new TerraformOutput(stack, "script", { value: rendered });
   const script: string = JSON.parse(Testing.synth(stack)).output.script.value;
-  expect(script).toContain(`volume_id='\${upper("vol-1")}'`);
+  expect(script).toContain('ExecStart=/usr/local/sbin/data-volume.sh ${upper("vol-1")} /dev/xvdh /data\n');
   expect(script).toContain('"$${candidates[@]}"');
   expect(script).not.toMatch(/[^$]\$\{candidates/);
 });

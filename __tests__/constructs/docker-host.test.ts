@@ -1,7 +1,13 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Testing } from "cdktf";
 import { parse } from "yaml";
-import { FLATCAR_AMI_OWNER, dockerHostCloudConfig } from "../../constructs/docker-host";
-import { dockerHostCertificateNames, ec2PublicDnsDomain } from "../../constructs/docker-tls";
+import { readBootTemplate } from "../../constructs/boot-config";
+import { type DockerHostBoot, FLATCAR_AMI_OWNER, dockerHostCloudConfig } from "../../constructs/docker-host";
+import { certificateProblem, dockerHostCertificateNames, ec2PublicDnsDomain } from "../../constructs/docker-tls";
+import { ensureCertificates } from "../../scripts/certs";
+import { cloudConfigProblems } from "../contracts/coreos-cloudinit";
 import { type Synthesized, buildStacks, named, resourcesOf, synthesize } from "../helpers";
 
 const ADMIN = "198.51.100.0/24";
@@ -48,11 +54,13 @@ describe("security groups", () => {
     for (const rule of hostRules(withAdmins)) expect(rule.description).toMatch(/\w/);
   });
 
-  test("an empty admin list is flagged when synthesizing", () => {
+  test("an empty admin list is flagged when synthesizing, naming the stack whose deploy stops", () => {
     const stacks = buildStacks();
     Testing.synth(stacks.aws);
     const warnings = stacks.aws.dockerHost.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => m.data);
-    expect(warnings).toEqual([expect.stringContaining("dockerHost.adminCidrs is empty")]);
+    expect(warnings).toContainEqual(
+      expect.stringMatching(/^dockerHost\.adminCidrs is empty: .*`cdktf deploy aws` stops at the Docker host's readiness gate/),
+    );
   });
 });
 
@@ -114,53 +122,147 @@ describe("the readiness gate", () => {
   });
 });
 
-describe("the cloud-config, rendered and parsed as YAML", () => {
-  const b64 = (text: string) => Buffer.from(text).toString("base64");
-  const config = parse(
-    dockerHostCloudConfig(
-      { caPem: b64("CA\n"), serverPem: b64("SERVER\n"), serverKeyPem: b64("KEY\n"), apiPort: 2376 },
-      "plain",
-    ),
+const b64 = (text: string) => Buffer.from(text).toString("base64");
+const WINDOW = { reboots: "window", windowStart: "Sun 04:00", windowLength: "1h" } as const;
+const render = (over: Partial<DockerHostBoot> = {}) =>
+  dockerHostCloudConfig(
+    {
+      caPem: b64("CA\n"),
+      serverPem: b64("SERVER\n"),
+      serverKeyPem: b64("KEY\n"),
+      apiPort: 2376,
+      dataVolume: { volumeId: "vol-0123456789abcdef0", device: "/dev/xvdf" },
+      updates: WINDOW,
+      ...over,
+    },
+    "plain",
   );
 
+describe("the cloud-config as coreos-cloudinit reads it (keys and patterns from its source)", () => {
+  test.each([
+    ["the defaults", {}],
+    ["reboots off", { updates: { ...WINDOW, reboots: "off" } }],
+    ["a daily window and another port", { updates: { ...WINDOW, windowStart: "23:30", windowLength: "2h30m" }, apiPort: 12376 }],
+  ] as const)("every key at every level is one it reads, every value within its patterns: %s", (_name, over) => {
+    expect(cloudConfigProblems(render(over as Partial<DockerHostBoot>))).toEqual([]);
+  });
+
+  test("what Terraform renders from the synthesized template, certificates and volume ID filled in, passes too", () => {
+    const template: string = Object.values((plain.json as any).locals)[0] as string;
+    const rendered = template
+      .replace(/\$\{filebase64\("[^"]+"\)\}/g, b64("PEM\n"))
+      .replace(/\$\{aws_ebs_volume\.[^}]+\.id\}/g, "vol-0123456789abcdef0")
+      .replace(/\$\$\{/g, "${")
+      .replace(/%%\{/g, "%{");
+    expect(rendered).not.toMatch(/\$\{(?!volume_id|candidates)/);
+    expect(cloudConfigProblems(rendered)).toEqual([]);
+  });
+});
+
+describe("the cloud-config, rendered and parsed as coreos-cloudinit does (exact keys)", () => {
+  const config = parse(render());
+  const unit = (name: string) => config.coreos.units.find((u: any) => u.name === name);
+  const file = (path: string) => config.write_files.find((f: any) => f.path === path);
+
   test("is a #cloud-config document", () => {
-    expect(dockerHostCloudConfig({ caPem: "a", serverPem: "b", serverKeyPem: "c", apiPort: 1 }, "plain")).toMatch(/^#cloud-config\n/);
+    expect(render()).toMatch(/^#cloud-config\n/);
   });
 
   test("writes the CA, the server certificate and the server key to /etc/docker, the key readable by root only", () => {
-    const files = Object.fromEntries(config.write_files.map((f: any) => [f.path, f]));
-    expect(files["/etc/docker/ca.pem"]).toMatchObject({ permissions: "0644", encoding: "b64", content: b64("CA\n") });
-    expect(files["/etc/docker/server.pem"]).toMatchObject({ permissions: "0644", content: b64("SERVER\n") });
-    expect(files["/etc/docker/server-key.pem"]).toMatchObject({ permissions: "0600", owner: "root:root", content: b64("KEY\n") });
+    expect(file("/etc/docker/ca.pem")).toMatchObject({ permissions: "0644", encoding: "b64", content: b64("CA\n") });
+    expect(file("/etc/docker/server.pem")).toMatchObject({ permissions: "0644", content: b64("SERVER\n") });
+    expect(file("/etc/docker/server-key.pem")).toMatchObject({ permissions: "0600", owner: "root:root", content: b64("KEY\n") });
+  });
+
+  test("requires client certificates through dockerd's own daemon.json, with no option dockerd also gets as a flag", () => {
+    const daemon = JSON.parse(file("/etc/docker/daemon.json").content);
+    expect(daemon).toEqual({
+      tlsverify: true,
+      tlscacert: "/etc/docker/ca.pem",
+      tlscert: "/etc/docker/server.pem",
+      tlskey: "/etc/docker/server-key.pem",
+    });
+    // Flatcar's docker.service passes --host=fd://, --containerd and --selinux-enabled: the same in daemon.json
+    // would stop dockerd ("specified both as a flag and in the configuration file").
+    for (const flag of ["hosts", "containerd", "selinux-enabled"]) expect(daemon).not.toHaveProperty(flag);
+    expect(unit("docker.service")).toEqual({ name: "docker.service", command: "restart" });
   });
 
   test("runs the init script at boot instead of over SSH", () => {
-    const init = config.write_files.find((f: any) => f.path === "/opt/bin/host-init.sh");
+    const init = file("/opt/bin/host-init.sh");
     expect(init.permissions).toBe("0755");
     expect(init.content).toMatch(/^#!\/bin\/bash\n/);
     expect(init.content).toContain("vm.max_map_count = 262144");
-    const unit = config.coreos.units.find((u: any) => u.name === "host-init.service");
-    expect(unit.command).toBe("start");
-    expect(unit.content).toMatch(/Type=oneshot[\s\S]*ExecStart=\/opt\/bin\/host-init\.sh/);
+    expect(unit("host-init.service").command).toBe("start");
+    expect(unit("host-init.service").content).toMatch(/Type=oneshot[\s\S]*ExecStart=\/opt\/bin\/host-init\.sh/);
   });
 
   test("listens on the API port through docker-tls-tcp.socket, handed to docker.service", () => {
-    const socket = config.coreos.units.find((u: any) => u.name === "docker-tls-tcp.socket");
+    const socket = unit("docker-tls-tcp.socket");
     expect(socket).toMatchObject({ command: "start", enable: true });
     expect(socket.content).toMatch(/^ListenStream=2376$/m);
     expect(socket.content).toMatch(/^Service=docker\.service$/m);
   });
 
-  test("sets DOCKER_OPTS to --tlsverify with the three files, and restarts Docker to take them", () => {
-    const docker = config.coreos.units.find((u: any) => u.name === "docker.service");
-    expect(docker.command).toBe("restart");
-    expect(docker["drop-ins"]).toEqual([
-      {
-        name: "10-tls-verify.conf",
-        content:
-          '[Service]\nEnvironment="DOCKER_OPTS=--tlsverify --tlscacert=/etc/docker/ca.pem --tlscert=/etc/docker/server.pem --tlskey=/etc/docker/server-key.pem"\n',
-      },
-    ]);
+  test("mounts the data volume at /var/lib/docker before dockerd, which requires it", () => {
+    const data = unit("docker-data.service");
+    expect(data).toMatchObject({ enable: true, command: "start" });
+    expect(data.content).toMatch(/^Before=docker\.service$/m);
+    expect(data.content).toMatch(/^RequiredBy=docker\.service$/m);
+    expect(data.content).toMatch(/^ExecStart=\/opt\/bin\/data-volume\.sh vol-0123456789abcdef0 \/dev\/xvdf \/var\/lib\/docker$/m);
+    expect(file("/opt/bin/data-volume.sh")).toMatchObject({ permissions: "0755", content: readBootTemplate("data-volume.sh") });
+    // Units run in order, each waiting for the last: the volume is mounted before Docker is restarted.
+    const names = config.coreos.units.map((u: any) => u.name);
+    expect(names.indexOf("docker-data.service")).toBeLessThan(names.indexOf("docker.service"));
+  });
+
+  test("reboots into updates only inside the maintenance window, or never", () => {
+    expect(config.coreos.update).toEqual({ reboot_strategy: "reboot" });
+    expect(config.coreos.locksmith).toEqual({ window_start: "Sun 04:00", window_length: "1h" });
+    expect(parse(render({ updates: { ...WINDOW, reboots: "off" } })).coreos.update).toEqual({ reboot_strategy: "off" });
+  });
+});
+
+describe("the data volume", () => {
+  test("is created encrypted, kept on destroy, attached to the host as dockerHost.dataVolume.device", () => {
+    const volume = named(plain.json, "aws_ebs_volume", "docker-host");
+    expect(volume).toMatchObject({ encrypted: true, size: 50, type: "gp3", lifecycle: { prevent_destroy: true } });
+    expect(volume.availability_zone).toMatch(/^\$\{aws_subnet\.network_public-0_[^.]+\.availability_zone\}$/);
+    const attachment = named(plain.json, "aws_volume_attachment", "docker-host");
+    expect(attachment).toMatchObject({ device_name: "/dev/xvdf", stop_instance_before_detaching: true });
+    expect(attachment.instance_id).toMatch(/^\$\{aws_instance\.docker-host_instance_[^.]+\.id\}$/);
+  });
+
+  test("an existing volume is attached, never created, and must be in the host's zone", () => {
+    const s = synthesize(buildStacks({ dockerHost: { dataVolume: { volumeId: "vol-0123456789abcdef0" } } }).aws);
+    expect(Object.keys(resourcesOf(s.json, "aws_ebs_volume")).filter((n) => n.includes("docker-host"))).toEqual([]);
+    expect(host(s).lifecycle.precondition[0].error_message).toMatch(/vol-0123456789abcdef0 is in zone/);
+    expect(named(s.json, "aws_volume_attachment", "docker-host").volume_id).toMatch(/^\$\{data\.aws_ebs_volume\.docker-host_existing-volume_/);
+  });
+});
+
+describe("the certificates, checked at synth", () => {
+  const dir = mkdtempSync(join(tmpdir(), "certs-check-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const NAMES = dockerHostCertificateNames("us-west-1");
+
+  test("names npm run certs when there are none, and --rotate when they do not cover the settings' names", async () => {
+    expect(certificateProblem(join(dir, "none"), NAMES, { label: "certs" })).toBe(
+      "there are no certificates in certs: run `npm run certs` before deploying",
+    );
+    await ensureCertificates({ dir, serverNames: NAMES });
+    expect(certificateProblem(dir, NAMES)).toBeUndefined();
+    expect(certificateProblem(dir, dockerHostCertificateNames("eu-west-1"), { label: "certs" })).toMatch(
+      /^certs\/server\.pem covers \*\.us-west-1\.compute\.amazonaws\.com but the settings need \*\.eu-west-1\.compute\.amazonaws\.com: run `npm run certs -- --rotate`$/,
+    );
+    expect(certificateProblem(dir, NAMES, { now: new Date(Date.now() + 900 * 86_400_000) })).toMatch(/expired on .*--rotate/);
+  });
+
+  test("warns when synthesizing, naming the fix", () => {
+    const stacks = buildStacks({ dockerHost: { certsDir: ".no-such-certs" } });
+    Testing.synth(stacks.aws);
+    const warnings = stacks.aws.dockerHost.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => m.data);
+    expect(warnings).toContainEqual("dockerHost.certsDir: there are no certificates in .no-such-certs: run `npm run certs` before deploying; deploy reads them at plan time.");
   });
 });
 

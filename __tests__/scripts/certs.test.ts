@@ -4,7 +4,8 @@ import { createServer, connect } from "node:tls";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CERT_FILES } from "../../constructs/docker-tls";
-import { LEAF_DAYS, ensureCertificates, subjectAltNames } from "../../scripts/certs";
+import { subjectAltNames } from "../../constructs/docker-tls";
+import { LEAF_DAYS, ensureCertificates } from "../../scripts/certs";
 
 const NAMES = ["*.us-west-1.compute.amazonaws.com"];
 const SERVER_AUTH = "1.3.6.1.5.5.7.3.1";

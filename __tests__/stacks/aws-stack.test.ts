@@ -208,12 +208,14 @@ describe("cluster A: one instance with the persistent data volume", () => {
 
   test("attaches the data volume as /dev/xvdh in the instance's zone and mounts it at /data", () => {
     expect(stack.text).toHaveResourceWithProperties(VolumeAttachment, { device_name: "/dev/xvdh" });
-    const attachment = only(stack.json, "aws_volume_attachment");
-    expect(referencedAddress(attachment.instance_id)).toMatch(/^aws_instance\./);
-    const volume = only(stack.json, "aws_ebs_volume");
+    const attachment = named(stack.json, "aws_volume_attachment", "cluster-a");
+    expect(referencedAddress(attachment.instance_id)).toMatch(/^aws_instance\.cluster-a_/);
+    const volume = named(stack.json, "aws_ebs_volume", "cluster-a");
     expect(volume.availability_zone).toMatch(/^\$\{aws_subnet\.network_public-0_.*\.availability_zone\}$/);
     expect(named(stack.json, "aws_instance", "cluster-a").subnet_id).toMatch(/aws_subnet\.network_public-0_/);
-    expect(named(stack.json, "aws_instance", "cluster-a").user_data).toContain("mount_point='/data'");
+    expect(named(stack.json, "aws_instance", "cluster-a").user_data).toMatch(
+      /^ExecStart=\/usr\/local\/sbin\/data-volume\.sh \$\{aws_ebs_volume\.cluster-a_[^}]+\.id\} \/dev\/xvdh \/data$/m,
+    );
   });
 
   test("without a volume ID the stack creates an encrypted volume it refuses to destroy", () => {
@@ -221,10 +223,10 @@ describe("cluster A: one instance with the persistent data volume", () => {
   });
 
   test("with a volume ID the existing volume is attached, never created, and its zone is checked", () => {
-    expect(resourcesOf(withOptions.json, "aws_ebs_volume")).toEqual({});
+    expect(Object.keys(resourcesOf(withOptions.json, "aws_ebs_volume")).filter((n) => n.includes("cluster-a"))).toEqual([]);
     const lookup = Object.values(withOptions.json.data!.aws_ebs_volume)[0] as any;
     expect(lookup.filter).toEqual([{ name: "volume-id", values: ["vol-0123456789abcdef0"] }]);
-    expect(only(withOptions.json, "aws_volume_attachment").volume_id).toMatch(/^\$\{data\.aws_ebs_volume\./);
+    expect(named(withOptions.json, "aws_volume_attachment", "cluster-a").volume_id).toMatch(/^\$\{data\.aws_ebs_volume\./);
     const [check] = named(withOptions.json, "aws_instance", "cluster-a").lifecycle.precondition;
     expect(check.condition).toMatch(/data\.aws_ebs_volume\..*\.availability_zone == aws_subnet\./);
     expect(check.error_message).toContain("network.availabilityZones");

@@ -22,6 +22,10 @@ override_resource {
   values = { id = "i-0000000000000000d", availability_zone = "us-west-1a" }
 }
 override_resource {
+  target = aws_ebs_volume.docker-host_data-volume_65BACDF2
+  values = { id = "vol-0000000000000000d" }
+}
+override_resource {
   target = aws_ecs_cluster.cluster-a_cluster_CCCCA850
   values = { id = "arn:aws:ecs:us-west-1:123456789012:cluster/berlin", arn = "arn:aws:ecs:us-west-1:123456789012:cluster/berlin" }
 }
@@ -63,6 +67,7 @@ run "apply_the_whole_stack" {
       aws_instance.docker-host_instance_1A6462EB.root_block_device[0].encrypted,
       aws_launch_template.cluster-b_capacity_launch-template_4B580A81.block_device_mappings[0].ebs[0].encrypted == "true",
       aws_ebs_volume.cluster-a_capacity_data-volume_E65FDAAD.encrypted,
+      aws_ebs_volume.docker-host_data-volume_65BACDF2.encrypted,
     ])
     error_message = "Root and data volumes must be encrypted."
   }
@@ -122,12 +127,37 @@ run "apply_the_whole_stack" {
   assert {
     condition = (
       [for f in yamldecode(local.docker-host_cloud-config_2007F67B).write_files : "${f.path} ${f.permissions}"] ==
-      ["/etc/docker/ca.pem 0644", "/etc/docker/server.pem 0644", "/etc/docker/server-key.pem 0600", "/opt/bin/host-init.sh 0755"] &&
+      ["/etc/docker/ca.pem 0644", "/etc/docker/server.pem 0644", "/etc/docker/server-key.pem 0600", "/etc/docker/daemon.json 0644", "/opt/bin/host-init.sh 0755", "/opt/bin/data-volume.sh 0755"] &&
       base64decode(yamldecode(local.docker-host_cloud-config_2007F67B).write_files[2].content) == file("../../../certs/server-key.pem") &&
-      !strcontains(yamldecode(local.docker-host_cloud-config_2007F67B).write_files[3].content, "$$${") &&
-      [for u in yamldecode(local.docker-host_cloud-config_2007F67B).coreos.units : u.name] == ["host-init.service", "docker-tls-tcp.socket", "docker.service"]
+      !strcontains(yamldecode(local.docker-host_cloud-config_2007F67B).write_files[4].content, "$$${") &&
+      !strcontains(yamldecode(local.docker-host_cloud-config_2007F67B).write_files[5].content, "$$${") &&
+      [for u in yamldecode(local.docker-host_cloud-config_2007F67B).coreos.units : u.name] == ["docker-data.service", "host-init.service", "docker-tls-tcp.socket", "docker.service"]
     )
-    error_message = "The Docker host's cloud-config must parse and carry the TLS files, the init script and the units."
+    error_message = "The Docker host's cloud-config must parse and carry the TLS files, daemon.json, the scripts and the units."
+  }
+  # TLS reaches dockerd through daemon.json, a write_files entry, never through a key coreos-cloudinit ignores.
+  assert {
+    condition = (
+      jsondecode(yamldecode(local.docker-host_cloud-config_2007F67B).write_files[3].content) == {
+        tlsverify = true, tlscacert = "/etc/docker/ca.pem", tlscert = "/etc/docker/server.pem", tlskey = "/etc/docker/server-key.pem"
+      } &&
+      !strcontains(local.docker-host_cloud-config_2007F67B, "drop-ins") &&
+      yamldecode(local.docker-host_cloud-config_2007F67B).coreos.update == { reboot_strategy = "reboot" } &&
+      yamldecode(local.docker-host_cloud-config_2007F67B).coreos.locksmith == { window_start = "Sun 04:00", window_length = "1h" }
+    )
+    error_message = "dockerd must get its TLS settings from daemon.json, and Flatcar reboot only in the Sunday window."
+  }
+  # Docker's data: the host's own encrypted volume, mounted at /var/lib/docker by the unit dockerd requires.
+  assert {
+    condition = (
+      aws_volume_attachment.docker-host_data-volume-attachment_E9040A9A.device_name == "/dev/xvdf" &&
+      aws_volume_attachment.docker-host_data-volume-attachment_E9040A9A.instance_id == "i-0000000000000000d" &&
+      aws_volume_attachment.docker-host_data-volume-attachment_E9040A9A.volume_id == "vol-0000000000000000d" &&
+      aws_ebs_volume.docker-host_data-volume_65BACDF2.encrypted &&
+      strcontains(yamldecode(local.docker-host_cloud-config_2007F67B).coreos.units[0].content, "ExecStart=/opt/bin/data-volume.sh vol-0000000000000000d /dev/xvdf /var/lib/docker\n") &&
+      strcontains(yamldecode(local.docker-host_cloud-config_2007F67B).coreos.units[0].content, "RequiredBy=docker.service\n")
+    )
+    error_message = "The Docker host's data volume must be attached as /dev/xvdf and mounted at /var/lib/docker before dockerd."
   }
 
   # The data volume: attached as /dev/xvdh to cluster A's instance, in its zone, kept on destroy.
