@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn } from "cdktf";
+import { Fn, type ITerraformDependable } from "cdktf";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { EcsCapacityProvider } from "@cdktf/provider-aws/lib/ecs-capacity-provider";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
@@ -10,7 +10,8 @@ import { IMDSV2_ONLY, encryptedRoot } from "./instance-defaults";
 export interface AutoScalingCapacityProps {
   /** Name of the launch template, the group and the capacity provider. */
   readonly name: string;
-  /** ECS cluster the instances join. */
+  /** ECS cluster the instances join, and its name. */
+  readonly cluster: ITerraformDependable;
   readonly clusterName: string;
   /** AMI: the ECS-optimized Amazon Linux 2023 image. */
   readonly imageId: string;
@@ -53,6 +54,7 @@ export class AutoScalingCapacity extends Construct {
     });
 
     this.group = new AutoscalingGroup(this, "group", {
+      dependsOn: [props.cluster],
       name: props.name,
       minSize: s.minSize,
       maxSize: s.maxSize,

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Token } from "cdktf";
 import { projectRoot } from "../settings/paths";
+import { literal } from "./literal";
 
 export type RenderTarget = "terraform" | "plain";
 
@@ -24,7 +25,7 @@ export function renderBootConfig(
 ): string {
   const template = readBootTemplate(name);
   const used = new Set<string>();
-  const escape = (text: string) => (target === "terraform" ? escapeTerraform(text) : text);
+  const escape = (text: string) => (target === "terraform" ? literal(text) : text);
   let out = "";
   let last = 0;
   for (const match of template.matchAll(PLACEHOLDER)) {
@@ -48,8 +49,3 @@ export function renderBootConfig(
   return out;
 }
 
-/** Terraform reads ${ and %{ in strings as interpolation; $${ and %%{ are the literal forms. */
-export function escapeTerraform(text: string): string {
-  // Replacer functions: in a replacement string "$$" would collapse to "$".
-  return text.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
-}

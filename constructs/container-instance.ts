@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import type { ITerraformDependable } from "cdktf";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import type { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import type { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
@@ -13,7 +14,8 @@ export const DATA_VOLUME_ATTRIBUTE = "data-volume";
 export interface ContainerInstanceProps {
   /** Name tag of the instance. */
   readonly name: string;
-  /** ECS cluster the instance joins. */
+  /** ECS cluster the instance joins, and its name. */
+  readonly cluster: ITerraformDependable;
   readonly clusterName: string;
   /** AMI: the ECS-optimized Amazon Linux 2023 image. */
   readonly imageId: string;
@@ -76,6 +78,7 @@ export class ContainerInstance extends Construct {
     });
 
     this.instance = new Instance(this, "instance", {
+      dependsOn: [props.cluster],
       ami: props.imageId,
       instanceType: props.instanceType,
       subnetId: props.subnet.id,

@@ -14,6 +14,7 @@ import { type RenderTarget, readBootTemplate, renderBootConfig } from "./boot-co
 import { certPathsFromStack, certificateProblem, dockerHostCertificateNames } from "./docker-tls";
 import { Firewall } from "./firewall";
 import { IMDSV2_ONLY, encryptedRoot } from "./instance-defaults";
+import { literal } from "./literal";
 import { type PersistentVolume, attachVolume, persistentVolume } from "./persistent-volume";
 
 /** The AWS account Flatcar's official AMIs are published from. */
@@ -143,7 +144,7 @@ export class DockerHost extends Construct {
       instanceType: s.instanceType,
       subnetId: props.subnet.id,
       vpcSecurityGroupIds: [api, web, ...(ssh ? [ssh] : [])].map((f) => f.group.id),
-      keyName: s.keyPair ?? undefined,
+      keyName: s.keyPair ? literal(s.keyPair) : undefined,
       metadataOptions: IMDSV2_ONLY,
       rootBlockDevice: encryptedRoot(s.rootVolumeGiB),
       monitoring: true,

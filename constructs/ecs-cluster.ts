@@ -47,7 +47,9 @@ export class EcsCluster extends Construct {
       setting: [{ name: "containerInsights", value: "enabled" }],
     });
     const common = {
-      // The known name, not the resource attribute: boot scripts stay literal, reviewable text.
+      // The known name, not the resource attribute: boot scripts stay literal, reviewable text. So the
+      // dependency is explicit: an agent that starts before its cluster exists cannot register.
+      cluster: this.cluster,
       clusterName: props.settings.name,
       imageId: props.imageId,
       securityGroupIds: props.securityGroupIds,

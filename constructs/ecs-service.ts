@@ -7,6 +7,7 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import type { ContainerDefinition } from "../settings/task-definitions";
 import { DATA_VOLUME_ATTRIBUTE } from "./container-instance";
 import type { EcsCluster } from "./ecs-cluster";
+import { literalDeep } from "./literal";
 import { ServiceLoadBalancer, type ServiceLoadBalancerProps } from "./service-load-balancer";
 
 export interface ServiceLoadBalancingProps extends Omit<ServiceLoadBalancerProps, "name"> {
@@ -70,7 +71,8 @@ export class EcsService extends Construct {
       retentionInDays: props.logRetentionDays,
     });
     const secret = props.registryCredentialsSecretArn;
-    const containers = props.containerDefinitions.map((c) => ({
+    // The file's text is the user's: literal in Terraform, whatever ${ or %{ it holds.
+    const containers = props.containerDefinitions.map(literalDeep).map((c) => ({
       ...c,
       logConfiguration: c.logConfiguration ?? {
         logDriver: "awslogs",

@@ -25,7 +25,9 @@ export class Firewall extends Construct {
   constructor(scope: Construct, id: string, props: { name: string; description: string; vpcId: string }) {
     super(scope, id);
     this.group = new SecurityGroup(this, "group", {
-      name: props.name,
+      // A prefix, not a fixed name: a replacement is created before the old group is gone (below), and two
+      // groups cannot share a name.
+      namePrefix: `${props.name}-`,
       description: props.description,
       vpcId: props.vpcId,
       tags: { Name: props.name },

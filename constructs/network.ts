@@ -32,9 +32,20 @@ export class Network extends Construct {
     const zones =
       props.availabilityZones ??
       (() => {
+        const count = props.publicSubnetCidrs.length;
         const available = new DataAwsAvailabilityZones(this, "zones", {
           state: "available",
           filter: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+          // Checked when Terraform reads the zones, before it creates anything: element() would wrap around
+          // and put two subnets in one zone, which the load balancers refuse.
+          lifecycle: {
+            postcondition: [
+              {
+                condition: `\${length(self.names) >= ${count}}`,
+                errorMessage: `network.publicSubnetCidrs has ${count} subnets, but the region has fewer zones available: list fewer subnets (one per zone).`,
+              },
+            ],
+          },
         });
         return props.publicSubnetCidrs.map((_, i) => Fn.element(available.names, i));
       })();

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { literal } from "./literal";
 
 /** TLS 1.3 and 1.2 only, AWS's current recommendation for HTTPS listeners. */
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -49,7 +50,7 @@ export class ServiceLoadBalancer extends Construct {
       port: 80,
       protocol: "HTTP",
       deregistrationDelay: "30",
-      healthCheck: { path: props.healthCheckPath, matcher: "200-399", interval: 15, healthyThreshold: 2 },
+      healthCheck: { path: literal(props.healthCheckPath), matcher: "200-399", interval: 15, healthyThreshold: 2 },
     });
     const forward = [{ type: "forward", targetGroupArn: this.targetGroup.arn }];
 

@@ -10,10 +10,15 @@ export interface SettingsProblem {
   readonly expected: string;
 }
 
+/** How many problems a message lists; the rest are counted. */
+export const PROBLEMS_SHOWN = 20;
+
 /** Thrown before anything is synthesized: the app prints it and exits non-zero. */
 export class SettingsError extends Error {
   constructor(readonly problems: readonly SettingsProblem[]) {
-    super(problems.map(formatProblem).join("\n"));
+    const lines = [...new Set(problems.map(formatProblem))];
+    const rest = lines.length - PROBLEMS_SHOWN;
+    super([...lines.slice(0, PROBLEMS_SHOWN), ...(rest > 0 ? [`… and ${rest} more problem${rest === 1 ? "" : "s"}`] : [])].join("\n"));
     this.name = "SettingsError";
   }
 }
@@ -32,8 +37,15 @@ export function formatPath(path: readonly PropertyKey[]): string {
     .join("");
 }
 
+/** A value as JSON, shortened to 80 characters; numbers JSON cannot spell (1e400) as JavaScript reads them. */
 export function showValue(value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  const text = JSON.stringify(value);
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = Array.isArray(value) ? "[…]" : "{…}";
+  }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

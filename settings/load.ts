@@ -2,8 +2,9 @@
 // Every bad input becomes a SettingsError before any construct exists, so nothing is written to cdktf.out.
 import { isAbsolute, join } from "node:path";
 import { type z } from "zod";
+import { AWS_RULES } from "./aws-rules";
 import { SettingsError, type SettingsProblem, formatPath, showValue } from "./errors";
-import { isPlainObject, readJsonFile } from "./json-file";
+import { inputProblems, isPlainObject, own, readJsonFile } from "./json-file";
 import { projectRoot } from "./paths";
 import { type ServiceSettings, type Settings, settingsSchema } from "./schema";
 import { type ContainerDefinition, checkContainerDefinitions } from "./task-definitions";
@@ -30,6 +31,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): AppSettings 
     const label = `${CONFIG_ENV} file ${configFile}`;
     const read = readJsonFile(configFile, label);
     if (!read.ok) throw new SettingsError([read.problem]);
+    const unsafe = inputProblems(read.value, label);
+    if (unsafe.length > 0) throw new SettingsError(unsafe);
     if (!isPlainObject(read.value)) {
       throw new SettingsError([
         { file: label, path: "", value: showValue(read.value), expected: "expected a JSON object of settings" },
@@ -42,6 +45,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): AppSettings 
 
 /** Validates `overrides` laid over the defaults; `label` names their source in messages. */
 export function resolveSettings(overrides: unknown, label = DEFAULTS_LABEL): AppSettings {
+  const unsafe = inputProblems(overrides, label);
+  if (unsafe.length > 0) throw new SettingsError(unsafe);
   const merged = overlay(settingsSchema.parse({}), overrides) as Record<string, unknown>;
   for (const path of REMOVABLE_ENTRIES) {
     const parent = valueAt(merged, path.slice(0, -1)) as Record<string, unknown> | undefined;
@@ -66,7 +71,8 @@ function loadTaskDefinitions(settings: Settings, label: string): AppSettings {
     const file = service.taskDefinition;
     if (!byFile.has(file)) {
       const read = readJsonFile(isAbsolute(file) ? file : join(projectRoot, file), file);
-      const found = read.ok ? checkContainerDefinitions(read.value, file) : [read.problem];
+      const unsafe = read.ok ? inputProblems(read.value, file) : [];
+      const found = !read.ok ? [read.problem] : unsafe.length > 0 ? unsafe : checkContainerDefinitions(read.value, file);
       problems.push(...found);
       byFile.set(file, found.length === 0 ? (read as { value: ContainerDefinition[] }).value : undefined);
     }
@@ -105,6 +111,18 @@ function crossCheck(
         value: showValue(lb.containerPort),
         expected: `expected a containerPort that ${lb.container} maps in ${service.taskDefinition}`,
       });
+    } else {
+      const i = containers.indexOf(target);
+      target.portMappings.forEach((m, j) => {
+        if (m.containerPort === lb.containerPort && m.hostPort) {
+          problems.push({
+            file: service.taskDefinition,
+            path: formatPath([i, "portMappings", j, "hostPort"]),
+            value: showValue(m.hostPort),
+            expected: `expected 0 or no hostPort for the port services.${key}.loadBalancer sends traffic to: ${AWS_RULES.dynamicHostPort.rule}`,
+          });
+        }
+      });
     }
   }
   const volumes = new Set(service.volumes.map((v) => v.name));
@@ -136,10 +154,21 @@ function describeIssue(issue: z.core.$ZodIssue, merged: unknown, label: string):
   return [{ file: label, path: formatPath(issue.path), value: showValue(valueAt(merged, issue.path)), expected: expectation(issue) }];
 }
 
+/** zod's type names as a reader of JSON says them. */
+const TYPE_NAMES: Record<string, string> = {
+  int: "an integer",
+  array: "a list",
+  object: "an object",
+  string: "a string",
+  number: "a number",
+  boolean: "true or false",
+  record: "an object",
+};
+
 function expectation(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case "invalid_type":
-      return `expected ${issue.expected === "int" ? "an integer" : `a ${issue.expected}`}`;
+      return `expected ${TYPE_NAMES[issue.expected] ?? `a ${issue.expected}`}`;
     case "too_big":
       return issue.origin === "array" || issue.origin === "string"
         ? `expected at most ${issue.maximum} ${issue.origin === "array" ? "items" : "characters"}`
@@ -191,13 +220,13 @@ function knownKeys(path: readonly PropertyKey[], merged: unknown): string[] | un
     }
     if (i === path.length) return def.shape ? Object.keys(def.shape) : undefined;
     const segment = path[i];
-    schema = def.shape ? def.shape[String(segment)] : (def.valueType ?? def.element);
+    schema = def.shape ? own(def.shape, String(segment)) : (def.valueType ?? def.element);
   }
   return undefined;
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  return path.reduce<unknown>((v, k) => (v === null || typeof v !== "object" ? undefined : (v as never)[k as never]), root);
+  return path.reduce<unknown>((v, k) => (v === null || typeof v !== "object" ? undefined : own(v as Record<string, unknown>, String(k))), root);
 }
 
 /** Lays `over` on `base`: objects merge key by key, anything else (lists included) replaces. */
@@ -206,6 +235,6 @@ function overlay(base: unknown, over: unknown): unknown {
   // A different discriminator means a different shape: take the override whole.
   if ("type" in base && "type" in over && base.type !== over.type) return over;
   const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = overlay(base[k], v);
+  for (const [k, v] of Object.entries(over)) out[k] = overlay(own(base, k), v);
   return out;
 }

@@ -2,6 +2,8 @@
 // The README's settings table is generated from these descriptions (`npm run docs`).
 import { z } from "zod";
 import { contains, isNetworkAddress, overlaps } from "./cidr";
+import { AWS_RULES, architectureOf, containerPathProblem, hostPathProblem, regionProblem } from "./aws-rules";
+import { own } from "./json-file";
 
 const NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 const CLOUDWATCH_RETENTION_DAYS = [
@@ -15,6 +17,19 @@ const WINDOW_START = /^((Sun|Mon|Tue|Wed|Thu|Fri|Sat) )?([01][0-9]|2[0-3]):[0-5]
 const WINDOW_LENGTH = /^(?=[1-9])([1-9][0-9]*h)?([1-9][0-9]*m)?$/;
 
 const CIDR_SYNTAX = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/;
+
+/** A string check whose problem text comes from a function (undefined: fine). */
+const checkedBy =
+  (problem: (value: string) => string | undefined) =>
+  (value: string, ctx: z.RefinementCtx<string>): void => {
+    const message = problem(value);
+    if (message) ctx.addIssue({ code: "custom", message });
+  };
+/** A CIDR block AWS accepts for a VPC or a subnet. */
+const vpcBlock = () =>
+  cidr().refine((block) => !CIDR_SYNTAX.test(block) || (Number(block.split("/")[1]) >= 16 && Number(block.split("/")[1]) <= 28), {
+    error: `expected a prefix from /16 to /28 (${AWS_RULES.vpcPrefix.source})`,
+  });
 const port = () => z.int().min(1).max(65535);
 const cidr = () =>
   z
@@ -23,12 +38,15 @@ const cidr = () =>
     .refine((block) => !CIDR_SYNTAX.test(block) || isNetworkAddress(block), {
       error: "expected the network address of the block (no bits set after the prefix)",
     });
-const arn = (service: string, example: string) =>
+/** An ARN of the aws partition; `resource` is the pattern of its last part. */
+const arn = (service: string, resource: string, example: string) =>
   z
     .string()
-    .regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:\\d{12}:.+$`), {
+    .regex(new RegExp(`^arn:aws:${service}:[a-z0-9-]+:\\d{12}:${resource}$`), {
       error: `expected an ARN like ${example}`,
     });
+/** The region part of an ARN. */
+const arnRegion = (value: string) => value.split(":")[3];
 
 const instanceType = () =>
   z
@@ -50,6 +68,7 @@ const state = z
       .describe("Key prefix of the state objects in the bucket: <prefix>/<stack>.tfstate"),
     region: z
       .string()
+      .superRefine(checkedBy(regionProblem))
       .nullable()
       .default(null)
       .describe("Region of the state bucket; null means the platform's region"),
@@ -66,9 +85,9 @@ const state = z
 
 const network = z
   .strictObject({
-    vpcCidr: cidr().default("10.20.0.0/16").describe("CIDR block of the dedicated VPC"),
+    vpcCidr: vpcBlock().default("10.20.0.0/16").describe("CIDR block of the dedicated VPC"),
     publicSubnetCidrs: z
-      .array(cidr())
+      .array(vpcBlock())
       .min(2)
       .max(6)
       .default(["10.20.0.0/24", "10.20.1.0/24"])
@@ -98,6 +117,16 @@ const network = z
           });
         }
       });
+    });
+    net.availabilityZones?.forEach((zone, i) => {
+      const first = net.availabilityZones!.indexOf(zone);
+      if (first !== i) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["availabilityZones", i],
+          message: `expected a zone not already used by availabilityZones[${first}]: ${AWS_RULES.zones.rule}`,
+        });
+      }
     });
     if (net.availabilityZones && net.availabilityZones.length !== net.publicSubnetCidrs.length) {
       ctx.addIssue({
@@ -136,6 +165,7 @@ const dataVolume = z
     mountPoint: z
       .string()
       .regex(/^\/[a-z0-9._-]+(\/[a-z0-9._-]+)*$/, { error: "expected an absolute directory such as /data" })
+      .superRefine(checkedBy(hostPathProblem))
       .default("/data")
       .describe("Where the boot script mounts the volume"),
   })
@@ -143,6 +173,10 @@ const dataVolume = z
 
 const clusterCommon = {
   instanceType: instanceType().default("t3.small").describe("EC2 instance type of the container instances"),
+  architecture: z
+    .enum(["x86_64", "arm64"])
+    .default("x86_64")
+    .describe("CPU architecture: picks the ECS-optimized AMI, and must match the instance type (Graviton: arm64)"),
   rootVolumeGiB: z.int().min(30).max(16384).default(30).describe("Encrypted root volume size (the ECS AMI needs 30)"),
 };
 
@@ -179,13 +213,29 @@ const autoScalingCapacity = z
     }
   });
 
+/** The instance type's architecture must be the AMI's. */
+function checkArchitecture(
+  capacity: { instanceType: string; architecture: "x86_64" | "arm64" },
+  ctx: z.RefinementCtx<unknown>,
+  path: PropertyKey[] = [],
+): void {
+  const actual = architectureOf(capacity.instanceType);
+  if (actual !== capacity.architecture) {
+    ctx.addIssue({
+      code: "custom",
+      path: [...path, "instanceType"],
+      message: `expected an ${capacity.architecture} instance type: ${capacity.instanceType} is ${actual} (set architecture to "${actual}" for it)`,
+    });
+  }
+}
+
 const cluster = z.strictObject({
   name: z
     .string()
     .regex(NAME, { error: "expected lower-case letters, digits and hyphens" })
     .max(255)
     .describe("ECS cluster name, unique in the account and region: ECS hands an existing cluster of that name to a new deployment"),
-  capacity: z.discriminatedUnion("type", [instanceCapacity, autoScalingCapacity]),
+  capacity: z.discriminatedUnion("type", [instanceCapacity, autoScalingCapacity]).superRefine((c, ctx) => checkArchitecture(c, ctx)),
 });
 
 const loadBalancer = z.strictObject({
@@ -219,6 +269,7 @@ const service = z
           hostPath: z
             .string()
             .regex(/^\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, { error: "expected an absolute path" })
+            .superRefine(checkedBy(hostPathProblem))
             .describe("Directory on the container instance"),
         }),
       )
@@ -332,6 +383,15 @@ const dockerHost = z
       .describe("Where `npm run certs` writes, and deploy reads, the CA and the certificates"),
   })
   .prefault({})
+  .superRefine((host, ctx) => {
+    checkArchitecture(host, ctx);
+    host.adminCidrs.forEach((block, i) => {
+      const first = host.adminCidrs.indexOf(block);
+      if (first !== i) {
+        ctx.addIssue({ code: "custom", path: ["adminCidrs", i], message: `expected a block not already listed as adminCidrs[${first}] (${AWS_RULES.duplicateRule.source})` });
+      }
+    });
+  })
   .describe("The Flatcar Container Linux instance that serves the Docker API over mutual TLS");
 
 const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
@@ -378,6 +438,7 @@ const container = z.strictObject({
         containerPath: z
           .string()
           .regex(/^\/\S*$/, { error: "expected an absolute path" })
+          .superRefine(checkedBy(containerPathProblem))
           .describe("Where it is mounted in the container"),
       }),
     )
@@ -423,6 +484,9 @@ const docker = z
     network: z
       .string()
       .regex(/^[a-z0-9][a-z0-9_.-]*$/, { error: "expected a network name" })
+      .refine((name) => !["bridge", "host", "none"].includes(name), {
+        error: "expected a network of our own: bridge, host and none are the Docker daemon's",
+      })
       .default("app")
       .describe("User-defined bridge network that every container joins"),
     containers: z
@@ -488,19 +552,27 @@ export const settingsSchema = z
       .describe("Prefix of resource names (clusters and containers are named by their own settings), and the Project tag"),
     region: z
       .string()
-      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "expected an AWS region such as us-west-1" })
+      .superRefine(checkedBy(regionProblem))
       .default("us-west-1")
       .describe("AWS region; credentials come from the standard AWS chain, never from settings"),
     state,
     network,
-    certificateArn: arn("acm", "arn:aws:acm:us-west-1:123456789012:certificate/…")
+    certificateArn: arn("acm", "certificate/[0-9a-f-]{36}", "arn:aws:acm:us-west-1:123456789012:certificate/0f0e0d0c-…")
       .nullable()
       .default(null)
       .describe("ACM certificate: adds HTTPS listeners on 443 and redirects 80 to them"),
-    registryCredentialsSecretArn: arn("secretsmanager", "arn:aws:secretsmanager:us-west-1:123456789012:secret:…")
+    registryCredentialsSecretArn: arn(
+      "secretsmanager",
+      "secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}",
+      "arn:aws:secretsmanager:us-west-1:123456789012:secret:registry-AbCdEf (the full ARN, with the 6-character suffix)",
+    )
       .nullable()
       .default(null)
-      .describe("Secrets Manager secret with private registry credentials, used as repositoryCredentials"),
+      .describe("Secrets Manager secret with private registry credentials, used as repositoryCredentials (its full ARN)"),
+    registryCredentialsKmsKeyArn: arn("kms", "key/[0-9a-f-]{36}", "arn:aws:kms:us-west-1:123456789012:key/1234abcd-…")
+      .nullable()
+      .default(null)
+      .describe("Customer-managed KMS key that encrypts that secret; null: the AWS-managed key"),
     logRetentionDays: z
       .literal(CLOUDWATCH_RETENTION_DAYS)
       .default(30)
@@ -518,6 +590,19 @@ export const settingsSchema = z
     docker,
   })
   .superRefine((settings, ctx) => {
+    const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: "custom", path, message });
+    settings.network.availabilityZones?.forEach((zone, i) => {
+      if (!zone.startsWith(settings.region) || !/^[a-z]$/.test(zone.slice(settings.region.length))) {
+        issue(["network", "availabilityZones", i], `expected a zone of ${settings.region}, such as ${settings.region}a`);
+      }
+    });
+    if (settings.certificateArn && arnRegion(settings.certificateArn) !== settings.region) {
+      issue(["certificateArn"], `expected a certificate in ${settings.region}: ${AWS_RULES.certificateRegion.rule}`);
+    }
+    if (settings.registryCredentialsKmsKeyArn && !settings.registryCredentialsSecretArn) {
+      issue(["registryCredentialsKmsKeyArn"], "expected only with registryCredentialsSecretArn, the secret it decrypts");
+    }
+    for (const problem of generatedNameProblems(settings)) issue(problem.path, problem.message);
     const clusterNames = new Map<string, string>();
     for (const [key, c] of Object.entries(settings.clusters)) {
       const clash = clusterNames.get(c.name);
@@ -527,7 +612,7 @@ export const settingsSchema = z
       clusterNames.set(c.name, key);
     }
     for (const [key, svc] of Object.entries(settings.services)) {
-      const owner = settings.clusters[svc.cluster];
+      const owner = own(settings.clusters, svc.cluster);
       if (!owner) {
         ctx.addIssue({
           code: "custom",
@@ -550,6 +635,44 @@ export const settingsSchema = z
       });
     }
   });
+
+/**
+ * The AWS names the stacks make from settings, each held to its rule (AWS_RULES): the project prefix and the
+ * keys are short and plain by their own patterns, but some combinations AWS refuses.
+ */
+function generatedNameProblems(s: {
+  project: string;
+  clusters: Record<string, { name: string; capacity: { type: string } }>;
+  services: Record<string, unknown>;
+}): { path: PropertyKey[]; message: string }[] {
+  const problems: { path: PropertyKey[]; message: string }[] = [];
+  const prefix = `${s.project}-`;
+  if (prefix.toLowerCase().startsWith("sg-")) {
+    problems.push({ path: ["project"], message: `expected a project that does not make security group names begin with "sg-": ${AWS_RULES.securityGroupName.rule}` });
+  }
+  if (`${prefix}x`.startsWith("internal-")) {
+    problems.push({ path: ["project"], message: `expected a project that does not make load balancer names begin with "internal-": ${AWS_RULES.loadBalancerName.rule}` });
+  }
+  if (`${prefix}ecs-task-execution`.length > 64) {
+    problems.push({ path: ["project"], message: `expected a shorter project: ${AWS_RULES.iamRoleName.rule}` });
+  }
+  for (const [key, cluster] of Object.entries(s.clusters)) {
+    const name = `${prefix}${cluster.name}`;
+    if (cluster.capacity.type !== "autoScaling") continue;
+    if (/^(aws|ecs|fargate)/i.test(name)) {
+      problems.push({ path: ["project"], message: `expected a project that does not make capacity provider names begin with aws, ecs or fargate (${name}): ${AWS_RULES.capacityProviderName.source}` });
+    }
+    if (name.length > 128) {
+      problems.push({ path: ["clusters", key, "name"], message: `expected at most ${128 - prefix.length} characters: ${AWS_RULES.launchTemplateName.rule}` });
+    }
+  }
+  for (const key of Object.keys(s.services)) {
+    if (`${prefix}${key}`.length > 32) {
+      problems.push({ path: ["services", key], message: `expected a key of at most ${32 - prefix.length} characters: ${AWS_RULES.loadBalancerName.rule}` });
+    }
+  }
+  return problems;
+}
 
 export type Settings = z.output<typeof settingsSchema>;
 export type ClusterSettings = Settings["clusters"][string];

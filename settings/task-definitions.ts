@@ -4,7 +4,8 @@ import type { ContainerDefinition } from "@aws-sdk/client-ecs";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type SettingsProblem, formatPath, showValue } from "./errors";
-import { isPlainObject } from "./json-file";
+import { AWS_RULES, containerPathProblem } from "./aws-rules";
+import { isPlainObject, own } from "./json-file";
 import { projectRoot } from "./paths";
 
 type ShapeRef = string | { list: ShapeRef } | { map: ShapeRef };
@@ -43,11 +44,9 @@ export function checkContainerDefinitions(value: unknown, file: string): Setting
       const members = shapes[ref];
       if (!isPlainObject(v)) return void report(path, v, `expected an object (ECS ${ref})`);
       for (const [k, item] of Object.entries(v)) {
-        if (!(k in members)) {
-          report([...path, k], item, `unknown field; expected a field of ECS ${ref}`);
-        } else {
-          check(item, members[k], [...path, k]);
-        }
+        const member = own(members, k);
+        if (!member) report([...path, k], item, `unknown field; expected a field of ECS ${ref}`);
+        else check(item, member, [...path, k]);
       }
     }
   };
@@ -62,7 +61,21 @@ export function checkContainerDefinitions(value: unknown, file: string): Setting
     if (c.memory === undefined && c.memoryReservation === undefined) {
       report([i, "memory"], undefined, "expected memory or memoryReservation (MiB): EC2 tasks need one of them");
     }
+    for (const key of ["memory", "memoryReservation"] as const) {
+      const mib = c[key];
+      if (typeof mib === "number" && (!Number.isInteger(mib) || mib < 6)) report([i, key], mib, `expected a whole number of at least 6 (MiB): ${AWS_RULES.taskMemory.rule}`);
+    }
+    if (c.privileged === true) {
+      report([i, "privileged"], true, "expected no privileged container: it is root on the instance (policy CKV_AWS_334), and the instances refuse it (ECS_DISABLE_PRIVILEGED)");
+    }
+    c.mountPoints?.forEach((m, j) => {
+      const problem = typeof m?.containerPath === "string" ? containerPathProblem(m.containerPath) : "expected an absolute path";
+      if (problem) report([i, "mountPoints", j, "containerPath"], m?.containerPath, problem);
+    });
     c.portMappings?.forEach((mapping, j) => {
+      if (mapping?.protocol !== undefined && mapping.protocol !== "tcp" && mapping.protocol !== "udp") {
+        report([i, "portMappings", j, "protocol"], mapping.protocol, `expected "tcp" or "udp": ${AWS_RULES.portProtocol.source}`);
+      }
       for (const key of ["containerPort", "hostPort"] as const) {
         const port = mapping?.[key];
         const low = key === "hostPort" ? 0 : 1;
@@ -72,6 +85,9 @@ export function checkContainerDefinitions(value: unknown, file: string): Setting
       }
     });
   });
+  if (value.every((c) => isPlainObject(c) && c.essential === false)) {
+    report([0, "essential"], false, `expected at least one essential container (essential is true when left out): ${AWS_RULES.essential.source}`);
+  }
   const names = value.map((c) => (isPlainObject(c) ? c.name : undefined));
   names.forEach((name, i) => {
     if (name !== undefined && names.indexOf(name) !== i) report([i, "name"], name, "expected a name unique in the file");

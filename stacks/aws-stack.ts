@@ -11,8 +11,11 @@ import { Network } from "../constructs/network";
 import type { AppSettings } from "../settings/load";
 import { configureBackend } from "./backend";
 
-/** Public SSM parameter AWS keeps pointed at the current ECS-optimized Amazon Linux 2023 AMI. */
-export const ECS_AMI_PARAMETER = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id";
+/** Public SSM parameters AWS keeps pointed at the current ECS-optimized Amazon Linux 2023 AMI of each architecture. */
+export const ECS_AMI_PARAMETERS = {
+  x86_64: "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id",
+  arm64: "/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id",
+} as const;
 
 export interface AwsStackProps {
   readonly settings: AppSettings;
@@ -45,7 +48,11 @@ export class AwsStack extends TerraformStack {
       name: `${s.project}-ecs-task-execution`,
       principal: "ecs-tasks.amazonaws.com",
       managedPolicyArns: [MANAGED_POLICIES.ecsTaskExecution],
-      statements: secret ? [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secret] }] : [],
+      statements: [
+        ...(secret ? [{ Effect: "Allow" as const, Action: ["secretsmanager:GetSecretValue"], Resource: [secret] }] : []),
+        // A secret under a customer-managed key is readable only with that key.
+        ...(s.registryCredentialsKmsKeyArn ? [{ Effect: "Allow" as const, Action: ["kms:Decrypt"], Resource: [s.registryCredentialsKmsKeyArn] }] : []),
+      ],
     });
     const firewalls = new EcsFirewalls(this, "firewalls", {
       name: s.project,
@@ -53,13 +60,21 @@ export class AwsStack extends TerraformStack {
       vpcCidr: s.network.vpcCidr,
       https: Boolean(s.certificateArn),
     });
-    const ami = new DataAwsSsmParameter(this, "ecs-ami", { name: ECS_AMI_PARAMETER });
+    // The ECS-optimized AMI of each architecture the clusters use (x86_64 keeps its original id).
+    const amis = new Map<string, DataAwsSsmParameter>();
+    const amiOf = (architecture: "x86_64" | "arm64") => {
+      if (!amis.has(architecture)) {
+        const id = architecture === "x86_64" ? "ecs-ami" : `ecs-ami-${architecture}`;
+        amis.set(architecture, new DataAwsSsmParameter(this, id, { name: ECS_AMI_PARAMETERS[architecture] }));
+      }
+      return amis.get(architecture)!.insecureValue;
+    };
 
     this.clusters = mapEntries(s.clusters, (key, cluster) =>
       new EcsCluster(this, `cluster-${key}`, {
         settings: cluster,
         resourceName: `${s.project}-${cluster.name}`,
-        imageId: ami.insecureValue,
+        imageId: amiOf(cluster.capacity.architecture),
         subnets: this.network.publicSubnets,
         securityGroupIds: [firewalls.containerInstances.group.id],
         instanceProfileName: instanceRole.instanceProfile.name,

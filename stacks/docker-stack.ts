@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { type Construct } from "constructs";
 import { Fn, TerraformStack } from "cdktf";
 import { Container } from "@cdktf/provider-docker/lib/container";
@@ -6,6 +7,8 @@ import { Network } from "@cdktf/provider-docker/lib/network";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
 import { certPathsFromStack } from "../constructs/docker-tls";
+import { literal } from "../constructs/literal";
+import { own } from "../settings/json-file";
 import type { AppSettings } from "../settings/load";
 import { configureBackend } from "./backend";
 
@@ -44,18 +47,22 @@ export class DockerStack extends TerraformStack {
     this.images = {};
     this.volumes = {};
     this.containers = {};
+    const imageIds = constructIds(Object.values(docker.containers).map((c) => c.image), "image");
     for (const [name, c] of Object.entries(docker.containers)) {
-      const image = (this.images[c.image] ??= new Image(this, `image-${slug(c.image)}`, {
+      const image = (this.images[c.image] = own(this.images, c.image) ?? new Image(this, imageIds.get(c.image)!, {
         name: c.image,
         // Destroying the stack leaves the image on the host; the next deploy does not pull it again.
         keepLocally: true,
       }));
-      for (const v of c.volumes) this.volumes[v.name] ??= new Volume(this, `volume-${v.name}`, { name: v.name });
+      for (const v of c.volumes) {
+        this.volumes[v.name] = own(this.volumes, v.name) ?? new Volume(this, `volume-${v.name}`, { name: v.name });
+      }
       this.containers[name] = new Container(this, `container-${name}`, {
         name,
         hostname: c.hostname ?? name,
         image: image.imageId,
-        env: Object.entries(c.env).map(([key, value]) => `${key}=${value}`),
+        // Values are the user's text, literal in Terraform.
+        env: Object.entries(c.env).map(([key, value]) => literal(`${key}=${value}`)),
         mustRun: true,
         restart: c.restart,
         memory: c.memoryMb,
@@ -63,7 +70,7 @@ export class DockerStack extends TerraformStack {
         // the provider reads back as a change on every plan.
         memorySwap: c.memoryMb,
         healthcheck: {
-          test: c.healthcheck.test,
+          test: c.healthcheck.test.map(literal),
           interval: goDuration(c.healthcheck.intervalSeconds),
           timeout: goDuration(c.healthcheck.timeoutSeconds),
           retries: c.healthcheck.retries,
@@ -72,7 +79,7 @@ export class DockerStack extends TerraformStack {
         logDriver: "json-file",
         logOpts: { "max-size": `${c.logMaxSizeMb}m`, "max-file": String(c.logMaxFiles) },
         networksAdvanced: [{ name: this.network.name }],
-        volumes: c.volumes.map((v) => ({ volumeName: this.volumes[v.name].name, containerPath: v.containerPath })),
+        volumes: c.volumes.map((v) => ({ volumeName: this.volumes[v.name].name, containerPath: literal(v.containerPath) })),
         ports: c.ports.map((p) => ({ internal: p.internal, external: p.external })),
       });
     }
@@ -92,7 +99,18 @@ export function goDuration(seconds: number): string {
   return m > 0 ? `${m}m${s}s` : `${s}s`;
 }
 
-/** A construct id from an image reference. */
-function slug(image: string): string {
-  return image.replace(/[^A-Za-z0-9]+/g, "-");
+/**
+ * A construct id for each distinct reference: its letters and digits, and where two references share those
+ * (library/app:1.0 and library-app:1.0), a hash of the whole reference on all but the first in sorted order.
+ */
+function constructIds(references: string[], prefix: string): Map<string, string> {
+  const ids = new Map<string, string>();
+  const taken = new Set<string>();
+  for (const ref of [...new Set(references)].sort()) {
+    const base = `${prefix}-${ref.replace(/[^A-Za-z0-9]+/g, "-")}`;
+    const id = taken.has(base) ? `${base}-${createHash("sha256").update(ref).digest("hex").slice(0, 8)}` : base;
+    taken.add(id);
+    ids.set(ref, id);
+  }
+  return ids;
 }

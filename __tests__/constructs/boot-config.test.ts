@@ -1,8 +1,9 @@
 import { Fn, Testing, TerraformOutput, TerraformStack } from "cdktf";
-import { escapeTerraform, renderBootConfig } from "../../constructs/boot-config";
+import { renderBootConfig } from "../../constructs/boot-config";
+import { literal } from "../../constructs/literal";
 
 test("Terraform sees shell interpolation as literal text", () => {
-  expect(escapeTerraform('echo "${HOME}" %{ if }')).toBe('echo "$${HOME}" %%{ if }');
+  expect(literal('echo "${HOME}" %{ if }')).toBe('echo "$${HOME}" %%{ if }');
 });
 
 test("token values stay Terraform expressions while the text around them is escaped", () => {

@@ -24,7 +24,7 @@ const hostRules = (s: Synthesized) =>
   );
 const hostGroups = (s: Synthesized) =>
   Object.values(resourcesOf(s.json, "aws_security_group"))
-    .map((g) => g.name)
+    .map((g) => g.tags.Name)
     .filter((n: string) => n.startsWith("soa-docker-"))
     .sort();
 const host = (s: Synthesized) => named(s.json, "aws_instance", "docker-host");

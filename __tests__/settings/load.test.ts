@@ -45,7 +45,7 @@ describe("INFRA_CONFIG overlays the defaults", () => {
 
   test("a new capacity type replaces the capacity instead of mixing two shapes", () => {
     const s = resolveSettings({ clusters: { b: { capacity: { type: "instance" } } }, services: { db: null } });
-    expect(s.clusters.b.capacity).toEqual({ type: "instance", instanceType: "t3.small", rootVolumeGiB: 30, dataVolume: null });
+    expect(s.clusters.b.capacity).toEqual({ type: "instance", instanceType: "t3.small", architecture: "x86_64", rootVolumeGiB: 30, dataVolume: null });
   });
 
   test("a new service takes the per-service defaults", () => {
@@ -64,7 +64,7 @@ describe("INFRA_CONFIG overlays the defaults", () => {
 describe("cross-field checks", () => {
   test("an unknown key inside a capacity lists the keys of that capacity type", () => {
     expect(problems({ clusters: { a: { capacity: { minSize: 1 } } } })).toEqual([
-      expect.stringMatching(/^test\.json: clusters\.a\.capacity\.minSize = 1: unknown setting; expected one of: type, instanceType, rootVolumeGiB, dataVolume$/),
+      expect.stringMatching(/^test\.json: clusters\.a\.capacity\.minSize = 1: unknown setting; expected one of: type, instanceType, architecture, rootVolumeGiB, dataVolume$/),
     ]);
   });
 
@@ -76,6 +76,7 @@ describe("cross-field checks", () => {
 
   test("a host volume must live on the cluster's data volume", () => {
     expect(problems({ services: { db: { volumes: [{ name: "persistent_data", hostPath: "/var/db" }] } } })).toEqual([
+      "test.json: services.db.volumes[0].hostPath = \"/var/db\": expected a data directory, not the host's system directory /var",
       'test.json: services.db.volumes[0].hostPath = "/var/db": expected a path under the data volume of clusters.a (/data/…)',
     ]);
     expect(problems({ services: { db: { cluster: "b" } } })).toEqual([

@@ -125,7 +125,7 @@ describe("security groups", () => {
   test("load balancers take 80 only, and 443 too when a certificate is set", () => {
     const openPorts = (s: Synthesized) =>
       ingressRules(s)
-        .filter((r) => r.cidr_ipv4 && groupOfRule(s, r).name.endsWith("load-balancers"))
+        .filter((r) => r.cidr_ipv4 && groupOfRule(s, r).tags.Name.endsWith("load-balancers"))
         .map((r) => `${r.cidr_ipv4}:${r.from_port}`)
         .sort();
     expect(openPorts(stack)).toEqual(["0.0.0.0/0:80", "10.20.0.0/16:80"]);
@@ -134,12 +134,12 @@ describe("security groups", () => {
 
   test("container instances accept traffic only from the load balancers' groups", () => {
     const instanceRules = ingressRules(stack).filter((r) =>
-      groupOfRule(stack, r).name.endsWith("container-instances"),
+      groupOfRule(stack, r).tags.Name.endsWith("container-instances"),
     );
     expect(instanceRules).toHaveLength(2);
     for (const rule of instanceRules) {
       expect(rule.cidr_ipv4).toBeUndefined();
-      expect(groupOfRule(stack, { security_group_id: rule.referenced_security_group_id }).name).toMatch(
+      expect(groupOfRule(stack, { security_group_id: rule.referenced_security_group_id }).tags.Name).toMatch(
         /load-balancers$/,
       );
     }
@@ -152,7 +152,7 @@ describe("security groups", () => {
     }
     const world = ingressRules(stack)
       .filter((r) => r.cidr_ipv4 === "0.0.0.0/0")
-      .map((r) => `${groupOfRule(stack, r).name}:${r.from_port}`)
+      .map((r) => `${groupOfRule(stack, r).tags.Name}:${r.from_port}`)
       .sort();
     expect(world).toEqual(["soa-docker-web:443", "soa-docker-web:80", "soa-public-load-balancers:80"]);
   });
