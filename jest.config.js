@@ -6,8 +6,9 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
-  // The TLS test needs root and a Docker Engine: `npm run test:tls` (jest.tls.config.js).
-  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/tls/"],
+  // The TLS test needs root and a Docker Engine: `npm run test:tls` (jest.tls.config.js). The property tests
+  // run hundreds of inputs and Terraform: `npm run test:properties` (jest.properties.config.js).
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/tls/", "<rootDir>/__tests__/properties/"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
 };

@@ -46,24 +46,27 @@ export function main(env: NodeJS.ProcessEnv = process.env): number {
 function synthesize(settings: AppSettings, env: NodeJS.ProcessEnv): number {
   const outdir = env.CDKTF_OUTDIR ?? process.env.CDKTF_OUTDIR ?? "cdktf.out";
   const outdirExisted = existsSync(outdir);
-  // Stack traces in construct metadata cost time and carry absolute paths. cdktf's own validations would only
-  // spawn `terraform version` (~40 ms) to check for 1.4; settings and policy are checked before synthesis.
-  const app = new App({ outdir, stackTraces: false, skipValidation: true });
-  const stacks = Object.values(composeApp(app, settings, projectDirFromStacks(app.outdir)));
   try {
+    // Stack traces in construct metadata cost time and carry absolute paths. cdktf's own validations would only
+    // spawn `terraform version` (~40 ms) to check for 1.4; settings and policy are checked before synthesis.
+    const app = new App({ outdir, stackTraces: false, skipValidation: true });
+    const stacks = Object.values(composeApp(app, settings, projectDirFromStacks(app.outdir)));
     // The policy runs on every stack before any is written (synthesis writes stack by stack).
     for (const stack of stacks) {
       for (const aspect of Aspects.of(stack).all) if (aspect instanceof PolicyChecks) aspect.visit(stack);
     }
+    app.synth();
+    return 0;
   } catch (error) {
-    if (!(error instanceof PolicyError)) throw error;
-    // The App made the (empty) output directory; leave no trace of this run.
+    // The App made the output directory, and synthesis may have begun: leave no trace of this run.
     if (!outdirExisted) rmSync(outdir, { recursive: true, force: true });
-    process.stderr.write(`Policy check failed, nothing was synthesized:\n${error.message}\n`);
-    return 1;
+    if (error instanceof PolicyError) {
+      process.stderr.write(`Policy check failed, nothing was synthesized:\n${error.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`Synthesis failed${outdirExisted ? "" : ", nothing was written"}: this is a bug, please report it with the trace below.\n`);
+    throw error;
   }
-  app.synth();
-  return 0;
 }
 
 /**

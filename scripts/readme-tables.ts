@@ -1,6 +1,6 @@
-// Writes the README's generated tables: the settings (from the schema's own types, defaults and descriptions)
-// and the policy rules with their suppressions (from the app itself), so the documentation cannot drift from
-// what the app does. `npm run docs`; a test checks it.
+// Writes the README's generated tables: the settings (from the schema's own types, defaults and descriptions),
+// the policy rules with their suppressions (from the app itself), and the AWS limits checked at synth, so the
+// documentation cannot drift from what the app does. `npm run docs`; a test checks it.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Testing } from "cdktf";
@@ -8,6 +8,7 @@ import { z } from "zod";
 import { composeApp } from "../main";
 import { suppressionsIn } from "../policy/policy-checks";
 import { RULES } from "../policy/rules";
+import { AWS_RULES } from "../settings/aws-rules";
 import { resolveSettings } from "../settings/load";
 import { projectRoot, startedAs } from "../settings/paths";
 import { settingsSchema } from "../settings/schema";
@@ -144,12 +145,19 @@ export function policyTable(): string {
   return ["| Rule (checkov ID) | Requires | Suppressed for, and why |", "| --- | --- | --- |", ...rows].join("\n");
 }
 
+/** What AWS and Docker refuse, as the settings check it at synth, with where each rule is stated. */
+export function limitsTable(): string {
+  const rows = Object.values(AWS_RULES).map((r) => `| ${r.rule} | ${r.source} |`);
+  return ["| Checked at synth | Stated in |", "| --- | --- |", ...rows].join("\n");
+}
+
 /** The README with its generated tables replaced by the current ones. */
 export function readmeWithTables(readme: string): string {
   let out = readme;
   for (const [name, table] of [
     ["settings", settingsTable()],
     ["policy", policyTable()],
+    ["limits", limitsTable()],
   ] as const) {
     const { begin, end } = marker(name);
     const start = out.indexOf(begin);

@@ -57,7 +57,7 @@ run "apply_with_options" {
       aws_vpc_security_group_ingress_rule.docker-host_api_in-0_94EDEFE8.cidr_ipv4 == "198.51.100.0/24" &&
       aws_vpc_security_group_ingress_rule.docker-host_ssh_in-0_9D372242.from_port == 22 &&
       aws_vpc_security_group_ingress_rule.docker-host_ssh_in-0_9D372242.cidr_ipv4 == "198.51.100.0/24" &&
-      aws_instance.docker-host_instance_1A6462EB.key_name == "ops"
+      aws_instance.docker-host_instance_1A6462EB.key_name == "ops $${path.cwd}"
     )
     error_message = "The Docker API and SSH must admit the admin range only, SSH only with the key pair."
   }
@@ -109,6 +109,19 @@ run "apply_with_options" {
   assert {
     condition     = jsondecode(aws_iam_role_policy.task-execution-role_inline_61707CCB.policy).Statement[0].Resource == ["arn:aws:secretsmanager:us-west-1:123456789012:secret:registry-AbCdEf"]
     error_message = "The execution role may read that secret and nothing else."
+  }
+
+  # Text from settings and task definitions arrives as written: Terraform reads no file and shows no path.
+  assert {
+    condition = (
+      jsondecode(aws_ecs_task_definition.service-bot_task_C034BEDC.container_definitions)[0].environment[1] == {
+        name  = "HOSTILE"
+        value = "$${file(\"/etc/hostname\")} %%{ if true }x%%{ endif } $${path.cwd}"
+      } &&
+      jsondecode(aws_ecs_task_definition.service-bot_task_C034BEDC.container_definitions)[0].command == ["echo", "$${path.cwd}"] &&
+      aws_instance.docker-host_instance_1A6462EB.key_name == "ops $${path.cwd}"
+    )
+    error_message = "Template syntax in settings and task definitions must reach the resources literally."
   }
 }
 
