@@ -11,4 +11,6 @@ module.exports = {
   testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/tls/", "<rootDir>/__tests__/properties/"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+  globalSetup: "<rootDir>/__tests__/tmpdir-setup.js",
+  globalTeardown: "<rootDir>/__tests__/tmpdir-teardown.js",
 };

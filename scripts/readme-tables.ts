@@ -168,7 +168,22 @@ export function readmeWithTables(readme: string): string {
   return out;
 }
 
+/** `npm run docs`: rewrites README.md only when a table changed; `-- --check` fails instead of writing. */
+export function docs(args: string[], readme = README): { code: number; message: string } {
+  const unknown = args.filter((a) => a !== "--check");
+  if (unknown.length > 0) return { code: 2, message: `unknown option ${unknown[0]}\nusage: npm run docs [-- --check]` };
+  const current = readFileSync(readme, "utf8");
+  const wanted = readmeWithTables(current);
+  if (current === wanted) return { code: 0, message: "README.md tables are up to date" };
+  if (args.includes("--check")) {
+    return { code: 1, message: "README.md tables are out of date with the schema, the policy or the AWS rules: run `npm run docs`" };
+  }
+  writeFileSync(readme, wanted);
+  return { code: 0, message: "README.md tables updated" };
+}
+
 if (startedAs("readme-tables")) {
-  writeFileSync(README, readmeWithTables(readFileSync(README, "utf8")));
-  console.log("README.md tables updated");
+  const { code, message } = docs(process.argv.slice(2));
+  (code === 0 ? process.stdout : process.stderr).write(`${message}\n`);
+  process.exitCode = code;
 }
