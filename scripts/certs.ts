@@ -3,7 +3,7 @@
 // starts over with a new CA. Keys are ECDSA P-256 in PKCS#8, written with mode 0600.
 import "reflect-metadata"; // @peculiar/x509's dependency injection needs it before it loads
 import { X509Certificate as NodeCertificate, randomBytes, webcrypto } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import * as x509 from "@peculiar/x509";
@@ -34,21 +34,33 @@ export interface CertOptions {
 export interface CertResult {
   readonly written: string[];
   readonly kept: string[];
+  /** Where --rotate-ca put the files it replaced. */
+  readonly backup?: string;
 }
 
 export async function ensureCertificates(options: CertOptions): Promise<CertResult> {
   const path = (f: keyof typeof CERT_FILES) => join(options.dir, CERT_FILES[f]);
   const now = options.now ?? new Date();
   mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+  // An existing directory keeps whatever mode it had: narrow it, and every file, to what they hold.
+  chmodSync(options.dir, 0o700);
   const exists = (Object.keys(CERT_FILES) as (keyof typeof CERT_FILES)[]).filter((f) => existsSync(path(f)));
+  for (const f of exists) chmodSync(path(f), f.endsWith("Key") ? 0o600 : 0o644);
 
   let ca: { cert: x509.X509Certificate; keys: webcrypto.CryptoKeyPair } | undefined;
   const written: string[] = [];
+  let backup: string | undefined;
+  if (options.rotateCa && exists.length > 0) {
+    // The old CA signed the certificates deployed hosts and clients still hold: keep it, dated, until they are gone.
+    backup = join(options.dir, `backup-${now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}`);
+    mkdirSync(backup, { mode: 0o700 });
+    for (const f of exists) copyFileSync(path(f), join(backup, CERT_FILES[f]));
+  }
   if (options.rotateCa || !exists.includes("ca")) {
     ca = await makeCa(now);
     written.push(...(await save(path("ca"), path("caKey"), ca.cert, ca.keys.privateKey)));
   } else if (!exists.includes("caKey")) {
-    throw new Error(`${path("ca")} exists without ${path("caKey")}: run with --rotate-ca to start over`);
+    throw new Error(`${path("ca")} exists without ${path("caKey")}: run \`npm run certs -- --rotate-ca\` to start over`);
   }
 
   const leaves = ["serverCert", "serverKey", "clientCert", "clientKey"] as const;
@@ -73,7 +85,7 @@ export async function ensureCertificates(options: CertOptions): Promise<CertResu
   const kept = Object.values(CERT_FILES)
     .map((f) => join(options.dir, f))
     .filter((f) => !written.includes(f));
-  return { written, kept };
+  return { written, kept, backup };
 }
 
 async function makeCa(now: Date) {
@@ -158,36 +170,68 @@ function serial(): string {
   return bytes.toString("hex");
 }
 
-async function cli(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      out: { type: "string" },
-      rotate: { type: "boolean", default: false },
-      "rotate-ca": { type: "boolean", default: false },
-    },
-  });
+export const USAGE = `usage: npm run certs [-- [--rotate | --rotate-ca] [--out=DIR]]
+
+Makes the private CA, the Docker host's server certificate and the client certificate for the Docker API's
+mutual TLS, in dockerHost.certsDir (certs/), directory 0700, keys 0600. Existing files are kept.
+  --rotate      reissue the server and client certificates from the same CA (after changing region or dns)
+  --rotate-ca   start over with a new CA; the replaced files are kept in a dated backup-… directory
+  --out=DIR     write to DIR instead of dockerHost.certsDir
+  --help        show this
+Options go after \`--\`: npm takes \`npm run certs --rotate\` as its own option (that form is understood too).`;
+
+/** Runs the CLI with `args`; npm's environment tells whether npm swallowed an option. */
+export async function certsCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; out: string; err: string }> {
+  let values: { out?: string; rotate?: boolean; "rotate-ca"?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        out: { type: "string" },
+        rotate: { type: "boolean" },
+        "rotate-ca": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    return { code: 2, out: "", err: `npm run certs: ${(error as Error).message.split("\n")[0]}\n${USAGE}\n` };
+  }
+  if (values.help) return { code: 0, out: `${USAGE}\n`, err: "" };
+  // `npm run certs --rotate` reaches us only as npm's own configuration, in its environment.
+  const swallowed = (["rotate", "rotate-ca"] as const).filter((o) => !values[o] && env[`npm_config_${o.replace("-", "_")}`] === "true");
+  for (const o of swallowed) values[o] = true;
+  const notes = swallowed.map((o) => `(npm took --${o} as its own option; read as \`npm run certs -- --${o}\`)\n`).join("");
+  if (values.rotate && values["rotate-ca"]) return { code: 2, out: "", err: `npm run certs: --rotate and --rotate-ca exclude each other\n${USAGE}\n` };
+
   let settings;
   try {
-    settings = loadSettings();
+    settings = loadSettings(env);
   } catch (error) {
     if (!(error instanceof SettingsError)) throw error;
-    process.stderr.write(`Invalid settings, no certificates were made:\n${error.message}\n`);
-    return 1;
+    return { code: 1, out: "", err: `Invalid settings, no certificates were made:\n${error.message}\n` };
   }
   const dir = resolve(projectRoot, values.out ?? settings.dockerHost.certsDir);
   const serverNames = dockerHostCertificateNames(settings.region, settings.dockerHost.dns?.name);
   try {
     const result = await ensureCertificates({ dir, serverNames, rotate: values.rotate, rotateCa: values["rotate-ca"] });
-    for (const f of result.written) process.stdout.write(`wrote ${f}\n`);
-    if (result.kept.length) process.stdout.write(`kept ${result.kept.length} existing files in ${dir} (--rotate to reissue)\n`);
-    process.stdout.write(`server certificate names: ${serverNames.join(", ")}\n`);
-    return 0;
+    const lines = result.written.map((f) => `wrote ${f}`);
+    if (result.backup) lines.push(`kept the replaced files in ${result.backup}`);
+    if (result.kept.length === Object.keys(CERT_FILES).length) {
+      lines.push(`kept all ${result.kept.length} files in ${dir}: they cover the settings (-- --rotate reissues the certificates, -- --rotate-ca the CA too)`);
+    } else if (result.kept.length > 0) {
+      lines.push(`kept the CA in ${dir} (${result.kept.map((f) => f.slice(dir.length + 1)).join(", ")}); -- --rotate-ca replaces it`);
+    }
+    lines.push(`server certificate names: ${serverNames.join(", ")}`);
+    return { code: 0, out: `${notes}${lines.join("\n")}\n`, err: "" };
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
-    return 1;
+    return { code: 1, out: notes, err: `npm run certs: ${(error as Error).message}\n` };
   }
 }
 
 if (startedAs("certs")) {
-  cli().then((code) => (process.exitCode = code));
+  certsCli(process.argv.slice(2)).then(({ code, out, err }) => {
+    process.stdout.write(out);
+    process.stderr.write(err);
+    process.exitCode = code;
+  });
 }

@@ -1,11 +1,11 @@
 import { X509Certificate } from "node:crypto";
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { createServer, connect } from "node:tls";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CERT_FILES } from "../../constructs/docker-tls";
 import { subjectAltNames } from "../../constructs/docker-tls";
-import { LEAF_DAYS, ensureCertificates } from "../../scripts/certs";
+import { LEAF_DAYS, USAGE, certsCli, ensureCertificates } from "../../scripts/certs";
 
 const NAMES = ["*.us-west-1.compute.amazonaws.com"];
 const SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
@@ -117,5 +117,65 @@ describe("running it again", () => {
     await expect(ensureCertificates({ dir, serverNames: ["docker.example.com"] })).rejects.toThrow(
       /covers \*\.us-west-1\.compute\.amazonaws\.com but the settings need docker\.example\.com: run `npm run certs -- --rotate`/,
     );
+  });
+});
+
+describe("npm run certs", () => {
+  const env = { INFRA_CONFIG: "" };
+  const fresh = () => join(mkdtempSync(join(tmpdir(), "certs-cli-")), "certs");
+
+  test("--help prints the usage; an unknown option is one line and the usage, exit 2", async () => {
+    expect(await certsCli(["--help"], env)).toEqual({ code: 0, out: `${USAGE}\n`, err: "" });
+    const typo = await certsCli(["--rotat"], env);
+    expect(typo.code).toBe(2);
+    expect(typo.err.split("\n")[0]).toBe("npm run certs: Unknown option '--rotat'");
+    expect(typo.err).toContain(USAGE);
+    expect(typo.err).not.toMatch(/^\s+at /m);
+    expect((await certsCli(["--rotate", "--rotate-ca"], env)).err).toMatch(/^npm run certs: --rotate and --rotate-ca exclude each other\n/);
+  });
+
+  test("says what it wrote and what it kept, accurately after --rotate", async () => {
+    const out = fresh();
+    const first = await certsCli([`--out=${out}`], env);
+    expect(first.out).toMatch(/^wrote .*ca\.pem\n/);
+    const again = await certsCli([`--out=${out}`], env);
+    expect(again.out).toMatch(/kept all 6 files in .*: they cover the settings \(-- --rotate reissues the certificates, -- --rotate-ca the CA too\)/);
+    const rotated = await certsCli([`--out=${out}`, "--rotate"], env);
+    expect(rotated.out).toMatch(/wrote .*server\.pem/);
+    expect(rotated.out).toMatch(/kept the CA in .* \(ca\.pem, ca-key\.pem\); -- --rotate-ca replaces it/);
+    expect(rotated.out).not.toMatch(/--rotate to reissue/);
+  });
+
+  test("the form npm swallows (`npm run certs --rotate`) is understood, and said so", async () => {
+    const out = fresh();
+    await certsCli([`--out=${out}`], env);
+    const before = readFileSync(join(out, CERT_FILES.serverCert), "utf8");
+    const swallowed = await certsCli([`--out=${out}`], { ...env, npm_config_rotate: "true" });
+    expect(swallowed.out).toMatch(/^\(npm took --rotate as its own option; read as `npm run certs -- --rotate`\)\n/);
+    expect(readFileSync(join(out, CERT_FILES.serverCert), "utf8")).not.toBe(before);
+  });
+
+  test("--rotate-ca keeps the old CA and certificates in a dated backup", async () => {
+    const out = fresh();
+    await certsCli([`--out=${out}`], env);
+    const oldCa = readFileSync(join(out, CERT_FILES.ca), "utf8");
+    const result = await certsCli([`--out=${out}`, "--rotate-ca"], env);
+    const [backup] = readdirSync(out).filter((f) => f.startsWith("backup-"));
+    expect(backup).toMatch(/^backup-\d{8}T\d{6}Z$/);
+    expect(result.out).toContain(`kept the replaced files in ${join(out, backup)}`);
+    expect(readFileSync(join(out, backup, CERT_FILES.ca), "utf8")).toBe(oldCa);
+    expect(readFileSync(join(out, CERT_FILES.ca), "utf8")).not.toBe(oldCa);
+    expect(statSync(join(out, backup)).mode & 0o777).toBe(0o700);
+    expect(existsSync(join(out, backup, CERT_FILES.caKey))).toBe(true);
+  });
+
+  test("narrows the modes of an existing directory and files", async () => {
+    const out = fresh();
+    await certsCli([`--out=${out}`], env);
+    chmodSync(out, 0o755);
+    chmodSync(join(out, CERT_FILES.caKey), 0o644);
+    await certsCli([`--out=${out}`], env);
+    expect(statSync(out).mode & 0o777).toBe(0o700);
+    expect(statSync(join(out, CERT_FILES.caKey)).mode & 0o777).toBe(0o600);
   });
 });
