@@ -10,7 +10,7 @@ import fc from "fast-check";
 import { dockerHostCertificateNames } from "../../constructs/docker-tls";
 import { main } from "../../main";
 import { ensureCertificates } from "../../scripts/certs";
-import { terraformEnvironment } from "../../scripts/terraform-checks";
+import { terraformEnvironment } from "../../scripts/provider-mirror";
 import { resolveSettings } from "../../settings/load";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 60);

@@ -1,0 +1,76 @@
+// The cdktf app command (scripts/app.js, what cdktf.json runs): never stale, and no bundling when nothing changed.
+// Runs in a copy of the project, whose sources the test edits.
+import { spawnSync } from "node:child_process";
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { projectRoot } from "../../settings/paths";
+
+const copy = mkdtempSync(join(tmpdir(), "app-"));
+beforeAll(() => {
+  for (const entry of ["main.ts", "settings", "stacks", "constructs", "policy", "scripts", "cloud-config", "task-definitions", "schemas", "cdktf.json", "package.json"]) {
+    cpSync(join(projectRoot, entry), join(copy, entry), { recursive: true });
+  }
+  symlinkSync(join(projectRoot, "node_modules"), join(copy, "node_modules"));
+});
+afterAll(() => rmSync(copy, { recursive: true, force: true }));
+
+const mtime = (file: string) => statSync(join(copy, "dist", "app", file)).mtimeMs;
+/** Runs the command cdktf.json names, as cdktf does (through a shell, in the project); returns the aws stack. */
+function synth(): string {
+  const app: string = JSON.parse(readFileSync(join(copy, "cdktf.json"), "utf8")).app;
+  const result = spawnSync(app, { shell: true, cwd: copy, env: { ...process.env, CDKTF_OUTDIR: join(copy, "out") }, encoding: "utf8" });
+  expect(result.stderr).toBe("");
+  expect(result.status).toBe(0);
+  return readFileSync(join(copy, "out", "stacks", "aws", "cdk.tf.json"), "utf8");
+}
+
+test("cdktf.json runs the launcher", () => {
+  expect(JSON.parse(readFileSync(join(projectRoot, "cdktf.json"), "utf8")).app).toBe("node scripts/app.js");
+});
+
+test("builds once, then runs without bundling while nothing changed, even when files are touched", () => {
+  const first = synth();
+  // What deploy runs next: the readiness gate's script, which the aws stack calls with local-exec.
+  expect(first).toContain("node ../../../dist/scripts/wait-for-docker.js");
+  const gate = spawnSync(process.execPath, [join(copy, "dist", "scripts", "wait-for-docker.js")], { encoding: "utf8" });
+  expect(gate.stderr).toMatch(/^usage: wait-for-docker --host=NAME/);
+  const built = [mtime("main.js"), mtime("vendor.js")];
+  const now = new Date();
+  utimesSync(join(copy, "stacks", "aws-stack.ts"), now, now);
+  expect(synth()).toBe(first);
+  expect([mtime("main.js"), mtime("vendor.js")]).toEqual(built);
+});
+
+test("an edit to any source is in the next synth, rebuilding our sources only", () => {
+  const vendor = mtime("vendor.js");
+  const file = join(copy, "stacks", "aws-stack.ts");
+  writeFileSync(file, readFileSync(file, "utf8").replace('ManagedBy: "cdktf"', 'ManagedBy: "cdktf-edited"'));
+  expect(synth()).toContain('"ManagedBy": "cdktf-edited"');
+  // A file deep in the import graph counts as much as the entry point.
+  appendFileSync(join(copy, "constructs", "instance-defaults.ts"), "\nexport const EDITED = 1;\n");
+  const before = mtime("main.js");
+  synth();
+  expect(mtime("main.js")).not.toBe(before);
+  expect(mtime("vendor.js")).toBe(vendor);
+});
+
+test("a package the sources start to import is bundled into the vendor bundle", () => {
+  const vendor = mtime("vendor.js");
+  appendFileSync(join(copy, "constructs", "literal.ts"), '\nimport { parse as parseYaml } from "yaml";\nexport const yamlOk = parseYaml("a: 1").a;\n');
+  synth();
+  expect(mtime("vendor.js")).not.toBe(vendor);
+  expect(readFileSync(join(copy, "dist", "app", "meta.json"), "utf8")).toContain('"yaml"');
+});
+
+test("data files are read at run time: an edited boot script is in the next synth without a rebuild", () => {
+  const main = mtime("main.js");
+  appendFileSync(join(copy, "cloud-config", "docker-host-init.sh"), "echo edited-at-runtime\n");
+  expect(synth()).toContain("echo edited-at-runtime");
+  expect(mtime("main.js")).toBe(main);
+});
+
+test("a deleted bundle is rebuilt", () => {
+  rmSync(join(copy, "dist", "app", "main.js"));
+  expect(synth()).toContain('"ManagedBy": "cdktf-edited"');
+});
