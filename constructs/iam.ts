@@ -11,6 +11,8 @@ export const MANAGED_POLICIES = {
   ecsForEc2: managedPolicy("service-role/AmazonEC2ContainerServiceforEC2Role"),
   ssmCore: managedPolicy("AmazonSSMManagedInstanceCore"),
   ecsTaskExecution: managedPolicy("service-role/AmazonECSTaskExecutionRolePolicy"),
+  backup: managedPolicy("service-role/AWSBackupServiceRolePolicyForBackup"),
+  backupRestores: managedPolicy("service-role/AWSBackupServiceRolePolicyForRestores"),
 };
 
 export interface ServiceRoleProps {

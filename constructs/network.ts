@@ -1,12 +1,15 @@
 import { Construct } from "constructs";
 import { Fn } from "cdktf";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
+import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
 import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { ServiceRole } from "./iam";
 
 export interface NetworkProps {
   /** Prefix of the Name tags. */
@@ -20,12 +23,21 @@ export interface NetworkProps {
    * @default the region's first available zones
    */
   readonly availabilityZones?: string[] | null;
+  /**
+   * VPC flow logs of all traffic to a CloudWatch log group.
+   * @default true
+   */
+  readonly flowLogs?: boolean;
+  /** Retention of the flow log group, in days. */
+  readonly logRetentionDays: number;
 }
 
 /** A dedicated VPC with public subnets in several zones, so nothing depends on an account's default VPC. */
 export class Network extends Construct {
   public readonly vpc: Vpc;
   public readonly publicSubnets: Subnet[];
+  /** Where the flow logs go; undefined when they are off. */
+  public readonly flowLogGroup?: CloudwatchLogGroup;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -59,6 +71,36 @@ export class Network extends Construct {
     });
     // The VPC's default group allows all traffic between its members; nothing should use it.
     new DefaultSecurityGroup(this, "default-security-group", { vpcId: this.vpc.id });
+
+    // Every accepted and rejected connection, so there is something to read after an incident.
+    if (props.flowLogs ?? true) {
+      this.flowLogGroup = new CloudwatchLogGroup(this, "flow-logs", {
+        name: `/vpc/${props.name}/flow-logs`,
+        retentionInDays: props.logRetentionDays,
+      });
+      const delivery = new ServiceRole(this, "flow-logs-role", {
+        name: `${props.name}-vpc-flow-logs`,
+        principal: "vpc-flow-logs.amazonaws.com",
+        managedPolicyArns: [],
+        // This log group's streams and events, nothing else.
+        statements: [
+          {
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+            Resource: [this.flowLogGroup.arn, `${this.flowLogGroup.arn}:*`],
+          },
+        ],
+      });
+      new FlowLog(this, "flow-log", {
+        vpcId: this.vpc.id,
+        trafficType: "ALL",
+        logDestinationType: "cloud-watch-logs",
+        logDestination: this.flowLogGroup.arn,
+        iamRoleArn: delivery.role.arn,
+        maxAggregationInterval: 60,
+        tags: { Name: props.name },
+      });
+    }
 
     const gateway = new InternetGateway(this, "gateway", { vpcId: this.vpc.id, tags: { Name: props.name } });
     const routes = new RouteTable(this, "public-routes", {

@@ -18,6 +18,8 @@ export interface PersistentVolumeSettings {
 
 export interface PersistentVolume {
   readonly volumeId: string;
+  /** Its ARN, for backup selections. */
+  readonly arn: string;
   /** The volume the stack created; undefined when an existing one is attached. */
   readonly created?: EbsVolume;
   /** For the instance it is attached to: an existing volume must be in the zone of the instance's subnet. */
@@ -37,6 +39,7 @@ export function persistentVolume(
     const existing = new DataAwsEbsVolume(scope, "existing-volume", { filter: [{ name: "volume-id", values: [settings.volumeId] }] });
     return {
       volumeId: existing.volumeId,
+      arn: existing.arn,
       instancePreconditions: [
         {
           condition: Op.eq(existing.availabilityZone, subnet.availabilityZone),
@@ -54,7 +57,7 @@ export function persistentVolume(
     // The data outlives every instance and every `destroy`; remove it by hand if you mean it.
     lifecycle: { preventDestroy: true },
   });
-  return { volumeId: created.id, created };
+  return { volumeId: created.id, arn: created.arn, created };
 }
 
 /** Attaches the volume to `instance` as its configured device. */

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import type { ITerraformDependable } from "cdktf";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
@@ -23,6 +24,11 @@ export interface ServiceLoadBalancerProps {
    * @default HTTP on 80 only
    */
   readonly certificateArn?: string | null;
+  /**
+   * Where it writes its access logs: the bucket, the prefix of the objects, and what must exist first.
+   * @default no access logs
+   */
+  readonly accessLogs?: { readonly bucket: string; readonly prefix: string; readonly after: ITerraformDependable[] };
 }
 
 /** An Application Load Balancer with one instance target group that ECS fills with dynamic host ports. */
@@ -41,6 +47,8 @@ export class ServiceLoadBalancer extends Construct {
       subnets: props.subnetIds,
       securityGroups: [props.securityGroupId],
       dropInvalidHeaderFields: true,
+      accessLogs: props.accessLogs ? { bucket: props.accessLogs.bucket, prefix: props.accessLogs.prefix, enabled: true } : undefined,
+      dependsOn: props.accessLogs?.after,
     });
     this.targetGroup = new LbTargetGroup(this, "targets", {
       name: props.name,

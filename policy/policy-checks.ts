@@ -80,10 +80,42 @@ export function checkStack(stack: TerraformStack): Violation[] {
     if (!quick) continue;
     let exact: typeof quick | undefined;
     for (const rule of RULES) {
-      if (rule.types && !rule.types.includes(quick.type)) continue;
+      if (!rule.check || (rule.types && !rule.types.includes(quick.type))) continue;
       if (rule.check(quick.config, quick.type).length === 0 || suppressed(element, rule.id)) continue;
       exact ??= describe(element, resolveIn(stack, element.toTerraform()))!;
       for (const detail of rule.check(exact.config, exact.type)) violations.push({ path: element.node.path, rule, detail });
+    }
+  }
+  violations.push(...checkRelations(stack, suppressed));
+  return violations;
+}
+
+/** The rules about how elements relate, over the stack's resolved configuration (only the types they ask for). */
+function checkRelations(stack: TerraformStack, suppressed: (element: IConstruct, rule: string) => boolean): Violation[] {
+  type Element = TerraformResource | TerraformDataSource;
+  const elements = stack.node.findAll().filter((e): e is Element => e instanceof TerraformResource || e instanceof TerraformDataSource);
+  const cache = new Map<string, { address: string; config: Record<string, any>; element: Element }[]>();
+  const view = {
+    of(type: string) {
+      if (!cache.has(type)) {
+        const matching = elements.filter((e) => (e instanceof TerraformDataSource ? `data.${e.terraformResourceType}` : e.terraformResourceType) === type);
+        cache.set(
+          type,
+          matching.map((element) => ({
+            element,
+            address: `${type}.${stack.getLogicalId(element)}`,
+            config: describe(element, resolveIn(stack, element.toTerraform()))!.config,
+          })),
+        );
+      }
+      return cache.get(type)!;
+    },
+  };
+  const violations: Violation[] = [];
+  for (const rule of RULES) {
+    for (const finding of rule.checkStack?.(view) ?? []) {
+      const element = [...cache.values()].flat().find((e) => e.address === finding.address)!.element;
+      if (!suppressed(element, rule.id)) violations.push({ path: element.node.path, rule, detail: finding.detail });
     }
   }
   return violations;

@@ -9,7 +9,22 @@ export interface PolicyRule {
   /** Terraform types it looks at (`data.` prefixed for data sources); undefined: every element. */
   readonly types?: readonly string[];
   /** The violations in one element's configuration, empty when it complies. */
-  check(config: Config, type: string): string[];
+  check?(config: Config, type: string): string[];
+  /**
+   * For rules about how elements relate (checkov's graph checks, CKV2_*): the violations in a whole stack, each
+   * on the element it is about.
+   */
+  checkStack?(stack: StackView): { address: string; detail: string }[];
+}
+
+/** A stack's resources and data sources of a type, with their resolved configuration and Terraform address. */
+export interface StackView {
+  of(type: string): { address: string; config: Config }[];
+}
+
+/** Whether any string in `value` refers to the Terraform `address` (${address.attribute}). */
+function refersTo(value: unknown, address: string): boolean {
+  return strings(value).some((s) => s.includes(`\${${address}.`));
 }
 
 type Config = Record<string, any>;
@@ -68,6 +83,36 @@ function strings(value: unknown, out: string[] = []): string[] {
 }
 
 export const RULES: readonly PolicyRule[] = [
+  {
+    id: "CKV2_AWS_9",
+    title: "Every EBS data volume, created or attached, is in an AWS Backup plan",
+    checkStack: (stack) => {
+      const selections = stack.of("aws_backup_selection");
+      return [...stack.of("aws_ebs_volume"), ...stack.of("data.aws_ebs_volume")]
+        .filter((volume) => !selections.some((s) => refersTo(s.config.resources, volume.address)))
+        .map((volume) => ({ address: volume.address, detail: "no aws_backup_selection names this volume" }));
+    },
+  },
+  {
+    id: "CKV2_AWS_11",
+    title: "Every VPC has flow logs",
+    checkStack: (stack) => {
+      const logs = stack.of("aws_flow_log");
+      return stack
+        .of("aws_vpc")
+        .filter((vpc) => !logs.some((l) => refersTo(l.config.vpc_id, vpc.address)))
+        .map((vpc) => ({ address: vpc.address, detail: "no aws_flow_log records this VPC's traffic" }));
+    },
+  },
+  {
+    id: "CKV_AWS_91",
+    title: "Load balancers write access logs",
+    types: ["aws_lb", "aws_alb", "aws_elb"],
+    check: (c) => {
+      const logs = list(c.access_logs)[0] as Config | undefined;
+      return logs && logs.enabled !== false && typeof logs.bucket === "string" && logs.bucket !== "" ? [] : ["access_logs is not enabled"];
+    },
+  },
   {
     id: "CKV_AWS_79",
     title: "Instance metadata service version 2 only (IMDSv2)",

@@ -148,3 +148,14 @@ export function hostPathProblem(path: string): string | undefined {
   const system = SYSTEM_DIRECTORIES.find((d) => path === d || path.startsWith(`${d}/`));
   return path === "/" || system ? `expected a data directory, not the host's system directory ${system ?? "/"}` : undefined;
 }
+
+/**
+ * Regions opened before August 2022, where Elastic Load Balancing delivers access logs from an account of its
+ * own (the provider's aws_elb_service_account knows it); later regions deliver through the service principal
+ * logdelivery.elasticloadbalancing.amazonaws.com (ELB User Guide, Enable access logs: bucket policy).
+ */
+export const ELB_ACCOUNT_REGIONS: readonly string[] = [
+  "us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1", "ap-east-1", "ap-southeast-3", "ap-south-1",
+  "ap-northeast-3", "ap-northeast-2", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "ca-central-1",
+  "eu-central-1", "eu-west-1", "eu-west-2", "eu-south-1", "eu-west-3", "eu-north-1", "me-south-1", "sa-east-1",
+];

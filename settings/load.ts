@@ -21,6 +21,13 @@ export interface LoadedService extends ServiceSettings {
 
 export interface AppSettings extends Omit<Settings, "services"> {
   readonly services: Record<string, LoadedService>;
+  /** Prefix of every resource name: `<project>`, or `<project>-<environment>`. */
+  readonly prefix: string;
+}
+
+/** The ECS cluster name of a cluster's `name` setting in an environment (ECS names are unique per account). */
+export function ecsClusterName(settings: Pick<Settings, "environment">, name: string): string {
+  return settings.environment ? `${name}-${settings.environment}` : name;
 }
 
 /** Loads and checks the settings; throws SettingsError listing every bad input. */
@@ -82,7 +89,14 @@ function loadTaskDefinitions(settings: Settings, label: string): AppSettings {
     services[key] = { ...service, containerDefinitions: containers };
   }
   if (problems.length > 0) throw new SettingsError(problems);
-  return { ...settings, services };
+  const env = settings.environment;
+  return {
+    ...settings,
+    services,
+    prefix: env ? `${settings.project}-${env}` : settings.project,
+    // Each environment has its own certificates unless a directory is set explicitly.
+    dockerHost: env && settings.dockerHost.certsDir === "certs" ? { ...settings.dockerHost, certsDir: `certs/${env}` } : settings.dockerHost,
+  };
 }
 
 /** What a service's settings say about its containers must hold in its task definition file. */

@@ -97,6 +97,10 @@ const network = z
       .nullable()
       .default(null)
       .describe("Zone of each subnet, in order; null takes the region's first available zones"),
+    flowLogs: z
+      .boolean()
+      .default(true)
+      .describe("VPC flow logs (all traffic) to a CloudWatch log group kept for logRetentionDays; false: none (policy CKV2_AWS_11 then needs a suppression)"),
   })
   .prefault({})
   .superRefine((net, ctx) => {
@@ -550,6 +554,12 @@ export const settingsSchema = z
       .max(12)
       .default("soa")
       .describe("Prefix of resource names (clusters and containers are named by their own settings), and the Project tag"),
+    environment: z
+      .string()
+      .regex(/^[a-z][a-z0-9]{0,7}$/, { error: "expected up to 8 lower-case letters and digits, such as prod" })
+      .nullable()
+      .default(null)
+      .describe("Environment (dev, staging, prod): its own state, resource names (<project>-<environment>-…, <cluster>-<environment>), certificates (certs/<environment>) and Environment tag; null: the one unnamed environment"),
     region: z
       .string()
       .superRefine(checkedBy(regionProblem))
@@ -576,7 +586,29 @@ export const settingsSchema = z
     logRetentionDays: z
       .literal(CLOUDWATCH_RETENTION_DAYS)
       .default(30)
-      .describe("Retention of the containers' CloudWatch log groups"),
+      .describe("Retention of the containers' CloudWatch log groups and of the VPC flow logs"),
+    backups: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe("AWS Backup of every data volume; false: none (policy CKV2_AWS_9 then needs a suppression)"),
+        schedule: z
+          .string()
+          .regex(/^cron\([^()]+\)$/, { error: "expected an AWS Backup cron expression such as cron(0 3 * * ? *)" })
+          .default("cron(0 3 * * ? *)")
+          .describe("When recovery points are made (UTC), as an AWS Backup cron expression"),
+        retentionDays: z.int().min(1).max(36500).default(35).describe("Days each recovery point is kept"),
+      })
+      .prefault({})
+      .describe("Backups of the ECS data volume and the Docker host's data volume"),
+    accessLogs: z
+      .strictObject({
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe("Access logs of every load balancer to an S3 bucket the stack creates; false: none (policy CKV_AWS_91 then needs a suppression)"),
+        expirationDays: z.int().min(1).max(36500).default(90).describe("Days an access log object is kept"),
+      })
+      .prefault({})
+      .describe("Load balancer access logs"),
     clusters: z
       .record(z.string().regex(/^[a-z][a-z0-9]{0,15}$/, { error: "expected a short lower-case key" }), cluster)
       .prefault(DEFAULT_CLUSTERS as never)
@@ -642,11 +674,12 @@ export const settingsSchema = z
  */
 function generatedNameProblems(s: {
   project: string;
+  environment: string | null;
   clusters: Record<string, { name: string; capacity: { type: string } }>;
   services: Record<string, unknown>;
 }): { path: PropertyKey[]; message: string }[] {
   const problems: { path: PropertyKey[]; message: string }[] = [];
-  const prefix = `${s.project}-`;
+  const prefix = s.environment ? `${s.project}-${s.environment}-` : `${s.project}-`;
   if (prefix.toLowerCase().startsWith("sg-")) {
     problems.push({ path: ["project"], message: `expected a project that does not make security group names begin with "sg-": ${AWS_RULES.securityGroupName.rule}` });
   }

@@ -2,13 +2,15 @@ import { type Construct } from "constructs";
 import { Annotations, TerraformOutput, TerraformStack } from "cdktf";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { AccessLogBucket } from "../constructs/access-log-bucket";
 import { DockerHost } from "../constructs/docker-host";
 import { EcsCluster } from "../constructs/ecs-cluster";
 import { EcsFirewalls } from "../constructs/ecs-firewalls";
 import { EcsService } from "../constructs/ecs-service";
 import { InstanceRole, MANAGED_POLICIES, ServiceRole } from "../constructs/iam";
 import { Network } from "../constructs/network";
-import type { AppSettings } from "../settings/load";
+import { VolumeBackups } from "../constructs/volume-backups";
+import { type AppSettings, ecsClusterName } from "../settings/load";
 import { configureBackend } from "./backend";
 
 /** Public SSM parameters AWS keeps pointed at the current ECS-optimized Amazon Linux 2023 AMI of each architecture. */
@@ -29,23 +31,27 @@ export class AwsStack extends TerraformStack {
   public readonly clusters: Record<string, EcsCluster>;
   public readonly services: Record<string, EcsService>;
   public readonly dockerHost: DockerHost;
+  /** The bucket of the load balancers' access logs; undefined when they are off or there are none. */
+  public readonly accessLogs?: AccessLogBucket;
+  /** Backups of the data volumes; undefined when they are off. */
+  public readonly backups?: VolumeBackups;
 
   constructor(scope: Construct, id: string, props: AwsStackProps) {
     super(scope, id);
     const s = props.settings;
     configureBackend(this, s, props.projectDir);
-    const tags = { Project: s.project, Stack: id, ManagedBy: "cdktf" };
+    const tags = { Project: s.project, ...(s.environment ? { Environment: s.environment } : {}), Stack: id, ManagedBy: "cdktf" };
     // No keys here: the provider takes credentials from the standard chain (environment, profile, SSO, role).
     new AwsProvider(this, "aws", { region: s.region, defaultTags: [{ tags }] });
 
-    this.network = new Network(this, "network", { name: s.project, ...s.network });
+    this.network = new Network(this, "network", { name: s.prefix, ...s.network, logRetentionDays: s.logRetentionDays });
     const instanceRole = new InstanceRole(this, "container-instance-role", {
-      name: `${s.project}-ecs-instance`,
+      name: `${s.prefix}-ecs-instance`,
       managedPolicyArns: [MANAGED_POLICIES.ecsForEc2, MANAGED_POLICIES.ssmCore],
     });
     const secret = s.registryCredentialsSecretArn;
     const executionRole = new ServiceRole(this, "task-execution-role", {
-      name: `${s.project}-ecs-task-execution`,
+      name: `${s.prefix}-ecs-task-execution`,
       principal: "ecs-tasks.amazonaws.com",
       managedPolicyArns: [MANAGED_POLICIES.ecsTaskExecution],
       statements: [
@@ -55,7 +61,7 @@ export class AwsStack extends TerraformStack {
       ],
     });
     const firewalls = new EcsFirewalls(this, "firewalls", {
-      name: s.project,
+      name: s.prefix,
       vpcId: this.network.vpc.id,
       vpcCidr: s.network.vpcCidr,
       https: Boolean(s.certificateArn),
@@ -72,8 +78,8 @@ export class AwsStack extends TerraformStack {
 
     this.clusters = mapEntries(s.clusters, (key, cluster) =>
       new EcsCluster(this, `cluster-${key}`, {
-        settings: cluster,
-        resourceName: `${s.project}-${cluster.name}`,
+        settings: { ...cluster, name: ecsClusterName(s, cluster.name) },
+        resourceName: `${s.prefix}-${cluster.name}`,
         imageId: amiOf(cluster.capacity.architecture),
         subnets: this.network.publicSubnets,
         securityGroupIds: [firewalls.containerInstances.group.id],
@@ -81,10 +87,16 @@ export class AwsStack extends TerraformStack {
         instanceTags: tags,
       }),
     );
+    // Access logs of every load balancer, in one bucket of this stack.
+    const hasLoadBalancers = Object.values(s.services).some((service) => service.loadBalancer);
+    this.accessLogs =
+      s.accessLogs.enabled && hasLoadBalancers
+        ? new AccessLogBucket(this, "access-logs", { name: s.prefix, region: s.region, expirationDays: s.accessLogs.expirationDays })
+        : undefined;
     this.services = mapEntries(s.services, (key, service) =>
       new EcsService(this, `service-${key}`, {
         name: key,
-        resourceName: `${s.project}-${key}`,
+        resourceName: `${s.prefix}-${key}`,
         cluster: this.clusters[service.cluster],
         containerDefinitions: service.containerDefinitions,
         executionRoleArn: executionRole.role.arn,
@@ -102,18 +114,30 @@ export class AwsStack extends TerraformStack {
           subnetIds: this.network.publicSubnets.map((subnet) => subnet.id),
           securityGroupId: firewalls.loadBalancers(service.loadBalancer.internal).group.id,
           certificateArn: s.certificateArn,
+          accessLogs: this.accessLogs && { bucket: this.accessLogs.bucket.id, prefix: s.prefix, after: [this.accessLogs.policy] },
         },
       }),
     );
 
     this.dockerHost = new DockerHost(this, "docker-host", {
-      name: s.project,
+      name: s.prefix,
       settings: s.dockerHost,
       region: s.region,
       vpcId: this.network.vpc.id,
       subnet: this.network.publicSubnets[0],
       projectDir: props.projectDir,
     });
+    // Every data volume, created or existing, backed up on a schedule.
+    const volumes = [...Object.values(this.clusters).flatMap((c) => c.containerInstance?.dataVolume ?? []), this.dockerHost.dataVolume];
+    this.backups = s.backups.enabled
+      ? new VolumeBackups(this, "backups", {
+          name: s.prefix,
+          schedule: s.backups.schedule,
+          retentionDays: s.backups.retentionDays,
+          volumeArns: volumes.map((v) => v.arn),
+        })
+      : undefined;
+
     if (s.dockerHost.adminCidrs.length === 0) {
       Annotations.of(this.dockerHost).addWarning(
         "dockerHost.adminCidrs is empty: nobody can reach the Docker API, so `cdktf deploy aws` stops at the Docker host's readiness gate (aws: docker-host/api-ready) and the docker stack cannot be deployed. Set it to the address range you deploy from.",
@@ -132,6 +156,12 @@ export class AwsStack extends TerraformStack {
       description: "Name of each ECS cluster, by settings key",
       value: Object.fromEntries(Object.entries(this.clusters).map(([key, c]) => [key, c.cluster.name])),
     });
+    if (this.backups) {
+      new TerraformOutput(this, "backup_vault", {
+        description: "The AWS Backup vault of the data volumes' recovery points, and the role to restore them with",
+        value: { vault: this.backups.vault.name, restore_role_arn: this.backups.role.role.arn },
+      });
+    }
     new TerraformOutput(this, "docker_host", {
       description: "DOCKER_HOST of the Docker API (mutual TLS: docker --tlsverify with the client certificate)",
       value: `tcp://${this.dockerHost.apiHost}:${this.dockerHost.apiPort}`,

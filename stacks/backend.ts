@@ -10,16 +10,18 @@ import type { Settings } from "../settings/schema";
 export function configureBackend(stack: TerraformStack, settings: Settings, projectDir: string): void {
   const name = stack.node.id;
   const state = settings.state;
+  // Each environment keeps its state apart: <prefix>/<environment>/<stack>.tfstate, locally or in S3.
+  const file = posix.join(settings.environment ?? "", `${name}.tfstate`);
   if (state.bucket) {
     const backend = new S3Backend(stack, {
       bucket: state.bucket,
-      key: `${state.keyPrefix}/${name}.tfstate`,
+      key: `${state.keyPrefix}/${file}`,
       region: state.region ?? settings.region,
       encrypt: true,
     });
     // S3-native locking (Terraform 1.10+), no DynamoDB table; cdktf 0.21 has no typed property for it.
     backend.addOverride("use_lockfile", true);
   } else {
-    new LocalBackend(stack, { path: posix.join(projectDir, state.localDir, `${name}.tfstate`) });
+    new LocalBackend(stack, { path: posix.join(projectDir, state.localDir, file) });
   }
 }

@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Aspects, Fn, TerraformLocal, TerraformStack, Testing } from "cdktf";
 import type { Construct } from "constructs";
+import { BackupSelection } from "@cdktf/provider-aws/lib/backup-selection";
+import { DataAwsEbsVolume } from "@cdktf/provider-aws/lib/data-aws-ebs-volume";
 import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
@@ -10,8 +12,10 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { main } from "../../main";
 import { PolicyChecks, checkStack, suppressRule } from "../../policy/policy-checks";
@@ -93,6 +97,24 @@ const cases: Record<string, { build: (s: TerraformStack) => void; detail: RegExp
       }),
     detail: /bad\/root: CKV_AWS_334 .*container app is privileged/,
   },
+  CKV2_AWS_9: {
+    // Backed up: the first volume; not: the second, and the existing one attached by ID.
+    build: (s) => {
+      const kept = new EbsVolume(s, "kept", { availabilityZone: "us-west-1a", size: 10, encrypted: true });
+      new EbsVolume(s, "unprotected", { availabilityZone: "us-west-1a", size: 10, encrypted: true });
+      new DataAwsEbsVolume(s, "existing", { filter: [{ name: "volume-id", values: ["vol-0123456789abcdef0"] }] });
+      new BackupSelection(s, "selection", { name: "data", planId: "plan", iamRoleArn: "arn:aws:iam::123456789012:role/backup", resources: [kept.arn] });
+    },
+    detail: /bad\/unprotected: CKV2_AWS_9 .*no aws_backup_selection names this volume[\s\S]*bad\/existing: CKV2_AWS_9/,
+  },
+  CKV2_AWS_11: {
+    build: (s) => new Vpc(s, "dark", { cidrBlock: "10.0.0.0/16" }),
+    detail: /bad\/dark: CKV2_AWS_11 .*no aws_flow_log records this VPC's traffic/,
+  },
+  CKV_AWS_91: {
+    build: (s) => new Lb(s, "unlogged", { name: "unlogged", subnets: ["subnet-1", "subnet-2"], dropInvalidHeaderFields: true }),
+    detail: /bad\/unlogged: CKV_AWS_91 .*access_logs is not enabled/,
+  },
   CKV_SECRET_13: {
     // Assembled here so that no key-shaped text sits in the repository.
     build: (s) => new TerraformLocal(s, "leak", ["-----BEGIN EC", "PRIVATE KEY-----\nMHcCAQEE\n-----END EC", "PRIVATE KEY-----\n"].join(" ")),
@@ -127,7 +149,20 @@ test("all findings are reported at once", () => {
     worldOn(s, 22);
     new EbsVolume(s, "volume", { availabilityZone: "us-west-1a", size: 10 });
   });
-  expect(message).toMatch(/^2 policy violations:\n/);
+  // SSH from anywhere; the volume unencrypted, and in no backup plan.
+  expect(message).toMatch(/^3 policy violations:\n/);
+});
+
+test("turning backups, flow logs or access logs off needs a suppression with a reason", () => {
+  for (const [settings, rule] of [
+    [{ backups: { enabled: false } }, "CKV2_AWS_9"],
+    [{ network: { flowLogs: false } }, "CKV2_AWS_11"],
+    [{ accessLogs: { enabled: false } }, "CKV_AWS_91"],
+  ] as const) {
+    const stacks = buildStacks(settings);
+    expect(checkStack(stacks.aws).map((v) => v.rule.id)).toContain(rule);
+  }
+  expect(checkStack(buildStacks().aws)).toEqual([]);
 });
 
 describe("suppressions", () => {

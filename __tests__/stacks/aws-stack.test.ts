@@ -96,9 +96,9 @@ describe("IAM", () => {
     );
   });
 
-  test("a task execution role is assumed by ECS tasks", () => {
+  test("each role is assumed by one service: instances, ECS tasks, AWS Backup, VPC flow logs", () => {
     const roles = all(stack, "aws_iam_role").map((r) => JSON.parse(r.assume_role_policy).Statement[0].Principal.Service);
-    expect(roles.sort()).toEqual(["ec2.amazonaws.com", "ecs-tasks.amazonaws.com"]);
+    expect(roles.sort()).toEqual(["backup.amazonaws.com", "ec2.amazonaws.com", "ecs-tasks.amazonaws.com", "vpc-flow-logs.amazonaws.com"]);
   });
 
   test("no policy we write has a wildcard action or resource", () => {
@@ -106,7 +106,9 @@ describe("IAM", () => {
     expect(policies.length).toBeGreaterThan(0);
     for (const p of policies) {
       for (const statement of JSON.parse(p.policy).Statement) {
-        for (const value of [...statement.Action, ...statement.Resource]) expect(value).not.toContain("*");
+        for (const action of statement.Action) expect(action).not.toContain("*");
+        // A log group's streams are its ARN with ":*"; nothing else may be a pattern.
+        for (const resource of statement.Resource) expect(resource.replace(/^(\$\{aws_cloudwatch_log_group\.[^}]+\.arn\}):\*$/, "$1")).not.toContain("*");
       }
     }
   });
@@ -378,7 +380,7 @@ describe("private registry", () => {
     for (const td of all(withOptions, "aws_ecs_task_definition")) {
       expect(JSON.parse(td.container_definitions)[0].repositoryCredentials).toEqual({ credentialsParameter: SECRET });
     }
-    const [policy] = all(withOptions, "aws_iam_role_policy");
+    const policy = named(withOptions.json, "aws_iam_role_policy", "task-execution-role");
     expect(JSON.parse(policy.policy).Statement).toEqual([
       { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [SECRET] },
     ]);
@@ -389,7 +391,7 @@ describe("private registry", () => {
     for (const td of all(stack, "aws_ecs_task_definition")) {
       expect(JSON.parse(td.container_definitions)[0].repositoryCredentials).toBeUndefined();
     }
-    expect(resourcesOf(stack.json, "aws_iam_role_policy")).toEqual({});
+    expect(Object.keys(resourcesOf(stack.json, "aws_iam_role_policy")).filter((n) => n.includes("task-execution-role"))).toEqual([]);
   });
 });
 

@@ -172,6 +172,51 @@ run "apply_the_whole_stack" {
     error_message = "The data volume must be attached as /dev/xvdh to cluster A's instance, in its zone."
   }
 
+  # Backups: both data volumes, created here, in one plan that keeps recovery points 35 days.
+  assert {
+    condition = (
+      toset(aws_backup_selection.backups_selection_53E8DB6F.resources) == toset([
+        aws_ebs_volume.cluster-a_capacity_data-volume_E65FDAAD.arn,
+        aws_ebs_volume.docker-host_data-volume_65BACDF2.arn,
+      ]) &&
+      aws_backup_selection.backups_selection_53E8DB6F.plan_id == aws_backup_plan.backups_plan_07E5B56F.id &&
+      one(aws_backup_plan.backups_plan_07E5B56F.rule).schedule == "cron(0 3 * * ? *)" &&
+      one(one(aws_backup_plan.backups_plan_07E5B56F.rule).lifecycle).delete_after == 35 &&
+      one(aws_backup_plan.backups_plan_07E5B56F.rule).target_vault_name == aws_backup_vault.backups_vault_62432F40.name
+    )
+    error_message = "Every data volume must be in the backup plan, kept 35 days."
+  }
+
+  # Flow logs of the VPC, all traffic, to a log group kept as long as the other logs.
+  assert {
+    condition = (
+      aws_flow_log.network_flow-log_4CEF6CCF.vpc_id == aws_vpc.network_vpc_4E8F0223.id &&
+      aws_flow_log.network_flow-log_4CEF6CCF.traffic_type == "ALL" &&
+      aws_flow_log.network_flow-log_4CEF6CCF.log_destination == aws_cloudwatch_log_group.network_flow-logs_D7C94307.arn &&
+      aws_cloudwatch_log_group.network_flow-logs_D7C94307.retention_in_days == 30
+    )
+    error_message = "The VPC must log all traffic to its flow log group."
+  }
+
+  # Access logs: every load balancer writes to one private, encrypted bucket that expires them after 90 days.
+  assert {
+    condition = (
+      alltrue([
+        for lb in [aws_lb.service-web_load-balancer_C1B6136F, aws_lb.service-db_load-balancer_FDC67FC0, aws_lb.service-api_load-balancer_D1CEDC23] :
+        one(lb.access_logs).enabled && one(lb.access_logs).bucket == aws_s3_bucket.access-logs_bucket_7E528747.id
+      ]) &&
+      aws_s3_bucket_public_access_block.access-logs_public-access_361B9E13.block_public_acls &&
+      aws_s3_bucket_public_access_block.access-logs_public-access_361B9E13.block_public_policy &&
+      aws_s3_bucket_public_access_block.access-logs_public-access_361B9E13.ignore_public_acls &&
+      aws_s3_bucket_public_access_block.access-logs_public-access_361B9E13.restrict_public_buckets &&
+      one(one(aws_s3_bucket_server_side_encryption_configuration.access-logs_encryption_D38AB668.rule).apply_server_side_encryption_by_default).sse_algorithm == "AES256" &&
+      one(one(aws_s3_bucket_lifecycle_configuration.access-logs_expiry_E784F488.rule).expiration).days == 90 &&
+      jsondecode(aws_s3_bucket_policy.access-logs_policy_2426E534.policy).Statement[0].Principal.Service == "logdelivery.elasticloadbalancing.amazonaws.com" &&
+      jsondecode(aws_s3_bucket_policy.access-logs_policy_2426E534.policy).Statement[0].Action == "s3:PutObject"
+    )
+    error_message = "Every load balancer must log to the private, encrypted, expiring access log bucket."
+  }
+
   assert {
     condition = (
       aws_autoscaling_group.cluster-b_capacity_group_4E336B6D.min_size == 1 &&

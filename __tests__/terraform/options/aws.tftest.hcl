@@ -111,6 +111,12 @@ run "apply_with_options" {
     error_message = "The execution role may read that secret and nothing else."
   }
 
+  # The existing data volume, attached by ID, is backed up as a created one would be.
+  assert {
+    condition = contains(aws_backup_selection.backups_selection_53E8DB6F.resources, data.aws_ebs_volume.cluster-a_capacity_existing-volume_64D595FD.arn)
+    error_message = "The existing data volume must be in the backup plan."
+  }
+
   # Text from settings and task definitions arrives as written: Terraform reads no file and shows no path.
   assert {
     condition = (
