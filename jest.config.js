@@ -11,6 +11,7 @@ module.exports = {
   testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/tls/", "<rootDir>/__tests__/properties/"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+  snapshotSerializers: ["<rootDir>/__tests__/snapshot-serializer.js"],
   globalSetup: "<rootDir>/__tests__/tmpdir-setup.js",
   globalTeardown: "<rootDir>/__tests__/tmpdir-teardown.js",
 };

@@ -38,7 +38,7 @@ const groupOfRule = (s: Synthesized, rule: any) =>
   s.json.resource.aws_security_group[referencedAddress(rule.security_group_id).split(".")[1]];
 
 test("the synthesized aws stack matches its snapshot", () => {
-  expect(stack.text).toMatchSnapshot();
+  expect(stack.json).toMatchSnapshot();
 });
 
 describe("provider", () => {

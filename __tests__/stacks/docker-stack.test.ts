@@ -14,7 +14,7 @@ beforeAll(() => {
 });
 
 test("the synthesized docker stack matches its snapshot", () => {
-  expect(stack.text).toMatchSnapshot();
+  expect(stack.json).toMatchSnapshot();
 });
 
 describe("the provider", () => {
