@@ -1,7 +1,7 @@
 // Writes the README's generated tables: the settings (from the schema's own types, defaults and descriptions),
 // the policy rules with their suppressions (from the app itself), and the AWS limits checked at synth, so the
 // documentation cannot drift from what the app does. `npm run docs`; a test checks it.
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Testing } from "cdktf";
 import { z } from "zod";
@@ -12,6 +12,7 @@ import { AWS_RULES } from "../settings/aws-rules";
 import { resolveSettings } from "../settings/load";
 import { projectRoot, startedAs } from "../settings/paths";
 import { settingsSchema } from "../settings/schema";
+import { GRAPH_FILE, stacksSvg } from "./graph";
 
 type JsonSchema = {
   type?: string | string[];
@@ -168,22 +169,31 @@ export function readmeWithTables(readme: string): string {
   return out;
 }
 
-/** `npm run docs`: rewrites README.md only when a table changed; `-- --check` fails instead of writing. */
-export function docs(args: string[], readme = README): { code: number; message: string } {
+/**
+ * `npm run docs`: rewrites README.md's tables and the picture of the stacks (docs/stacks.svg) only where they
+ * changed; `-- --check` fails on drift instead of writing.
+ */
+export async function docs(args: string[], readme = README, graph = join(projectRoot, GRAPH_FILE)): Promise<{ code: number; message: string }> {
   const unknown = args.filter((a) => a !== "--check");
   if (unknown.length > 0) return { code: 2, message: `unknown option ${unknown[0]}\nusage: npm run docs [-- --check]` };
-  const current = readFileSync(readme, "utf8");
-  const wanted = readmeWithTables(current);
-  if (current === wanted) return { code: 0, message: "README.md tables are up to date" };
+  const files: [string, string, string][] = [
+    [readme, readFileSync(readme, "utf8"), "README.md tables"],
+    [graph, existsSync(graph) ? readFileSync(graph, "utf8") : "", GRAPH_FILE],
+  ];
+  const wanted = [readmeWithTables(files[0][1]), await stacksSvg()];
+  const stale = files.filter(([, current], i) => current !== wanted[i]);
+  if (stale.length === 0) return { code: 0, message: "README.md tables and docs/stacks.svg are up to date" };
+  const names = stale.map(([, , name]) => name).join(" and ");
   if (args.includes("--check")) {
-    return { code: 1, message: "README.md tables are out of date with the schema, the policy or the AWS rules: run `npm run docs`" };
+    return { code: 1, message: `${names} out of date with the schema, the policy, the AWS rules or the stacks: run \`npm run docs\`` };
   }
-  writeFileSync(readme, wanted);
-  return { code: 0, message: "README.md tables updated" };
+  files.forEach(([path, current], i) => current !== wanted[i] && writeFileSync(path, wanted[i]));
+  return { code: 0, message: `${names} updated` };
 }
 
 if (startedAs("readme-tables")) {
-  const { code, message } = docs(process.argv.slice(2));
-  (code === 0 ? process.stdout : process.stderr).write(`${message}\n`);
-  process.exitCode = code;
+  docs(process.argv.slice(2)).then(({ code, message }) => {
+    (code === 0 ? process.stdout : process.stderr).write(`${message}\n`);
+    process.exitCode = code;
+  });
 }
