@@ -32,18 +32,35 @@ probe=0
 blkid -p "$device" >/dev/null 2>&1 || probe=$?
 if [ "$probe" -eq 2 ]; then
   mkfs.xfs -L data "$device"
+  # What the directory already holds (a host that ran before it had this volume) moves onto the new file system
+  # first: mounting over it would hide that data from everything that reads the directory.
+  if [ -d "$mount_point" ] && ! mountpoint -q "$mount_point" && [ -n "$(ls -A "$mount_point")" ]; then
+    staging=$(mktemp -d)
+    mount "$device" "$staging"
+    cp -a "$mount_point/." "$staging/"
+    umount "$staging"
+    rmdir "$staging"
+    echo "copied the existing contents of $mount_point onto data volume $volume_id" >&2
+  fi
 elif [ "$probe" -ne 0 ]; then
   echo "cannot tell whether $device is blank (blkid -p exit $probe); not formatting it" >&2
   exit 1
 fi
 
-if ! mountpoint -q "$mount_point"; then
+if mountpoint -q "$mount_point"; then
+  # Mounted already (a second run in one boot): only by this volume will do.
+  source=$(readlink -f "$(findmnt -n -o SOURCE --mountpoint "$mount_point")")
+  if [ "$source" != "$device" ]; then
+    echo "$mount_point is mounted from $source, not from data volume $volume_id ($device)" >&2
+    exit 1
+  fi
+else
   mkdir -p "$mount_point"
   mount "$device" "$mount_point"
 fi
 
 # A raised dataVolume.sizeGiB grows the volume, not its file system: take the new space (a no-op otherwise).
-fs_type=$(blkid -s TYPE -o value "$device")
+fs_type=$(blkid -s TYPE -o value "$device" || true)
 case "$fs_type" in
   xfs) xfs_growfs -d "$mount_point" >/dev/null ;;
   ext2 | ext3 | ext4) resize2fs "$device" >/dev/null 2>&1 ;;

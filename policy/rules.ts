@@ -108,9 +108,11 @@ export const RULES: readonly PolicyRule[] = [
     id: "CKV_AWS_91",
     title: "Load balancers write access logs",
     types: ["aws_lb", "aws_alb", "aws_elb"],
-    check: (c) => {
+    check: (c, type) => {
       const logs = list(c.access_logs)[0] as Config | undefined;
-      return logs && logs.enabled !== false && typeof logs.bucket === "string" && logs.bucket !== "" ? [] : ["access_logs is not enabled"];
+      // Application load balancers log only with enabled = true; classic ELBs log unless it is false.
+      const enabled = type === "aws_elb" ? logs?.enabled !== false : logs?.enabled === true;
+      return logs && enabled && typeof logs.bucket === "string" && logs.bucket !== "" ? [] : ["access_logs is not enabled"];
     },
   },
   {

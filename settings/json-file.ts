@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { type SettingsProblem, formatPath, showValue } from "./errors";
 
 /** Limits on what a settings or task-definition file may hold; larger inputs are refused, never read whole. */
@@ -10,6 +10,9 @@ export const INPUT_LIMITS = {
   /** Largest magnitude of a number: beyond it cdktf reads some doubles as references to other values. */
   number: Number.MAX_SAFE_INTEGER,
 } as const;
+
+/** cdktf's markers for unresolved strings, lists and maps. */
+const TOKEN_MARKER = /[$#&]\{TfToken\[/;
 
 /** A JSON object (not null, not a list). */
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -32,6 +35,8 @@ export function readJsonFile(file: string, label: string = file): JsonResult {
   const fail = (expected: string): JsonResult => ({ ok: false, problem: { file: label, path: "", expected } });
   let text: string;
   try {
+    // Before opening: opening a FIFO would wait for a writer forever.
+    if (!statSync(file).isFile()) return fail("cannot be read (not a regular file); expected a JSON file");
     const fd = openSync(file, "r");
     try {
       if (!fstatSync(fd).isFile()) return fail("cannot be read (not a regular file); expected a JSON file");
@@ -71,7 +76,7 @@ export function inputProblems(root: unknown, file: string): SettingsProblem[] {
   while (stack.length > 0) {
     const { value, path } = stack.pop()!;
     if (typeof value === "string") {
-      if (/[$#&]\{TfToken\[/.test(value)) report(path, value, "expected text without cdktf token markers (${TfToken[…]})");
+      if (TOKEN_MARKER.test(value)) report(path, value, "expected text without cdktf token markers (${TfToken[…]})");
     } else if (typeof value === "number") {
       if (!Number.isFinite(value) || Math.abs(value) > INPUT_LIMITS.number) {
         report(path, value, `expected a finite number of at most ${INPUT_LIMITS.number} in magnitude`);
@@ -84,6 +89,7 @@ export function inputProblems(root: unknown, file: string): SettingsProblem[] {
       const entries: [PropertyKey, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
       for (const [key, child] of entries.reverse()) {
         if (key === "__proto__") report([...path, key], undefined, 'a key JavaScript cannot hold; expected a setting name, not "__proto__"');
+        else if (typeof key === "string" && TOKEN_MARKER.test(key)) report([...path, key], undefined, "expected a key without cdktf token markers (${TfToken[…]})");
         else stack.push({ value: child, path: [...path, key] });
       }
     }

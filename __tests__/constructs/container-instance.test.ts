@@ -65,9 +65,19 @@ function relocate(script: string, lines: [string, string][]): string {
  */
 function mountVolume(
   attached: "nvme" | "xvdh" | "never",
-  { probe = 2, fsType = "xfs", mounted = false }: { probe?: number; fsType?: string; mounted?: boolean } = {},
+  {
+    probe = 2,
+    fsType = "xfs",
+    mounted = false,
+    mountedFrom,
+    existing,
+  }: { probe?: number; fsType?: string; mounted?: boolean; mountedFrom?: string; existing?: string } = {},
 ): Run {
   const root = sandbox();
+  if (existing) {
+    mkdirSync(join(root, "data"), { recursive: true });
+    writeFileSync(join(root, "data", "existing"), existing);
+  }
   const dev = join(root, "dev");
   mkdirSync(join(dev, "disk", "by-id"), { recursive: true });
   if (attached === "nvme") {
@@ -80,6 +90,10 @@ function mountVolume(
     "mkfs.xfs": "",
     mount: "",
     mountpoint: mounted ? "exit 0" : "exit 1",
+    findmnt: `echo ${mountedFrom ?? join(dev, attached === "xvdh" ? "xvdh" : "nvme1n1")}`,
+    // A staging directory in the sandbox; unmounting it leaves it empty, as a real unmount would.
+    mktemp: `mkdir -p '${join(root, "staging")}' && echo '${join(root, "staging")}'`,
+    umount: 'find "$1" -mindepth 1 -delete',
     sleep: "",
     xfs_growfs: "",
     resize2fs: "",
@@ -118,6 +132,30 @@ describeAsRoot("the data volume boot script, run on every boot (as root: it make
     expect(result.status).toBe(0);
     expect(result.calls.filter((c) => /^(mkfs|mount )/.test(c))).toEqual([]);
     expect(result.calls).toContainEqual(expect.stringMatching(/^xfs_growfs -d /));
+  });
+
+  test("copies what the mount point already held onto a new volume before mounting over it", () => {
+    const result = mountVolume("nvme", { existing: "written before the volume existed" });
+    expect(result.stderr).toMatch(/^copied the existing contents/);
+    expect(result.status).toBe(0);
+    const mkfs = result.calls.findIndex((c) => c.startsWith("mkfs.xfs"));
+    const staging = result.calls.findIndex((c) => /^mount \/.*\/dev\/nvme1n1 \/.*\/staging$/.test(c));
+    const umount = result.calls.findIndex((c) => c.startsWith("umount "));
+    const final = result.calls.findIndex((c) => /^mount \/.*\/dev\/nvme1n1 \/.*\/data$/.test(c));
+    expect([mkfs, staging, umount, final].every((i) => i >= 0)).toBe(true);
+    expect(mkfs < staging && staging < umount && umount < final).toBe(true);
+    expect(result.stderr).toMatch(/copied the existing contents of .*\/data onto data volume vol-/);
+  });
+
+  test("never copies onto a volume that already holds a file system", () => {
+    const result = mountVolume("nvme", { probe: 0, existing: "old" });
+    expect(result.calls.filter((c) => c.startsWith("umount"))).toEqual([]);
+  });
+
+  test("fails when the mount point is mounted from something other than the volume", () => {
+    const result = mountVolume("nvme", { probe: 0, mounted: true, mountedFrom: "/dev/nvme0n1p9" });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/data is mounted from \/dev\/nvme0n1p9, not from data volume vol-0123456789abcdef0/);
   });
 
   test("grows an existing ext4 volume with resize2fs", () => {

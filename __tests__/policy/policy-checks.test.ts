@@ -112,8 +112,12 @@ const cases: Record<string, { build: (s: TerraformStack) => void; detail: RegExp
     detail: /bad\/dark: CKV2_AWS_11 .*no aws_flow_log records this VPC's traffic/,
   },
   CKV_AWS_91: {
-    build: (s) => new Lb(s, "unlogged", { name: "unlogged", subnets: ["subnet-1", "subnet-2"], dropInvalidHeaderFields: true }),
-    detail: /bad\/unlogged: CKV_AWS_91 .*access_logs is not enabled/,
+    // A bucket alone does not turn an ALB's logging on: enabled defaults to false.
+    build: (s) => {
+      new Lb(s, "unlogged", { name: "unlogged", subnets: ["subnet-1", "subnet-2"], dropInvalidHeaderFields: true });
+      new Lb(s, "bucket-only", { name: "bucket-only", subnets: ["subnet-1", "subnet-2"], dropInvalidHeaderFields: true, accessLogs: { bucket: "logs" } });
+    },
+    detail: /bad\/unlogged: CKV_AWS_91 .*access_logs is not enabled[\s\S]*bad\/bucket-only: CKV_AWS_91/,
   },
   CKV_SECRET_13: {
     // Assembled here so that no key-shaped text sits in the repository.

@@ -156,6 +156,20 @@ describe("text reaches Terraform as written", () => {
     );
   });
 
+  test("a cdktf token marker as a key (of a label map in a task definition) is refused", () => {
+    for (const marker of ["${TfToken[TOKEN.1]}", "#{TfToken[TOKEN.2]}"]) {
+      const dir = files({ "task.json": task({ dockerLabels: { [marker]: "x" } }) });
+      writeFileSync(join(dir, "infra.json"), JSON.stringify(webTask(dir)));
+      expectRefused(run(dir), /task\.json: \[0\]\.dockerLabels\..*TfToken.*: expected a key without cdktf token markers/);
+    }
+  });
+
+  test("a FIFO is refused without waiting for a writer", () => {
+    const dir = files({});
+    spawnSync("mkfifo", [join(dir, "infra.json")]);
+    expectRefused(run(dir), /infra\.json: cannot be read \(not a regular file\)/);
+  });
+
   test("a number cdktf would read as a token is refused", () => {
     expectRefused(run(files({ "infra.json": '{"services":{"web":{"desiredCount":-8.1095622125913805e+298}}}' })), /desiredCount = -8\.1095622125913805e\+298: expected a finite number/);
   });
