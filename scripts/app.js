@@ -11,7 +11,7 @@
 // Both bundles load with V8's code cache: compiling 4 MB of JavaScript was a third of a synth.
 "use strict";
 const { createHash } = require("node:crypto");
-const { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } = require("node:fs");
+const { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } = require("node:fs");
 const Module = require("node:module");
 const { dirname, join } = require("node:path");
 const vm = require("node:vm");
@@ -37,6 +37,21 @@ function digest(file) {
   }
 }
 
+/** Writes through a temporary file and a rename, so a concurrent synth never reads half a file. */
+function writeAtomically(path, contents) {
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, contents);
+  renameSync(temporary, path);
+}
+
+/** Bundles with esbuild in memory, then writes each output atomically; returns the metafile. */
+function bundle(options) {
+  const result = require("esbuild").buildSync({ ...BUILD, ...options, write: false, metafile: true });
+  for (const output of result.outputFiles) writeAtomically(output.path, output.contents);
+  return result.metafile;
+}
+
 function readMeta() {
   try {
     return JSON.parse(readFileSync(files.meta, "utf8"));
@@ -47,25 +62,23 @@ function readMeta() {
 
 /** Rebuilds what is stale: main.js when a source changed, vendor.js when the packages or their use changed. */
 function build(meta) {
-  const esbuild = require("esbuild");
-  const app = esbuild.buildSync({ ...BUILD, entryPoints: ["main.ts"], outfile: files.main, packages: "external", metafile: true });
-  const gate = esbuild.buildSync({ ...BUILD, entryPoints: ["scripts/wait-for-docker.ts"], outfile: files.gate, metafile: true });
-  // This launcher too: its build options shape the bundles.
-  const inputs = [...new Set([...Object.keys(app.metafile.inputs), ...Object.keys(gate.metafile.inputs), "scripts/app.js"])].sort();
+  const app = bundle({ entryPoints: ["main.ts"], outfile: files.main, packages: "external" });
+  const gate = bundle({ entryPoints: ["scripts/wait-for-docker.ts"], outfile: files.gate });
+  // Also what shapes the bundles without being bundled: this launcher, and the TypeScript and package settings
+  // esbuild reads.
+  const inputs = [...new Set([...Object.keys(app.inputs), ...Object.keys(gate.inputs), "scripts/app.js", "tsconfig.json", "package.json"])].sort();
   const imported = [
-    ...new Set(Object.values(app.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path))),
+    ...new Set(Object.values(app.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path))),
   ]
     .filter((id) => !id.startsWith("node:") && !Module.isBuiltin(id))
     .sort();
   const packages = digest(PACKAGES);
   if (!existsSync(files.vendor) || meta?.packages !== packages || JSON.stringify(meta?.imported) !== JSON.stringify(imported)) {
     const contents = `module.exports = {\n${imported.map((id) => `  ${JSON.stringify(id)}: require(${JSON.stringify(id)}),`).join("\n")}\n};\n`;
-    esbuild.buildSync({ ...BUILD, stdin: { contents, resolveDir: root, sourcefile: "vendor-entry.js" }, outfile: files.vendor });
-    rmSync(`${files.vendor}.v8cache`, { force: true });
+    bundle({ stdin: { contents, resolveDir: root, sourcefile: "vendor-entry.js" }, outfile: files.vendor });
   }
-  rmSync(`${files.main}.v8cache`, { force: true });
   const next = { inputs: Object.fromEntries(inputs.map((f) => [f, digest(f)])), packages, imported };
-  writeFileSync(files.meta, `${JSON.stringify(next, null, 2)}\n`);
+  writeAtomically(files.meta, `${JSON.stringify(next, null, 2)}\n`);
 }
 
 /** Whether both bundles were built from exactly the files there are now. */
@@ -80,15 +93,28 @@ function upToDate(meta) {
  * ran lazily). V8 rejects a cache made for other source, so a stale one costs only a recompile.
  */
 function load(file, requireFor) {
-  const cache = `${file}.v8cache`;
+  const source = readFileSync(file, "utf8");
+  // V8 checks a cache against the source's length, not its content: name each cache after the content it is for.
+  const hash = createHash("sha256").update(source).digest("hex").slice(0, 16);
+  const cache = `${file}.${hash}.v8cache`;
   const cachedData = existsSync(cache) ? readFileSync(cache) : undefined;
-  const script = new vm.Script(Module.wrap(readFileSync(file, "utf8")), { filename: file, cachedData });
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
   const mod = new Module(file, module);
   mod.filename = file;
   mod.paths = Module._nodeModulePaths(dirname(file));
   const require = requireFor ? requireFor(mod) : (id) => mod.require(id);
   script.runInThisContext().call(mod.exports, mod.exports, require, mod, file, dirname(file));
-  const save = !cachedData || script.cachedDataRejected ? () => writeFileSync(cache, script.createCachedData()) : () => {};
+  const save =
+    !cachedData || script.cachedDataRejected
+      ? () => {
+          writeAtomically(cache, script.createCachedData());
+          // Caches of earlier builds of this bundle are of no use any more.
+          const base = `${file.slice(dirname(file).length + 1)}.`;
+          for (const old of readdirSync(dirname(file))) {
+            if (old.startsWith(base) && old.endsWith(".v8cache") && join(dirname(file), old) !== cache) rmSync(join(dirname(file), old), { force: true });
+          }
+        }
+      : () => {};
   return { exports: mod.exports, save };
 }
 

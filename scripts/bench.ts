@@ -64,7 +64,7 @@ function projectCopy(): string {
   const dir = join(projectRoot, ".bench", "edited");
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  for (const entry of ["main.ts", "settings", "stacks", "constructs", "policy", "scripts", "task-definitions", "cloud-config", "schemas", "cdktf.json", "package.json"]) {
+  for (const entry of ["main.ts", "settings", "stacks", "constructs", "policy", "scripts", "task-definitions", "cloud-config", "schemas", "cdktf.json", "package.json", "tsconfig.json"]) {
     cpSync(join(projectRoot, entry), join(dir, entry), { recursive: true });
   }
   symlinkSync(join(projectRoot, "node_modules"), join(dir, "node_modules"));

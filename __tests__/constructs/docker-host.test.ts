@@ -181,6 +181,8 @@ describe("the cloud-config, rendered and parsed as coreos-cloudinit does (exact 
       tlscacert: "/etc/docker/ca.pem",
       tlscert: "/etc/docker/server.pem",
       tlskey: "/etc/docker/server-key.pem",
+      // Images and containers in Docker's own store, on the data volume, not containerd's on the root disk.
+      features: { "containerd-snapshotter": false },
     });
     // Flatcar's docker.service passes --host=fd://, --containerd and --selinux-enabled: the same in daemon.json
     // would stop dockerd ("specified both as a flag and in the configuration file").

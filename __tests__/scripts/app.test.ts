@@ -1,14 +1,14 @@
 // The cdktf app command (scripts/app.js, what cdktf.json runs): never stale, and no bundling when nothing changed.
 // Runs in a copy of the project, whose sources the test edits.
 import { spawnSync } from "node:child_process";
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { projectRoot } from "../../settings/paths";
 
 const copy = mkdtempSync(join(tmpdir(), "app-"));
 beforeAll(() => {
-  for (const entry of ["main.ts", "settings", "stacks", "constructs", "policy", "scripts", "cloud-config", "task-definitions", "schemas", "cdktf.json", "package.json"]) {
+  for (const entry of ["main.ts", "settings", "stacks", "constructs", "policy", "scripts", "cloud-config", "task-definitions", "schemas", "cdktf.json", "package.json", "tsconfig.json"]) {
     cpSync(join(projectRoot, entry), join(copy, entry), { recursive: true });
   }
   symlinkSync(join(projectRoot, "node_modules"), join(copy, "node_modules"));
@@ -68,6 +68,24 @@ test("data files are read at run time: an edited boot script is in the next synt
   appendFileSync(join(copy, "cloud-config", "docker-host-init.sh"), "echo edited-at-runtime\n");
   expect(synth()).toContain("echo edited-at-runtime");
   expect(mtime("main.js")).toBe(main);
+});
+
+test("a same-length edit is never served from the code cache of the old source", () => {
+  // V8 checks a cache against the source's length only; caches are named after their content instead.
+  const file = join(copy, "stacks", "aws-stack.ts");
+  writeFileSync(file, readFileSync(file, "utf8").replace('ManagedBy: "cdktf-edited"', 'ManagedBy: "cdktf-EDITED"'));
+  expect(synth()).toContain('"ManagedBy": "cdktf-EDITED"');
+  const caches = readdirSync(join(copy, "dist", "app")).filter((f) => f.endsWith(".v8cache"));
+  expect(caches.filter((f) => f.startsWith("main.js."))).toHaveLength(1);
+  writeFileSync(file, readFileSync(file, "utf8").replace('ManagedBy: "cdktf-EDITED"', 'ManagedBy: "cdktf-edited"'));
+});
+
+test("a change to the TypeScript settings esbuild reads rebuilds too", () => {
+  const before = mtime("main.js");
+  const tsconfig = join(copy, "tsconfig.json");
+  writeFileSync(tsconfig, readFileSync(tsconfig, "utf8").replace('"strict": true', '"strict": true, "useDefineForClassFields": true'));
+  synth();
+  expect(mtime("main.js")).not.toBe(before);
 });
 
 test("a deleted bundle is rebuilt", () => {

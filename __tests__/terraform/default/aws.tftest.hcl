@@ -140,6 +140,7 @@ run "apply_the_whole_stack" {
     condition = (
       jsondecode(yamldecode(local.docker-host_cloud-config_2007F67B).write_files[3].content) == {
         tlsverify = true, tlscacert = "/etc/docker/ca.pem", tlscert = "/etc/docker/server.pem", tlskey = "/etc/docker/server-key.pem"
+        features = { containerd-snapshotter = false }
       } &&
       !strcontains(local.docker-host_cloud-config_2007F67B, "drop-ins") &&
       yamldecode(local.docker-host_cloud-config_2007F67B).coreos.update == { reboot_strategy = "reboot" } &&
