@@ -79,5 +79,12 @@ export function certificateProblem(
     return `${file("serverCert")} was not issued by ${file("ca")}: run \`npm run certs -- --rotate\``;
   }
   if (new Date(server.validTo) <= now) return `${file("serverCert")} expired on ${server.validTo}: run \`npm run certs -- --rotate\``;
+  try {
+    const client = new X509Certificate(readFileSync(join(dir, CERT_FILES.clientCert)));
+    if (!client.verify(ca.publicKey)) return `${file("clientCert")} was not issued by ${file("ca")}: run \`npm run certs -- --rotate\``;
+    if (new Date(client.validTo) <= now) return `${file("clientCert")} expired on ${client.validTo}: run \`npm run certs -- --rotate\``;
+  } catch (error) {
+    return `${file("clientCert")} cannot be read (${(error as Error).message}): run \`npm run certs -- --rotate\``;
+  }
   return undefined;
 }

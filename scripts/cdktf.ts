@@ -3,6 +3,7 @@
 // have no Terraform CLI configuration of your own, the provider mirror found on this machine, as
 // `npm run validate` uses it, so `terraform init` installs the providers it holds without a registry.
 import { spawn } from "node:child_process";
+import { promises as dns } from "node:dns";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,10 +18,30 @@ export function hasOwnCliConfig(env: NodeJS.ProcessEnv): boolean {
   return existsSync(join(env.HOME ?? homedir(), ".terraformrc"));
 }
 
-/** The environment cdktf runs in, and a line saying where providers come from when that is ours to say. */
-export function cdktfEnvironment(env: NodeJS.ProcessEnv, scratch: string): { env: NodeJS.ProcessEnv; note?: string } {
+/** Whether Terraform's registry can be reached (its name resolves within two seconds). */
+export async function registryReachable(lookup = (host: string) => dns.lookup(host)): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 2000)));
+  try {
+    return await Promise.race([lookup("registry.terraform.io").then(() => true, () => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The environment cdktf runs in, and a line saying where providers come from when that is ours to say. A mirror
+ * is used when TF_PROVIDER_MIRROR names one, or when the registry cannot be reached: a mirror found on the
+ * machine may lack the version the lock file wants, and with the registry up it is not needed.
+ */
+export async function cdktfEnvironment(
+  env: NodeJS.ProcessEnv,
+  scratch: string,
+  online: () => Promise<boolean> = registryReachable,
+): Promise<{ env: NodeJS.ProcessEnv; note?: string }> {
   const out: NodeJS.ProcessEnv = { ...env, CHECKPOINT_DISABLE: env.CHECKPOINT_DISABLE ?? "1" };
   if (hasOwnCliConfig(env)) return { env: out };
+  if (!env.TF_PROVIDER_MIRROR && (await online())) return { env: out };
   const mirror = cliConfigFile(scratch, env);
   if (!mirror) return { env: out };
   out.TF_CLI_CONFIG_FILE = mirror.file;
@@ -35,7 +56,7 @@ async function cli(args: string[]): Promise<number> {
   }
   const scratch = mkdtempSync(join(tmpdir(), "soa-cdktf-"));
   try {
-    const { env, note } = cdktfEnvironment(process.env, scratch);
+    const { env, note } = await cdktfEnvironment(process.env, scratch);
     if (note) process.stderr.write(`${note}\n`);
     const child = spawn(join(projectRoot, "node_modules", ".bin", "cdktf"), args, { cwd: projectRoot, env, stdio: "inherit" });
     for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));

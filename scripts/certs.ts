@@ -81,6 +81,15 @@ export async function ensureCertificates(options: CertOptions): Promise<CertResu
           "run `npm run certs -- --rotate`",
       );
     }
+    // Kept files must still work: issued by this CA, and not about to expire.
+    const caCert = new NodeCertificate(readFileSync(path("ca")));
+    for (const f of ["serverCert", "clientCert"] as const) {
+      const leaf = new NodeCertificate(readFileSync(path(f)));
+      if (!leaf.verify(caCert.publicKey)) throw new Error(`${path(f)} was not issued by ${path("ca")}: run \`npm run certs -- --rotate\``);
+      if (new Date(leaf.validTo).getTime() - now.getTime() < 30 * DAY) {
+        throw new Error(`${path(f)} expires on ${leaf.validTo}: run \`npm run certs -- --rotate\``);
+      }
+    }
   }
   const kept = Object.values(CERT_FILES)
     .map((f) => join(options.dir, f))

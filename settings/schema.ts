@@ -18,6 +18,20 @@ const WINDOW_LENGTH = /^(?=[1-9])([1-9][0-9]*h)?([1-9][0-9]*m)?$/;
 
 const CIDR_SYNTAX = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/;
 
+/** Why a safeguard is off: the policy rule it satisfies is then suppressed with this reason, shown in reviews. */
+const offReason = (rule: string) =>
+  z
+    .string()
+    .min(20)
+    .nullable()
+    .default(null)
+    .describe(`Required when enabled is false: why (at least 20 characters); it becomes the suppression of policy rule ${rule}`);
+function requireReason(value: { enabled: boolean; reason: string | null }, ctx: z.RefinementCtx<unknown>): void {
+  if (!value.enabled && !value.reason) {
+    ctx.addIssue({ code: "custom", path: ["reason"], message: "expected a reason of at least 20 characters for turning this off" });
+  }
+}
+
 /** A string check whose problem text comes from a function (undefined: fine). */
 const checkedBy =
   (problem: (value: string) => string | undefined) =>
@@ -98,9 +112,13 @@ const network = z
       .default(null)
       .describe("Zone of each subnet, in order; null takes the region's first available zones"),
     flowLogs: z
-      .boolean()
-      .default(true)
-      .describe("VPC flow logs (all traffic) to a CloudWatch log group kept for logRetentionDays; false: none (policy CKV2_AWS_11 then needs a suppression)"),
+      .strictObject({
+        enabled: z.boolean().default(true).describe("VPC flow logs (all traffic) to a CloudWatch log group kept for logRetentionDays"),
+        reason: offReason("CKV2_AWS_11"),
+      })
+      .prefault({})
+      .superRefine(requireReason)
+      .describe("The VPC's flow logs"),
   })
   .prefault({})
   .superRefine((net, ctx) => {
@@ -589,7 +607,8 @@ export const settingsSchema = z
       .describe("Retention of the containers' CloudWatch log groups and of the VPC flow logs"),
     backups: z
       .strictObject({
-        enabled: z.boolean().default(true).describe("AWS Backup of every data volume; false: none (policy CKV2_AWS_9 then needs a suppression)"),
+        enabled: z.boolean().default(true).describe("AWS Backup of every data volume"),
+        reason: offReason("CKV2_AWS_9"),
         schedule: z
           .string()
           .regex(/^cron\([^()]+\)$/, { error: "expected an AWS Backup cron expression such as cron(0 3 * * ? *)" })
@@ -598,16 +617,16 @@ export const settingsSchema = z
         retentionDays: z.int().min(1).max(36500).default(35).describe("Days each recovery point is kept"),
       })
       .prefault({})
+      .superRefine(requireReason)
       .describe("Backups of the ECS data volume and the Docker host's data volume"),
     accessLogs: z
       .strictObject({
-        enabled: z
-          .boolean()
-          .default(true)
-          .describe("Access logs of every load balancer to an S3 bucket the stack creates; false: none (policy CKV_AWS_91 then needs a suppression)"),
+        enabled: z.boolean().default(true).describe("Access logs of every load balancer to an S3 bucket the stack creates"),
         expirationDays: z.int().min(1).max(36500).default(90).describe("Days an access log object is kept"),
+        reason: offReason("CKV_AWS_91"),
       })
       .prefault({})
+      .superRefine(requireReason)
       .describe("Load balancer access logs"),
     clusters: z
       .record(z.string().regex(/^[a-z][a-z0-9]{0,15}$/, { error: "expected a short lower-case key" }), cluster)

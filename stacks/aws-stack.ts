@@ -11,6 +11,7 @@ import { InstanceRole, MANAGED_POLICIES, ServiceRole } from "../constructs/iam";
 import { Network } from "../constructs/network";
 import { VolumeBackups } from "../constructs/volume-backups";
 import { type AppSettings, ecsClusterName } from "../settings/load";
+import { suppressRule } from "../policy/policy-checks";
 import { configureBackend } from "./backend";
 
 /** Public SSM parameters AWS keeps pointed at the current ECS-optimized Amazon Linux 2023 AMI of each architecture. */
@@ -44,7 +45,12 @@ export class AwsStack extends TerraformStack {
     // No keys here: the provider takes credentials from the standard chain (environment, profile, SSO, role).
     new AwsProvider(this, "aws", { region: s.region, defaultTags: [{ tags }] });
 
-    this.network = new Network(this, "network", { name: s.prefix, ...s.network, logRetentionDays: s.logRetentionDays });
+    this.network = new Network(this, "network", {
+      name: s.prefix,
+      ...s.network,
+      flowLogs: s.network.flowLogs.enabled,
+      logRetentionDays: s.logRetentionDays,
+    });
     const instanceRole = new InstanceRole(this, "container-instance-role", {
       name: `${s.prefix}-ecs-instance`,
       managedPolicyArns: [MANAGED_POLICIES.ecsForEc2, MANAGED_POLICIES.ssmCore],
@@ -137,6 +143,15 @@ export class AwsStack extends TerraformStack {
           volumeArns: volumes.map((v) => v.arn),
         })
       : undefined;
+
+    // A safeguard turned off in settings carries its reason into the policy, where reviews see it.
+    for (const [off, rule, setting] of [
+      [s.backups, "CKV2_AWS_9", "backups"],
+      [s.network.flowLogs, "CKV2_AWS_11", "network.flowLogs"],
+      [s.accessLogs, "CKV_AWS_91", "accessLogs"],
+    ] as const) {
+      if (!off.enabled) suppressRule(this, rule, `${setting}.enabled is false: ${off.reason}`);
+    }
 
     if (s.dockerHost.adminCidrs.length === 0) {
       Annotations.of(this.dockerHost).addWarning(

@@ -18,7 +18,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { main } from "../../main";
-import { PolicyChecks, checkStack, suppressRule } from "../../policy/policy-checks";
+import { PolicyChecks, checkStack, suppressRule, suppressionsIn } from "../../policy/policy-checks";
 import { RULES } from "../../policy/rules";
 import { buildStacks } from "../helpers";
 
@@ -157,14 +157,19 @@ test("all findings are reported at once", () => {
   expect(message).toMatch(/^3 policy violations:\n/);
 });
 
-test("turning backups, flow logs or access logs off needs a suppression with a reason", () => {
+test("backups, flow logs and access logs go off only with a reason, which becomes the rule's suppression", () => {
+  const reason = "a throwaway test environment, rebuilt every night";
   for (const [settings, rule] of [
     [{ backups: { enabled: false } }, "CKV2_AWS_9"],
-    [{ network: { flowLogs: false } }, "CKV2_AWS_11"],
+    [{ network: { flowLogs: { enabled: false } } }, "CKV2_AWS_11"],
     [{ accessLogs: { enabled: false } }, "CKV_AWS_91"],
   ] as const) {
-    const stacks = buildStacks(settings);
-    expect(checkStack(stacks.aws).map((v) => v.rule.id)).toContain(rule);
+    const [key, value] = Object.entries(settings)[0];
+    expect(() => buildStacks(settings)).toThrow(/reason = .*expected a reason of at least 20 characters/s);
+    const withReason = key === "network" ? { network: { flowLogs: { enabled: false, reason } } } : { [key]: { ...(value as object), reason } };
+    const stacks = buildStacks(withReason);
+    expect(checkStack(stacks.aws)).toEqual([]);
+    expect(suppressionsIn(stacks.aws)).toContainEqual(expect.objectContaining({ rule, reason: expect.stringContaining(reason) }));
   }
   expect(checkStack(buildStacks().aws)).toEqual([]);
 });

@@ -113,6 +113,11 @@ describe("running it again", () => {
     for (const f of Object.values(CERT_FILES)) expect(after[f]).not.toBe(before[f]);
   });
 
+  test("refuses to keep certificates that expire within 30 days", async () => {
+    const later = new Date(Date.now() + (LEAF_DAYS - 10) * 86_400_000);
+    await expect(ensureCertificates({ dir, serverNames: NAMES, now: later })).rejects.toThrow(/server\.pem expires on .*run `npm run certs -- --rotate`/);
+  });
+
   test("refuses to keep a server certificate that does not cover the names the settings need", async () => {
     await expect(ensureCertificates({ dir, serverNames: ["docker.example.com"] })).rejects.toThrow(
       /covers \*\.us-west-1\.compute\.amazonaws\.com but the settings need docker\.example\.com: run `npm run certs -- --rotate`/,

@@ -33,7 +33,7 @@ describe("INFRA_CONFIG overlays the defaults", () => {
       vpcCidr: "10.20.0.0/16",
       publicSubnetCidrs: ["10.20.8.0/24", "10.20.9.0/24", "10.20.10.0/24"],
       availabilityZones: null,
-      flowLogs: true,
+      flowLogs: { enabled: true, reason: null },
     });
     expect(s.clusters.b.capacity).toMatchObject({ type: "autoScaling", minSize: 1, maxSize: 6 });
   });
