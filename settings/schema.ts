@@ -731,6 +731,5 @@ export type ClusterSettings = Settings["clusters"][string];
 export type ServiceSettings = Settings["services"][string];
 export type AutoScalingCapacity = z.output<typeof autoScalingCapacity>;
 export type DataVolumeSettings = z.output<typeof dataVolume>;
-export type DockerVolumeSettings = DockerHostSettings["dataVolume"];
 export type DockerHostSettings = z.output<typeof dockerHost>;
 

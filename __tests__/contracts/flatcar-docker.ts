@@ -55,7 +55,7 @@ export function applyAsFlatcar(text: string, root: string): FlatcarDockerd {
     .flatMap((word) => (word.startsWith("$") ? (environment[word.slice(1)] ?? "").split(/\s+/).filter(Boolean) : [word]))
     .filter((arg) => !arg.startsWith("--containerd="));
 
-  const tcpPorts = readdirSync(existsSync(unitsDir) ? unitsDir : root)
+  const tcpPorts = (existsSync(unitsDir) ? readdirSync(unitsDir) : [])
     .filter((name) => name.endsWith(".socket"))
     .map((name) => readFileSync(join(unitsDir, name), "utf8"))
     .filter((socket) => /^Service=docker\.service$/m.test(socket))
