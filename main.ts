@@ -2,6 +2,7 @@
 import { existsSync, rmSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { App, Aspects } from "cdktf";
+import { HclConditionBlocks } from "./constructs/hcl-conditions";
 import { PolicyChecks, PolicyError } from "./policy/policy-checks";
 import { SettingsError } from "./settings/errors";
 import { type AppSettings, loadSettings } from "./settings/load";
@@ -26,7 +27,11 @@ export function composeApp(app: App, settings: AppSettings, projectDir = "../../
     port: aws.dockerHost.apiPort,
   });
   const policy = new PolicyChecks();
-  for (const stack of [aws, docker]) Aspects.of(stack).add(policy);
+  const conditions = new HclConditionBlocks();
+  for (const stack of [aws, docker]) {
+    Aspects.of(stack).add(policy);
+    Aspects.of(stack).add(conditions);
+  }
   return { aws, docker };
 }
 

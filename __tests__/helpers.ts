@@ -1,4 +1,10 @@
-import { Testing, type TerraformStack } from "cdktf";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { DefaultTokenResolver, StringConcat, Testing, Tokenization, type TerraformStack } from "cdktf";
+import { decodeJsonDocument } from "../constructs/json-document";
+import { TemplateFile } from "../constructs/template-file";
 import { composeApp } from "../main";
 import { resolveSettings } from "../settings/load";
 
@@ -6,6 +12,9 @@ import { resolveSettings } from "../settings/load";
 export interface Synthesized {
   readonly text: string;
   readonly json: TerraformJson;
+  /** The template files written beside the configuration, by path (boot configurations). */
+  readonly templates: Record<string, string>;
+  readonly stack: TerraformStack;
 }
 
 export interface TerraformJson {
@@ -28,7 +37,32 @@ export function buildStacks(overrides: unknown = {}) {
 
 export function synthesize(stack: TerraformStack): Synthesized {
   const text = Testing.synth(stack);
-  return { text, json: JSON.parse(text) };
+  const files = stack.node.findAll().filter((c): c is TemplateFile => c instanceof TemplateFile);
+  return { text, json: JSON.parse(text), templates: Object.fromEntries(files.map((f) => [f.path, f.template.text])), stack };
+}
+
+/** The data of a JSON document attribute (`${jsonencode(...)}`), references as `${...}` strings. */
+export function documentOf(value: string): any {
+  return decodeJsonDocument(value);
+}
+
+/**
+ * What a `${templatefile(...)}` attribute renders (also under base64encode() or a local): the template file's
+ * text with each variable shown as the Terraform expression that fills it in, e.g. `${aws_ebs_volume.x.id}`.
+ */
+export function renderedTemplate(synth: Synthesized, value: string): string {
+  let expression = value;
+  const local = /^\$\{local\.([^}]+)\}$/.exec(expression);
+  if (local) expression = (synth.json as any).locals[local[1]];
+  const path = /templatefile\("([^"]+)"/.exec(expression)?.[1];
+  const file = synth.stack.node.findAll().find((c): c is TemplateFile => c instanceof TemplateFile && c.path === path);
+  if (!file) throw new Error(`not a template file's rendering: ${value.slice(0, 120)}`);
+  const vars: Record<string, string> = Tokenization.resolve(file.template.vars, {
+    scope: synth.stack,
+    preparing: false,
+    resolver: new DefaultTokenResolver(new StringConcat()),
+  });
+  return file.template.text.replace(/(?<!\$)\$\{([a-z_]+)\}/g, (whole, name: string) => vars[name] ?? whole);
 }
 
 /** The resources of one type, by logical name. */
@@ -55,4 +89,29 @@ export function referencedAddress(expression: string): string {
   const match = /^\$\{([a-z0-9_]+\.[A-Za-z0-9_-]+)\./.exec(expression);
   if (!match) throw new Error(`not a resource reference: ${expression}`);
   return match[1];
+}
+
+/** Whether the Terraform CLI is here; CI always has it, so a test that needs it runs there without fail. */
+export const terraformAvailable = spawnSync("terraform", ["version"]).status === 0 || Boolean(process.env.CI);
+
+/**
+ * What real Terraform evaluates `expression` to, in a configuration of one output (no provider) beside `files`.
+ */
+export function evaluateWithTerraform(expression: string, files: Record<string, string> = {}): unknown {
+  const dir = mkdtempSync(join(tmpdir(), "terraform-eval-"));
+  try {
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, name)), { recursive: true });
+      writeFileSync(join(dir, name), text);
+    }
+    writeFileSync(join(dir, "main.tf"), `output "value" {\n  value = ${expression}\n}\n`);
+    const env = { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" };
+    for (const args of [["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-no-color"]]) {
+      const result = spawnSync("terraform", args, { cwd: dir, env, encoding: "utf8" });
+      if (result.status !== 0) throw new Error(`terraform ${args[0]}:\n${result.stdout}${result.stderr}`);
+    }
+    return JSON.parse(spawnSync("terraform", ["output", "-json", "value"], { cwd: dir, env, encoding: "utf8" }).stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -1,7 +1,19 @@
 // Snapshots of synthesized stacks with their long strings readable: a boot script or cloud-config as its lines,
-// a JSON document in a string (container definitions, policies) as indented JSON. A change to one line of a boot
-// script is then one line of snapshot diff, not a 3,000-character line.
+// a JSON document (container definitions, policies: jsonencode() of an object, or JSON text) as indented JSON.
+// A change to one line of a boot script is then one line of snapshot diff, not a 3,000-character line.
+const { decodeJsonDocument, isJsonDocument } = require("../constructs/json-document");
+
 const MIN_LENGTH = 80;
+
+/** A synthesized jsonDocument(), decoded. */
+function encoded(value) {
+  if (!isJsonDocument(value)) return undefined;
+  try {
+    return decodeJsonDocument(value);
+  } catch {
+    return undefined;
+  }
+}
 
 /** The string parsed as a JSON object or list, when it is one and long enough to be worth unfolding. */
 function json(value) {
@@ -30,9 +42,12 @@ function block(kind, lines, inner, indentation) {
 }
 
 module.exports = {
-  test: (value) => typeof value === "string" && (value.includes("\n") || json(value) !== undefined || call(value) !== undefined),
+  test: (value) =>
+    typeof value === "string" && (value.includes("\n") || json(value) !== undefined || call(value) !== undefined || encoded(value) !== undefined),
   serialize: (value, config, indentation) => {
     const inner = indentation + config.indent;
+    const document = encoded(value);
+    if (document !== undefined) return `\${jsonencode(${block("JSON", JSON.stringify(document, null, 2).split("\n"), inner, indentation)})}`;
     const wrapped = call(value);
     if (wrapped) return `\${${wrapped.fn}(${block("Text", wrapped.text.split("\n"), inner, indentation)})}`;
     const parsed = json(value);

@@ -8,6 +8,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { ELB_ACCOUNT_REGIONS } from "../settings/aws-rules";
+import { jsonDocument } from "./json-document";
 
 export interface AccessLogBucketProps {
   /** Prefix of the bucket's name (S3 adds a unique suffix) and of the log objects. */
@@ -63,7 +64,7 @@ export class AccessLogBucket extends Construct {
     if (ELB_ACCOUNT_REGIONS.includes(props.region)) principal.AWS = new DataAwsElbServiceAccount(this, "elb-account").arn;
     this.policy = new S3BucketPolicy(this, "policy", {
       bucket: this.bucket.id,
-      policy: JSON.stringify({
+      policy: jsonDocument({
         Version: "2012-10-17",
         Statement: [
           {

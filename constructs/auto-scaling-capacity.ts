@@ -6,6 +6,7 @@ import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import type { AutoScalingCapacity as AutoScalingSettings } from "../settings/schema";
 import { containerInstanceUserData } from "./container-instance";
 import { IMDSV2_ONLY, encryptedRoot } from "./instance-defaults";
+import { TemplateFile } from "./template-file";
 
 export interface AutoScalingCapacityProps {
   /** Name of the launch template, the group and the capacity provider. */
@@ -44,8 +45,9 @@ export class AutoScalingCapacity extends Construct {
       monitoring: { enabled: true },
       networkInterfaces: [{ associatePublicIpAddress: "true", securityGroups: props.securityGroupIds }],
       blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: launchTemplateEbs(encryptedRoot(s.rootVolumeGiB)) }],
-      // The script is literal text: rendered plain, then quoted once, by rawString, for base64encode().
-      userData: Fn.base64encode(Fn.rawString(containerInstanceUserData({ clusterName: props.clusterName }, "plain"))),
+      userData: Fn.base64encode(
+        new TemplateFile(this, "user-data", { fileName: "boot.sh", template: containerInstanceUserData({ clusterName: props.clusterName }) }).rendered,
+      ),
       tagSpecifications: ["instance", "volume"].map((resourceType) => ({
         resourceType,
         tags: { ...props.instanceTags, Name: props.name },

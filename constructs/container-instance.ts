@@ -4,9 +4,10 @@ import { Instance } from "@cdktf/provider-aws/lib/instance";
 import type { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import type { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
 import type { DataVolumeSettings } from "../settings/schema";
-import { type RenderTarget, readBootTemplate, renderBootConfig } from "./boot-config";
+import { type BootTemplate, type RenderTarget, concatTemplates, readBootTemplate, renderBootConfig } from "./boot-config";
 import { IMDSV2_ONLY, encryptedRoot } from "./instance-defaults";
 import { type PersistentVolume, attachVolume, persistentVolume } from "./persistent-volume";
+import { TemplateFile } from "./template-file";
 
 /** ECS instance attribute set once the data volume is mounted; services that keep data there require it. */
 export const DATA_VOLUME_ATTRIBUTE = "data-volume";
@@ -40,24 +41,22 @@ export interface ContainerInstanceBoot {
 }
 
 /** The boot script of a container instance, from cloud-config/ecs-container-instance.sh (+ ecs-data-volume.sh). */
-export function containerInstanceUserData(boot: ContainerInstanceBoot, target: RenderTarget = "terraform"): string {
-  const join = renderBootConfig("ecs-container-instance.sh", { cluster_name: boot.clusterName }, target);
-  if (!boot.dataVolume) return join;
-  const { volumeId, device, mountPoint } = boot.dataVolume;
-  return (
-    join +
-    renderBootConfig(
-      "ecs-data-volume.sh",
-      {
-        volume_id: volumeId,
-        device,
-        mount_point: mountPoint,
-        attribute: DATA_VOLUME_ATTRIBUTE,
-        data_volume_script: readBootTemplate("data-volume.sh"),
-      },
-      target,
-    )
-  );
+export function containerInstanceUserData(boot: ContainerInstanceBoot, target: "plain"): string;
+export function containerInstanceUserData(boot: ContainerInstanceBoot, target?: "terraform"): BootTemplate;
+export function containerInstanceUserData(boot: ContainerInstanceBoot, target: RenderTarget = "terraform"): string | BootTemplate {
+  const parts = [renderBootConfig("ecs-container-instance.sh", { cluster_name: boot.clusterName }, target)];
+  if (boot.dataVolume) {
+    const { volumeId, device, mountPoint } = boot.dataVolume;
+    const values = {
+      volume_id: volumeId,
+      device,
+      mount_point: mountPoint,
+      attribute: DATA_VOLUME_ATTRIBUTE,
+      data_volume_script: readBootTemplate("data-volume.sh"),
+    };
+    parts.push(renderBootConfig("ecs-data-volume.sh", values, target));
+  }
+  return target === "plain" ? parts.join("") : concatTemplates(...(parts as BootTemplate[]));
 }
 
 /** A single ECS container instance, optionally with a persistent EBS data volume that outlives it. */
@@ -72,9 +71,12 @@ export class ContainerInstance extends Construct {
     const data = props.dataVolume;
     this.dataVolume = data ? persistentVolume(this, { settings: data, subnet: props.subnet, name: props.name }) : undefined;
 
-    const userData = containerInstanceUserData({
-      clusterName: props.clusterName,
-      dataVolume: data && this.dataVolume ? { volumeId: this.dataVolume.volumeId, device: data.device, mountPoint: data.mountPoint } : undefined,
+    const userData = new TemplateFile(this, "user-data", {
+      fileName: "boot.sh",
+      template: containerInstanceUserData({
+        clusterName: props.clusterName,
+        dataVolume: data && this.dataVolume ? { volumeId: this.dataVolume.volumeId, device: data.device, mountPoint: data.mountPoint } : undefined,
+      }),
     });
 
     this.instance = new Instance(this, "instance", {
@@ -88,7 +90,7 @@ export class ContainerInstance extends Construct {
       metadataOptions: IMDSV2_ONLY,
       rootBlockDevice: encryptedRoot(props.rootVolumeGiB),
       monitoring: true,
-      userData,
+      userData: userData.rendered,
       // cloud-init runs user data once per instance: a changed boot script needs a new instance.
       userDataReplaceOnChange: true,
       tags: { Name: props.name },

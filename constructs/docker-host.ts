@@ -10,11 +10,12 @@ import type { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment
 import { projectRoot } from "../settings/paths";
 import type { DockerHostSettings } from "../settings/schema";
 import { suppressRule } from "../policy/policy-checks";
-import { type RenderTarget, readBootTemplate, renderBootConfig } from "./boot-config";
+import { type BootTemplate, type RenderTarget, readBootTemplate, renderBootConfig } from "./boot-config";
 import { certPathsFromStack, certificateProblem, dockerHostCertificateNames } from "./docker-tls";
 import { Firewall } from "./firewall";
 import { IMDSV2_ONLY, encryptedRoot } from "./instance-defaults";
 import { literal } from "./literal";
+import { TemplateFile } from "./template-file";
 import { type PersistentVolume, attachVolume, persistentVolume } from "./persistent-volume";
 
 /** The AWS account Flatcar's official AMIs are published from. */
@@ -32,7 +33,9 @@ export interface DockerHostBoot {
 }
 
 /** The host's cloud-config, from cloud-config/docker-host.yaml, docker-host-init.sh and data-volume.sh. */
-export function dockerHostCloudConfig(boot: DockerHostBoot, target: RenderTarget = "terraform"): string {
+export function dockerHostCloudConfig(boot: DockerHostBoot, target: "plain"): string;
+export function dockerHostCloudConfig(boot: DockerHostBoot, target?: "terraform"): BootTemplate;
+export function dockerHostCloudConfig(boot: DockerHostBoot, target: RenderTarget = "terraform"): string | BootTemplate {
   return renderBootConfig(
     "docker-host.yaml",
     {
@@ -126,10 +129,9 @@ export class DockerHost extends Construct {
 
     // Terraform reads the certificates at plan time: the JSON holds only these expressions, never a key.
     const certs = certPathsFromStack(props.projectDir, s.certsDir);
-    const userData = new TerraformLocal(
-      this,
-      "cloud-config",
-      dockerHostCloudConfig({
+    const cloudConfig = new TemplateFile(this, "cloud-config-file", {
+      fileName: "cloud-config.yaml",
+      template: dockerHostCloudConfig({
         caPem: Fn.filebase64(certs.ca),
         serverPem: Fn.filebase64(certs.serverCert),
         serverKeyPem: Fn.filebase64(certs.serverKey),
@@ -137,7 +139,8 @@ export class DockerHost extends Construct {
         dataVolume: { volumeId: this.dataVolume.volumeId, device: s.dataVolume.device },
         updates: s.updates,
       }),
-    );
+    });
+    const userData = new TerraformLocal(this, "cloud-config", cloudConfig.rendered);
 
     this.instance = new Instance(this, "instance", {
       ami: ami.id,

@@ -7,7 +7,7 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import type { ContainerDefinition } from "../settings/task-definitions";
 import { DATA_VOLUME_ATTRIBUTE } from "./container-instance";
 import type { EcsCluster } from "./ecs-cluster";
-import { literalDeep } from "./literal";
+import { jsonDocument } from "./json-document";
 import { ServiceLoadBalancer, type ServiceLoadBalancerProps } from "./service-load-balancer";
 
 export interface ServiceLoadBalancingProps extends Omit<ServiceLoadBalancerProps, "name"> {
@@ -71,8 +71,8 @@ export class EcsService extends Construct {
       retentionInDays: props.logRetentionDays,
     });
     const secret = props.registryCredentialsSecretArn;
-    // The file's text is the user's: literal in Terraform, whatever ${ or %{ it holds.
-    const containers = props.containerDefinitions.map(literalDeep).map((c) => ({
+    // The file's text is the user's: jsonDocument() keeps it literal, whatever ${, %{, quotes or backslashes it holds.
+    const containers = props.containerDefinitions.map((c) => ({
       ...c,
       logConfiguration: c.logConfiguration ?? {
         logDriver: "awslogs",
@@ -89,7 +89,7 @@ export class EcsService extends Construct {
       requiresCompatibilities: ["EC2"],
       networkMode: "bridge",
       executionRoleArn: props.executionRoleArn,
-      containerDefinitions: JSON.stringify(containers),
+      containerDefinitions: jsonDocument(containers),
       volume: volumes.map((v) => ({ name: v.name, hostPath: v.hostPath })),
     });
 

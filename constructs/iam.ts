@@ -3,6 +3,7 @@ import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { jsonDocument } from "./json-document";
 
 const managedPolicy = (name: string) => `arn:aws:iam::aws:policy/${name}`;
 
@@ -43,7 +44,7 @@ export class ServiceRole extends Construct {
     super(scope, id);
     this.role = new IamRole(this, "role", {
       name: props.name,
-      assumeRolePolicy: JSON.stringify({
+      assumeRolePolicy: jsonDocument({
         Version: "2012-10-17",
         Statement: [{ Effect: "Allow", Principal: { Service: props.principal }, Action: "sts:AssumeRole" }],
       }),
@@ -55,7 +56,7 @@ export class ServiceRole extends Construct {
       new IamRolePolicy(this, "inline", {
         role: this.role.id,
         name: "inline",
-        policy: JSON.stringify({ Version: "2012-10-17", Statement: props.statements }),
+        policy: jsonDocument({ Version: "2012-10-17", Statement: props.statements }),
       });
     }
   }

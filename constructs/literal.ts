@@ -1,19 +1,36 @@
-// Text from settings and task definitions must reach Terraform as the user wrote it. Terraform reads `${` and
-// `%{` in every string of the JSON configuration as template syntax; `$${` and `%%{` are their literal forms.
-// (cdktf token markers in input are refused when it is loaded, so nothing here can be a cdktf reference.)
+// Text from settings and task definitions must reach Terraform as the user wrote it, in both outputs: the JSON
+// configuration, and the HCL that `cdktf synth --hcl` converts it to. Terraform reads `${` and `%{` in every
+// string as template syntax; `$${` and `%%{` are their literal forms. The HCL converter quotes a string as it
+// is, escaping no backslash, and no quote at all once the string holds `${`; where it cannot tell a string's
+// type it also writes text that starts like a list, an object or a quote, or reads as an integer, bare. Such
+// text therefore goes as a quoted HCL string inside an interpolation, `${"..."}`, which both outputs read the
+// same way. (cdktf token markers in input are refused when it is loaded.)
 
 /** `text` as a Terraform string literal: `${file("x")}` stays those characters, never a file read. */
 export function literal(text: string): string {
-  // Replacer functions: in a replacement string "$$" would collapse to "$".
-  return text.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
+  const escaped = escapeTemplateSyntax(text);
+  if (!needsQuoting(text)) return escaped;
+  const quoted = escaped
+    .replace(/[\\"]/g, (c) => `\\${c}`)
+    .replace(/[\u0000-\u001f\u007f]/g, (c) => CONTROL[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return `\${"${quoted}"}`;
 }
 
-/** Every string in a JSON value (keys included) made literal, for values Terraform reads as a whole. */
-export function literalDeep<T>(value: T): T {
-  if (typeof value === "string") return literal(value) as T;
-  if (Array.isArray(value)) return value.map((v) => literalDeep(v)) as T;
-  if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [literal(k), literalDeep(v)])) as T;
-  }
-  return value;
+function needsQuoting(text: string): boolean {
+  return /["\\\u0000-\u001f\u007f]/.test(text) || /^[[{"]/.test(text) || String(parseInt(text, 10)) === text;
+}
+
+const CONTROL: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+/**
+ * `text` inside a Terraform template file: `${` and `%{` escaped, and a carriage return not followed by a line
+ * feed written as an interpolation, since HCL's template scanner stops reading interpolations after one.
+ */
+export function templateText(text: string): string {
+  return escapeTemplateSyntax(text).replace(/\r(?!\n)/g, () => '${"\\r"}');
+}
+
+function escapeTemplateSyntax(text: string): string {
+  // Replacer functions: in a replacement string "$$" would collapse to "$".
+  return text.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
 }

@@ -1,5 +1,6 @@
 // Policy rules, each named after the checkov check it matches, over the resolved Terraform configuration of
 // one element (the same shape as the synthesized JSON: snake_case keys, ${…} references).
+import { decodeJsonDocument } from "../constructs/json-document";
 
 export interface PolicyRule {
   /** The checkov check this rule matches. */
@@ -62,14 +63,23 @@ function openToWorld(port: number, name: string): PolicyRule["check"] {
       .map((r) => `${name} (port ${port}) is open to ${r.cidrs.filter((c) => WORLD.has(c)).join(", ")}`);
 }
 
-function statements(document: unknown): Config[] {
-  if (typeof document !== "string") return [];
+/**
+ * A JSON document attribute as data: undefined when absent; an unreadable one is a finding of its own. (Before
+ * references are resolved a document is one opaque token, a finding that policy-checks.ts then confirms on the
+ * resolved configuration, where the document reads.)
+ */
+function document(value: unknown): { data?: any; problem?: string } {
+  if (value === undefined || value === null) return {};
   try {
-    const parsed = JSON.parse(document);
-    return ([] as Config[]).concat(parsed.Statement ?? []);
-  } catch {
-    return [];
+    return { data: decodeJsonDocument(String(value)) };
+  } catch (error) {
+    return { problem: `cannot be read as a JSON document, so it cannot be checked: ${(error as Error).message}` };
   }
+}
+
+function statements(value: unknown): { statements: Config[]; problems: string[] } {
+  const { data, problem } = document(value);
+  return { statements: ([] as Config[]).concat(data?.Statement ?? []), problems: problem ? [`the policy ${problem}`] : [] };
 }
 
 const list = (v: unknown): unknown[] => (v === undefined ? [] : ([] as unknown[]).concat(v));
@@ -176,19 +186,29 @@ export const RULES: readonly PolicyRule[] = [
     id: "CKV_AWS_63",
     title: "No IAM policy allows \"*\" as an action",
     types: [...IAM_POLICIES, "aws_iam_role"],
-    check: (c, type) =>
-      statements(type === "aws_iam_role" ? c.assume_role_policy : c.policy)
-        .filter((s) => s.Effect === "Allow" && list(s.Action).some((a) => a === "*" || a === "*:*"))
-        .map(() => "a statement allows every action"),
+    check: (c, type) => {
+      const policy = statements(type === "aws_iam_role" ? c.assume_role_policy : c.policy);
+      return [
+        ...policy.problems,
+        ...policy.statements
+          .filter((s) => s.Effect === "Allow" && list(s.Action).some((a) => a === "*" || a === "*:*"))
+          .map(() => "a statement allows every action"),
+      ];
+    },
   },
   {
     id: "CKV_AWS_355",
     title: "No IAM policy allows \"*\" as a resource",
     types: IAM_POLICIES,
-    check: (c) =>
-      statements(c.policy)
-        .filter((s) => s.Effect === "Allow" && list(s.Resource).some((r) => r === "*"))
-        .map((s) => `a statement allows ${list(s.Action).join(", ")} on every resource`),
+    check: (c) => {
+      const policy = statements(c.policy);
+      return [
+        ...policy.problems,
+        ...policy.statements
+          .filter((s) => s.Effect === "Allow" && list(s.Resource).some((r) => r === "*"))
+          .map((s) => `a statement allows ${list(s.Action).join(", ")} on every resource`),
+      ];
+    },
   },
   {
     id: "CKV_AWS_65",
@@ -204,13 +224,9 @@ export const RULES: readonly PolicyRule[] = [
     title: "No privileged ECS containers",
     types: ["aws_ecs_task_definition"],
     check: (c) => {
-      let containers: Config[] = [];
-      try {
-        containers = JSON.parse(c.container_definitions);
-      } catch {
-        return [];
-      }
-      return containers.filter((x) => x.privileged === true).map((x) => `container ${x.name} is privileged`);
+      const { data, problem } = document(c.container_definitions);
+      if (problem) return [`container_definitions ${problem}`];
+      return ([] as Config[]).concat(data ?? []).filter((x) => x.privileged === true).map((x) => `container ${x.name} is privileged`);
     },
   },
   {

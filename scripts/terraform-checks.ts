@@ -3,9 +3,11 @@
 // __tests__/terraform/<variant>/*.tftest.hcl). Works offline from a filesystem mirror of the providers.
 //
 // Each variant (`default`: the built-in settings; others: __tests__/terraform/<variant>/settings.json) is
-// synthesized into a throwaway workspace laid out like the project: cdktf.out/stacks/<stack>, certs/ with
-// throwaway certificates, and dist/scripts/wait-for-docker.js as a stub that records how the readiness gate
-// called it. Nothing touches the project's certificates, state or cdktf.out.
+// synthesized twice into a throwaway workspace laid out like the project: as JSON (cdktf.out/stacks/<stack>) and
+// as the HCL of `cdktf synth --hcl` (cdktf.out.hcl/stacks/<stack>), the exit from cdktf to plain Terraform.
+// Both get the same checks and the same assertions. Beside them: certs/ with throwaway certificates, and
+// dist/scripts/wait-for-docker.js as a stub that records how the readiness gate called it. Nothing touches the
+// project's certificates, state or cdktf.out.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,13 +19,18 @@ import { ensureCertificates } from "./certs";
 import { terraformEnvironment } from "./provider-mirror";
 
 export const TESTS_DIR = join(projectRoot, "__tests__", "terraform");
+export const FORMATS = ["json", "hcl"] as const;
+export type Format = (typeof FORMATS)[number];
+
 interface Workspace {
   readonly variant: string;
   readonly root: string;
   readonly stacks: string[];
-  stackDir(stack: string): string;
+  stackDir(stack: string, format: Format): string;
+  /** The JSON configuration of a stack (the HCL is converted from the same app). */
   synthesized(stack: string): { resource?: Record<string, Record<string, unknown>> };
   gateCalls(): string[][];
+  clearGateCalls(): void;
 }
 
 /** Synthesizes one variant into a fresh workspace, with throwaway certificates and the gate stub. */
@@ -32,12 +39,19 @@ async function workspace(variant: string, env: NodeJS.ProcessEnv): Promise<Works
   const settingsFile = join(TESTS_DIR, variant, "settings.json");
   const overrides = existsSync(settingsFile) ? JSON.parse(readFileSync(settingsFile, "utf8")) : {};
   const settings = resolveSettings(overrides, settingsFile);
-  const outdir = join(root, "cdktf.out");
-  const synth = spawnSync(process.execPath, [join(projectRoot, "dist", "main.js")], {
-    env: { ...env, CDKTF_OUTDIR: outdir, INFRA_CONFIG: existsSync(settingsFile) ? settingsFile : "" },
-    encoding: "utf8",
-  });
-  if (synth.status !== 0) throw new Error(`synth of ${variant} failed:\n${synth.stderr}`);
+  const outdirs: Record<Format, string> = { json: join(root, "cdktf.out"), hcl: join(root, "cdktf.out.hcl") };
+  for (const format of FORMATS) {
+    const synth = spawnSync(process.execPath, [join(projectRoot, "dist", "main.js")], {
+      env: {
+        ...env,
+        CDKTF_OUTDIR: outdirs[format],
+        SYNTH_HCL_OUTPUT: String(format === "hcl"),
+        INFRA_CONFIG: existsSync(settingsFile) ? settingsFile : "",
+      },
+      encoding: "utf8",
+    });
+    if (synth.status !== 0) throw new Error(`${format} synth of ${variant} failed:\n${synth.stderr}`);
+  }
   await ensureCertificates({
     dir: join(root, settings.dockerHost.certsDir),
     serverNames: dockerHostCertificateNames(settings.region, settings.dockerHost.dns?.name),
@@ -48,14 +62,15 @@ async function workspace(variant: string, env: NodeJS.ProcessEnv): Promise<Works
     join(root, "dist", "scripts", "wait-for-docker.js"),
     `// Test stub of the readiness gate: records its arguments.\nrequire("fs").appendFileSync(${JSON.stringify(calls)}, JSON.stringify(process.argv.slice(2)) + "\\n");\n`,
   );
-  const stacksDir = join(outdir, "stacks");
+  const stackDir = (stack: string, format: Format) => join(outdirs[format], "stacks", stack);
   return {
     variant,
     root,
-    stacks: readdirSync(stacksDir).sort(),
-    stackDir: (stack) => join(stacksDir, stack),
-    synthesized: (stack) => JSON.parse(readFileSync(join(stacksDir, stack, "cdk.tf.json"), "utf8")),
+    stacks: readdirSync(join(outdirs.json, "stacks")).sort(),
+    stackDir,
+    synthesized: (stack) => JSON.parse(readFileSync(join(stackDir(stack, "json"), "cdk.tf.json"), "utf8")),
     gateCalls: () => (existsSync(calls) ? readFileSync(calls, "utf8").trim().split("\n").map((l) => JSON.parse(l)) : []),
+    clearGateCalls: () => rmSync(calls, { force: true }),
   };
 }
 
@@ -97,9 +112,9 @@ async function validate(variants: string[], env: NodeJS.ProcessEnv): Promise<boo
   const outcomes: Outcome[] = [];
   for (const variant of variants) {
     const ws = await workspace(variant, env);
-    for (const stack of ws.stacks) {
-      const name = `${variant}/${stack}`;
-      const init = terraform(["init", "-backend=false", "-input=false", "-no-color"], ws.stackDir(stack), env);
+    for (const [stack, format] of ws.stacks.flatMap((st) => FORMATS.map((f) => [st, f] as const))) {
+      const name = `${variant}/${stack} (${format})`;
+      const init = terraform(["init", "-backend=false", "-input=false", "-no-color"], ws.stackDir(stack, format), env);
       if (init.status !== 0) {
         const reason = unavailableProvider(init.output);
         outcomes.push(
@@ -109,7 +124,7 @@ async function validate(variants: string[], env: NodeJS.ProcessEnv): Promise<boo
         );
         continue;
       }
-      const check = terraform(["validate", "-no-color"], ws.stackDir(stack), env);
+      const check = terraform(["validate", "-no-color"], ws.stackDir(stack, format), env);
       outcomes.push({ stack: name, result: check.status === 0 ? "passed" : "failed", detail: check.output.trim() });
     }
     rmSync(ws.root, { recursive: true, force: true });
@@ -121,7 +136,7 @@ async function validate(variants: string[], env: NodeJS.ProcessEnv): Promise<boo
 }
 
 /**
- * `terraform test` of the aws stack of each variant that has .tftest.hcl files. Beyond the assertions:
+ * `terraform test` of the aws stack of each variant that has .tftest.hcl files, in both formats. Beyond the assertions:
  * every instance, launch template and ingress rule the variant synthesizes must be named in its tests, the
  * readiness gate must have been called with the Elastic IP's name, and teardown may fail only where
  * prevent_destroy keeps the data volume, which it then must.
@@ -136,55 +151,58 @@ async function test(variants: string[], env: NodeJS.ProcessEnv): Promise<boolean
     const files = readdirSync(join(TESTS_DIR, variant)).filter((f) => f.endsWith(".tftest.hcl"));
     if (files.length === 0) continue;
     const ws = await workspace(variant, env);
-    const dir = ws.stackDir("aws");
-    const tests = join(dir, "tests");
-    mkdirSync(tests);
     const sources = files.map((f) => readFileSync(join(TESTS_DIR, variant, f), "utf8"));
-    files.forEach((f, i) => writeFileSync(join(tests, f), sources[i]));
-    mkdirSync(join(tests, "mocks"));
-    for (const mock of readdirSync(join(TESTS_DIR, "mocks"))) {
-      writeFileSync(join(tests, "mocks", mock), readFileSync(join(TESTS_DIR, "mocks", mock)));
-    }
-
     const config = ws.synthesized("aws");
     for (const type of ["aws_instance", "aws_launch_template", "aws_vpc_security_group_ingress_rule"]) {
       for (const name of Object.keys(config.resource?.[type] ?? {})) {
         if (!sources.some((s) => s.includes(`${type}.${name}`))) fail(`${variant}: ${type}.${name} is in the stack but in no assertion`);
       }
     }
-
-    const init = terraform(["init", "-backend=false", "-input=false", "-no-color"], dir, env);
-    if (init.status !== 0) {
-      fail(`${variant}: terraform init failed:\n${init.output}`);
-      continue;
-    }
-    const run = terraform(["test", "-json"], dir, env);
-    const events = run.output.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
-    for (const e of events) if (e.type === "test_run" && e.test_run.status) console.log(`${variant}: ${e["@message"].trim()}`);
-    const summary = events.find((e) => e.type === "test_summary")?.test_summary;
-    const errors = events.filter((e) => e["@level"] === "error" && e.diagnostic);
     const keptVolumes = Object.entries((config.resource?.aws_ebs_volume ?? {}) as Record<string, { lifecycle?: { prevent_destroy?: boolean } }>)
       .filter(([, v]) => v.lifecycle?.prevent_destroy)
       .map(([n]) => `aws_ebs_volume.${n}`);
-    const blocked = errors.filter((e) => e.diagnostic.summary === "Instance cannot be destroyed");
-    const other = errors.filter((e) => !blocked.includes(e));
-    if (!summary || summary.failed > 0 || summary.errored > 0 || summary.passed === 0) {
-      fail(`${variant}: ${summary ? `${summary.passed} passed, ${summary.failed} failed, ${summary.errored} errored` : "no summary"}`);
-    }
-    for (const e of other) fail(`${variant}: ${e.diagnostic.summary}: ${e.diagnostic.detail ?? ""}`);
-    for (const volume of keptVolumes) {
-      if (!blocked.some((e) => String(e.diagnostic.detail).includes(volume))) fail(`${variant}: teardown destroyed ${volume} despite prevent_destroy`);
-      else console.log(`${variant}: teardown refused to destroy ${volume} (prevent_destroy holds)`);
-    }
-    for (const e of blocked) {
-      if (!keptVolumes.some((v) => String(e.diagnostic.detail).includes(v))) fail(`${variant}: unexpected teardown refusal: ${e.diagnostic.detail}`);
-    }
-    const calls = ws.gateCalls();
-    const hosts = calls.map((args) => args.find((a) => a.startsWith("--host="))?.slice(7));
-    if (calls.length === 0 || hosts.some((h) => !h || !/^[a-z0-9.-]+$/.test(h))) {
-      fail(`${variant}: the readiness gate was not called with the host's name: ${JSON.stringify(calls)}`);
-    } else {
-      console.log(`${variant}: readiness gate called with ${calls.map((c) => c.join(" ")).join("; ")}`);
+
+    for (const format of FORMATS) {
+      const run = `${variant} (${format})`;
+      const dir = ws.stackDir("aws", format);
+      const tests = join(dir, "tests");
+      mkdirSync(join(tests, "mocks"), { recursive: true });
+      files.forEach((f, i) => writeFileSync(join(tests, f), sources[i]));
+      for (const mock of readdirSync(join(TESTS_DIR, "mocks"))) {
+        writeFileSync(join(tests, "mocks", mock), readFileSync(join(TESTS_DIR, "mocks", mock)));
+      }
+      ws.clearGateCalls();
+
+      const init = terraform(["init", "-backend=false", "-input=false", "-no-color"], dir, env);
+      if (init.status !== 0) {
+        fail(`${run}: terraform init failed:\n${init.output}`);
+        continue;
+      }
+      const result = terraform(["test", "-json"], dir, env);
+      const events = result.output.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+      for (const e of events) if (e.type === "test_run" && e.test_run.status) console.log(`${run}: ${e["@message"].trim()}`);
+      const summary = events.find((e) => e.type === "test_summary")?.test_summary;
+      const errors = events.filter((e) => e["@level"] === "error" && e.diagnostic);
+      const blocked = errors.filter((e) => e.diagnostic.summary === "Instance cannot be destroyed");
+      const other = errors.filter((e) => !blocked.includes(e));
+      if (!summary || summary.failed > 0 || summary.errored > 0 || summary.passed === 0) {
+        fail(`${run}: ${summary ? `${summary.passed} passed, ${summary.failed} failed, ${summary.errored} errored` : "no summary"}`);
+      }
+      for (const e of other) fail(`${run}: ${e.diagnostic.summary}: ${e.diagnostic.detail ?? ""}`);
+      for (const volume of keptVolumes) {
+        if (!blocked.some((e) => String(e.diagnostic.detail).includes(volume))) fail(`${run}: teardown destroyed ${volume} despite prevent_destroy`);
+        else console.log(`${run}: teardown refused to destroy ${volume} (prevent_destroy holds)`);
+      }
+      for (const e of blocked) {
+        if (!keptVolumes.some((v) => String(e.diagnostic.detail).includes(v))) fail(`${run}: unexpected teardown refusal: ${e.diagnostic.detail}`);
+      }
+      const calls = ws.gateCalls();
+      const hosts = calls.map((args) => args.find((a) => a.startsWith("--host="))?.slice(7));
+      if (calls.length === 0 || hosts.some((h) => !h || !/^[a-z0-9.-]+$/.test(h))) {
+        fail(`${run}: the readiness gate was not called with the host's name: ${JSON.stringify(calls)}`);
+      } else {
+        console.log(`${run}: readiness gate called with ${calls.map((c) => c.join(" ")).join("; ")}`);
+      }
     }
     rmSync(ws.root, { recursive: true, force: true });
   }

@@ -1,23 +1,26 @@
-import { Fn, Testing, TerraformOutput, TerraformStack } from "cdktf";
+import { DefaultTokenResolver, Fn, StringConcat, Testing, TerraformStack, Tokenization } from "cdktf";
 import { renderBootConfig } from "../../constructs/boot-config";
-import { literal } from "../../constructs/literal";
+import { literal, templateText } from "../../constructs/literal";
 
 test("Terraform sees shell interpolation as literal text", () => {
-  expect(literal('echo "${HOME}" %{ if }')).toBe('echo "$${HOME}" %%{ if }');
+  expect(templateText('echo "${HOME}" %{ if }')).toBe('echo "$${HOME}" %%{ if }');
+  expect(literal("echo ${HOME} %{ if }")).toBe("echo $${HOME} %%{ if }");
+  // Quotes go inside an interpolation, where both outputs read them the same way.
+  expect(literal('echo "${HOME}"')).toBe('${"echo \\"$${HOME}\\""}');
 });
 
-test("token values stay Terraform expressions while the text around them is escaped", () => {
+test("token values become template variables while the text around them is escaped", () => {
   const stack = new TerraformStack(Testing.app(), "t");
-  const rendered = renderBootConfig("ecs-data-volume.sh", {
+  const { text: script, vars } = renderBootConfig("ecs-data-volume.sh", {
     volume_id: Fn.upper("vol-1"),
     device: "/dev/xvdh",
     mount_point: "/data",
     attribute: "data-volume",
     data_volume_script: 'for c in "${candidates[@]}"; do :; done',
   });
-  new TerraformOutput(stack, "script", { value: rendered });
-  const script: string = JSON.parse(Testing.synth(stack)).output.script.value;
-  expect(script).toContain('ExecStart=/usr/local/sbin/data-volume.sh ${upper("vol-1")} /dev/xvdh /data\n');
+  const resolver = new DefaultTokenResolver(new StringConcat());
+  expect(Tokenization.resolve(vars, { scope: stack, preparing: false, resolver })).toEqual({ volume_id: '${upper("vol-1")}' });
+  expect(script).toContain("ExecStart=/usr/local/sbin/data-volume.sh ${volume_id} /dev/xvdh /data\n");
   expect(script).toContain('"$${candidates[@]}"');
   expect(script).not.toMatch(/[^$]\$\{candidates/);
 });

@@ -1,6 +1,7 @@
 // Property-based: random overlays of the settings and random container definitions, through the real entry point.
 // Each input either synthesizes both stacks or is refused cleanly (exit 1, the header, one line per problem,
-// nothing written); none crashes. A sample of the accepted ones must pass `terraform validate`.
+// nothing written); none crashes. A sample of the accepted ones must pass `terraform validate`, both as JSON and
+// as the HCL that `cdktf synth --hcl` writes.
 // PROPERTY_RUNS sets how many inputs (default 60); a failure prints fast-check's seed to replay it.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -196,7 +197,7 @@ test(`${RUNS} random inputs: each synthesizes or is refused cleanly, none crashe
   expect(accepted.length).toBeGreaterThan(0);
 }, 300_000);
 
-test("a sample of the accepted inputs passes terraform validate", async () => {
+test("a sample of the accepted inputs passes terraform validate, as JSON and as the HCL of cdktf synth --hcl", async () => {
   const hasTerraform = spawnSync("terraform", ["version"]).status === 0;
   if (!hasTerraform && !process.env.CI) return; // a developer without Terraform; CI always has it
   const scratch = mkdtempSync(join(tmpdir(), "properties-terraform-"));
@@ -208,11 +209,18 @@ test("a sample of the accepted inputs passes terraform validate", async () => {
         dir: join(dir, settings.dockerHost.certsDir),
         serverNames: dockerHostCertificateNames(settings.region, settings.dockerHost.dns?.name),
       });
-      const stack = join(dir, "cdktf.out", "stacks", "aws");
-      const init = spawnSync("terraform", ["init", "-backend=false", "-input=false", "-no-color"], { cwd: stack, env, encoding: "utf8" });
-      expect(init.stderr).toBe("");
-      const validate = spawnSync("terraform", ["validate", "-no-color"], { cwd: stack, env, encoding: "utf8" });
-      expect(`${validate.stdout}${validate.stderr}`).toContain("Success! The configuration is valid.");
+      process.env.SYNTH_HCL_OUTPUT = "true"; // as `cdktf synth --hcl` asks for it
+      try {
+        expect(main({ INFRA_CONFIG: join(dir, "infra.json"), CDKTF_OUTDIR: join(dir, "cdktf.out.hcl") })).toBe(0);
+      } finally {
+        delete process.env.SYNTH_HCL_OUTPUT;
+      }
+      for (const stack of [join(dir, "cdktf.out", "stacks", "aws"), join(dir, "cdktf.out.hcl", "stacks", "aws")]) {
+        const init = spawnSync("terraform", ["init", "-backend=false", "-input=false", "-no-color"], { cwd: stack, env, encoding: "utf8" });
+        expect(init.stderr).toBe("");
+        const validate = spawnSync("terraform", ["validate", "-no-color"], { cwd: stack, env, encoding: "utf8" });
+        expect(`${validate.stdout}${validate.stderr}`).toContain("Success! The configuration is valid");
+      }
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -6,7 +6,9 @@ import { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
 import {
   type Synthesized,
   buildStacks,
+  documentOf,
   named,
+  renderedTemplate,
   only,
   referencedAddress,
   resourcesOf,
@@ -38,7 +40,7 @@ const groupOfRule = (s: Synthesized, rule: any) =>
   s.json.resource.aws_security_group[referencedAddress(rule.security_group_id).split(".")[1]];
 
 test("the synthesized aws stack matches its snapshot", () => {
-  expect(stack.json).toMatchSnapshot();
+  expect({ configuration: stack.json, templates: stack.templates }).toMatchSnapshot();
 });
 
 describe("provider", () => {
@@ -97,7 +99,7 @@ describe("IAM", () => {
   });
 
   test("each role is assumed by one service: instances, ECS tasks, AWS Backup, VPC flow logs", () => {
-    const roles = all(stack, "aws_iam_role").map((r) => JSON.parse(r.assume_role_policy).Statement[0].Principal.Service);
+    const roles = all(stack, "aws_iam_role").map((r) => documentOf(r.assume_role_policy).Statement[0].Principal.Service);
     expect(roles.sort()).toEqual(["backup.amazonaws.com", "ec2.amazonaws.com", "ecs-tasks.amazonaws.com", "vpc-flow-logs.amazonaws.com"]);
   });
 
@@ -105,7 +107,7 @@ describe("IAM", () => {
     const policies = [...all(withOptions, "aws_iam_role_policy"), ...all(stack, "aws_iam_role_policy")];
     expect(policies.length).toBeGreaterThan(0);
     for (const p of policies) {
-      for (const statement of JSON.parse(p.policy).Statement) {
+      for (const statement of documentOf(p.policy).Statement) {
         for (const action of statement.Action) expect(action).not.toContain("*");
         // A log group's streams are its ARN with ":*"; nothing else may be a pattern.
         for (const resource of statement.Resource) expect(resource.replace(/^(\$\{aws_cloudwatch_log_group\.[^}]+\.arn\}):\*$/, "$1")).not.toContain("*");
@@ -176,7 +178,7 @@ describe("load balancers", () => {
     for (const tg of all(stack, "aws_lb_target_group")) expect(tg).toMatchObject({ target_type: "instance", protocol: "HTTP" });
     for (const file of ["webtask", "dbtask", "apitask"]) {
       const td = named(stack.json, "aws_ecs_task_definition", `service-${file.replace("task", "")}`);
-      expect(JSON.parse(td.container_definitions)[0].portMappings[0].hostPort).toBe(0);
+      expect(documentOf(td.container_definitions)[0].portMappings[0].hostPort).toBe(0);
     }
   });
 
@@ -200,7 +202,7 @@ describe("cluster A: one instance with the persistent data volume", () => {
   test("is named berlin and its instance joins it, from the ECS AMI's SSM parameter", () => {
     expect(named(stack.json, "aws_ecs_cluster", "cluster-a").name).toBe("berlin");
     const instance = named(stack.json, "aws_instance", "cluster-a");
-    expect(instance.user_data).toContain("ECS_CLUSTER=berlin");
+    expect(renderedTemplate(stack, instance.user_data)).toContain("ECS_CLUSTER=berlin");
     expect(instance.ami).toMatch(/^\$\{data\.aws_ssm_parameter\.ecs-ami\.insecure_value\}$/);
     expect(stack.json.data!.aws_ssm_parameter["ecs-ami"].name).toBe(
       "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id",
@@ -215,7 +217,7 @@ describe("cluster A: one instance with the persistent data volume", () => {
     const volume = named(stack.json, "aws_ebs_volume", "cluster-a");
     expect(volume.availability_zone).toMatch(/^\$\{aws_subnet\.network_public-0_.*\.availability_zone\}$/);
     expect(named(stack.json, "aws_instance", "cluster-a").subnet_id).toMatch(/aws_subnet\.network_public-0_/);
-    expect(named(stack.json, "aws_instance", "cluster-a").user_data).toMatch(
+    expect(renderedTemplate(stack, named(stack.json, "aws_instance", "cluster-a").user_data)).toMatch(
       /^ExecStart=\/usr\/local\/sbin\/data-volume\.sh \$\{aws_ebs_volume\.cluster-a_[^}]+\.id\} \/dev\/xvdh \/data$/m,
     );
   });
@@ -235,7 +237,7 @@ describe("cluster A: one instance with the persistent data volume", () => {
   });
 
   test("the boot script finds the NVMe name and formats only a blank device", () => {
-    const script = named(stack.json, "aws_instance", "cluster-a").user_data as string;
+    const script = renderedTemplate(stack, named(stack.json, "aws_instance", "cluster-a").user_data);
     expect(script).toContain("/dev/disk/by-id");
     expect(script).toContain("nvme-Amazon_Elastic_Block_Store_$${volume_id/-/}");
     expect(script).toMatch(/if \[ "\$probe" -eq 2 \]; then\n\s+mkfs\.xfs/);
@@ -255,7 +257,8 @@ describe("cluster B: autoscaling group behind a capacity provider", () => {
     });
     expect(only(stack.json, "aws_autoscaling_group").launch_template.id).toMatch(/aws_launch_template\./);
     const userData = only(stack.json, "aws_launch_template").user_data;
-    expect(userData).toMatch(/^\$\{base64encode\(".*ECS_CLUSTER=munich.*"\)\}$/s);
+    expect(userData).toMatch(/^\$\{base64encode\(templatefile\("templates\/cluster-b\/capacity\/boot\.sh", \{\}\)\)\}$/);
+    expect(renderedTemplate(stack, userData)).toContain("\nECS_CLUSTER=munich\n");
   });
 
   test("is attached to the cluster through a capacity provider with managed scaling", () => {
@@ -299,7 +302,7 @@ describe("task definitions", () => {
     expect(Object.keys(tds).sort()).toEqual(["soa-api", "soa-bot", "soa-db", "soa-web"]);
     for (const [family, td] of Object.entries(tds)) {
       expect(td).toMatchObject({ network_mode: "bridge", requires_compatibilities: ["EC2"] });
-      const [container] = JSON.parse(td.container_definitions);
+      const [container] = documentOf(td.container_definitions);
       expect(container).toMatchObject({
         name: `${family.slice(4)}task`,
         image: "johannesboyne/webexample",
@@ -312,7 +315,7 @@ describe("task definitions", () => {
 
   test("send logs to a CloudWatch log group with a retention", () => {
     for (const td of all(stack, "aws_ecs_task_definition")) {
-      const [container] = JSON.parse(td.container_definitions);
+      const [container] = documentOf(td.container_definitions);
       expect(container.logConfiguration.logDriver).toBe("awslogs");
       expect(container.logConfiguration.options["awslogs-group"]).toMatch(/aws_cloudwatch_log_group\./);
     }
@@ -322,7 +325,7 @@ describe("task definitions", () => {
   test("dbtask mounts host path /data/db as persistent_data", () => {
     const db = definitions(stack)["soa-db"];
     expect(db.volume).toEqual([{ name: "persistent_data", host_path: "/data/db" }]);
-    expect(JSON.parse(db.container_definitions)[0].mountPoints[0]).toMatchObject({
+    expect(documentOf(db.container_definitions)[0].mountPoints[0]).toMatchObject({
       sourceVolume: "persistent_data",
       containerPath: "/data/db",
     });
@@ -358,7 +361,9 @@ describe("services", () => {
     const db = services(stack).db;
     expect(db).toMatchObject({ deployment_minimum_healthy_percent: 0, deployment_maximum_percent: 100 });
     expect(db.placement_constraints).toEqual([{ type: "memberOf", expression: "attribute:data-volume == mounted" }]);
-    expect(named(stack.json, "aws_instance", "cluster-a").user_data).toContain('ECS_INSTANCE_ATTRIBUTES={"data-volume":"mounted"}');
+    expect(renderedTemplate(stack, named(stack.json, "aws_instance", "cluster-a").user_data)).toContain(
+      'ECS_INSTANCE_ATTRIBUTES={"data-volume":"mounted"}',
+    );
   });
 
   test("api scales its task count with a target-tracking policy on CPU", () => {
@@ -378,10 +383,10 @@ describe("services", () => {
 describe("private registry", () => {
   test("credentials come from the Secrets Manager ARN as repositoryCredentials, never from user data", () => {
     for (const td of all(withOptions, "aws_ecs_task_definition")) {
-      expect(JSON.parse(td.container_definitions)[0].repositoryCredentials).toEqual({ credentialsParameter: SECRET });
+      expect(documentOf(td.container_definitions)[0].repositoryCredentials).toEqual({ credentialsParameter: SECRET });
     }
     const policy = named(withOptions.json, "aws_iam_role_policy", "task-execution-role");
-    expect(JSON.parse(policy.policy).Statement).toEqual([
+    expect(documentOf(policy.policy).Statement).toEqual([
       { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [SECRET] },
     ]);
     for (const s of [stack, withOptions]) expect(s.text).not.toMatch(/ECS_ENGINE_AUTH/);
@@ -389,7 +394,7 @@ describe("private registry", () => {
 
   test("without a secret, containers have no repositoryCredentials and no inline policy exists", () => {
     for (const td of all(stack, "aws_ecs_task_definition")) {
-      expect(JSON.parse(td.container_definitions)[0].repositoryCredentials).toBeUndefined();
+      expect(documentOf(td.container_definitions)[0].repositoryCredentials).toBeUndefined();
     }
     expect(Object.keys(resourcesOf(stack.json, "aws_iam_role_policy")).filter((n) => n.includes("task-execution-role"))).toEqual([]);
   });

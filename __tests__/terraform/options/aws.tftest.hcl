@@ -57,7 +57,7 @@ run "apply_with_options" {
       aws_vpc_security_group_ingress_rule.docker-host_api_in-0_94EDEFE8.cidr_ipv4 == "198.51.100.0/24" &&
       aws_vpc_security_group_ingress_rule.docker-host_ssh_in-0_9D372242.from_port == 22 &&
       aws_vpc_security_group_ingress_rule.docker-host_ssh_in-0_9D372242.cidr_ipv4 == "198.51.100.0/24" &&
-      aws_instance.docker-host_instance_1A6462EB.key_name == "ops $${path.cwd}"
+      aws_instance.docker-host_instance_1A6462EB.key_name == "ops \"$${path.cwd}\" \\x"
     )
     error_message = "The Docker API and SSH must admit the admin range only, SSH only with the key pair."
   }
@@ -117,15 +117,20 @@ run "apply_with_options" {
     error_message = "The existing data volume must be in the backup plan."
   }
 
-  # Text from settings and task definitions arrives as written: Terraform reads no file and shows no path.
+  # Text from settings and task definitions arrives as written, quotes, backslashes and control characters
+  # included: Terraform reads no file and shows no path.
   assert {
     condition = (
       jsondecode(aws_ecs_task_definition.service-bot_task_C034BEDC.container_definitions)[0].environment[1] == {
         name  = "HOSTILE"
         value = "$${file(\"/etc/hostname\")} %%{ if true }x%%{ endif } $${path.cwd}"
       } &&
+      jsondecode(aws_ecs_task_definition.service-bot_task_C034BEDC.container_definitions)[0].environment[2] == {
+        name  = "QUOTED"
+        value = "say \"hi\" \\ C:\\new\\table \\\" [1] {x}\nnext\tline"
+      } &&
       jsondecode(aws_ecs_task_definition.service-bot_task_C034BEDC.container_definitions)[0].command == ["echo", "$${path.cwd}"] &&
-      aws_instance.docker-host_instance_1A6462EB.key_name == "ops $${path.cwd}"
+      aws_instance.docker-host_instance_1A6462EB.key_name == "ops \"$${path.cwd}\" \\x"
     )
     error_message = "Template syntax in settings and task definitions must reach the resources literally."
   }

@@ -1,0 +1,172 @@
+// JSON documents that AWS reads (IAM and bucket policies, container definitions) reach Terraform as
+// jsonencode() of an object, not as JSON text in a string. JSON text full of quotes is not something cdktf's HCL
+// converter (`cdktf synth --hcl`) can write: it leaves quotes unescaped in strings that hold a reference, and
+// never escapes a backslash. jsonencode() of an object is ordinary Terraform in both outputs.
+//
+// cdktf writes each string of the object as an HCL string literal itself, escaping only newlines and "${";
+// jsonDocument() escapes the rest first. decodeJsonDocument() reads the synthesized expression back, for the
+// policy rules, the tests, the snapshots and `npm run review`.
+import { Fn, Tokenization } from "cdktf";
+
+/** `value` (plain JSON data; strings may hold cdktf references) as Terraform's `jsonencode(...)` of it. */
+export function jsonDocument(value: unknown): string {
+  return Fn.jsonencode(escapeDeep(value));
+}
+
+// What cdktf leaves for Terraform to misread in a quoted HCL string: backslashes, quotes, template directives
+// and control characters. (Newlines and "${" in values are escaped by cdktf; keys it writes as they are.)
+function escapeString(text: string, asKey: boolean): string {
+  let out = text
+    .replace(/[\\"]/g, (c) => `\\${c}`)
+    .replace(/%\{/g, () => "%%{")
+    .replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  if (asKey) out = out.replace(/\n/g, "\\n").replace(/\$\{/g, () => "$${");
+  return out;
+}
+
+function escapeDeep(value: unknown): unknown {
+  if (typeof value === "string") return escapeString(value, false);
+  if (Array.isArray(value)) return value.map(escapeDeep);
+  if (value !== null && typeof value === "object" && !Tokenization.isResolvable(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [escapeString(k, true), escapeDeep(v)]));
+  }
+  return value;
+}
+
+const ENCODED = /^\$\{jsonencode\(([\s\S]*)\)\}$/;
+
+/** Whether `text` is a synthesized jsonDocument(). */
+export function isJsonDocument(text: unknown): text is string {
+  return typeof text === "string" && ENCODED.test(text);
+}
+
+/**
+ * The data of a synthesized jsonDocument() (`${jsonencode(...)}`), or of JSON text. References come back as
+ * `${...}` inside strings, as they read in JSON text. Throws on anything else.
+ */
+export function decodeJsonDocument(text: string): unknown {
+  const encoded = ENCODED.exec(text);
+  if (!encoded) return JSON.parse(text);
+  const parser = new ExpressionReader(encoded[1]);
+  const value = parser.value();
+  parser.end();
+  return value;
+}
+
+/** Reads the subset of HCL expression syntax that cdktf writes for jsonencode() arguments. */
+class ExpressionReader {
+  private at = 0;
+  constructor(private readonly src: string) {}
+
+  value(): unknown {
+    this.space();
+    const c = this.src[this.at];
+    if (c === "{") return this.object();
+    if (c === "[") return this.list();
+    if (c === '"') return this.string();
+    const literal = /^(?:true|false|null|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(?=[\s,\]})]|$)/.exec(this.src.slice(this.at));
+    if (literal) {
+      this.at += literal[0].length;
+      return JSON.parse(literal[0]);
+    }
+    return `\${${this.expression()}}`;
+  }
+
+  end(): void {
+    this.space();
+    if (this.at !== this.src.length) this.fail("end of the document");
+  }
+
+  private object(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    this.at++;
+    for (this.space(); this.src[this.at] !== "}"; this.space()) {
+      const key = this.string();
+      this.space();
+      if (this.src[this.at] !== "=") this.fail('"="');
+      this.at++;
+      out[key] = this.value();
+      this.separator("}");
+    }
+    this.at++;
+    return out;
+  }
+
+  private list(): unknown[] {
+    const out: unknown[] = [];
+    this.at++;
+    for (this.space(); this.src[this.at] !== "]"; this.space()) {
+      out.push(this.value());
+      this.separator("]");
+    }
+    this.at++;
+    return out;
+  }
+
+  private separator(close: string): void {
+    this.space();
+    if (this.src[this.at] === ",") this.at++;
+    else if (this.src[this.at] !== close) this.fail(`"," or "${close}"`);
+  }
+
+  /** A quoted template: escapes decoded, interpolations kept as `${...}`. */
+  private string(): string {
+    if (this.src[this.at] !== '"') this.fail("a quoted string");
+    let out = "";
+    for (this.at++; this.at < this.src.length; ) {
+      const rest = this.src.slice(this.at);
+      if (rest[0] === '"') {
+        this.at++;
+        return out;
+      }
+      const escape = /^(?:\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{)/.exec(rest);
+      if (escape) {
+        this.at += escape[0].length;
+        out += escape[1] === undefined ? escape[0].slice(1) : unescape(escape[1]);
+      } else if (rest.startsWith("${")) {
+        this.at += 2;
+        out += `\${${this.expression("}")}}`;
+        this.at++;
+      } else {
+        out += rest[0];
+        this.at++;
+      }
+    }
+    return this.fail("a closing quote");
+  }
+
+  /** A Terraform expression, verbatim, up to `stop` (or a separator) outside brackets and strings. */
+  private expression(stop = ""): string {
+    const start = this.at;
+    let depth = 0;
+    while (this.at < this.src.length) {
+      const c = this.src[this.at];
+      if (depth === 0 && (c === stop || (!stop && /[,\]}]/.test(c)))) break;
+      if (c === '"') {
+        this.string();
+        continue;
+      }
+      if ("([{".includes(c)) depth++;
+      if (")]}".includes(c)) depth--;
+      this.at++;
+    }
+    const text = this.src.slice(start, this.at).trim();
+    if (!text) this.fail("a value");
+    return text;
+  }
+
+  private space(): void {
+    while (/\s/.test(this.src[this.at] ?? "")) this.at++;
+  }
+
+  private fail(expected: string): never {
+    throw new Error(`decodeJsonDocument: expected ${expected} at offset ${this.at} of ${this.src.slice(0, 80)}…`);
+  }
+}
+
+function unescape(code: string): string {
+  const simple: Record<string, string> = { n: "\n", r: "\r", t: "\t", '"': '"', "\\": "\\" };
+  if (code in simple) return simple[code];
+  if (/^[uU]/.test(code)) return String.fromCodePoint(parseInt(code.slice(1), 16));
+  throw new Error(`decodeJsonDocument: unknown escape \\${code}`);
+}
