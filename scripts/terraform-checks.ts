@@ -117,10 +117,20 @@ async function validate(variants: string[], env: NodeJS.ProcessEnv): Promise<boo
       const init = terraform(["init", "-backend=false", "-input=false", "-no-color"], ws.stackDir(stack, format), env);
       if (init.status !== 0) {
         const reason = unavailableProvider(init.output);
+        if (!reason) {
+          outcomes.push({ stack: name, result: "failed", detail: `terraform init failed:\n${init.output}` });
+          continue;
+        }
+        // Without its providers Terraform can still parse HCL: `terraform fmt` fails on any syntax error.
+        const syntax = format === "hcl" ? terraform(["fmt", "-no-color", "-list=false", "-write=false"], ws.stackDir(stack, format), env) : undefined;
         outcomes.push(
-          reason
-            ? { stack: name, result: "not validated", detail: `its providers cannot be installed here: ${reason}` }
-            : { stack: name, result: "failed", detail: `terraform init failed:\n${init.output}` },
+          syntax && syntax.status !== 0
+            ? { stack: name, result: "failed", detail: `terraform fmt cannot parse it:\n${syntax.output}` }
+            : {
+                stack: name,
+                result: "not validated",
+                detail: `${syntax ? "its HCL parses (terraform fmt), but " : ""}its providers cannot be installed here: ${reason}`,
+              },
         );
         continue;
       }
