@@ -53,10 +53,35 @@ export function decodeJsonDocument(text: string): unknown {
   return value;
 }
 
-/** Reads the subset of HCL expression syntax that cdktf writes for jsonencode() arguments. */
+/**
+ * The file and variables of a `templatefile("path", {...})` call inside a synthesized expression (as
+ * ./template-file.ts writes it, possibly wrapped in another call); variables that are expressions come back as
+ * `${...}`. Undefined when there is none.
+ */
+export function decodeTemplatefileCall(text: string): { path: string; vars: Record<string, unknown> } | undefined {
+  const call = /templatefile\(/.exec(text);
+  if (!call) return undefined;
+  const reader = new ExpressionReader(text, call.index + call[0].length);
+  const path = reader.value();
+  if (typeof path !== "string" || !reader.skip(",")) return undefined;
+  const vars = reader.value();
+  return vars && typeof vars === "object" && !Array.isArray(vars) ? { path, vars: vars as Record<string, unknown> } : undefined;
+}
+
+/** Reads the subset of HCL expression syntax that cdktf writes for function arguments. */
 class ExpressionReader {
-  private at = 0;
-  constructor(private readonly src: string) {}
+  constructor(
+    private readonly src: string,
+    private at = 0,
+  ) {}
+
+  /** Skips `token` (after spaces), saying whether it was there. */
+  skip(token: string): boolean {
+    this.space();
+    if (!this.src.startsWith(token, this.at)) return false;
+    this.at += token.length;
+    return true;
+  }
 
   value(): unknown {
     this.space();
