@@ -6,9 +6,9 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
-  // The TLS test needs root and a Docker Engine: `npm run test:tls` (jest.tls.config.js). The property tests
-  // run hundreds of inputs and Terraform: `npm run test:properties` (jest.properties.config.js).
-  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/tls/", "<rootDir>/__tests__/properties/"],
+  // Tests that need root (a Docker Engine, device nodes): `npm run test:root` (jest.root.config.js). The property
+  // tests run hundreds of inputs and Terraform: `npm run test:properties` (jest.properties.config.js).
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/tls/", "<rootDir>/__tests__/root/", "<rootDir>/__tests__/properties/"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   snapshotSerializers: ["<rootDir>/__tests__/snapshot-serializer.js"],
