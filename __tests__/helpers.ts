@@ -2,9 +2,9 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { DefaultTokenResolver, StringConcat, Testing, Tokenization, type TerraformStack } from "cdktf";
-import { decodeJsonDocument } from "../constructs/json-document";
-import { TemplateFile } from "../constructs/template-file";
+import { Testing, type TerraformStack } from "cdktf";
+import { decodeJsonDocument, decodeTemplatefileCall } from "../constructs/json-document";
+import { TemplateFile, showVariables } from "../constructs/template-file";
 import { composeApp } from "../main";
 import { resolveSettings } from "../settings/load";
 
@@ -51,18 +51,10 @@ export function documentOf(value: string): any {
  * text with each variable shown as the Terraform expression that fills it in, e.g. `${aws_ebs_volume.x.id}`.
  */
 export function renderedTemplate(synth: Synthesized, value: string): string {
-  let expression = value;
-  const local = /^\$\{local\.([^}]+)\}$/.exec(expression);
-  if (local) expression = (synth.json as any).locals[local[1]];
-  const path = /templatefile\("([^"]+)"/.exec(expression)?.[1];
-  const file = synth.stack.node.findAll().find((c): c is TemplateFile => c instanceof TemplateFile && c.path === path);
-  if (!file) throw new Error(`not a template file's rendering: ${value.slice(0, 120)}`);
-  const vars: Record<string, string> = Tokenization.resolve(file.template.vars, {
-    scope: synth.stack,
-    preparing: false,
-    resolver: new DefaultTokenResolver(new StringConcat()),
-  });
-  return file.template.text.replace(/(?<!\$)\$\{([a-z_]+)\}/g, (whole, name: string) => vars[name] ?? whole);
+  const local = /^\$\{local\.([^}]+)\}$/.exec(value);
+  const call = decodeTemplatefileCall(local ? (synth.json as any).locals[local[1]] : value);
+  if (!call || !(call.path in synth.templates)) throw new Error(`not a template file's rendering: ${value.slice(0, 120)}`);
+  return showVariables(synth.templates[call.path], call.vars);
 }
 
 /** The resources of one type, by logical name. */
@@ -105,13 +97,19 @@ export function evaluateWithTerraform(expression: string, files: Record<string, 
       writeFileSync(join(dir, name), text);
     }
     writeFileSync(join(dir, "main.tf"), `output "value" {\n  value = ${expression}\n}\n`);
-    const env = { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" };
-    for (const args of [["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-no-color"]]) {
-      const result = spawnSync("terraform", args, { cwd: dir, env, encoding: "utf8" });
-      if (result.status !== 0) throw new Error(`terraform ${args[0]}:\n${result.stdout}${result.stderr}`);
-    }
-    return JSON.parse(spawnSync("terraform", ["output", "-json", "value"], { cwd: dir, env, encoding: "utf8" }).stdout);
+    return terraformOutputs(dir).value;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Applies the provider-less configuration in `dir` with real Terraform and returns its outputs' values. */
+export function terraformOutputs(dir: string): Record<string, unknown> {
+  const env = { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" };
+  for (const args of [["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-no-color"]]) {
+    const result = spawnSync("terraform", args, { cwd: dir, env, encoding: "utf8" });
+    if (result.status !== 0) throw new Error(`terraform ${args[0]} in ${dir}:\n${result.stdout}${result.stderr}`);
+  }
+  const outputs = spawnSync("terraform", ["output", "-json"], { cwd: dir, env, encoding: "utf8" });
+  return Object.fromEntries(Object.entries(JSON.parse(outputs.stdout) as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]));
 }

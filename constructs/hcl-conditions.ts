@@ -6,12 +6,11 @@ import type { IConstruct } from "constructs";
 import { type IAspect, TerraformDataSource, TerraformResource } from "cdktf";
 
 const CONDITIONS = ["precondition", "postcondition"] as const;
-const marked = new WeakSet<IConstruct>();
 
 export class HclConditionBlocks implements IAspect {
   visit(node: IConstruct): void {
-    if (!(node instanceof TerraformResource || node instanceof TerraformDataSource) || marked.has(node)) return;
-    marked.add(node);
+    // Visiting twice only wraps twice: a marked lifecycle has no condition keys left to mark.
+    if (!(node instanceof TerraformResource || node instanceof TerraformDataSource)) return;
     const element = node as TerraformResource;
     const toHcl = element.toHclTerraform.bind(element);
     element.toHclTerraform = () => {

@@ -7,28 +7,19 @@
 // jsonDocument() escapes the rest first. decodeJsonDocument() reads the synthesized expression back, for the
 // policy rules, the tests, the snapshots and `npm run review`.
 import { Fn, Tokenization } from "cdktf";
+import { hclStringContent } from "./literal";
 
 /** `value` (plain JSON data; strings may hold cdktf references) as Terraform's `jsonencode(...)` of it. */
 export function jsonDocument(value: unknown): string {
   return Fn.jsonencode(escapeDeep(value));
 }
 
-// What cdktf leaves for Terraform to misread in a quoted HCL string: backslashes, quotes, template directives
-// and control characters. (Newlines and "${" in values are escaped by cdktf; keys it writes as they are.)
-function escapeString(text: string, asKey: boolean): string {
-  let out = text
-    .replace(/[\\"]/g, (c) => `\\${c}`)
-    .replace(/%\{/g, () => "%%{")
-    .replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-  if (asKey) out = out.replace(/\n/g, "\\n").replace(/\$\{/g, () => "$${");
-  return out;
-}
-
 function escapeDeep(value: unknown): unknown {
-  if (typeof value === "string") return escapeString(value, false);
+  // Values: cdktf escapes newlines and "${" itself. Keys: it writes them as they are.
+  if (typeof value === "string") return hclStringContent(value, true);
   if (Array.isArray(value)) return value.map(escapeDeep);
   if (value !== null && typeof value === "object" && !Tokenization.isResolvable(value)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [escapeString(k, true), escapeDeep(v)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [hclStringContent(k), escapeDeep(v)]));
   }
   return value;
 }

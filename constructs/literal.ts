@@ -8,12 +8,18 @@
 
 /** `text` as a Terraform string literal: `${file("x")}` stays those characters, never a file read. */
 export function literal(text: string): string {
-  const escaped = escapeTemplateSyntax(text);
-  if (!needsQuoting(text)) return escaped;
-  const quoted = escaped
-    .replace(/[\\"]/g, (c) => `\\${c}`)
-    .replace(/[\u0000-\u001f\u007f]/g, (c) => CONTROL[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-  return `\${"${quoted}"}`;
+  return needsQuoting(text) ? `\${"${hclStringContent(text)}"}` : escapeTemplateSyntax(text);
+}
+
+/**
+ * `text` as the inside of a quoted HCL string: template syntax, backslashes, quotes and control characters
+ * escaped. `cdktfEscapes`: leave newlines and `${` to cdktf, which escapes those two in the strings of an
+ * expression it writes (and only those).
+ */
+export function hclStringContent(text: string, cdktfEscapes = false): string {
+  const escaped = (cdktfEscapes ? text.replace(/%\{/g, () => "%%{") : escapeTemplateSyntax(text)).replace(/[\\"]/g, (c) => `\\${c}`);
+  const control = cdktfEscapes ? /[\u0000-\u0009\u000b-\u001f\u007f]/g : /[\u0000-\u001f\u007f]/g;
+  return escaped.replace(control, (c) => CONTROL[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 function needsQuoting(text: string): boolean {

@@ -40,3 +40,11 @@ export class TemplateFile extends Construct {
     });
   }
 }
+
+/**
+ * A template file's text with each `${name}` variable replaced by what fills it in (for reading: an expression
+ * such as `${aws_ebs_volume.x.id}`); the escape `$${` and unknown names are left as they are.
+ */
+export function showVariables(text: string, vars: Record<string, unknown>): string {
+  return text.replace(/(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+}

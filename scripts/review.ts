@@ -5,11 +5,12 @@
 // definitions, policies) is shown as a line diff of its text; JSON documents are compared as indented JSON and
 // template files as the text Terraform renders. `--markdown` writes the same for a GitHub job summary.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { decodeJsonDocument, decodeTemplatefileCall, isJsonDocument } from "../constructs/json-document";
+import { showVariables } from "../constructs/template-file";
 import { projectRoot, startedAs } from "../settings/paths";
 import { replacementOf } from "./review-replacements";
 
@@ -71,7 +72,8 @@ function readable(value: unknown, stack: SynthesizedStack): unknown {
     const local = /^\$\{local\.([^}]+)\}$/.exec(value);
     if (local && stack.config.locals?.[local[1]] !== undefined) return readable(stack.config.locals[local[1]], stack);
     const template = decodeTemplatefileCall(value);
-    if (template && template.path in stack.files) return renderedTemplate(stack.files[template.path], template.vars);
+    // Variables shown as their expressions: the text reads as a boot configuration written inline used to.
+    if (template && template.path in stack.files) return showVariables(stack.files[template.path], template.vars);
     const document = documentData(value);
     return document === undefined ? value : `JSON document:\n${JSON.stringify(document, null, 2)}`;
   }
@@ -80,14 +82,6 @@ function readable(value: unknown, stack: SynthesizedStack): unknown {
     return Object.fromEntries(Object.entries(value).filter(([k]) => k !== "//").map(([k, v]) => [k, readable(v, stack)]));
   }
   return value;
-}
-
-/**
- * A template file's text with each variable replaced by the expression that fills it in: the same text that a
- * boot configuration written inline, as before template files, reads as.
- */
-function renderedTemplate(text: string, vars: Record<string, unknown>): string {
-  return text.replace(/(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 }
 
 /**
@@ -301,7 +295,7 @@ export async function review(args: string[]): Promise<string> {
   try {
     // The base's sources as committed, with this checkout's installed packages.
     const tree = join(work, "base");
-    execFileSync("mkdir", [tree]);
+    mkdirSync(tree);
     execFileSync("sh", ["-c", `git -C "$0" archive --format=tar "$1" | tar -x -C "$2"`, projectRoot, base, tree]);
     symlinkSync(join(projectRoot, "node_modules"), join(tree, "node_modules"), "dir");
     synthesizeTree(tree, join(work, "base.out"));

@@ -1,7 +1,6 @@
 // What Terraform itself reads back from the three ways user text and documents reach it (literal(),
 // jsonDocument(), template files), in both outputs: the JSON configuration and the HCL of `cdktf synth --hcl`.
 // Real Terraform applies a configuration of outputs only (no provider needed) and prints what it evaluated.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +10,7 @@ import { decodeJsonDocument, jsonDocument } from "../../constructs/json-document
 import { type BootTemplate, fillTemplate } from "../../constructs/boot-config";
 import { literal } from "../../constructs/literal";
 import { TemplateFile } from "../../constructs/template-file";
+import { terraformAvailable, terraformOutputs } from "../helpers";
 
 // Characters that mean something to HCL, JSON, Terraform's templates or cdktf's converter.
 const TRICKY = ["$", "{", "}", "%", '"', "\\", "\n", "\r", "\t", "[", "]", "=", "#", "<", ">", "&", "0", "7", "-", " ", "é", "🙂", "\u0000", "\u007f", "\u2028", "EOF", "a"];
@@ -35,8 +35,7 @@ const key = (i: number) => `sample_${[...String(i)].map((d) => "abcdefghij"[Numb
 const TEMPLATE = SAMPLES.map((_, i) => `{{${key(i)}}}{{v}}\n--\n`).join("");
 const TEMPLATE_VALUES = { v: Fn.lower("ABC"), ...Object.fromEntries(SAMPLES.map((sample, i) => [key(i), sample])) };
 
-const hasTerraform = spawnSync("terraform", ["version"]).status === 0;
-const run = hasTerraform || process.env.CI ? test : test.skip; // CI always has Terraform
+const run = terraformAvailable ? test : test.skip;
 
 function applyOutputs(hcl: boolean): Record<string, unknown> {
   const outdir = mkdtempSync(join(tmpdir(), "terraform-strings-"));
@@ -53,14 +52,7 @@ function applyOutputs(hcl: boolean): Record<string, unknown> {
     const file = new TemplateFile(stack, "file", { fileName: "text.tpl", template: fillTemplate(TEMPLATE, TEMPLATE_VALUES, "terraform", "test") as BootTemplate });
     new TerraformOutput(stack, "template", { value: file.rendered });
     app.synth();
-    const dir = join(outdir, "stacks", "strings");
-    const env = { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" };
-    for (const args of [["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-no-color"]]) {
-      const result = spawnSync("terraform", args, { cwd: dir, env, encoding: "utf8" });
-      if (result.status !== 0) throw new Error(`terraform ${args[0]} (${hcl ? "HCL" : "JSON"}):\n${result.stdout}${result.stderr}`);
-    }
-    const outputs = spawnSync("terraform", ["output", "-json"], { cwd: dir, env, encoding: "utf8" });
-    return Object.fromEntries(Object.entries(JSON.parse(outputs.stdout) as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]));
+    return terraformOutputs(join(outdir, "stacks", "strings"));
   } finally {
     delete process.env.SYNTH_HCL_OUTPUT;
     rmSync(outdir, { recursive: true, force: true });
@@ -73,7 +65,7 @@ describe.each([
 ])("Terraform reads back user text exactly, from the %s output", (_, hcl) => {
   let outputs: Record<string, unknown>;
   beforeAll(() => {
-    if (hasTerraform || process.env.CI) outputs = applyOutputs(hcl);
+    if (terraformAvailable) outputs = applyOutputs(hcl);
   }, 120_000);
 
   run("literal(): every string as written", () => {
