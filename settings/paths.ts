@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 
 /** The directory holding cdktf.json, found from this file so it works from sources and from compiled output alike. */
 export const projectRoot: string = (() => {
@@ -17,4 +17,17 @@ export const projectRoot: string = (() => {
 export function startedAs(name: string): boolean {
   const script = process.argv[1];
   return script !== undefined && basename(script).replace(/\.[cm]?[jt]s$/, "") === name;
+}
+
+/**
+ * The directory the user typed the command in. npm runs scripts in the project root and says where it was started
+ * in INIT_CWD; a relative path the user gives (INFRA_CONFIG, --out) means a path from there.
+ */
+export function invocationDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.INIT_CWD || process.cwd();
+}
+
+/** A path the user gave, resolved from where they typed the command. */
+export function userPath(path: string, env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(invocationDir(env), path);
 }

@@ -1,0 +1,132 @@
+// One command-line surface for every command we ship: `--help` prints the usage and exits 0; an unknown flag, a
+// missing or bad value, or a stray argument prints one line that names it and exits 2; an error the user can fix
+// prints one line and exits 1. Only a bug in our own code prints a stack trace.
+import { type ParseArgsConfig, parseArgs } from "node:util";
+import { SettingsError } from "../settings/errors";
+
+/** A bad command line: one line, exit 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** A condition the user can fix (a missing file, a failed check): its message, no trace, exit 1 unless told. */
+export class UserError extends Error {
+  override name = "UserError";
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+export interface CommandSpec<O extends Options> {
+  /** How the user runs it, e.g. `npm run graph`. */
+  readonly name: string;
+  /** The whole usage text, starting with `usage: …`. */
+  readonly usage: string;
+  readonly options: O;
+  /** How many positional arguments it takes; none when left out. */
+  readonly positionals?: { readonly min?: number; readonly max?: number; readonly name?: string };
+}
+
+type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ options: O; allowPositionals: true; strict: true }>>;
+
+/** Parses `args` against `spec`; throws UsageError with one line for anything it does not take. */
+export function parseCommandLine<O extends Options>(spec: CommandSpec<O>, args: readonly string[]): Parsed<O> & { help: boolean } {
+  const options = { ...spec.options, help: { type: "boolean", short: "h" } } as O;
+  let parsed: Parsed<O>;
+  try {
+    parsed = parseArgs({ args: [...args], options, allowPositionals: true, strict: true }) as Parsed<O>;
+  } catch (error) {
+    throw new UsageError(parseArgsMessage(error as Error));
+  }
+  const help = Boolean((parsed.values as Record<string, unknown>).help);
+  if (!help) {
+    const { min = 0, max = 0, name = "argument" } = spec.positionals ?? {};
+    if (parsed.positionals.length > max) {
+      const extra = parsed.positionals[max];
+      throw new UsageError(max === 0 ? `takes no arguments, got ${JSON.stringify(extra)}` : `too many ${name}s: ${JSON.stringify(extra)}`);
+    }
+    if (parsed.positionals.length < min) throw new UsageError(`expected ${min === 1 ? `a ${name}` : `${min} ${name}s`}`);
+    for (const [key, value] of Object.entries(parsed.values as Record<string, unknown>)) {
+      if (value === "" && (options[key] as { type: string }).type === "string") throw new UsageError(`--${key} needs a value, got an empty one`);
+    }
+  }
+  return Object.assign(parsed, { help });
+}
+
+/** node:util's parseArgs messages, in one line and in our words. */
+function parseArgsMessage(error: Error): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const first = error.message.split("\n")[0];
+  const option = /'(-[^' ]+)/.exec(first)?.[1];
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option) return `unknown option ${option}`;
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && option) {
+    return /argument missing/.test(first) ? `${option.split(" ")[0]} needs a value` : `${option.split(" ")[0]} takes no value`;
+  }
+  if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") return first.replace(/\.$/, "");
+  return first.replace(/\.$/, "");
+}
+
+/** How to ask a command for its usage: npm passes options to the script only after `--`. */
+export function helpCommand(name: string): string {
+  return name.startsWith("npm run ") ? `${name} -- --help` : `${name} --help`;
+}
+
+/** A whole number from `--name=value`, within [min, max]. */
+export function integerOption(name: string, value: string, min: number, max: number, unit = ""): number {
+  const n = /^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${name}=${value}: expected a whole number${unit ? ` of ${unit}` : ""} from ${min} to ${max}`);
+  }
+  return n;
+}
+
+/**
+ * Runs a command: `main` gets the parsed command line and returns the exit code. Usage errors exit 2, user
+ * errors and bad settings 1, each as one line (settings errors list their problems); anything else is a bug.
+ */
+export function runCommand<O extends Options>(
+  spec: CommandSpec<O>,
+  main: (parsed: Parsed<O>) => number | Promise<number>,
+  args: readonly string[] = process.argv.slice(2),
+): void {
+  commandExitCode(spec, main, args).then((code) => (process.exitCode = code));
+}
+
+/** runCommand's work, returning the exit code (for tests and for commands that run others). */
+export async function commandExitCode<O extends Options>(
+  spec: CommandSpec<O>,
+  main: (parsed: Parsed<O>) => number | Promise<number>,
+  args: readonly string[],
+  io: { out: (s: string) => void; err: (s: string) => void } = {
+    out: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
+  },
+): Promise<number> {
+  try {
+    const parsed = parseCommandLine(spec, args);
+    if (parsed.help) {
+      io.out(`${spec.usage.trimEnd()}\n`);
+      return 0;
+    }
+    return await main(parsed);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`${spec.name}: ${error.message} (${helpCommand(spec.name)} shows the usage)\n`);
+      return 2;
+    }
+    if (error instanceof UserError) {
+      io.err(`${spec.name}: ${error.message}\n`);
+      return error.exitCode;
+    }
+    if (error instanceof SettingsError) {
+      io.err(`Invalid settings, ${spec.name} did nothing:\n${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
