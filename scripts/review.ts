@@ -1,18 +1,26 @@
-// `npm run review -- [base-ref] [--markdown]`: what a change does to the synthesized Terraform. Synthesizes the
-// base (default: the merge base with main) and the working tree into temporary directories, with the same
-// settings (INFRA_CONFIG), and prints per stack the resources added, removed and changed, each changed attribute,
-// and the changes that force Terraform to replace a resource. Long text (boot configurations, container
-// definitions, policies) is shown as a line diff of its text; JSON documents are compared as indented JSON and
-// template files as the text Terraform renders. `--markdown` writes the same for a GitHub job summary.
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from "node:fs";
+// `npm run review -- [base-ref] [--markdown] [--base-settings=FILE]`: what a change does to the synthesized
+// Terraform, as `cdk diff` shows it. Synthesizes the base (default: the merge base with main) and the working tree
+// into temporary directories and prints first a security summary (IAM statements, managed policies and network
+// rules added or removed, ./review-security.ts), then per stack the resources added and removed with their
+// attributes, the resources changed with each changed attribute, and the changes that force Terraform to replace a
+// resource (./review-replacements.ts). Long text (boot configurations, container definitions, policies) is shown as
+// lines; JSON documents as indented JSON and template files as the text Terraform renders. `--markdown` writes
+// the same for a GitHub job summary.
+//
+// Settings (./review-sides.ts): the working tree uses INFRA_CONFIG as it is now; the base uses --base-settings if
+// given, else the INFRA_CONFIG file as committed at the base ref if it is in the repository and tracked there,
+// else the same working-tree file. The output's second line says which.
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { parseArgs } from "node:util";
-import { decodeJsonDocument, decodeTemplatefileCall, isJsonDocument } from "../constructs/json-document";
+import { decodeTemplatefileCall } from "../constructs/json-document";
 import { showVariables } from "../constructs/template-file";
 import { projectRoot, startedAs } from "../settings/paths";
+import { UserError, runCommand } from "./cli";
 import { replacementOf } from "./review-replacements";
+import { type SecurityChanges, documentData, securityChanges, securityMarkdown, securityText } from "./review-security";
+import { type SideSettings, baseCommit, extractTree, repositoryTop, reviewSettings } from "./review-sides";
 
 type Json = Record<string, any>;
 
@@ -41,6 +49,7 @@ export interface ElementChange {
 export interface StackReview {
   readonly stack: string;
   readonly changes: ElementChange[];
+  readonly security: SecurityChanges;
 }
 
 export type DiffLine = { readonly op: " " | "-" | "+"; readonly text: string };
@@ -84,21 +93,6 @@ function readable(value: unknown, stack: SynthesizedStack): unknown {
   return value;
 }
 
-/**
- * The data of a JSON document, whether written as jsonencode() or as JSON text: the AWS provider compares
- * policies and container definitions as data, so the same data in another form is no change.
- */
-function documentData(value: string): unknown {
-  const text = value.trim();
-  if (!isJsonDocument(text) && !/^[[{]/.test(text)) return undefined;
-  try {
-    const data = decodeJsonDocument(text);
-    return typeof data === "object" && data !== null ? data : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The leaves of a value by path (`a.b[0].c`); long or multi-line strings are leaves of their own. */
 function leaves(value: unknown, path = "", out = new Map<string, unknown>()): Map<string, unknown> {
   if (Array.isArray(value) && value.length > 0) value.forEach((v, i) => leaves(v, `${path}[${i}]`, out));
@@ -135,7 +129,8 @@ export function reviewStack(stack: string, base: SynthesizedStack | undefined, h
     const x = before.get(address);
     const y = after.get(address);
     if (!x || !y) {
-      changes.push({ address, change: x ? "removed" : "added", attributes: [], replacedBy: [] });
+      const change = x ? "removed" : "added";
+      changes.push({ address, change, attributes: presentAttributes(x ? readable(x, base ?? empty) : readable(y, head ?? empty), change), replacedBy: [] });
       continue;
     }
     const attributes = attributeChanges(readable(x, base ?? empty), readable(y, head ?? empty));
@@ -144,7 +139,18 @@ export function reviewStack(stack: string, base: SynthesizedStack | undefined, h
     const replacedBy = resource ? replacementOf(address.split(".")[0], attributes, y) : [];
     changes.push({ address, change: "changed", attributes, replacedBy });
   }
-  return { stack, changes };
+  return { stack, changes, security: securityChanges(stack, before, after) };
+}
+
+/** Every attribute of an added or removed element, long text as lines. */
+function presentAttributes(value: unknown, change: "added" | "removed"): AttributeChange[] {
+  const op = change === "added" ? "+" : "-";
+  return [...leaves(value)].map(([path, v]) => ({
+    path,
+    before: change === "removed" ? v : undefined,
+    after: change === "added" ? v : undefined,
+    lines: isLong(v) ? String(v).split("\n").map((text) => ({ op, text })) : undefined,
+  }));
 }
 
 /** A line diff (longest common subsequence), with CONTEXT unchanged lines around each change. */
@@ -201,28 +207,31 @@ function headline(c: ElementChange): string {
   return `${SIGN[c.change]} ${c.address}${c.replacedBy.length ? ` (forces replacement: ${c.replacedBy.join(", ")})` : ""}`;
 }
 
-/** The review as plain text for a terminal. */
-export function renderText(reviews: StackReview[], title: string): string {
-  const out = [title];
+/** An attribute of an element as text lines: old -> new when changed, the value when added or removed. */
+function attributeText(c: ElementChange, a: AttributeChange): string[] {
+  if (a.lines) return [`    ${a.path}:`, ...a.lines.map((line) => `      ${line.op} ${line.text}`)];
+  if (c.change === "changed") return [`    ${a.path}: ${show(a.before)} -> ${show(a.after)}`];
+  return [`    ${a.path}: ${show(c.change === "added" ? a.after : a.before)}`];
+}
+
+/** The review as plain text for a terminal; `subtitle` (the settings used) follows the title. */
+export function renderText(reviews: StackReview[], title: string, subtitle?: string): string {
+  const out = [title, ...(subtitle ? [subtitle] : []), "", ...securityText(reviews.map((r) => r.security))];
   for (const review of reviews) {
     out.push("", `== ${review.stack}: ${summary(review)}`);
     for (const c of review.changes) {
       out.push(headline(c));
-      for (const a of c.attributes) {
-        if (a.lines) {
-          out.push(`    ${a.path}:`);
-          for (const line of a.lines) out.push(`      ${line.op} ${line.text}`);
-        } else out.push(`    ${a.path}: ${show(a.before)} -> ${show(a.after)}`);
-      }
+      for (const a of c.attributes) out.push(...attributeText(c, a));
     }
   }
   return `${out.join("\n")}\n`;
 }
 
 /** The review as GitHub-flavoured Markdown, for a job summary. */
-export function renderMarkdown(reviews: StackReview[], title: string): string {
+export function renderMarkdown(reviews: StackReview[], title: string, subtitle?: string): string {
   const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
-  const out = [`## ${title}`, "", "| Stack | Changes |", "| --- | --- |", ...reviews.map((r) => `| ${r.stack} | ${summary(r)} |`)];
+  const out = [`## ${title}`, "", ...(subtitle ? [subtitle, ""] : []), ...securityMarkdown(reviews.map((r) => r.security))];
+  out.push("", "| Stack | Changes |", "| --- | --- |", ...reviews.map((r) => `| ${r.stack} | ${summary(r)} |`));
   for (const review of reviews) {
     if (review.changes.length === 0) continue;
     out.push("", `### ${review.stack}`, "");
@@ -232,7 +241,8 @@ export function renderMarkdown(reviews: StackReview[], title: string): string {
       for (const a of c.attributes) {
         if (a.lines) {
           out.push(`  <details><summary>${code(a.path)}</summary>`, "", "  ```diff", ...a.lines.map((l) => `  ${l.op}${l.text}`), "  ```", "  </details>");
-        } else out.push(`  - ${code(a.path)}: ${code(show(a.before))} → ${code(show(a.after))}`);
+        } else if (c.change === "changed") out.push(`  - ${code(a.path)}: ${code(show(a.before))} → ${code(show(a.after))}`);
+        else out.push(`  - ${code(a.path)}: ${code(show(c.change === "added" ? a.after : a.before))}`);
       }
     }
   }
@@ -264,56 +274,62 @@ export function reviewAll(base: Record<string, SynthesizedStack>, head: Record<s
 }
 
 /** Runs a project's own app command (from its cdktf.json) with the output going to `outdir`. */
-function synthesizeTree(dir: string, outdir: string): void {
+function synthesizeTree(dir: string, outdir: string, settings: SideSettings, side: string): void {
   const app: string = JSON.parse(readFileSync(join(dir, "cdktf.json"), "utf8")).app;
-  const result = spawnSync(app, { shell: true, cwd: dir, env: { ...process.env, CDKTF_OUTDIR: outdir, SYNTH_HCL_OUTPUT: "false" }, encoding: "utf8" });
-  if (result.status !== 0) throw new Error(`synthesis in ${dir} failed (${app}):\n${result.stderr}`);
+  const env = { ...process.env, CDKTF_OUTDIR: outdir, SYNTH_HCL_OUTPUT: "false", INFRA_CONFIG: settings.file ?? "" };
+  const result = spawnSync(app, { shell: true, cwd: dir, env, encoding: "utf8" });
+  if (result.status !== 0) throw new UserError(`${side} does not synthesize (${app}, settings ${settings.shown}):\n${result.stderr.trim()}`);
 }
 
-function git(args: string[]): string {
-  return execFileSync("git", args, { cwd: projectRoot, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
-}
+export const USAGE = `usage: npm run review -- [base-ref] [--markdown] [--base-settings=FILE]
 
-/** The base to compare with: the given ref, or the merge base of HEAD with main (or origin/main). */
-function baseRef(given?: string): string {
-  if (given) return git(["rev-parse", "--verify", `${given}^{commit}`]);
-  for (const main of ["main", "origin/main"]) {
-    try {
-      return git(["merge-base", "HEAD", main]);
-    } catch {
-      // try the next name
-    }
-  }
-  throw new Error("no base given and no merge base with main or origin/main: pass a ref, e.g. npm run review -- HEAD~1");
-}
+What a change does to the synthesized Terraform, as cdk diff shows it: synthesizes base-ref and the working tree,
+then prints the security changes (IAM statements, managed policies and network rules added or removed) and, per
+stack, the resources added and removed with their attributes and those changed with each changed attribute.
+  base-ref              commit, branch or tag to compare with (default: the merge base of HEAD with main, or
+                        origin/main)
+  --markdown            write GitHub-flavoured Markdown, for a job summary
+  --base-settings=FILE  settings file for the base (default: see below)
+  --help                show this
+Settings: the working tree is synthesized with INFRA_CONFIG as it is now (built-in defaults when unset). The base
+uses --base-settings if given; else the INFRA_CONFIG file as committed at base-ref, if it is in the repository and
+tracked there; else the same working-tree file. The output's second line names what each side used. Relative
+paths are from the directory you typed the command in.`;
 
-export async function review(args: string[]): Promise<string> {
-  const { values, positionals } = parseArgs({ args, options: { markdown: { type: "boolean", default: false } }, allowPositionals: true });
-  if (positionals.length > 1) throw new Error("usage: npm run review -- [base-ref] [--markdown]");
-  const base = baseRef(positionals[0]);
+const COMMAND = {
+  name: "npm run review",
+  usage: USAGE,
+  options: { markdown: { type: "boolean" }, "base-settings": { type: "string" } },
+  positionals: { max: 1, name: "base ref" },
+} as const;
+
+/** The review of the working tree against `baseRef`, as text or Markdown. */
+export function review(options: { baseRef?: string; markdown?: boolean; baseSettings?: string }, env: NodeJS.ProcessEnv = process.env): string {
+  const top = repositoryTop();
+  const base = baseCommit(options.baseRef);
   const work = mkdtempSync(join(tmpdir(), "soa-review-"));
   try {
-    // The base's sources as committed, with this checkout's installed packages.
+    const settings = reviewSettings({ commit: base, top, work, baseSettings: options.baseSettings, env });
+    const short = base.slice(0, 12);
+    synthesizeTree(projectRoot, join(work, "head.out"), settings.head, "the working tree");
+    // The base's sources as committed, with this checkout's installed packages and, when the app command finds
+    // them up to date (it compares the digest of every input), this checkout's app bundles: no rebuild of 4 MB.
     const tree = join(work, "base");
-    mkdirSync(tree);
-    execFileSync("sh", ["-c", `git -C "$0" archive --format=tar "$1" | tar -x -C "$2"`, projectRoot, base, tree]);
-    symlinkSync(join(projectRoot, "node_modules"), join(tree, "node_modules"), "dir");
-    synthesizeTree(tree, join(work, "base.out"));
-    synthesizeTree(projectRoot, join(work, "head.out"));
+    extractTree(base, tree);
+    if (!lstatSync(join(tree, "node_modules"), { throwIfNoEntry: false })) symlinkSync(join(projectRoot, "node_modules"), join(tree, "node_modules"), "dir");
+    if (existsSync(join(projectRoot, "dist", "app"))) cpSync(join(projectRoot, "dist", "app"), join(tree, "dist", "app"), { recursive: true });
+    synthesizeTree(tree, join(work, "base.out"), settings.base, `the base (${short})`);
     const reviews = reviewAll(readSynthesized(join(work, "base.out")), readSynthesized(join(work, "head.out")));
-    const title = `Synthesized Terraform: ${base.slice(0, 12)} (base) → working tree`;
-    return values.markdown ? renderMarkdown(reviews, title) : renderText(reviews, title);
+    const title = `Synthesized Terraform: ${short} (base) → working tree`;
+    return options.markdown ? renderMarkdown(reviews, title, settings.summary) : renderText(reviews, title, settings.summary);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
 if (startedAs("review")) {
-  review(process.argv.slice(2)).then(
-    (text) => process.stdout.write(text),
-    (error) => {
-      process.stderr.write(`review: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
+  runCommand(COMMAND, ({ values, positionals }) => {
+    process.stdout.write(review({ baseRef: positionals[0], markdown: values.markdown, baseSettings: values["base-settings"] }));
+    return 0;
+  });
 }

@@ -1,0 +1,355 @@
+// The security summary of `npm run review`, shown first as `cdk diff` shows it: the IAM statements, managed policy
+// attachments and network rules a change adds or removes, whichever resource holds them. Statements come from every
+// policy document (role trust policies, inline and managed policies, bucket and key policies, policy-document data
+// sources); rules from security group rules (standalone or inline), network ACL rules and the ports Docker
+// containers publish. A statement or rule that changes shows as the old one removed and the new one added: what a
+// reviewer must judge is what the new one grants.
+import { decodeJsonDocument, isJsonDocument } from "../constructs/json-document";
+
+type Json = Record<string, any>;
+
+export interface IamStatement {
+  readonly effect: string;
+  /** Actions; NotAction entries start with "not ". */
+  readonly actions: string[];
+  /** Resources; NotResource entries start with "not ". */
+  readonly resources: string[];
+  /** `Service:ec2.amazonaws.com`, `AWS:arn…`, `*`; NotPrincipal entries start with "not ". */
+  readonly principals: string[];
+  /** `StringEquals aws:SourceAccount = 123456789012` */
+  readonly conditions: string[];
+}
+
+export interface StatementChange {
+  readonly change: "added" | "removed";
+  readonly stack: string;
+  /** The resource that holds the document. */
+  readonly address: string;
+  /** Which document of it: `trust policy`, `policy`, `inline policy NAME`. */
+  readonly document: string;
+  /** What the document applies to when another resource holds it, e.g. `role aws_iam_role.web`. */
+  readonly subject?: string;
+  readonly statement: IamStatement;
+}
+
+export interface ManagedPolicyChange {
+  readonly change: "added" | "removed";
+  readonly stack: string;
+  readonly address: string;
+  /** The role, user or group the policy is attached to. */
+  readonly subject: string;
+  readonly policyArn: string;
+}
+
+export interface NetworkRuleChange {
+  readonly change: "added" | "removed";
+  readonly stack: string;
+  readonly address: string;
+  /** `published`: a port a Docker container publishes on its host. */
+  readonly direction: "ingress" | "egress" | "published";
+  readonly action: "allow" | "deny";
+  /** `tcp`, `udp`, `icmp`, …, or `all`. */
+  readonly protocol: string;
+  /** `2376`, `32768-65535`, `all`, `type 8`. */
+  readonly ports: string;
+  /** Where ingress comes from or egress goes to: a CIDR block, a security group, a prefix list, `self`. */
+  readonly peer: string;
+  /** The security group, network ACL or container the rule belongs to. */
+  readonly target: string;
+  readonly description?: string;
+}
+
+export interface SecurityChanges {
+  readonly statements: StatementChange[];
+  readonly managedPolicies: ManagedPolicyChange[];
+  readonly networkRules: NetworkRuleChange[];
+}
+
+type Item<T> = Omit<T, "change" | "stack">;
+
+/** The security changes of one stack, from its elements (by address) before and after. */
+export function securityChanges(stack: string, before: Map<string, Json>, after: Map<string, Json>): SecurityChanges {
+  const diff = <T>(read: (address: string, body: Json) => Item<T>[]) => {
+    const all = (elements: Map<string, Json>) => [...elements].flatMap(([address, body]) => read(address, body));
+    const key = (item: Item<T>) => JSON.stringify(item);
+    const [x, y] = [all(before), all(after)];
+    const [xs, ys] = [new Set(x.map(key)), new Set(y.map(key))];
+    return [
+      ...x.filter((i) => !ys.has(key(i))).map((i) => ({ change: "removed" as const, stack, ...i }) as T),
+      ...y.filter((i) => !xs.has(key(i))).map((i) => ({ change: "added" as const, stack, ...i }) as T),
+    ];
+  };
+  return {
+    statements: diff<StatementChange>(statementsOf),
+    managedPolicies: diff<ManagedPolicyChange>(managedPoliciesOf),
+    networkRules: diff<NetworkRuleChange>(networkRulesOf),
+  };
+}
+
+export const hasSecurityChanges = (s: SecurityChanges) => s.statements.length + s.managedPolicies.length + s.networkRules.length > 0;
+
+/**
+ * The data of a JSON document, whether written as jsonencode() or as JSON text: the AWS provider compares
+ * policies and container definitions as data, so the same data in another form is no change.
+ */
+export function documentData(value: string): unknown {
+  const text = value.trim();
+  if (!isJsonDocument(text) && !/^[[{]/.test(text)) return undefined;
+  try {
+    const data = decodeJsonDocument(text);
+    return typeof data === "object" && data !== null ? data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `aws_iam_role.web` of `aws_iam_role.web.x`, `data.aws_iam_role.web` of `data.aws_iam_role.web.x`. */
+const typeOf = (address: string) => address.split(".")[address.startsWith("data.") ? 1 : 0];
+/** A block cdktf writes as an object when there can be one, as a list otherwise. */
+const blocks = (v: unknown): Json[] => (Array.isArray(v) ? v : v && typeof v === "object" ? [v as Json] : []);
+const list = (v: unknown): string[] => (v === undefined || v === null ? [] : (Array.isArray(v) ? v : [v]).map((x) => (typeof x === "string" ? x : JSON.stringify(x))));
+/** `${aws_security_group.web.id}` reads as `aws_security_group.web`. */
+const shortRef = (v: unknown): string => {
+  const text = typeof v === "string" ? v : JSON.stringify(v);
+  return /^\$\{((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)\.(?:id|arn|name)\}$/.exec(text)?.[1] ?? text;
+};
+
+/** Documents a resource holds, by the name a reviewer knows them by. */
+function documentsOf(body: Json): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  if (typeof body.assume_role_policy === "string") out.push(["trust policy", documentData(body.assume_role_policy)]);
+  if (typeof body.policy === "string") out.push(["policy", documentData(body.policy)]);
+  for (const inline of blocks(body.inline_policy)) {
+    if (typeof inline.policy === "string") out.push([`inline policy ${inline.name ?? ""}`.trim(), documentData(inline.policy)]);
+  }
+  return out;
+}
+
+/** What a policy held by another resource applies to. */
+function subjectOf(body: Json): string | undefined {
+  for (const key of ["role", "user", "group", "bucket", "key_id", "repository", "queue_url", "arn", "secret_arn"]) {
+    if (typeof body[key] === "string") return `${key.replace(/_(id|url|arn)$/, "")} ${shortRef(body[key])}`;
+  }
+  return undefined;
+}
+
+function statementsOf(address: string, body: Json): Item<StatementChange>[] {
+  if (/^(output|local)\./.test(address)) return [];
+  const subject = subjectOf(body);
+  const out: Item<StatementChange>[] = [];
+  for (const [document, data] of documentsOf(body)) {
+    const statements = data && typeof data === "object" ? blocks((data as Json).Statement) : [];
+    for (const s of statements) out.push({ address, document, ...(subject ? { subject } : {}), statement: fromJson(s) });
+  }
+  if (typeOf(address) === "aws_iam_policy_document") {
+    for (const s of blocks(body.statement)) out.push({ address, document: "policy document", statement: fromHcl(s) });
+  }
+  return out;
+}
+
+const sorted = (xs: string[]) => [...xs].sort();
+const not = (xs: string[]) => xs.map((x) => `not ${x}`);
+
+/** A statement of a JSON policy document. */
+function fromJson(s: Json): IamStatement {
+  const principals = (p: unknown) =>
+    p === "*" ? ["*"] : Object.entries((p ?? {}) as Json).flatMap(([kind, ids]) => list(ids).map((id) => `${kind}:${id}`));
+  const conditions = Object.entries((s.Condition ?? {}) as Json).flatMap(([test, byKey]) =>
+    Object.entries((byKey ?? {}) as Json).map(([key, values]) => `${test} ${key} = ${list(values).join(", ")}`),
+  );
+  return {
+    effect: String(s.Effect ?? "Allow"),
+    actions: sorted([...list(s.Action), ...not(list(s.NotAction))]),
+    resources: sorted([...list(s.Resource), ...not(list(s.NotResource))]),
+    principals: sorted([...principals(s.Principal), ...not(principals(s.NotPrincipal))]),
+    conditions: sorted(conditions),
+  };
+}
+
+/** A `statement` block of the aws_iam_policy_document data source. */
+function fromHcl(s: Json): IamStatement {
+  const principals = (p: unknown) => blocks(p).flatMap((b) => list(b.identifiers).map((id) => `${b.type}:${id}`));
+  return {
+    effect: String(s.effect ?? "Allow"),
+    actions: sorted([...list(s.actions), ...not(list(s.not_actions))]),
+    resources: sorted([...list(s.resources), ...not(list(s.not_resources))]),
+    principals: sorted([...principals(s.principals), ...not(principals(s.not_principals))]),
+    conditions: sorted(blocks(s.condition).map((c) => `${c.test} ${c.variable} = ${list(c.values).join(", ")}`)),
+  };
+}
+
+function managedPoliciesOf(address: string, body: Json): Item<ManagedPolicyChange>[] {
+  const type = typeOf(address);
+  if (address.startsWith("data.")) return [];
+  const attach = (subjects: string[], arn: unknown) => subjects.map((subject) => ({ address, subject, policyArn: shortRef(arn) }));
+  if (/^aws_iam_(role|user|group)_policy_attachment$/.test(type)) {
+    const kind = /^aws_iam_(\w+)_policy_attachment$/.exec(type)![1];
+    return attach([`${kind} ${shortRef(body[kind])}`], body.policy_arn);
+  }
+  if (type === "aws_iam_policy_attachment") {
+    const subjects = ["role", "user", "group"].flatMap((kind) => list(body[`${kind}s`]).map((s) => `${kind} ${shortRef(s)}`));
+    return attach(subjects, body.policy_arn);
+  }
+  if (type === "aws_iam_role") return list(body.managed_policy_arns).flatMap((arn) => attach([`role ${address}`], arn));
+  return [];
+}
+
+/** IANA protocol numbers as names; "-1" is every protocol. */
+const PROTOCOLS: Record<string, string> = { "-1": "all", all: "all", "1": "icmp", "6": "tcp", "17": "udp", "58": "icmpv6" };
+const protocolName = (p: unknown) => PROTOCOLS[String(p ?? "-1").toLowerCase()] ?? String(p).toLowerCase();
+
+function portRange(protocol: string, from: unknown, to: unknown): string {
+  if (protocol === "all") return "all";
+  if (protocol.startsWith("icmp")) {
+    if (from === undefined || Number(from) === -1) return "all";
+    return `type ${from}${to !== undefined && Number(to) !== -1 ? ` code ${to}` : ""}`;
+  }
+  if (from === undefined && to === undefined) return "all";
+  if ((Number(from) === 0 || Number(from) === -1) && (Number(to) === 65535 || Number(to) === -1 || Number(to) === 0)) return "all";
+  return to === undefined || String(from) === String(to) ? String(from) : `${from}-${to}`;
+}
+
+/** One rule per peer: a new CIDR block in a rule's list reads as a new rule. */
+function peersOf(rule: Json): string[] {
+  return [
+    ...list(rule.cidr_ipv4 ?? rule.cidr_ipv6 ?? rule.cidr_block ?? rule.ipv6_cidr_block),
+    ...list(rule.cidr_blocks),
+    ...list(rule.ipv6_cidr_blocks),
+    ...list(rule.referenced_security_group_id ?? rule.source_security_group_id).map(shortRef),
+    ...list(rule.security_groups).map(shortRef),
+    ...list(rule.prefix_list_id).map((p) => `prefix list ${shortRef(p)}`),
+    ...list(rule.prefix_list_ids).map((p) => `prefix list ${shortRef(p)}`),
+    ...(rule.self === true || rule.self === "true" ? ["self"] : []),
+  ];
+}
+
+function networkRulesOf(address: string, body: Json): Item<NetworkRuleChange>[] {
+  if (address.startsWith("data.")) return [];
+  const type = typeOf(address);
+  const description = typeof body.description === "string" ? { description: body.description } : {};
+  const rules = (direction: "ingress" | "egress", target: string, rule: Json, action: "allow" | "deny" = "allow", info = description) => {
+    const protocol = protocolName(rule.ip_protocol ?? rule.protocol);
+    const ports = portRange(protocol, rule.from_port ?? rule.icmp_type, rule.to_port ?? rule.icmp_code);
+    const peers = peersOf(rule);
+    return (peers.length ? peers : ["(none)"]).map((peer) => ({ address, direction, action, protocol, ports, peer, target, ...info }));
+  };
+  switch (type) {
+    case "aws_vpc_security_group_ingress_rule":
+    case "aws_vpc_security_group_egress_rule":
+      return rules(type.endsWith("ingress_rule") ? "ingress" : "egress", shortRef(body.security_group_id), body);
+    case "aws_security_group_rule":
+      return rules(body.type === "egress" ? "egress" : "ingress", shortRef(body.security_group_id), body);
+    case "aws_security_group":
+    case "aws_default_security_group":
+      return (["ingress", "egress"] as const).flatMap((direction) =>
+        blocks(body[direction]).flatMap((rule) =>
+          rules(direction, address, rule, "allow", typeof rule.description === "string" ? { description: rule.description } : {}),
+        ),
+      );
+    case "aws_network_acl_rule": {
+      const egress = body.egress === true || body.egress === "true";
+      const target = `${shortRef(body.network_acl_id)} rule ${body.rule_number}`;
+      return rules(egress ? "egress" : "ingress", target, body, body.rule_action === "deny" ? "deny" : "allow");
+    }
+    case "aws_network_acl":
+    case "aws_default_network_acl":
+      return (["ingress", "egress"] as const).flatMap((direction) =>
+        blocks(body[direction]).flatMap((rule) => rules(direction, `${address} rule ${rule.rule_no}`, rule, rule.action === "deny" ? "deny" : "allow", {})),
+      );
+    case "docker_container":
+      return blocks(body.ports).map((port) => ({
+        address,
+        direction: "published" as const,
+        action: "allow" as const,
+        protocol: protocolName(port.protocol ?? "tcp"),
+        ports: String(port.external ?? port.internal),
+        peer: String(port.ip ?? "0.0.0.0"),
+        target: `${address} port ${port.internal}`,
+      }));
+    default:
+      return [];
+  }
+}
+
+const SIGN = { added: "+", removed: "-" } as const;
+
+function statementLine(s: IamStatement): string {
+  const parts = [s.effect, s.actions.join(", ") || "(no action)"];
+  if (s.resources.length) parts.push("on", s.resources.join(", "));
+  if (s.principals.length) parts.push("for", s.principals.join(", "));
+  if (s.conditions.length) parts.push("if", s.conditions.join(" and "));
+  return parts.join(" ");
+}
+
+function ruleLine(r: NetworkRuleChange): string {
+  const what = r.protocol === "all" ? "all traffic" : `${r.protocol} ${r.ports === "all" ? "all ports" : `port ${r.ports}`}`;
+  const verb = r.action === "deny" ? "deny " : "";
+  if (r.direction === "published") return `published ${what} on host address ${r.peer}, to ${r.target}`;
+  return r.direction === "ingress" ? `${r.direction} ${verb}${what} from ${r.peer} to ${r.target}` : `${r.direction} ${verb}${what} from ${r.target} to ${r.peer}`;
+}
+
+const where = (c: StatementChange) => `${c.document} of ${c.address}${c.subject ? ` (${c.subject})` : ""}`;
+
+/** The security summary as plain text, across stacks. */
+export function securityText(all: SecurityChanges[]): string[] {
+  const statements = all.flatMap((s) => s.statements);
+  const managed = all.flatMap((s) => s.managedPolicies);
+  const rules = all.flatMap((s) => s.networkRules);
+  if (statements.length + managed.length + rules.length === 0) {
+    return ["Security changes: none (no IAM statement, managed policy or network rule added or removed)"];
+  }
+  const out = ["Security changes:"];
+  if (statements.length) {
+    out.push("  IAM statements:");
+    for (const c of statements) out.push(`    ${SIGN[c.change]} ${statementLine(c.statement)}`, `        ${c.stack}: ${where(c)}`);
+  }
+  if (managed.length) {
+    out.push("  Managed policies:");
+    for (const c of managed) out.push(`    ${SIGN[c.change]} ${c.policyArn} attached to ${c.subject}`, `        ${c.stack}: ${c.address}`);
+  }
+  if (rules.length) {
+    out.push("  Network rules:");
+    for (const r of rules) {
+      out.push(`    ${SIGN[r.change]} ${ruleLine(r)}`, `        ${r.stack}: ${r.address}${r.description ? ` "${r.description}"` : ""}`);
+    }
+  }
+  return out;
+}
+
+/** The security summary as GitHub-flavoured Markdown tables, across stacks. */
+export function securityMarkdown(all: SecurityChanges[]): string[] {
+  const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, "<br>");
+  const code = (s: string) => (s ? `\`${s.replace(/`/g, "'")}\`` : "");
+  const codes = (xs: string[]) => cell(xs.map(code).join("<br>"));
+  const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  const statements = all.flatMap((s) => s.statements);
+  const managed = all.flatMap((s) => s.managedPolicies);
+  const rules = all.flatMap((s) => s.networkRules);
+  const out = ["### Security changes", ""];
+  if (statements.length + managed.length + rules.length === 0) {
+    return [...out, "None: no IAM statement, managed policy or network rule added or removed."];
+  }
+  if (statements.length) {
+    out.push("**IAM statements**", "", row(["", "Stack", "Where", "Effect", "Actions", "Resources", "Principals", "Conditions"]), row(Array(8).fill("---")));
+    for (const c of statements) {
+      const s = c.statement;
+      const [kind, ...subject] = (c.subject ?? "").split(" ");
+      const where = `${c.document} of ${code(c.address)}${subject.length ? ` (${kind} ${code(subject.join(" "))})` : ""}`;
+      out.push(row([SIGN[c.change], c.stack, cell(where), s.effect, codes(s.actions), codes(s.resources), codes(s.principals), codes(s.conditions)]));
+    }
+    out.push("");
+  }
+  if (managed.length) {
+    out.push("**Managed policies**", "", row(["", "Stack", "Managed policy", "Attached to", "Resource"]), row(Array(5).fill("---")));
+    for (const c of managed) out.push(row([SIGN[c.change], c.stack, code(c.policyArn), cell(c.subject), code(c.address)]));
+    out.push("");
+  }
+  if (rules.length) {
+    out.push("**Network rules**", "", row(["", "Stack", "Direction", "Action", "Protocol", "Ports", "Peer", "Rule of", "Resource", "Description"]), row(Array(10).fill("---")));
+    for (const r of rules) {
+      out.push(row([SIGN[r.change], r.stack, r.direction, r.action, r.protocol, r.ports, code(r.peer), code(r.target), code(r.address), cell(r.description ?? "")]));
+    }
+    out.push("");
+  }
+  return out.slice(0, -1);
+}

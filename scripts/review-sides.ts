@@ -1,0 +1,119 @@
+// The two sides `npm run review` compares, and what each is synthesized from. The head is the working tree with
+// the INFRA_CONFIG file as it is now. The base is the base ref's tree with the settings file named by
+// --base-settings; without it, with the INFRA_CONFIG file as committed at the base ref when that file is in the
+// repository and tracked there, and otherwise with the same working-tree file. Without INFRA_CONFIG, the head
+// uses the built-in defaults. Each side gets an absolute path: neither depends on how its code resolves a relative
+// one, and an uncommitted file is read once, here.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, realpathSync, writeFileSync } from "node:fs";
+import { basename, isAbsolute, join, relative, sep } from "node:path";
+import { readJsonFile } from "../settings/json-file";
+import { projectRoot, userPath } from "../settings/paths";
+import { UserError } from "./cli";
+
+/** settings/load.ts's CONFIG_ENV; importing it would bundle the whole settings schema into this command. */
+const CONFIG_ENV = "INFRA_CONFIG";
+
+/** The settings one side is synthesized with. */
+export interface SideSettings {
+  /** The absolute path to give the app as INFRA_CONFIG; undefined for the built-in defaults. */
+  readonly file?: string;
+  /** How the output names it. */
+  readonly shown: string;
+}
+
+export interface ReviewSettings {
+  readonly base: SideSettings;
+  readonly head: SideSettings;
+  /** One line for the output: which settings each side used. */
+  readonly summary: string;
+}
+
+/** Runs git in the project; says plainly when there is no git or no repository, for every caller. */
+function git(args: string[], cwd = projectRoot): { status: number; stdout: string; stderr: string; out: Buffer } {
+  const result = spawnSync("git", args, { cwd, maxBuffer: 256 * 1024 * 1024 });
+  if (result.error) {
+    const missing = (result.error as NodeJS.ErrnoException).code === "ENOENT";
+    throw new UserError(`needs a git checkout to compare with, and ${missing ? "git is not installed (not found on PATH)" : `git could not run: ${result.error.message}`}`);
+  }
+  const stderr = result.stderr.toString().trim();
+  if (result.status !== 0 && /not a git repository/i.test(stderr)) {
+    throw new UserError(`needs a git checkout to compare with: ${projectRoot} is not in a git repository`);
+  }
+  return { status: result.status ?? 1, stdout: result.stdout.toString().trim(), stderr, out: result.stdout };
+}
+
+/** The top directory of the repository the project is in. */
+export function repositoryTop(): string {
+  const top = git(["rev-parse", "--show-toplevel"]);
+  if (top.status !== 0) throw new UserError(`needs a git checkout to compare with; git failed in ${projectRoot}: ${top.stderr.split("\n")[0]}`);
+  return top.stdout;
+}
+
+/** The commit to compare with: the given ref, or the merge base of HEAD with main (or origin/main). */
+export function baseCommit(given?: string): string {
+  if (given !== undefined) {
+    // A leading "-" would be read as an option of rev-parse.
+    const commit = given.startsWith("-") ? undefined : git(["rev-parse", "--verify", "--quiet", `${given}^{commit}`]);
+    if (!commit || commit.status !== 0) throw new UserError(`base ref ${JSON.stringify(given)} is not a commit in this repository`);
+    return commit.stdout;
+  }
+  for (const main of ["main", "origin/main"]) {
+    const base = git(["merge-base", "HEAD", main]);
+    if (base.status === 0) return base.stdout;
+  }
+  throw new UserError("no base ref given, and HEAD has no merge base with main or origin/main: pass one, e.g. npm run review -- HEAD~1");
+}
+
+/** The base ref's files of the project into `dir`, as committed. */
+export function extractTree(commit: string, dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const archive = git(["archive", "--format=tar", commit]);
+  if (archive.status !== 0) throw new Error(`git archive ${commit} failed: ${archive.stderr}`);
+  const tar = spawnSync("tar", ["-x", "-C", dir], { input: archive.out });
+  if (tar.status !== 0) throw new Error(`tar could not unpack ${commit}: ${tar.stderr?.toString() ?? tar.error?.message}`);
+}
+
+/** A working-tree settings file the user named, checked to be a readable JSON file. */
+function userFile(given: string, what: string, env: NodeJS.ProcessEnv): string {
+  const path = userPath(given, env);
+  const label = path === given ? `${what} ${given}` : `${what} ${given} (${path})`;
+  const read = readJsonFile(path, label);
+  if (!read.ok) throw new UserError(`${read.problem.file}: ${read.problem.expected}`);
+  return path;
+}
+
+/** `path` inside the repository at `top`, as a git path; undefined when it is outside. */
+function repositoryPath(top: string, path: string): string | undefined {
+  const rel = relative(realpathSync(top), realpathSync(path));
+  return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? undefined : rel.split(sep).join("/");
+}
+
+/**
+ * The settings of each side (see the top of this file). A file committed at the base is written into `work`.
+ * `baseSettings` is the --base-settings value.
+ */
+export function reviewSettings(opts: { commit: string; top: string; work: string; baseSettings?: string; env?: NodeJS.ProcessEnv }): ReviewSettings {
+  const env = opts.env ?? process.env;
+  const short = opts.commit.slice(0, 12);
+  const given = env[CONFIG_ENV]?.trim() || undefined;
+  const headPath = given === undefined ? undefined : userFile(given, `${CONFIG_ENV} file`, env);
+  const shown = (path: string) => repositoryPath(opts.top, path) ?? path;
+  const head: SideSettings = headPath ? { file: headPath, shown: `${shown(headPath)} (working tree)` } : { shown: `built-in defaults (${CONFIG_ENV} not set)` };
+  if (opts.baseSettings !== undefined) {
+    const path = userFile(opts.baseSettings, "--base-settings file", env);
+    const base = { file: path, shown: `${shown(path)} (working tree, --base-settings)` };
+    return { base, head, summary: `settings: base = ${base.shown}, head = ${head.shown}` };
+  }
+  if (!headPath) return { base: head, head, summary: `settings: built-in defaults on both sides (${CONFIG_ENV} not set)` };
+  const inRepository = repositoryPath(opts.top, headPath);
+  const committed = inRepository === undefined ? undefined : git(["cat-file", "blob", `${opts.commit}:${inRepository}`], opts.top);
+  if (committed && committed.status === 0) {
+    const file = join(opts.work, "base-settings", basename(headPath));
+    mkdirSync(join(opts.work, "base-settings"), { recursive: true });
+    writeFileSync(file, committed.out);
+    return { base: { file, shown: `${inRepository} at ${short}` }, head, summary: `settings: base = ${inRepository} at ${short}, head = ${head.shown}` };
+  }
+  const why = inRepository === undefined ? "outside the repository" : `not tracked at ${short}`;
+  return { base: head, head, summary: `settings: base = head = ${shown(headPath)} (working tree; ${why})` };
+}
