@@ -1,6 +1,7 @@
 // The Docker API's TLS contract, shared by the boot configuration, the certificate generator, the readiness
-// gate and the DockerStack: file names as the Docker client expects them, and the names the server answers to.
-import { X509Certificate } from "node:crypto";
+// gate and the DockerStack: file names as the Docker client expects them, the names the server answers to, and
+// the checks that the files fit together (each key its certificate's, both certificates the CA's).
+import { type KeyObject, X509Certificate, createPrivateKey } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join, posix } from "node:path";
 
@@ -47,44 +48,146 @@ export function subjectAltNames(cert: X509Certificate): string[] {
     .map((entry) => entry.slice(4));
 }
 
+/** The commands that fix what the checks below find; every message ends with one. */
+export const CERT_FIXES = {
+  make: "run `npm run certs`",
+  rotate: "run `npm run certs -- --rotate`",
+  rotateCa: "run `npm run certs -- --rotate-ca`",
+} as const;
+
+/** Each certificate the CA issues, with its key. */
+export const LEAVES = {
+  server: { cert: "serverCert", key: "serverKey" },
+  client: { cert: "clientCert", key: "clientKey" },
+} as const satisfies Record<string, { cert: CertFile; key: CertFile }>;
+
+export type Leaf = keyof typeof LEAVES;
+
+export interface CertCheckOptions {
+  /** How messages name the directory. @default the directory's path */
+  readonly label?: string;
+  /** The time certificates must be valid at. @default now */
+  readonly now?: Date;
+  /** Also refuse certificates that expire within this many days after `now`. @default 0 */
+  readonly marginDays?: number;
+}
+
+type Read<T> = { readonly value: T; readonly problem?: undefined } | { readonly value?: undefined; readonly problem: string };
+
+/** A PEM file's bytes, or why there are none to use ("is empty", "cannot be read (EACCES)"). */
+function readPem(path: string): Read<Buffer> {
+  try {
+    const pem = readFileSync(path);
+    return pem.toString("utf8").trim() === "" ? { problem: "is empty" } : { value: pem };
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    return { problem: `cannot be read (${e.code ?? e.message})` };
+  }
+}
+
+/** The certificate in a PEM file, or what keeps it from being read. */
+function readCertificate(path: string): Read<X509Certificate> {
+  const pem = readPem(path);
+  if (pem.problem !== undefined) return pem;
+  try {
+    return { value: new X509Certificate(pem.value) };
+  } catch (error) {
+    return { problem: `does not hold a PEM certificate (${(error as Error).message})` };
+  }
+}
+
+/** The private key in a PEM file, or what keeps it from being read. */
+function readPrivateKey(path: string): Read<KeyObject> {
+  const pem = readPem(path);
+  if (pem.problem !== undefined) return pem;
+  try {
+    return { value: createPrivateKey(pem.value) };
+  } catch (error) {
+    return { problem: `does not hold a PEM private key (${(error as Error).message})` };
+  }
+}
+
+/** "expired on …" or "expires on …" when `cert` is not valid until `margin` days after `now`. */
+function expiry(cert: X509Certificate, now: Date, marginDays: number): string | undefined {
+  const end = new Date(cert.validTo).getTime();
+  if (end <= now.getTime()) return `expired on ${cert.validTo}`;
+  if (end <= now.getTime() + marginDays * 86_400_000) return `expires on ${cert.validTo}`;
+  return undefined;
+}
+
+/**
+ * The CA certificate in `dir`, or what is wrong with it: unreadable, expired, or (`withKey`, for signing) without
+ * a ca-key.pem that belongs to it.
+ */
+export function checkCa(dir: string, options: CertCheckOptions & { readonly withKey?: boolean } = {}): Read<X509Certificate> {
+  const { label = dir, now = new Date(), marginDays = 0 } = options;
+  const name = (f: CertFile) => posix.join(label, CERT_FILES[f]);
+  const ca = readCertificate(join(dir, CERT_FILES.ca));
+  if (ca.problem !== undefined) return { problem: `${name("ca")} ${ca.problem}: ${CERT_FIXES.rotateCa}` };
+  const expired = expiry(ca.value, now, marginDays);
+  if (expired) return { problem: `${name("ca")} ${expired}: ${CERT_FIXES.rotateCa}` };
+  if (options.withKey) {
+    const key = readPrivateKey(join(dir, CERT_FILES.caKey));
+    if (key.problem !== undefined) return { problem: `${name("caKey")} ${key.problem}: ${CERT_FIXES.rotateCa}` };
+    // Signing with a key that is not the CA's makes certificates nobody can verify.
+    if (!ca.value.checkPrivateKey(key.value)) {
+      return { problem: `${name("caKey")} does not belong to ${name("ca")} (it is another CA's key): ${CERT_FIXES.rotateCa}` };
+    }
+  }
+  return ca;
+}
+
+/**
+ * What is wrong with a certificate and its key in `dir`, or undefined: both readable, the key is the
+ * certificate's, `ca` issued it, it is valid, and (the server's) it covers `names`.
+ */
+export function leafProblem(
+  dir: string,
+  leaf: Leaf,
+  ca: X509Certificate,
+  names: readonly string[],
+  options: CertCheckOptions = {},
+): string | undefined {
+  const { label = dir, now = new Date(), marginDays = 0 } = options;
+  const { cert: certFile, key: keyFile } = LEAVES[leaf];
+  const name = (f: CertFile) => posix.join(label, CERT_FILES[f]);
+  const cert = readCertificate(join(dir, CERT_FILES[certFile]));
+  if (cert.problem !== undefined) return `${name(certFile)} ${cert.problem}: ${CERT_FIXES.rotate}`;
+  const key = readPrivateKey(join(dir, CERT_FILES[keyFile]));
+  if (key.problem !== undefined) return `${name(keyFile)} ${key.problem}: ${CERT_FIXES.rotate}`;
+  if (!cert.value.checkPrivateKey(key.value)) {
+    return `${name(keyFile)} does not match ${name(certFile)} (it is the key of another certificate): ${CERT_FIXES.rotate}`;
+  }
+  if (!cert.value.verify(ca.publicKey)) return `${name(certFile)} was not issued by ${name("ca")}: ${CERT_FIXES.rotate}`;
+  const expired = expiry(cert.value, now, marginDays);
+  if (expired) return `${name(certFile)} ${expired}: ${CERT_FIXES.rotate}`;
+  const covered = subjectAltNames(cert.value);
+  const uncovered = names.filter((n) => !covered.includes(n));
+  if (uncovered.length > 0) {
+    return `${name(certFile)} covers ${covered.join(", ") || "no names"} but the settings need ${uncovered.join(", ")}: ${CERT_FIXES.rotate}`;
+  }
+  return undefined;
+}
+
 /**
  * What is wrong with the certificates in `dir` for a host that must answer to `names`, or undefined when they
- * will do: every file deploy reads is there, the server certificate covers the names, comes from the CA and
- * has not expired. Read at synth, so the fix is named before Terraform fails at plan on a missing file.
+ * will do: every file deploy reads is there and parses, each key is its certificate's, both certificates come
+ * from the CA, none has expired, and the server's covers the names. Synth warns with it; the deploy wrapper stops
+ * on it, so the fix is named before Terraform fails at plan or the readiness gate waits in vain.
  */
 export function certificateProblem(
   dir: string,
   names: readonly string[],
   { label = dir, now = new Date() }: { readonly label?: string; readonly now?: Date } = {},
 ): string | undefined {
+  // ca-key.pem is not among them: deploy never signs, and `npm run certs` checks it before it does.
   const required: CertFile[] = ["ca", "serverCert", "serverKey", "clientCert", "clientKey"];
   const missing = required.map((f) => CERT_FILES[f]).filter((f) => !existsSync(join(dir, f)));
-  const file = (f: CertFile) => posix.join(label, CERT_FILES[f]);
-  if (missing.length === required.length) return `there are no certificates in ${label}: run \`npm run certs\` before deploying`;
-  if (missing.length > 0) return `${label} lacks ${missing.join(", ")}: run \`npm run certs\` to make them`;
-  let server: X509Certificate;
-  let ca: X509Certificate;
-  try {
-    server = new X509Certificate(readFileSync(join(dir, CERT_FILES.serverCert)));
-    ca = new X509Certificate(readFileSync(join(dir, CERT_FILES.ca)));
-  } catch (error) {
-    return `${label} holds a certificate that cannot be read (${(error as Error).message}): run \`npm run certs -- --rotate-ca\``;
-  }
-  const covered = subjectAltNames(server);
-  const uncovered = names.filter((n) => !covered.includes(n));
-  if (uncovered.length > 0) {
-    return `${file("serverCert")} covers ${covered.join(", ") || "no names"} but the settings need ${uncovered.join(", ")}: run \`npm run certs -- --rotate\``;
-  }
-  if (!server.verify(ca.publicKey)) {
-    return `${file("serverCert")} was not issued by ${file("ca")}: run \`npm run certs -- --rotate\``;
-  }
-  if (new Date(server.validTo) <= now) return `${file("serverCert")} expired on ${server.validTo}: run \`npm run certs -- --rotate\``;
-  try {
-    const client = new X509Certificate(readFileSync(join(dir, CERT_FILES.clientCert)));
-    if (!client.verify(ca.publicKey)) return `${file("clientCert")} was not issued by ${file("ca")}: run \`npm run certs -- --rotate\``;
-    if (new Date(client.validTo) <= now) return `${file("clientCert")} expired on ${client.validTo}: run \`npm run certs -- --rotate\``;
-  } catch (error) {
-    return `${file("clientCert")} cannot be read (${(error as Error).message}): run \`npm run certs -- --rotate\``;
-  }
-  return undefined;
+  if (missing.length === required.length) return `there are no certificates in ${label}: ${CERT_FIXES.make} before deploying`;
+  // Without ca.pem nothing can be checked or issued: starting over keeps the other files in a backup.
+  if (missing.includes(CERT_FILES.ca)) return `${label} lacks ${missing.join(", ")}: ${CERT_FIXES.rotateCa} to start over`;
+  if (missing.length > 0) return `${label} lacks ${missing.join(", ")}: ${CERT_FIXES.make} to make them`;
+  const ca = checkCa(dir, { label, now });
+  if (ca.problem !== undefined) return ca.problem;
+  return leafProblem(dir, "server", ca.value, names, { label, now }) ?? leafProblem(dir, "client", ca.value, [], { label, now });
 }

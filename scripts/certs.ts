@@ -1,16 +1,25 @@
 // `npm run certs`: a private CA, the Docker host's server certificate and the client certificate, for the Docker
-// API's mutual TLS. Existing files are kept; --rotate reissues both certificates from the same CA, --rotate-ca
-// starts over with a new CA. Keys are ECDSA P-256 in PKCS#8, written with mode 0600.
+// API's mutual TLS. Existing files are kept once checked (each key its certificate's, both certificates the CA's),
+// and missing ones made; --rotate reissues both certificates from the same CA, --rotate-ca starts over with a new
+// CA. Keys are ECDSA P-256 in PKCS#8, written with mode 0600.
 import "reflect-metadata"; // @peculiar/x509's dependency injection needs it before it loads
-import { X509Certificate as NodeCertificate, randomBytes, webcrypto } from "node:crypto";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { randomBytes, webcrypto } from "node:crypto";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { join, resolve, sep } from "node:path";
 import * as x509 from "@peculiar/x509";
-import { CERT_FILES, dockerHostCertificateNames, subjectAltNames } from "../constructs/docker-tls";
-import { SettingsError } from "../settings/errors";
+import {
+  CERT_FILES,
+  CERT_FIXES,
+  type CertFile,
+  LEAVES,
+  type Leaf,
+  checkCa,
+  dockerHostCertificateNames,
+  leafProblem,
+} from "../constructs/docker-tls";
 import { loadSettings } from "../settings/load";
-import { projectRoot, startedAs } from "../settings/paths";
+import { projectRoot, startedAs, userPath } from "../settings/paths";
+import { type CommandSpec, UsageError, UserError, commandExitCode, runCommand } from "./cli";
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
@@ -20,7 +29,7 @@ export const CA_DAYS = 3650;
 export const LEAF_DAYS = 825;
 
 export interface CertOptions {
-  /** Directory of the files (created with mode 0700). */
+  /** Directory of the files; created with mode 0700 when missing, an existing one keeps its mode. */
   readonly dir: string;
   /** DNS names the server certificate covers. */
   readonly serverNames: string[];
@@ -36,65 +45,115 @@ export interface CertResult {
   readonly kept: string[];
   /** Where --rotate-ca put the files it replaced. */
   readonly backup?: string;
+  /** What the user should know but that did not stop it (an existing directory open to others). */
+  readonly warnings: string[];
+}
+
+const ALL_FILES = Object.keys(CERT_FILES) as CertFile[];
+const isKey = (f: CertFile) => f.endsWith("Key");
+
+/**
+ * Why `dir` must not receive the certificates, or undefined: private keys go to a directory of their own, never
+ * into the project (whose files get shared) nor next to other files.
+ */
+export function certificateDirProblem(dir: string): string | undefined {
+  const absolute = existsSync(dir) ? realpathSync(dir) : resolve(dir);
+  if (absolute === projectRoot) return `${dir} is the project directory: the certificates need a directory of their own`;
+  if (projectRoot.startsWith(absolute + sep)) return `${dir} contains the project: the certificates need a directory of their own`;
+  if (!existsSync(absolute)) return undefined;
+  if (!statSync(absolute).isDirectory()) return `${dir} is not a directory`;
+  const entries = readdirSync(absolute, { withFileTypes: true });
+  const project = entries.find((e) => e.name === "package.json" || e.name === ".git");
+  if (project) return `${dir} holds ${project.name}, so it is a project: the certificates need a directory of their own`;
+  // Subdirectories are backups and the certificates of other environments (certs/<environment>).
+  const ours = new Set<string>(Object.values(CERT_FILES));
+  const others = entries.filter((e) => !e.isDirectory() && !ours.has(e.name) && !/\.pem\.\d+\.tmp$/.test(e.name)).map((e) => e.name);
+  if (others.length > 0) {
+    const shown = others.length > 3 ? `${others.slice(0, 3).join(", ")}, …` : others.join(", ");
+    return `${dir} already holds files that are not certificates (${shown}): choose a new or empty directory`;
+  }
+  return undefined;
 }
 
 export async function ensureCertificates(options: CertOptions): Promise<CertResult> {
-  const path = (f: keyof typeof CERT_FILES) => join(options.dir, CERT_FILES[f]);
+  const { dir } = options;
+  const path = (f: CertFile) => join(dir, CERT_FILES[f]);
   const now = options.now ?? new Date();
-  mkdirSync(options.dir, { recursive: true, mode: 0o700 });
-  // An existing directory keeps whatever mode it had: narrow it, and every file, to what they hold.
-  chmodSync(options.dir, 0o700);
-  const exists = (Object.keys(CERT_FILES) as (keyof typeof CERT_FILES)[]).filter((f) => existsSync(path(f)));
-  for (const f of exists) chmodSync(path(f), f.endsWith("Key") ? 0o600 : 0o644);
-
-  let ca: { cert: x509.X509Certificate; keys: webcrypto.CryptoKeyPair } | undefined;
-  const written: string[] = [];
-  let backup: string | undefined;
-  if (options.rotateCa && exists.length > 0) {
-    // The old CA signed the certificates deployed hosts and clients still hold: keep it, dated, until they are gone.
-    backup = join(options.dir, `backup-${now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}`);
-    mkdirSync(backup, { mode: 0o700 });
-    for (const f of exists) copyFileSync(path(f), join(backup, CERT_FILES[f]));
-  }
-  if (options.rotateCa || !exists.includes("ca")) {
-    ca = await makeCa(now);
-    written.push(...(await save(path("ca"), path("caKey"), ca.cert, ca.keys.privateKey)));
-  } else if (!exists.includes("caKey")) {
-    throw new Error(`${path("ca")} exists without ${path("caKey")}: run \`npm run certs -- --rotate-ca\` to start over`);
-  }
-
-  const leaves = ["serverCert", "serverKey", "clientCert", "clientKey"] as const;
-  const leavesPresent = leaves.every((f) => exists.includes(f));
-  if (ca || options.rotate || !leavesPresent) {
-    ca ??= await loadCa(path("ca"), path("caKey"));
-    const server = await issue(ca, now, options.serverNames[0], options.serverNames, "server");
-    written.push(...(await save(path("serverCert"), path("serverKey"), server.cert, server.keys.privateKey)));
-    const client = await issue(ca, now, "docker-client", [], "client");
-    written.push(...(await save(path("clientCert"), path("clientKey"), client.cert, client.keys.privateKey)));
-  } else {
-    const server = new NodeCertificate(readFileSync(path("serverCert")));
-    const covered = subjectAltNames(server);
-    const wanted = options.serverNames.filter((n) => !covered.includes(n));
-    if (wanted.length > 0) {
-      throw new Error(
-        `${path("serverCert")} covers ${covered.join(", ")} but the settings need ${wanted.join(", ")}: ` +
-          "run `npm run certs -- --rotate`",
+  const unsafe = certificateDirProblem(dir);
+  if (unsafe) throw new UserError(unsafe);
+  const warnings: string[] = [];
+  if (existsSync(dir)) {
+    // Not ours to change: the user may share it on purpose. The keys in it are 0600 whatever its mode.
+    const mode = statSync(dir).mode & 0o777;
+    if (mode & 0o077) {
+      warnings.push(
+        `${dir} is open to other users (mode ${mode.toString(8).padStart(4, "0")}) and was not made here, so its mode is ` +
+          `left as it is: \`chmod 700 ${dir}\` keeps them from listing or replacing the certificates`,
       );
     }
-    // Kept files must still work: issued by this CA, and not about to expire.
-    const caCert = new NodeCertificate(readFileSync(path("ca")));
-    for (const f of ["serverCert", "clientCert"] as const) {
-      const leaf = new NodeCertificate(readFileSync(path(f)));
-      if (!leaf.verify(caCert.publicKey)) throw new Error(`${path(f)} was not issued by ${path("ca")}: run \`npm run certs -- --rotate\``);
-      if (new Date(leaf.validTo).getTime() - now.getTime() < 30 * DAY) {
-        throw new Error(`${path(f)} expires on ${leaf.validTo}: run \`npm run certs -- --rotate\``);
+  } else {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700); // the umask may have narrowed it
+  }
+  const exists = ALL_FILES.filter((f) => existsSync(path(f)));
+  for (const f of exists.filter(isKey)) {
+    if (statSync(path(f)).mode & 0o077) chmodSync(path(f), 0o600);
+  }
+
+  // Everything is checked before anything is written: a refusal leaves the directory as it was.
+  const check = { label: dir, now, marginDays: 30 };
+  const reissue = new Set<Leaf>();
+  let newCa = false;
+  if (options.rotateCa) {
+    newCa = true;
+  } else if (!exists.includes("ca")) {
+    if (exists.length > 0) {
+      const present = exists.map((f) => CERT_FILES[f]).join(", ");
+      throw new UserError(`${path("ca")} is missing but ${present} ${exists.length === 1 ? "is" : "are"} there: ${CERT_FIXES.rotateCa} to start over (it keeps them in a backup)`);
+    }
+    newCa = true;
+  } else {
+    const kept = checkCa(dir, { ...check, withKey: true });
+    if (kept.problem !== undefined) throw new UserError(kept.problem);
+    const problems: string[] = [];
+    for (const leaf of Object.keys(LEAVES) as Leaf[]) {
+      const { cert, key } = LEAVES[leaf];
+      // A missing half is made again with its other half; --rotate remakes both pairs.
+      if (options.rotate || !exists.includes(cert) || !exists.includes(key)) reissue.add(leaf);
+      else {
+        const problem = leafProblem(dir, leaf, kept.value, leaf === "server" ? options.serverNames : [], check);
+        if (problem) problems.push(problem);
       }
     }
+    if (problems.length > 0) throw new UserError(problems.join("; "));
   }
-  const kept = Object.values(CERT_FILES)
-    .map((f) => join(options.dir, f))
-    .filter((f) => !written.includes(f));
-  return { written, kept, backup };
+
+  const written: string[] = [];
+  let backup: string | undefined;
+  let ca: { cert: x509.X509Certificate; keys: webcrypto.CryptoKeyPair };
+  if (newCa) {
+    if (exists.length > 0) {
+      // The old CA signed the certificates deployed hosts and clients still hold: keep it, dated, until they are gone.
+      backup = join(dir, `backup-${now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}`);
+      mkdirSync(backup, { mode: 0o700 });
+      for (const f of exists) copyFileSync(path(f), join(backup, CERT_FILES[f]));
+    }
+    ca = await makeCa(now);
+    written.push(...(await save(path("ca"), path("caKey"), ca.cert, ca.keys.privateKey)));
+    reissue.add("server").add("client");
+  } else {
+    ca = await loadCa(path("ca"), path("caKey"));
+  }
+  if (reissue.has("server")) {
+    const server = await issue(ca, now, options.serverNames[0], options.serverNames, "server");
+    written.push(...(await save(path("serverCert"), path("serverKey"), server.cert, server.keys.privateKey)));
+  }
+  if (reissue.has("client")) {
+    const client = await issue(ca, now, "docker-client", [], "client");
+    written.push(...(await save(path("clientCert"), path("clientKey"), client.cert, client.keys.privateKey)));
+  }
+  const kept = ALL_FILES.map(path).filter((f) => !written.includes(f));
+  return { written, kept, backup, warnings };
 }
 
 async function makeCa(now: Date) {
@@ -182,65 +241,75 @@ function serial(): string {
 export const USAGE = `usage: npm run certs [-- [--rotate | --rotate-ca] [--out=DIR]]
 
 Makes the private CA, the Docker host's server certificate and the client certificate for the Docker API's
-mutual TLS, in dockerHost.certsDir (certs/), directory 0700, keys 0600. Existing files are kept.
+mutual TLS, in dockerHost.certsDir (certs/); keys 0600, a directory it makes 0700 (an existing one keeps its
+mode). Existing files are kept when they still fit together (each key its certificate's, both certificates the
+CA's) and cover the settings, and missing ones are made; otherwise it stops and names the option that fixes them.
   --rotate      reissue the server and client certificates from the same CA (after changing region or dns)
   --rotate-ca   start over with a new CA; the replaced files are kept in a dated backup-… directory
-  --out=DIR     write to DIR instead of dockerHost.certsDir
-  --help        show this
+  --out=DIR     write to DIR (from where you typed the command) instead of dockerHost.certsDir; a new or empty
+                directory, or one holding only certificates
+  -h, --help    this text
 Options go after \`--\`: npm takes \`npm run certs --rotate\` as its own option (that form is understood too).`;
 
-/** Runs the CLI with `args`; npm's environment tells whether npm swallowed an option. */
-export async function certsCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; out: string; err: string }> {
-  let values: { out?: string; rotate?: boolean; "rotate-ca"?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        out: { type: "string" },
-        rotate: { type: "boolean" },
-        "rotate-ca": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (error) {
-    return { code: 2, out: "", err: `npm run certs: ${(error as Error).message.split("\n")[0]}\n${USAGE}\n` };
-  }
-  if (values.help) return { code: 0, out: `${USAGE}\n`, err: "" };
-  // `npm run certs --rotate` reaches us only as npm's own configuration, in its environment.
-  const swallowed = (["rotate", "rotate-ca"] as const).filter((o) => !values[o] && env[`npm_config_${o.replace("-", "_")}`] === "true");
-  for (const o of swallowed) values[o] = true;
-  const notes = swallowed.map((o) => `(npm took --${o} as its own option; read as \`npm run certs -- --${o}\`)\n`).join("");
-  if (values.rotate && values["rotate-ca"]) return { code: 2, out: "", err: `npm run certs: --rotate and --rotate-ca exclude each other\n${USAGE}\n` };
+const COMMAND = {
+  name: "npm run certs",
+  usage: USAGE,
+  options: {
+    out: { type: "string" },
+    rotate: { type: "boolean" },
+    "rotate-ca": { type: "boolean" },
+  },
+} as const satisfies CommandSpec<Record<string, { type: "string" | "boolean" }>>;
 
-  let settings;
-  try {
-    settings = loadSettings(env);
-  } catch (error) {
-    if (!(error instanceof SettingsError)) throw error;
-    return { code: 1, out: "", err: `Invalid settings, no certificates were made:\n${error.message}\n` };
+type Io = { out: (s: string) => void; err: (s: string) => void };
+
+async function certs(values: { out?: string; rotate?: boolean; "rotate-ca"?: boolean }, env: NodeJS.ProcessEnv, io: Io): Promise<number> {
+  // `npm run certs --rotate` reaches us only as npm's own configuration, in its environment.
+  const options = { ...values };
+  const swallowed = (["rotate", "rotate-ca"] as const).filter((o) => !options[o] && env[`npm_config_${o.replace("-", "_")}`] === "true");
+  for (const o of swallowed) options[o] = true;
+  for (const o of swallowed) io.out(`(npm took --${o} as its own option; read as \`npm run certs -- --${o}\`)\n`);
+  if (options.rotate && options["rotate-ca"]) throw new UsageError("--rotate and --rotate-ca exclude each other");
+
+  const settings = loadSettings(env);
+  let dir: string;
+  if (options.out !== undefined) {
+    dir = userPath(options.out, env);
+    const unsafe = certificateDirProblem(dir);
+    if (unsafe) throw new UsageError(`--out=${options.out}: ${unsafe}`);
+  } else {
+    dir = resolve(projectRoot, settings.dockerHost.certsDir);
+    const unsafe = certificateDirProblem(dir);
+    if (unsafe) throw new UserError(`dockerHost.certsDir (${settings.dockerHost.certsDir}): ${unsafe}`);
   }
-  const dir = resolve(projectRoot, values.out ?? settings.dockerHost.certsDir);
   const serverNames = dockerHostCertificateNames(settings.region, settings.dockerHost.dns?.name);
-  try {
-    const result = await ensureCertificates({ dir, serverNames, rotate: values.rotate, rotateCa: values["rotate-ca"] });
-    const lines = result.written.map((f) => `wrote ${f}`);
-    if (result.backup) lines.push(`kept the replaced files in ${result.backup}`);
-    if (result.kept.length === Object.keys(CERT_FILES).length) {
-      lines.push(`kept all ${result.kept.length} files in ${dir}: they cover the settings (-- --rotate reissues the certificates, -- --rotate-ca the CA too)`);
-    } else if (result.kept.length > 0) {
-      lines.push(`kept the CA in ${dir} (${result.kept.map((f) => f.slice(dir.length + 1)).join(", ")}); -- --rotate-ca replaces it`);
-    }
-    lines.push(`server certificate names: ${serverNames.join(", ")}`);
-    return { code: 0, out: `${notes}${lines.join("\n")}\n`, err: "" };
-  } catch (error) {
-    return { code: 1, out: notes, err: `npm run certs: ${(error as Error).message}\n` };
+  const result = await ensureCertificates({ dir, serverNames, rotate: options.rotate, rotateCa: options["rotate-ca"] });
+  for (const warning of result.warnings) io.err(`npm run certs: warning: ${warning}\n`);
+  const lines = result.written.map((f) => `wrote ${f}`);
+  if (result.backup) lines.push(`kept the replaced files in ${result.backup}`);
+  const kept = result.kept.map((f) => f.slice(dir.length + 1));
+  if (kept.length === ALL_FILES.length) {
+    lines.push(`kept all ${kept.length} files in ${dir}: they cover the settings (-- --rotate reissues the certificates, -- --rotate-ca the CA too)`);
+  } else if (kept.join() === [CERT_FILES.ca, CERT_FILES.caKey].join()) {
+    lines.push(`kept the CA in ${dir} (${kept.join(", ")}); -- --rotate-ca replaces it`);
+  } else if (kept.length > 0) {
+    lines.push(`kept ${kept.join(", ")} in ${dir}: they still fit the CA and the settings (-- --rotate reissues them)`);
   }
+  lines.push(`server certificate names: ${serverNames.join(", ")}`);
+  io.out(`${lines.join("\n")}\n`);
+  return 0;
+}
+
+/** Runs the command with `args` and `env` (npm's environment tells whether npm swallowed an option), capturing its output. */
+export async function certsCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const io: Io = { out: (s) => (out += s), err: (s) => (err += s) };
+  const code = await commandExitCode(COMMAND, ({ values }) => certs(values, env, io), args, io);
+  return { code, out, err };
 }
 
 if (startedAs("certs")) {
-  certsCli(process.argv.slice(2)).then(({ code, out, err }) => {
-    process.stdout.write(out);
-    process.stderr.write(err);
-    process.exitCode = code;
-  });
+  const io: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+  runCommand(COMMAND, ({ values }) => certs(values, process.env, io));
 }

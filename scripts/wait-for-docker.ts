@@ -1,13 +1,15 @@
 // The deploy-time readiness gate of the Docker host, run by Terraform (local-exec) in the aws stack: waits until
-// the Docker API answers GET /_ping with OK over mutual TLS, and fails with a message that says what to check.
+// the Docker API answers GET /_ping with OK over mutual TLS. What waiting cannot fix (bad arguments, client
+// certificates that cannot work, a host without TLS, a server certificate that does not verify) stops it at once;
+// what a booting host shows (a closed port, a name not yet in DNS) is waited through, and named if it lasts.
 import { existsSync, readFileSync } from "node:fs";
 import { request as plainRequest } from "node:http";
 import { request } from "node:https";
 import { isIP } from "node:net";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
-import { CERT_FILES } from "../constructs/docker-tls";
+import { CERT_FILES, checkCa, leafProblem } from "../constructs/docker-tls";
 import { startedAs } from "../settings/paths";
+import { type CommandSpec, UsageError, integerOption, runCommand } from "./cli";
 
 export interface WaitOptions {
   readonly host: string;
@@ -21,6 +23,28 @@ export interface WaitOptions {
 }
 
 export type WaitResult = { ok: true; seconds: number } | { ok: false; message: string };
+
+const CLIENT_REFUSED = { name: "client certificate refused", meaning: "the host trusts another CA: it booted with other certificates than these" };
+
+/** What the errors a booting host gives mean; waiting may get past each of them. */
+const TRANSIENT_ERRORS: Record<string, { readonly name: string; readonly meaning: string }> = {
+  ECONNREFUSED: { name: "connection refused", meaning: "the port is closed: dockerd not up yet, or not listening on this port" },
+  ENOTFOUND: { name: "name not found", meaning: "the name is not in DNS: a new record takes a minute or two, a wrong name never appears" },
+  EAI_AGAIN: { name: "name lookup failed", meaning: "the DNS resolver did not answer: a record not yet served, or no DNS on this machine" },
+  ETIMEDOUT: {
+    name: "no answer",
+    meaning: "packets are dropped: the instance still booting, or a security group that does not admit the address you deploy from",
+  },
+  ECONNRESET: { name: "connection reset", meaning: "the host hung up: dockerd starting, or refusing our client certificate" },
+  EHOSTUNREACH: { name: "host unreachable", meaning: "no route to the address: the instance not up yet, or a network problem on this side" },
+  ENETUNREACH: { name: "network unreachable", meaning: "this machine has no route to that network" },
+  // A host being replaced may still answer with the old one's CA for a while.
+  ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE: CLIENT_REFUSED,
+  ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: CLIENT_REFUSED,
+};
+
+/** Errors that leave no connection to ask in plain HTTP. */
+const NO_CONNECTION = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
 
 /** Certificate errors do not go away by waiting: they stop the gate at once. */
 const VERIFICATION_ERRORS = new Set([
@@ -48,15 +72,27 @@ export async function waitForDocker(options: WaitOptions): Promise<WaitResult> {
   if (missing.length > 0) {
     return { ok: false, message: `no client certificate: ${missing.join(", ")} missing. Run \`npm run certs\` first.` };
   }
-  const [ca, cert, key] = files.map((f) => readFileSync(f));
+  // Files that cannot work never will: the client would wait out the whole timeout for nothing.
+  const ca = checkCa(options.certs, { label: options.certs });
+  const unusable = ca.problem !== undefined ? ca.problem : leafProblem(options.certs, "client", ca.value, [], { label: options.certs });
+  if (unusable) return { ok: false, message: `the certificates in ${options.certs} cannot be used: ${unusable}, then deploy again.` };
+  const [caPem, cert, key] = files.map((f) => readFileSync(f));
   const started = Date.now();
   const deadline = started + options.timeoutSeconds * 1000;
   let lastError = "no attempt yet";
+  const seen = new Map<string, { count: number; name: string; meaning?: string }>();
+  const saw = (kind: string, name: string, meaning?: string) => {
+    const entry = seen.get(kind) ?? { count: 0, name, meaning };
+    entry.count += 1;
+    seen.set(kind, entry);
+  };
   for (;;) {
     try {
-      const body = await ping(options.host, options.port, { ca, cert, key });
+      const attemptMs = Math.min(5000, Math.max(1000, deadline - Date.now()));
+      const body = await ping(options.host, options.port, { ca: caPem, cert, key }, attemptMs);
       if (body === "OK") return { ok: true, seconds: Math.round((Date.now() - started) / 1000) };
       lastError = `/_ping answered ${JSON.stringify(body.slice(0, 80))}`;
+      saw("answer", "an answer other than OK", "something other than dockerd serves this port");
     } catch (error) {
       const e = error as NodeJS.ErrnoException;
       if (e.code && VERIFICATION_ERRORS.has(e.code)) {
@@ -69,8 +105,11 @@ export async function waitForDocker(options: WaitOptions): Promise<WaitResult> {
         };
       }
       lastError = e.code ? `${e.code}: ${e.message}` : e.message;
+      const firstLine = e.message.split("\n")[0];
+      const known = e.code ? TRANSIENT_ERRORS[e.code] : undefined;
+      saw(e.code ?? firstLine, known?.name ?? e.code ?? firstLine, known ? known.meaning : e.code && firstLine);
       // A daemon that never got its TLS settings answers /_ping in plain HTTP: that is a broken boot, not a slow one.
-      if (await servesPlainDockerApi(options.host, options.port)) {
+      if (!NO_CONNECTION.has(e.code ?? "") && (await servesPlainDockerApi(options.host, options.port))) {
         return {
           ok: false,
           message:
@@ -85,7 +124,11 @@ export async function waitForDocker(options: WaitOptions): Promise<WaitResult> {
       return {
         ok: false,
         message:
-          `the Docker API at ${endpoint} did not answer over TLS within ${options.timeoutSeconds} s (last error: ${lastError}). ` +
+          `the Docker API at ${endpoint} did not answer over TLS within ${options.timeoutSeconds} s (last error: ${lastError}; ` +
+          `saw: ${[...seen.values()]
+            .sort((a, b) => b.count - a.count)
+            .map((s) => `${s.name} ×${s.count}${s.meaning ? ` (${s.meaning})` : ""}`)
+            .join(", ")}). ` +
           `Check that dockerHost.adminCidrs (${options.adminCidrs ?? "?"}) contains the address you deploy from, ` +
           "and read the host's boot log (EC2 console: Monitor and troubleshoot, Get system log).",
       };
@@ -112,45 +155,70 @@ export function servesPlainDockerApi(host: string, port: number): Promise<boolea
 }
 
 /** GET /_ping with the client certificate, verifying the server against the CA and `host`. */
-function ping(host: string, port: number, tls: { ca: Buffer; cert: Buffer; key: Buffer }): Promise<string> {
+function ping(host: string, port: number, tls: { ca: Buffer; cert: Buffer; key: Buffer }, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     // SNI carries host names only (RFC 6066); the certificate is still checked against an IP address.
     const servername = isIP(host) ? undefined : host;
-    const options = { host, port, path: "/_ping", method: "GET", ...tls, servername, timeout: 5000, agent: false };
+    const options = { host, port, path: "/_ping", method: "GET", ...tls, servername, timeout: timeoutMs, agent: false };
     const req = request(options, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (chunk) => (body += chunk));
       res.on("end", () => resolve(body));
     });
-    req.on("timeout", () => req.destroy(Object.assign(new Error("no answer within 5 s"), { code: "ETIMEDOUT" })));
+    req.on("timeout", () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs / 1000} s`), { code: "ETIMEDOUT" })));
     req.on("error", reject);
     req.end();
   });
 }
 
-async function cli(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      host: { type: "string" },
-      port: { type: "string", default: "2376" },
-      certs: { type: "string", default: "certs" },
-      timeout: { type: "string", default: "600" },
-      "admin-cidrs": { type: "string" },
-    },
-  });
-  if (!values.host) {
-    process.stderr.write("usage: wait-for-docker --host=NAME [--port=2376] [--certs=DIR] [--timeout=SECONDS] [--admin-cidrs=LIST|none]\n");
-    return 2;
+export const USAGE = `usage: wait-for-docker --host=NAME [--port=2376] [--certs=DIR] [--timeout=SECONDS] [--admin-cidrs=LIST|none]
+
+Waits until the Docker API at tcp://NAME:PORT answers GET /_ping with OK over mutual TLS, using ca.pem, cert.pem
+and key.pem in DIR. Deploy runs it (Terraform local-exec) between the Docker host and the docker stack. It stops
+at once on what waiting cannot fix, and after SECONDS names the errors it saw and what each means.
+  --host=NAME          the host's DNS name or IP address
+  --port=PORT          the API's port, 1 to 65535 (default 2376)
+  --certs=DIR          the client certificates, from the current directory (default certs)
+  --timeout=SECONDS    how long to wait, 1 to 86400 (default 600)
+  --admin-cidrs=LIST   dockerHost.adminCidrs, comma-separated, for the messages; none stops at once
+  -h, --help           this text`;
+
+const COMMAND = {
+  name: "wait-for-docker",
+  usage: USAGE,
+  options: {
+    host: { type: "string" },
+    port: { type: "string", default: "2376" },
+    certs: { type: "string", default: "certs" },
+    timeout: { type: "string", default: "600" },
+    "admin-cidrs": { type: "string" },
+  },
+} as const satisfies CommandSpec<Record<string, { type: "string"; default?: string }>>;
+
+/** A DNS name (labels of letters, digits, hyphens and underscores) or an IP address, bracketed or not. */
+function hostName(value: string): string {
+  const bare = value.replace(/^\[(.*)\]$/, "$1");
+  if (isIP(bare)) return bare;
+  const label = /^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$/;
+  if (value.length <= 253 && value.replace(/\.$/, "").split(".").every((l) => label.test(l))) return value;
+  throw new UsageError(`--host=${value}: expected a DNS name or an IP address`);
+}
+
+async function gate(values: Record<string, string | undefined>, args: readonly string[]): Promise<number> {
+  if (values.host === undefined) {
+    // Run bare, it says how to run it.
+    if (args.length === 0) {
+      process.stderr.write(`${USAGE}\n`);
+      return 2;
+    }
+    throw new UsageError("--host=NAME is required");
   }
-  process.stdout.write(`waiting for the Docker API at tcp://${values.host}:${values.port} (up to ${values.timeout} s)\n`);
-  const result = await waitForDocker({
-    host: values.host,
-    port: Number(values.port),
-    certs: values.certs,
-    timeoutSeconds: Number(values.timeout),
-    adminCidrs: values["admin-cidrs"],
-  });
+  const host = hostName(values.host);
+  const port = integerOption("port", values.port!, 1, 65_535);
+  const timeoutSeconds = integerOption("timeout", values.timeout!, 1, 86_400, "seconds");
+  process.stdout.write(`waiting for the Docker API at tcp://${values.host}:${port} (up to ${timeoutSeconds} s)\n`);
+  const result = await waitForDocker({ host, port, certs: values.certs!, timeoutSeconds, adminCidrs: values["admin-cidrs"] });
   if (result.ok) {
     process.stdout.write(`the Docker API answers over mutual TLS (after ${result.seconds} s)\n`);
     return 0;
@@ -160,5 +228,6 @@ async function cli(): Promise<number> {
 }
 
 if (startedAs("wait-for-docker")) {
-  cli().then((code) => (process.exitCode = code));
+  const args = process.argv.slice(2);
+  runCommand(COMMAND, ({ values }) => gate(values, args), args);
 }

@@ -1,0 +1,152 @@
+// certificateProblem, which synth warns with and deploy stops on: each way the files can fail to fit together,
+// with the command that fixes it. The files are mixed from two sets made by `npm run certs`'s own generator.
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CERT_FILES, certificateProblem, checkCa, dockerHostCertificateNames } from "../../constructs/docker-tls";
+import { ensureCertificates } from "../../scripts/certs";
+
+const NAMES = dockerHostCertificateNames("us-west-1");
+const DAY = 86_400_000;
+const root = mkdtempSync(join(tmpdir(), "docker-tls-"));
+const ours = join(root, "ours");
+const theirs = join(root, "theirs");
+let count = 0;
+
+beforeAll(async () => {
+  await ensureCertificates({ dir: ours, serverNames: NAMES });
+  await ensureCertificates({ dir: theirs, serverNames: NAMES });
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** A copy of our set with some files replaced: by another set's file, by content, or removed (null). */
+function mixed(changes: Partial<Record<keyof typeof CERT_FILES, { from: string } | string | null>>): string {
+  const dir = join(root, `mixed-${++count}`);
+  cpSync(ours, dir, { recursive: true });
+  for (const [f, change] of Object.entries(changes) as [keyof typeof CERT_FILES, { from: string } | string | null][]) {
+    const path = join(dir, CERT_FILES[f]);
+    rmSync(path, { force: true });
+    if (typeof change === "string") writeFileSync(path, change);
+    else if (change) cpSync(join(change.from, CERT_FILES[f]), path);
+  }
+  return dir;
+}
+const problem = (dir: string, now?: Date) => certificateProblem(dir, NAMES, { label: "certs", now });
+
+test("a set from one run of the generator has no problem", () => {
+  expect(problem(ours)).toBeUndefined();
+});
+
+describe("missing files", () => {
+  test("none at all: npm run certs", () => {
+    expect(problem(join(root, "nowhere"))).toBe("there are no certificates in certs: run `npm run certs` before deploying");
+  });
+
+  test("a key or a certificate: npm run certs makes the pair again", () => {
+    expect(problem(mixed({ clientKey: null }))).toBe("certs lacks key.pem: run `npm run certs` to make them");
+    expect(problem(mixed({ serverCert: null, serverKey: null }))).toBe("certs lacks server.pem, server-key.pem: run `npm run certs` to make them");
+  });
+
+  test("the CA: -- --rotate-ca, as nothing can be checked or issued without it", () => {
+    expect(problem(mixed({ ca: null }))).toBe("certs lacks ca.pem: run `npm run certs -- --rotate-ca` to start over");
+  });
+});
+
+describe("files that cannot be read", () => {
+  test("an empty file", () => {
+    expect(problem(mixed({ ca: "" }))).toBe("certs/ca.pem is empty: run `npm run certs -- --rotate-ca`");
+    expect(problem(mixed({ serverCert: "\n" }))).toBe("certs/server.pem is empty: run `npm run certs -- --rotate`");
+    expect(problem(mixed({ clientKey: " \n" }))).toBe("certs/key.pem is empty: run `npm run certs -- --rotate`");
+  });
+
+  test("a file that is not PEM, or the wrong kind of PEM", () => {
+    expect(problem(mixed({ serverCert: "not a certificate\n" }))).toMatch(/^certs\/server\.pem does not hold a PEM certificate \(.+\): run `npm run certs -- --rotate`$/);
+    expect(problem(mixed({ clientKey: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n" }))).toMatch(
+      /^certs\/key\.pem does not hold a PEM private key \(.+\): run `npm run certs -- --rotate`$/,
+    );
+    // A key where its certificate belongs, as a mixed-up copy leaves it.
+    const swapped = mixed({});
+    cpSync(join(ours, CERT_FILES.clientKey), join(swapped, CERT_FILES.clientCert));
+    expect(problem(swapped)).toMatch(/^certs\/cert\.pem does not hold a PEM certificate/);
+  });
+
+  test("a path that cannot be read", () => {
+    const dir = mixed({ clientCert: null });
+    mkdirSync(join(dir, CERT_FILES.clientCert));
+    expect(problem(dir)).toBe("certs/cert.pem cannot be read (EISDIR): run `npm run certs -- --rotate`");
+  });
+});
+
+describe("keys that do not match their certificates", () => {
+  test("server-key.pem of another set", () => {
+    expect(problem(mixed({ serverKey: { from: theirs } }))).toBe(
+      "certs/server-key.pem does not match certs/server.pem (it is the key of another certificate): run `npm run certs -- --rotate`",
+    );
+  });
+
+  test("key.pem of another set", () => {
+    expect(problem(mixed({ clientKey: { from: theirs } }))).toBe(
+      "certs/key.pem does not match certs/cert.pem (it is the key of another certificate): run `npm run certs -- --rotate`",
+    );
+  });
+
+  test("the server's and the client's keys swapped", () => {
+    const dir = mixed({});
+    cpSync(join(ours, CERT_FILES.serverKey), join(dir, CERT_FILES.clientKey));
+    expect(problem(dir)).toMatch(/^certs\/key\.pem does not match certs\/cert\.pem/);
+  });
+
+  test("ca-key.pem of another CA: not deploy's concern, but checkCa finds it before anything is signed", () => {
+    const dir = mixed({ caKey: { from: theirs } });
+    expect(problem(dir)).toBeUndefined();
+    expect(checkCa(dir, { label: "certs", withKey: true }).problem).toBe(
+      "certs/ca-key.pem does not belong to certs/ca.pem (it is another CA's key): run `npm run certs -- --rotate-ca`",
+    );
+    expect(checkCa(ours, { withKey: true }).problem).toBeUndefined();
+  });
+});
+
+describe("certificates the CA did not issue", () => {
+  test("the server's", () => {
+    expect(problem(mixed({ serverCert: { from: theirs }, serverKey: { from: theirs } }))).toBe(
+      "certs/server.pem was not issued by certs/ca.pem: run `npm run certs -- --rotate`",
+    );
+  });
+
+  test("the client's", () => {
+    expect(problem(mixed({ clientCert: { from: theirs }, clientKey: { from: theirs } }))).toBe(
+      "certs/cert.pem was not issued by certs/ca.pem: run `npm run certs -- --rotate`",
+    );
+  });
+});
+
+describe("expired certificates", () => {
+  // Two pairs issued 100 days apart: one has expired while the other still holds.
+  const staggered = async (reissued: "server" | "client") => {
+    const dir = join(root, `staggered-${reissued}`);
+    await ensureCertificates({ dir, serverNames: NAMES });
+    const pair = reissued === "server" ? [CERT_FILES.serverCert, CERT_FILES.serverKey] : [CERT_FILES.clientCert, CERT_FILES.clientKey];
+    for (const f of pair) rmSync(join(dir, f));
+    await ensureCertificates({ dir, serverNames: NAMES, now: new Date(Date.now() + 100 * DAY) });
+    return dir;
+  };
+  const later = () => new Date(Date.now() + 850 * DAY);
+
+  test("the server's", async () => {
+    expect(problem(await staggered("client"), later())).toMatch(/^certs\/server\.pem expired on .+: run `npm run certs -- --rotate`$/);
+  });
+
+  test("the client's", async () => {
+    expect(problem(await staggered("server"), later())).toMatch(/^certs\/cert\.pem expired on .+: run `npm run certs -- --rotate`$/);
+  });
+
+  test("the CA's, which only a new CA fixes", () => {
+    expect(problem(ours, new Date(Date.now() + 3651 * DAY))).toMatch(/^certs\/ca\.pem expired on .+: run `npm run certs -- --rotate-ca`$/);
+  });
+});
+
+test("a server certificate that does not cover the settings' names", () => {
+  expect(certificateProblem(ours, ["docker.example.com"], { label: "certs" })).toBe(
+    "certs/server.pem covers *.us-west-1.compute.amazonaws.com but the settings need docker.example.com: run `npm run certs -- --rotate`",
+  );
+});
