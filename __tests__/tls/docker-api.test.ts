@@ -106,7 +106,8 @@ beforeAll(async () => {
   rmSync(join(projectRoot, CERTS_DIR), { recursive: true, force: true });
   execFileSync(process.execPath, [join(projectRoot, "dist", "scripts", "certs.js"), `--out=${CERTS_DIR}`], {
     cwd: projectRoot,
-    env: { ...process.env, INFRA_CONFIG: "" },
+    // --out is read from where the user typed the command: here, the project.
+    env: { ...process.env, INFRA_CONFIG: "", INIT_CWD: projectRoot },
   });
   client = providerCredentials();
 
