@@ -7,8 +7,9 @@ module.exports = {
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
   // Tests that need root (a Docker Engine, device nodes): `npm run test:root` (jest.root.config.js). The property
-  // tests run hundreds of inputs and Terraform: `npm run test:properties` (jest.properties.config.js).
-  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/tls/", "<rootDir>/__tests__/root/", "<rootDir>/__tests__/properties/"],
+  // tests run hundreds of inputs and Terraform: `npm run test:properties` (jest.properties.config.js). The commands end to
+  // end with the cdktf CLI and Terraform: `npm run test:commands` (jest.commands.config.js).
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/tls/", "<rootDir>/__tests__/root/", "<rootDir>/__tests__/properties/", "<rootDir>/__tests__/commands/"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   snapshotSerializers: ["<rootDir>/__tests__/snapshot-serializer.js"],

@@ -4,6 +4,7 @@ import { join, relative, resolve, sep } from "node:path";
 import { App, Aspects } from "cdktf";
 import { HclConditionBlocks } from "./constructs/hcl-conditions";
 import { PolicyChecks, PolicyError } from "./policy/policy-checks";
+import { environmentProblems } from "./settings/environment";
 import { SettingsError } from "./settings/errors";
 import { type AppSettings, loadSettings } from "./settings/load";
 import { projectRoot, startedAs } from "./settings/paths";
@@ -37,6 +38,11 @@ export function composeApp(app: App, settings: AppSettings, projectDir = "../../
 
 /** Loads the settings, then synthesizes; a bad setting stops it before anything is written. */
 export function main(env: NodeJS.ProcessEnv = process.env): number {
+  const environment = environmentProblems(env);
+  if (environment.length > 0) {
+    process.stderr.write(`Invalid environment, nothing was synthesized:\n${new SettingsError(environment).message}\n`);
+    return 1;
+  }
   let settings: AppSettings;
   try {
     settings = loadSettings(env);
@@ -61,6 +67,7 @@ function synthesize(settings: AppSettings, env: NodeJS.ProcessEnv): number {
       for (const aspect of Aspects.of(stack).all) if (aspect instanceof PolicyChecks) aspect.visit(stack);
     }
     app.synth();
+    keepOneFormat(app);
     return 0;
   } catch (error) {
     // The App made the output directory, and synthesis may have begun: leave no trace of this run.
@@ -71,6 +78,18 @@ function synthesize(settings: AppSettings, env: NodeJS.ProcessEnv): number {
     }
     process.stderr.write(`Synthesis failed${outdirExisted ? "" : ", nothing was written"}: this is a bug, please report it with the trace below.\n`);
     throw error;
+  }
+}
+
+/**
+ * Leaves only this synthesis's format in each stack directory: Terraform reads every `*.tf` and `*.tf.json` there,
+ * so a `cdk.tf` left by `cdktf synth --hcl` beside a new `cdk.tf.json` (or the reverse) declares every resource
+ * twice. metadata.json is what the cdktf CLI reads of an HCL stack.
+ */
+function keepOneFormat(app: App): void {
+  const stale = app.hclOutput ? ["cdk.tf.json"] : ["cdk.tf", "metadata.json"];
+  for (const stack of Object.values(app.manifest.stacks)) {
+    for (const file of stale) rmSync(join(app.outdir, stack.workingDirectory, file), { force: true });
   }
 }
 

@@ -1,16 +1,27 @@
 // `npm run diff|deploy|destroy|output -- [stacks…] [options]`: the cdktf CLI as users run it every day, with
 // HashiCorp's telemetry off (offline, the checkpoint call also costs an ENOTFOUND line and seconds), and, when you
 // have no Terraform CLI configuration of your own, the provider mirror found on this machine, as
-// `npm run validate` uses it, so `terraform init` installs the providers it holds without a registry.
-import { spawn } from "node:child_process";
+// `npm run validate` uses it, so `terraform init` installs the providers it holds without a registry (and
+// `terraform providers lock`, which only a registry answers, is skipped). Before cdktf starts, what would fail
+// later is refused in one line: bad settings or environment, certificates deploy cannot use, output directories
+// holding both JSON and HCL, options cdktf does not take.
+import { spawn, spawnSync } from "node:child_process";
 import { promises as dns } from "node:dns";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
-import { join } from "node:path";
-import { projectRoot, startedAs } from "../settings/paths";
+import { join, resolve } from "node:path";
+import { certificateProblem, dockerHostCertificateNames } from "../constructs/docker-tls";
+import { environmentProblems } from "../settings/environment";
+import { SettingsError } from "../settings/errors";
+import { loadSettings } from "../settings/load";
+import { projectRoot, startedAs, userPath } from "../settings/paths";
+import { type CommandSpec, UsageError, UserError, commandExitCode, integerOption } from "./cli";
+import { mixedFormatMessage, mixedFormatStacks } from "./output-dir";
 import { cliConfigFile } from "./provider-mirror";
 
-export const COMMANDS = ["diff", "deploy", "destroy", "output", "synth"] as const;
+export const COMMANDS = ["diff", "deploy", "destroy", "output"] as const;
+type Command = (typeof COMMANDS)[number];
+const STACKS = ["aws", "docker"];
 
 /** Whether the user has a Terraform CLI configuration of their own, which we must not override. */
 export function hasOwnCliConfig(env: NodeJS.ProcessEnv): boolean {
@@ -48,24 +59,163 @@ export async function cdktfEnvironment(
   return { env: out, note: `providers: ${mirror.description}` };
 }
 
-async function cli(args: string[]): Promise<number> {
-  const [command] = args;
-  if (!COMMANDS.includes(command as (typeof COMMANDS)[number])) {
-    process.stderr.write(`usage: npm run ${COMMANDS.join("|")} -- [stack…] [cdktf options]\n`);
-    return 2;
+type OptionType = "string" | "boolean";
+/** cdktf 0.21's options for each command (`npx cdktf <command> --help`), as it spells them. */
+const COMMON: Record<string, { type: OptionType; short?: string; multiple?: boolean; what?: string }> = {
+  app: { type: "string", short: "a" },
+  output: { type: "string", short: "o", what: "path" },
+  "skip-synth": { type: "boolean" },
+  "skip-provider-lock": { type: "boolean" },
+  "no-color": { type: "boolean" },
+  "log-level": { type: "string" },
+  "log-file-directory": { type: "string", what: "path" },
+  "disable-plugin-cache-env": { type: "boolean" },
+  "experimental-provider-schema-cache-path": { type: "string", what: "path" },
+};
+const PLAN = {
+  "terraform-parallelism": { type: "string", what: "count" },
+  var: { type: "string", multiple: true },
+  "var-file": { type: "string", multiple: true, what: "path" },
+  "migrate-state": { type: "boolean" },
+} as const;
+const REFRESH = { "refresh-only": { type: "boolean" } } as const;
+const APPLY = {
+  "auto-approve": { type: "boolean" },
+  "ignore-missing-stack-dependencies": { type: "boolean" },
+  parallelism: { type: "string", what: "count" },
+} as const;
+const OUTPUTS = {
+  "outputs-file": { type: "string", what: "path" },
+  "outputs-file-include-sensitive-outputs": { type: "boolean" },
+} as const;
+const OPTIONS: Record<Command, Record<string, { type: OptionType; short?: string; multiple?: boolean; what?: string }>> = {
+  diff: { ...COMMON, ...PLAN, ...REFRESH },
+  deploy: { ...COMMON, ...PLAN, ...REFRESH, ...APPLY, ...OUTPUTS },
+  destroy: { ...COMMON, ...PLAN, ...APPLY },
+  output: { ...COMMON, ...OUTPUTS },
+};
+
+const WHAT: Record<Command, string> = {
+  diff: "plans the stacks and shows what would change",
+  deploy: "synthesizes, plans and applies the stacks (aws first: docker reads its outputs)",
+  destroy: "destroys the stacks (docker first)",
+  output: "prints the outputs of deployed stacks",
+};
+
+function usage(command: Command): string {
+  const flags = Object.entries(OPTIONS[command])
+    .map(([name, o]) => `--${name}${o.type === "string" ? "=VALUE" : ""}`)
+    .join(" ");
+  return `usage: npm run ${command} -- [${STACKS.join("|")} …] [cdktf options]
+
+\`cdktf ${command}\` ${WHAT[command]}, with telemetry off and, when you have no Terraform CLI configuration
+of your own and the registry cannot be reached, the provider mirror on this machine. Settings come from
+INFRA_CONFIG (relative to where you typed the command) or the defaults; paths in options too.
+${command === "diff" || command === "deploy" ? "Stops before Terraform when the Docker API's certificates are missing, mismatched, expired or do not\ncover the settings, naming the command that fixes them.\n" : ""}${command === "output" ? "Exits 1 when a stack has no outputs (not deployed yet, or its state is elsewhere).\n" : ""}cdktf options it takes (\`npx cdktf ${command} --help\` describes them):
+  ${flags}`;
+}
+
+function spec(command: Command): CommandSpec<Record<string, { type: OptionType; short?: string; multiple?: boolean }>> {
+  const options = Object.fromEntries(
+    Object.entries(OPTIONS[command]).map(([name, o]) => [name, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) }]),
+  );
+  return { name: `npm run ${command}`, usage: usage(command), options, positionals: { max: STACKS.length, name: "stack" } };
+}
+
+/** The arguments cdktf gets: ours checked, user paths made absolute from where the user typed the command. */
+function cdktfArgs(command: Command, values: Record<string, unknown>, stacks: string[], env: NodeJS.ProcessEnv): string[] {
+  const args: string[] = [command, ...stacks];
+  for (const [name, value] of Object.entries(values)) {
+    if (name === "help" || value === undefined) continue;
+    const option = OPTIONS[command][name];
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (option.type === "boolean") {
+        if (v) args.push(`--${name}`);
+        continue;
+      }
+      const text = String(v);
+      if (option.what === "count") integerOption(name, text, name === "parallelism" ? -1 : 1, 1024);
+      if (name === "log-level" && !/^(ALL|TRACE|DEBUG|INFO|WARN|ERROR|FATAL|OFF)$/i.test(text)) {
+        throw new UsageError(`--log-level=${text}: expected one of ALL, TRACE, DEBUG, INFO, WARN, ERROR, FATAL, OFF`);
+      }
+      args.push(`--${name}=${option.what === "path" ? userPath(text, env) : text}`);
+    }
   }
-  const scratch = mkdtempSync(join(tmpdir(), "soa-cdktf-"));
-  try {
-    const { env, note } = await cdktfEnvironment(process.env, scratch);
-    if (note) process.stderr.write(`${note}\n`);
-    const child = spawn(join(projectRoot, "node_modules", ".bin", "cdktf"), args, { cwd: projectRoot, env, stdio: "inherit" });
-    for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
-    return await new Promise<number>((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1))));
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
+  return args;
+}
+
+/** What would make cdktf or Terraform fail later, as one line; undefined when nothing does. */
+function preflight(command: Command, outdir: string, skipSynth: boolean, env: NodeJS.ProcessEnv): void {
+  const environment = environmentProblems(env);
+  if (environment.length > 0) throw new UserError(`invalid environment:\n${new SettingsError(environment).message}`);
+  const settings = loadSettings(env);
+  const mixed = mixedFormatStacks(outdir);
+  // A synth rewrites the directory with one format; with --skip-synth Terraform reads it as it is.
+  if (mixed.length > 0 && skipSynth) throw new UserError(mixedFormatMessage(mixed));
+  if (command === "diff" || command === "deploy") {
+    const dir = join(projectRoot, settings.dockerHost.certsDir);
+    const problem = certificateProblem(dir, dockerHostCertificateNames(settings.region, settings.dockerHost.dns?.name), {
+      label: settings.dockerHost.certsDir,
+    });
+    if (problem) throw new UserError(`the Docker API's certificates will not do (dockerHost.certsDir): ${problem}`);
   }
 }
 
+/** The stacks whose state holds no outputs, asked of Terraform in their directories (cdktf output initialized them). */
+function stacksWithoutOutputs(outdir: string, stacks: string[], env: NodeJS.ProcessEnv): string[] {
+  return (stacks.length > 0 ? stacks : STACKS).filter((stack) => {
+    const result = spawnSync("terraform", ["output", "-json", "-no-color"], { cwd: join(outdir, "stacks", stack), env, encoding: "utf8" });
+    try {
+      return result.status === 0 && Object.keys(JSON.parse(result.stdout)).length === 0;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Runs `npm run <command> -- args`, returning the exit code. */
+export async function cdktfCli(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  if (!COMMANDS.includes(command as Command)) {
+    process.stderr.write(`usage: npm run ${COMMANDS.join("|")} -- [stack…] [cdktf options] (npm run synth synthesizes)\n`);
+    return 2;
+  }
+  const cmd = command as Command;
+  return commandExitCode(spec(cmd), async ({ values, positionals }) => {
+    const unknown = positionals.find((p) => !STACKS.includes(p));
+    if (unknown !== undefined) throw new UsageError(`unknown stack ${JSON.stringify(unknown)}; expected ${STACKS.join(" or ")}`);
+    const given = values as Record<string, unknown>;
+    const outdir = given.output ? userPath(String(given.output), env) : resolve(projectRoot, env.CDKTF_OUTDIR || "cdktf.out");
+    const args = cdktfArgs(cmd, given, positionals, env);
+    preflight(cmd, outdir, Boolean(given["skip-synth"]), env);
+
+    const scratch = mkdtempSync(join(tmpdir(), "soa-cdktf-"));
+    try {
+      const { env: childEnv, note } = await cdktfEnvironment(env, scratch);
+      if (note) {
+        process.stderr.write(`${note}\n`);
+        // Only a registry answers \`terraform providers lock\`: with the mirror, the first run would fail there.
+        if (!given["skip-provider-lock"]) args.push("--skip-provider-lock");
+      }
+      const child = spawn(join(projectRoot, "node_modules", ".bin", "cdktf"), args, { cwd: projectRoot, env: childEnv, stdio: "inherit" });
+      for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
+      const code = await new Promise<number>((done) => child.on("exit", (c, signal) => done(c ?? (signal ? 128 : 1))));
+      if (code === 0 && cmd === "output") {
+        // cdktf prints only the stack's name when its state has no outputs, and exits 0.
+        const empty = stacksWithoutOutputs(outdir, positionals, childEnv);
+        if (empty.length > 0) {
+          throw new UserError(
+            `no outputs for ${empty.join(", ")}: not deployed yet (npm run deploy -- ${empty.join(" ")}), or its state is not where the settings say`,
+          );
+        }
+      }
+      return code;
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }, args);
+}
+
 if (startedAs("cdktf")) {
-  cli(process.argv.slice(2)).then((code) => (process.exitCode = code));
+  const [command, ...rest] = process.argv.slice(2);
+  cdktfCli(command ?? "", rest).then((code) => (process.exitCode = code));
 }

@@ -62,12 +62,13 @@ export function parseCommandLine<O extends Options>(spec: CommandSpec<O>, args: 
 function parseArgsMessage(error: Error): string {
   const code = (error as NodeJS.ErrnoException).code;
   const first = error.message.split("\n")[0];
-  const option = /'(-[^' ]+)/.exec(first)?.[1];
+  // "Unknown option '--x'…", "Option '-o, --output <value>' argument missing", "Option '-h, --help' does not take an argument"
+  const quoted = /'([^']+)'/.exec(first)?.[1] ?? "";
+  const option = /--[A-Za-z0-9-]+/.exec(quoted)?.[0] ?? quoted.split(/[ ,]/)[0];
   if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option) return `unknown option ${option}`;
   if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && option) {
-    return /argument missing/.test(first) ? `${option.split(" ")[0]} needs a value` : `${option.split(" ")[0]} takes no value`;
+    return /argument missing/.test(first) ? `${option} needs a value` : `${option} takes no value`;
   }
-  if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") return first.replace(/\.$/, "");
   return first.replace(/\.$/, "");
 }
 

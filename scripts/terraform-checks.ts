@@ -2,8 +2,8 @@
 // `npm run test:terraform` (a mocked apply of the aws stack with `terraform test`, assertions in
 // __tests__/terraform/<variant>/*.tftest.hcl). Works offline from a filesystem mirror of the providers.
 //
-// Each variant (`default`: the built-in settings; others: __tests__/terraform/<variant>/settings.json) is
-// synthesized twice into a throwaway workspace laid out like the project: as JSON (cdktf.out/stacks/<stack>) and
+// Each variant (`settings`: the user's, from INFRA_CONFIG or the defaults; `default`: the built-in settings; others:
+// __tests__/terraform/<variant>/settings.json) is synthesized twice into a throwaway workspace laid out like the project: as JSON (cdktf.out/stacks/<stack>) and
 // as the HCL of `cdktf synth --hcl` (cdktf.out.hcl/stacks/<stack>), the exit from cdktf to plain Terraform.
 // Both get the same checks and the same assertions. Beside them: certs/ with throwaway certificates, and
 // dist/scripts/wait-for-docker.js as a stub that records how the readiness gate called it. Nothing touches the
@@ -11,11 +11,13 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { dockerHostCertificateNames } from "../constructs/docker-tls";
-import { resolveSettings } from "../settings/load";
-import { projectRoot, startedAs } from "../settings/paths";
+import { CONFIG_ENV, loadSettings, resolveSettings } from "../settings/load";
+import { projectRoot, startedAs, userPath } from "../settings/paths";
 import { ensureCertificates } from "./certs";
+import { type CommandSpec, UsageError, UserError, runCommand } from "./cli";
+import { mixedFormatMessage, mixedFormatStacks } from "./output-dir";
 import { terraformEnvironment } from "./provider-mirror";
 
 export const TESTS_DIR = join(projectRoot, "__tests__", "terraform");
@@ -33,12 +35,52 @@ interface Workspace {
   clearGateCalls(): void;
 }
 
+/** What is checked: the user's settings, or one of our fixtures (a directory of __tests__/terraform). */
+export interface Variant {
+  readonly name: string;
+  /** The settings file, absolute; none for the built-in defaults. */
+  readonly settingsFile?: string;
+  /** The .tftest.hcl files' directory, for a fixture. */
+  readonly testsDir?: string;
+}
+
+/** The name that stands for the user's own settings (INFRA_CONFIG, or the defaults). */
+export const YOURS = "settings";
+
+/** Our fixtures: each directory of __tests__/terraform but the mocks. */
+export function fixtures(): Variant[] {
+  return readdirSync(TESTS_DIR, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && e.name !== "mocks")
+    .map((e) => {
+      const file = join(TESTS_DIR, e.name, "settings.json");
+      return { name: e.name, settingsFile: existsSync(file) ? file : undefined, testsDir: join(TESTS_DIR, e.name) };
+    });
+}
+
+/** The variants `names` select: the user's settings and every fixture when there are none; refuses unknown names. */
+export function selectVariants(names: readonly string[], env: NodeJS.ProcessEnv): Variant[] {
+  const configured = env[CONFIG_ENV]?.trim();
+  // Loaded here so bad settings stop the run with their own message before Terraform starts.
+  loadSettings(env);
+  const yours: Variant = { name: YOURS, settingsFile: configured ? userPath(configured, env) : undefined };
+  const known = fixtures();
+  if (names.length === 0) {
+    // Without INFRA_CONFIG the user's settings are the defaults, which the default fixture checks already.
+    return configured ? [yours, ...known] : known;
+  }
+  return [...new Set(names)].map((name) => {
+    if (name === YOURS) return yours;
+    const fixture = known.find((v) => v.name === name);
+    if (!fixture) throw new UsageError(`unknown variant ${JSON.stringify(name)}; expected ${[YOURS, ...known.map((v) => v.name)].join(", ")}`);
+    return fixture;
+  });
+}
+
 /** Synthesizes one variant into a fresh workspace, with throwaway certificates and the gate stub. */
-async function workspace(variant: string, env: NodeJS.ProcessEnv): Promise<Workspace> {
-  const root = mkdtempSync(join(tmpdir(), `soa-terraform-${variant}-`));
-  const settingsFile = join(TESTS_DIR, variant, "settings.json");
-  const overrides = existsSync(settingsFile) ? JSON.parse(readFileSync(settingsFile, "utf8")) : {};
-  const settings = resolveSettings(overrides, settingsFile);
+async function workspace(variant: Variant, env: NodeJS.ProcessEnv): Promise<Workspace> {
+  const root = mkdtempSync(join(tmpdir(), `soa-terraform-${variant.name}-`));
+  const settingsFile = variant.settingsFile;
+  const settings = settingsFile ? loadSettings({ [CONFIG_ENV]: settingsFile }) : resolveSettings({});
   const outdirs: Record<Format, string> = { json: join(root, "cdktf.out"), hcl: join(root, "cdktf.out.hcl") };
   for (const format of FORMATS) {
     const synth = spawnSync(process.execPath, [join(projectRoot, "dist", "main.js")], {
@@ -46,11 +88,11 @@ async function workspace(variant: string, env: NodeJS.ProcessEnv): Promise<Works
         ...env,
         CDKTF_OUTDIR: outdirs[format],
         SYNTH_HCL_OUTPUT: String(format === "hcl"),
-        INFRA_CONFIG: existsSync(settingsFile) ? settingsFile : "",
+        INFRA_CONFIG: settingsFile ?? "",
       },
       encoding: "utf8",
     });
-    if (synth.status !== 0) throw new Error(`${format} synth of ${variant} failed:\n${synth.stderr}`);
+    if (synth.status !== 0) throw new UserError(`${format} synth of ${variant.name} failed:\n${synth.stderr}`);
   }
   await ensureCertificates({
     dir: join(root, settings.dockerHost.certsDir),
@@ -64,7 +106,7 @@ async function workspace(variant: string, env: NodeJS.ProcessEnv): Promise<Works
   );
   const stackDir = (stack: string, format: Format) => join(outdirs[format], "stacks", stack);
   return {
-    variant,
+    variant: variant.name,
     root,
     stacks: readdirSync(join(outdirs.json, "stacks")).sort(),
     stackDir,
@@ -81,6 +123,9 @@ interface Run {
 
 function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): Run {
   const result = spawnSync("terraform", args, { cwd, env, encoding: "utf8", timeout: 600_000 });
+  if ((result.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") {
+    throw new UserError("terraform is not on PATH: install Terraform 1.10 or later");
+  }
   if (result.error) throw result.error;
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
@@ -98,7 +143,13 @@ function unavailableProvider(initOutput: string): string | undefined {
 async function withTerraform(check: (env: NodeJS.ProcessEnv) => Promise<boolean>): Promise<boolean> {
   const scratch = mkdtempSync(join(tmpdir(), "soa-terraform-"));
   try {
-    const { env, description } = terraformEnvironment(scratch);
+    let found: ReturnType<typeof terraformEnvironment>;
+    try {
+      found = terraformEnvironment(scratch);
+    } catch (error) {
+      throw new UserError((error as Error).message);
+    }
+    const { env, description } = found;
     console.log(`terraform: ${terraform(["version"], scratch, env).output.split("\n")[0]}; ${description}`);
     return await check(env);
   } finally {
@@ -108,12 +159,12 @@ async function withTerraform(check: (env: NodeJS.ProcessEnv) => Promise<boolean>
 
 type Outcome = { stack: string; result: "passed" | "failed" | "not validated"; detail: string };
 
-async function validate(variants: string[], env: NodeJS.ProcessEnv): Promise<boolean> {
+async function validate(variants: Variant[], env: NodeJS.ProcessEnv): Promise<boolean> {
   const outcomes: Outcome[] = [];
   for (const variant of variants) {
     const ws = await workspace(variant, env);
     for (const [stack, format] of ws.stacks.flatMap((st) => FORMATS.map((f) => [st, f] as const))) {
-      const name = `${variant}/${stack} (${format})`;
+      const name = `${variant.name}/${stack} (${format})`;
       const init = terraform(["init", "-backend=false", "-input=false", "-no-color"], ws.stackDir(stack, format), env);
       if (init.status !== 0) {
         const reason = unavailableProvider(init.output);
@@ -151,21 +202,23 @@ async function validate(variants: string[], env: NodeJS.ProcessEnv): Promise<boo
  * readiness gate must have been called with the Elastic IP's name, and teardown may fail only where
  * prevent_destroy keeps the data volume, which it then must.
  */
-async function test(variants: string[], env: NodeJS.ProcessEnv): Promise<boolean> {
+async function test(variants: Variant[], env: NodeJS.ProcessEnv): Promise<boolean> {
   let ok = true;
   const fail = (message: string) => {
     ok = false;
     console.log(`FAILED: ${message}`);
   };
   for (const variant of variants) {
-    const files = readdirSync(join(TESTS_DIR, variant)).filter((f) => f.endsWith(".tftest.hcl"));
-    if (files.length === 0) continue;
+    const files = variant.testsDir ? readdirSync(variant.testsDir).filter((f) => f.endsWith(".tftest.hcl")) : [];
+    if (variant.testsDir && files.length === 0) continue;
     const ws = await workspace(variant, env);
-    const sources = files.map((f) => readFileSync(join(TESTS_DIR, variant, f), "utf8"));
     const config = ws.synthesized("aws");
-    for (const type of ["aws_instance", "aws_launch_template", "aws_vpc_security_group_ingress_rule"]) {
+    // A fixture's assertions must name what it synthesizes; the user's settings get an apply with no assertions.
+    const sources = variant.testsDir ? files.map((f) => readFileSync(join(variant.testsDir!, f), "utf8")) : [plainApply(config, variant)];
+    const names = variant.testsDir ? files : ["aws.tftest.hcl"];
+    for (const type of variant.testsDir ? ["aws_instance", "aws_launch_template", "aws_vpc_security_group_ingress_rule"] : []) {
       for (const name of Object.keys(config.resource?.[type] ?? {})) {
-        if (!sources.some((s) => s.includes(`${type}.${name}`))) fail(`${variant}: ${type}.${name} is in the stack but in no assertion`);
+        if (!sources.some((s) => s.includes(`${type}.${name}`))) fail(`${variant.name}: ${type}.${name} is in the stack but in no assertion`);
       }
     }
     const keptVolumes = Object.entries((config.resource?.aws_ebs_volume ?? {}) as Record<string, { lifecycle?: { prevent_destroy?: boolean } }>)
@@ -173,11 +226,11 @@ async function test(variants: string[], env: NodeJS.ProcessEnv): Promise<boolean
       .map(([n]) => `aws_ebs_volume.${n}`);
 
     for (const format of FORMATS) {
-      const run = `${variant} (${format})`;
+      const run = `${variant.name} (${format})`;
       const dir = ws.stackDir("aws", format);
       const tests = join(dir, "tests");
       mkdirSync(join(tests, "mocks"), { recursive: true });
-      files.forEach((f, i) => writeFileSync(join(tests, f), sources[i]));
+      names.forEach((f, i) => writeFileSync(join(tests, f), sources[i]));
       for (const mock of readdirSync(join(TESTS_DIR, "mocks"))) {
         writeFileSync(join(tests, "mocks", mock), readFileSync(join(TESTS_DIR, "mocks", mock)));
       }
@@ -220,20 +273,66 @@ async function test(variants: string[], env: NodeJS.ProcessEnv): Promise<boolean
   return ok;
 }
 
+/**
+ * A mocked apply of the user's settings: no assertions of ours, but the zones the settings name (or the region's
+ * first three), instances and an existing data volume in the first of them, and the harness's checks of the gate
+ * and prevent_destroy.
+ */
+function plainApply(config: { resource?: Record<string, Record<string, unknown>>; data?: Record<string, Record<string, unknown>> }, variant: Variant): string {
+  const settings = variant.settingsFile ? loadSettings({ [CONFIG_ENV]: variant.settingsFile }) : resolveSettings({});
+  const zones = settings.network.availabilityZones ?? ["a", "b", "c"].map((z) => `${settings.region}${z}`);
+  const lines = [`# A mocked apply of ${variant.settingsFile ?? "the built-in settings"}, written by npm run test:terraform.`, 'mock_provider "aws" {', '  source = "./tests/mocks"', "}"];
+  for (const name of Object.keys(config.data?.aws_availability_zones ?? {})) {
+    lines.push("override_data {", `  target = data.aws_availability_zones.${name}`, `  values = { names = ${JSON.stringify(zones)} }`, "}");
+  }
+  for (const name of Object.keys(config.resource?.aws_instance ?? {})) {
+    lines.push("override_resource {", `  target = aws_instance.${name}`, `  values = { availability_zone = ${JSON.stringify(zones[0])} }`, "}");
+  }
+  // An existing data volume must be in the first zone, as the settings' precondition says.
+  for (const name of Object.keys(config.data?.aws_ebs_volume ?? {})) {
+    lines.push("override_data {", `  target = data.aws_ebs_volume.${name}`, `  values = { availability_zone = ${JSON.stringify(zones[0])} }`, "}");
+  }
+  lines.push('run "apply" {', "  command = apply", "}", "");
+  return lines.join("\n");
+}
+
+const COMMAND_USAGE: Record<"validate" | "test", { name: string; what: string }> = {
+  validate: { name: "npm run validate", what: "terraform init and terraform validate of both stacks, as JSON and as the HCL of `cdktf synth --hcl`" },
+  test: { name: "npm run test:terraform", what: "a mocked apply of the aws stack with terraform test, of the JSON and of the HCL" },
+};
+
+function spec(command: "validate" | "test"): CommandSpec<Record<string, never>> {
+  const { name, what } = COMMAND_USAGE[command];
+  const known = fixtures().map((v) => v.name);
+  return {
+    name,
+    usage: `usage: ${name} [-- [${YOURS}|${known.join("|")} …]]
+
+Runs ${what}, each in a throwaway workspace
+(nothing touches cdktf.out, certs/ or your state), offline from a provider mirror when one is found
+(TF_PROVIDER_MIRROR names one).
+  ${YOURS.padEnd(9)} your settings: the INFRA_CONFIG file (relative to where you typed the command), or the defaults
+${known.map((k) => `  ${k.padEnd(9)} our fixture __tests__/terraform/${k}/`).join("\n")}
+Without names: your settings (when INFRA_CONFIG is set) and every fixture.${command === "test" ? "\nYour settings get the apply and the harness's checks (readiness gate, prevent_destroy), not our assertions." : ""}
+Exit 0 when all pass, 1 when one fails or the settings are bad, 2 on a bad command line.`,
+    options: {},
+    positionals: { max: Infinity, name: "variant" },
+  };
+}
+
 if (startedAs("terraform-checks")) {
   const [command, ...rest] = process.argv.slice(2);
-  const variants =
-    rest.length > 0
-      ? rest
-      : readdirSync(TESTS_DIR, { withFileTypes: true }).filter((e) => e.isDirectory() && e.name !== "mocks").map((e) => e.name);
-  const run = command === "validate" ? validate : command === "test" ? test : undefined;
-  if (!run) {
-    console.error("usage: terraform-checks validate|test [variant ...]");
+  if (command !== "validate" && command !== "test") {
+    process.stderr.write("usage: terraform-checks validate|test [variant ...] (run as npm run validate or npm run test:terraform)\n");
     process.exitCode = 2;
   } else {
-    withTerraform((env) => run(variants, env)).then((ok) => (process.exitCode = ok ? 0 : 1), (error) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exitCode = 1;
-    });
+    runCommand(spec(command), async ({ positionals }) => {
+      const variants = selectVariants(positionals, process.env);
+      // What the user deploys from must not hold two formats, whatever we check here.
+      const mixed = mixedFormatStacks(resolve(projectRoot, process.env.CDKTF_OUTDIR || "cdktf.out"));
+      if (mixed.length > 0) throw new UserError(mixedFormatMessage(mixed));
+      const ok = await withTerraform((env) => (command === "validate" ? validate : test)(variants, env));
+      return ok ? 0 : 1;
+    }, rest);
   }
 }

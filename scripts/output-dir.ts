@@ -1,0 +1,20 @@
+// The synthesized output as Terraform reads it: one configuration format per stack directory.
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+
+/** Stack directories below `outdir` that hold both cdk.tf.json and cdk.tf, which Terraform would read together. */
+export function mixedFormatStacks(outdir: string): string[] {
+  const stacks = join(outdir, "stacks");
+  if (!existsSync(stacks)) return [];
+  return readdirSync(stacks, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && ["cdk.tf.json", "cdk.tf"].every((f) => existsSync(join(stacks, e.name, f))))
+    .map((e) => join(stacks, e.name));
+}
+
+/** The one-line refusal for mixed directories, naming the command that rewrites them. */
+export function mixedFormatMessage(dirs: readonly string[]): string {
+  return (
+    `${dirs.join(", ")} ${dirs.length === 1 ? "holds" : "hold"} both cdk.tf.json (JSON) and cdk.tf (HCL), which Terraform ` +
+    "would read together as duplicate resources: run `npm run synth` (JSON) or `npm run synth -- --hcl` to rewrite the output"
+  );
+}
