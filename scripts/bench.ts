@@ -9,9 +9,9 @@ import { spawnSync } from "node:child_process";
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { cpus, release, tmpdir, totalmem } from "node:os";
 import { join, relative } from "node:path";
-import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
 import { projectRoot, startedAs } from "../settings/paths";
+import { integerOption, runCommand } from "./cli";
 
 interface Sample {
   readonly ms: number;
@@ -24,13 +24,22 @@ interface Row {
   readonly samples: Sample[];
 }
 
-const work = mkdtempSync(join(tmpdir(), "soa-bench-"));
-/** Loaded into each measured process: reports its own peak memory when it exits. */
-const PROBE = join(work, "probe.js");
-writeFileSync(
-  PROBE,
-  'process.on("exit", () => require("fs").writeFileSync(process.env.BENCH_PROBE_OUT, String(process.resourceUsage().maxRSS)));\n',
-);
+/** A run's scratch directory, made when the run starts (not when this module loads) and removed when it ends. */
+interface Scratch {
+  readonly work: string;
+  /** Loaded into each measured process: reports its own peak memory when it exits. */
+  readonly probe: string;
+}
+
+function makeScratch(): Scratch {
+  const work = mkdtempSync(join(tmpdir(), "soa-bench-"));
+  const probe = join(work, "probe.js");
+  writeFileSync(
+    probe,
+    'process.on("exit", () => require("fs").writeFileSync(process.env.BENCH_PROBE_OUT, String(process.resourceUsage().maxRSS)));\n',
+  );
+  return { work, probe };
+}
 
 /** The app command of a project, as cdktf.json gives it. */
 function appCommand(dir: string): string {
@@ -38,7 +47,7 @@ function appCommand(dir: string): string {
 }
 
 /** One synth, timed from spawn to exit: `command` through a shell as cdktf runs it, or node with `args`. */
-function measure(run: { command: string } | { args: string[] }, cwd: string, env: NodeJS.ProcessEnv, probe = true): Sample {
+function measure({ work, probe: PROBE }: Scratch, run: { command: string } | { args: string[] }, cwd: string, env: NodeJS.ProcessEnv, probe = true): Sample {
   const outdir = mkdtempSync(join(work, "out-"));
   const probeOut = join(work, "probe.out");
   rmSync(probeOut, { force: true });
@@ -156,11 +165,53 @@ function machine(): string {
   return `${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}, Node ${process.version}`;
 }
 
-function main(): void {
-  const { values } = parseArgs({
-    options: { runs: { type: "string", default: "7" }, "synth-runs": { type: "string", default: "5" }, "template-runs": { type: "string", default: "3" } },
-  });
-  const runs = Number(values.runs);
+export interface BenchOptions {
+  /** Runs of each app command series. */
+  readonly runs: number;
+  /** Runs of `npm run synth` end to end. */
+  readonly synthRuns: number;
+  /** Runs of the template way. */
+  readonly templateRuns: number;
+}
+
+export const BENCH_COMMAND = {
+  name: "npm run bench",
+  usage: `usage: npm run bench [-- --runs=N] [--synth-runs=N] [--template-runs=N]
+
+Times what users wait for in synthesis (about three minutes with the defaults) and prints a table of median wall
+times and peak memory. A benchmark, not a test: it reports the targets, it does not fail on them.
+
+  --runs=N            runs of each app command series (default 7)
+  --synth-runs=N      runs of \`npm run synth\` end to end (default 5)
+  --template-runs=N   runs of the default app laid out the cdktf template way (default 3)
+  -h, --help          this text
+
+Each N is a whole number from 1 to 100. Copies are made under .bench/ and in $TMPDIR, and removed.
+`,
+  options: { runs: { type: "string" }, "synth-runs": { type: "string" }, "template-runs": { type: "string" } },
+} as const;
+
+/** The command line's options; throws UsageError (exit 2) for a bad count. */
+export function benchOptions(values: { runs?: string; "synth-runs"?: string; "template-runs"?: string }): BenchOptions {
+  const count = (name: keyof typeof values, fallback: number) => {
+    const value = values[name];
+    return value === undefined ? fallback : integerOption(name, value, 1, 100, "runs");
+  };
+  return { runs: count("runs", 7), synthRuns: count("synth-runs", 5), templateRuns: count("template-runs", 3) };
+}
+
+function bench(options: BenchOptions): void {
+  const scratch = makeScratch();
+  try {
+    main(options, scratch);
+  } finally {
+    rmSync(join(projectRoot, ".bench"), { recursive: true, force: true });
+    rmSync(scratch.work, { recursive: true, force: true });
+  }
+}
+
+function main({ runs, synthRuns, templateRuns }: BenchOptions, scratch: Scratch): void {
+  const { work } = scratch;
   const app = { command: appCommand(projectRoot) };
   const rows: Row[] = [];
   const series = (name: string, count: number, run: () => Sample, warm = 2) => {
@@ -171,32 +222,30 @@ function main(): void {
     return samples;
   };
   process.stderr.write(`benchmarking (${runs} runs each)\n`);
-  const noChange = series(`app command \`${app.command}\`, no source changed`, runs, () => measure(app, projectRoot, { INFRA_CONFIG: "" }));
+  const noChange = series(`app command \`${app.command}\`, no source changed`, runs, () => measure(scratch, app, projectRoot, { INFRA_CONFIG: "" }));
   const edited = projectCopy();
   let edits = 0;
   const afterEdit = series("app command, after an edit to a source", runs, () => {
     appendFileSync(join(edited, "constructs", "literal.ts"), `// edit ${edits++}\n`);
-    return measure({ command: appCommand(edited) }, edited, { INFRA_CONFIG: "" });
+    return measure(scratch, { command: appCommand(edited) }, edited, { INFRA_CONFIG: "" });
   });
   const synth = series(
     "`npm run synth` end to end (cdktf CLI and app command)",
-    Number(values["synth-runs"]),
-    () => measure({ command: "npm run --silent synth -- --output {outdir}" }, projectRoot, { INFRA_CONFIG: "" }, false),
+    synthRuns,
+    () => measure(scratch, { command: "npm run --silent synth -- --output {outdir}" }, projectRoot, { INFRA_CONFIG: "" }, false),
     1,
   );
   const sizes = [30, 300].map((size) => {
     const config = join(work, `services-${size}.json`);
     writeFileSync(config, JSON.stringify(generatedServices(size)));
-    return series(`app command, ${size} services`, runs, () => measure(app, projectRoot, { INFRA_CONFIG: config }));
+    return series(`app command, ${size} services`, runs, () => measure(scratch, app, projectRoot, { INFRA_CONFIG: config }));
   });
   const template = templateCopy();
   const theirs = series(
     "default app, template way (barrel imports, ts-node type-checking)",
-    Number(values["template-runs"]),
-    () => measure({ args: [join(projectRoot, "node_modules", "ts-node", "dist", "bin.js"), "main.ts"] }, template, { INFRA_CONFIG: "" }, true),
+    templateRuns,
+    () => measure(scratch, { args: [join(projectRoot, "node_modules", "ts-node", "dist", "bin.js"), "main.ts"] }, template, { INFRA_CONFIG: "" }, true),
   );
-  rmSync(join(projectRoot, ".bench"), { recursive: true, force: true });
-  rmSync(work, { recursive: true, force: true });
 
   const med = (samples: Sample[]) => median(samples.map((s) => s.ms));
   const peak = (samples: Sample[]) => Math.max(...samples.map((s) => s.maxRssMb));
@@ -224,4 +273,9 @@ function main(): void {
   process.stderr.write(`(copies were made under ${relative(projectRoot, join(projectRoot, ".bench"))} and removed)\n`);
 }
 
-if (startedAs("bench")) main();
+if (startedAs("bench")) {
+  runCommand(BENCH_COMMAND, ({ values }) => {
+    bench(benchOptions(values));
+    return 0;
+  });
+}

@@ -1,17 +1,22 @@
-// `npm run graph [-- --out FILE]`: both stacks as a picture. Resources and data sources of the default app,
+// `npm run graph [-- --out FILE]`: both stacks of the user's settings as a picture. Resources and data sources,
 // grouped by the construct they belong to, with an edge for every reference and dependency; the cross-stack edge
 // (the docker stack's remote state reading the aws stack's output) and the readiness gate it passes through are
-// marked. Graphviz lays it out (its WebAssembly build, @viz-js/viz); `npm run docs` keeps docs/stacks.svg current.
-import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { TerraformDataSource, TerraformResource, Testing } from "cdktf";
+// marked. Graphviz lays it out (its WebAssembly build, @viz-js/viz). `npm run docs` keeps docs/stacks.svg, the
+// picture of the default settings, current.
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative } from "node:path";
+import { type App, TerraformDataSource, TerraformResource, Testing } from "cdktf";
 import { instance } from "@viz-js/viz";
-import { composeApp } from "../main";
-import { resolveSettings } from "../settings/load";
-import { projectRoot, startedAs } from "../settings/paths";
+import { type Stacks, composeApp } from "../main";
+import { type AppSettings, CONFIG_ENV, loadSettings } from "../settings/load";
+import { invocationDir, projectRoot, startedAs, userPath } from "../settings/paths";
+import { UserError, runCommand } from "./cli";
 
+/** The picture in the README, of the default settings; only `npm run docs` writes it. */
 export const GRAPH_FILE = "docs/stacks.svg";
+/** Where `npm run graph` draws when not told: beside the synthesized stacks, ignored by git. */
+export const GRAPH_DEFAULT_OUT = "cdktf.out/stacks.svg";
 
 interface Node {
   readonly id: string;
@@ -29,9 +34,22 @@ function references(config: unknown): string[] {
   return [...found];
 }
 
-/** The Graphviz description of both stacks of the default app. */
-export function stacksDot(): string {
-  const stacks = composeApp(Testing.app(), resolveSettings({}));
+/** `use` with a testing app whose output directory is removed afterwards (Testing.app would leave one in $TMPDIR). */
+export function withTestingApp<T>(use: (app: App) => T): T {
+  const outdir = mkdtempSync(join(tmpdir(), "soa-app-"));
+  try {
+    return use(Testing.app({ outdir }));
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** The Graphviz description of both stacks of the app `settings` make. */
+export function stacksDot(settings: AppSettings): string {
+  return withTestingApp((app) => dotOf(composeApp(app, settings)));
+}
+
+function dotOf(stacks: Stacks): string {
   for (const stack of Object.values(stacks)) stack.prepareStack();
   const nodes: Node[] = [];
   const edges = new Set<string>();
@@ -109,19 +127,51 @@ export function stacksDot(): string {
 }
 
 /** The picture, as SVG. */
-export async function stacksSvg(): Promise<string> {
+export async function stacksSvg(settings: AppSettings): Promise<string> {
   const viz = await instance();
-  return viz.renderString(stacksDot(), { format: "svg" });
+  return viz.renderString(stacksDot(settings), { format: "svg" });
 }
 
-async function cli(): Promise<number> {
-  const { values } = parseArgs({ options: { out: { type: "string", default: GRAPH_FILE } } });
-  const out = resolve(projectRoot, values.out!);
-  writeFileSync(out, await stacksSvg());
-  process.stdout.write(`wrote ${out}\n`);
-  return 0;
+export const GRAPH_COMMAND = {
+  name: "npm run graph",
+  usage: `usage: npm run graph [-- --out FILE]
+
+Draws both stacks of your settings (the file ${CONFIG_ENV} names, or the defaults) as SVG: resources grouped by
+construct, references as edges, the cross-stack edge and the readiness gate marked.
+
+  --out FILE   where to write the picture, relative to where you run npm (its directory must exist);
+               default: ${GRAPH_DEFAULT_OUT} in the project, which git ignores
+  -h, --help   this text
+
+${GRAPH_FILE}, the picture in the README, is drawn from the default settings by \`npm run docs\`.
+`,
+  options: { out: { type: "string" } },
+} as const;
+
+/** `npm run graph`: draws the stacks of the settings `env` names to `out`, or to GRAPH_DEFAULT_OUT; says where. */
+export async function graph(out: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const file = out === undefined ? join(projectRoot, GRAPH_DEFAULT_OUT) : userPath(out, env);
+  const dir = dirname(file);
+  if (out !== undefined && !(existsSync(dir) && statSync(dir).isDirectory())) {
+    throw new UserError(`--out ${out}: no directory ${dir} to write it in; create it first`);
+  }
+  const svg = await stacksSvg(loadSettings(env));
+  try {
+    if (out === undefined) mkdirSync(dir, { recursive: true });
+    writeFileSync(file, svg);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === "EISDIR" ? `${file} is a directory; expected a file name` : `cannot write ${file} (${code ?? (error as Error).message})`;
+    throw new UserError(`--out ${out ?? GRAPH_DEFAULT_OUT}: ${why}`);
+  }
+  const source = env[CONFIG_ENV]?.trim() ? `${CONFIG_ENV} file ${env[CONFIG_ENV].trim()}` : "the default settings";
+  const shown = relative(invocationDir(env), file);
+  return `drew the stacks of ${source} to ${shown === "" || shown.startsWith("..") ? file : shown}`;
 }
 
 if (startedAs("graph")) {
-  cli().then((code) => (process.exitCode = code));
+  runCommand(GRAPH_COMMAND, async ({ values }) => {
+    process.stdout.write(`${await graph(values.out)}\n`);
+    return 0;
+  });
 }

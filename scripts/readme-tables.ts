@@ -1,20 +1,24 @@
-// Writes the README's generated tables: the settings (from the schema's own types, defaults and descriptions),
-// the policy rules with their suppressions (from the app itself), and the AWS limits checked at synth, so the
-// documentation cannot drift from what the app does. `npm run docs`; a test checks it.
+// Writes what is derived from the code: the README's generated tables (the settings from the schema's own types,
+// defaults and descriptions; the policy rules with their suppressions, from the app itself; the AWS limits checked
+// at synth), the picture of the default stacks, and the JSON Schema of the settings file, so none of them can
+// drift from what the app does. `npm run docs`; a test checks it.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Testing } from "cdktf";
 import { z } from "zod";
 import { composeApp } from "../main";
 import { suppressionsIn } from "../policy/policy-checks";
 import { RULES } from "../policy/rules";
 import { AWS_RULES } from "../settings/aws-rules";
-import { resolveSettings } from "../settings/load";
+import { isPlainObject } from "../settings/json-file";
+import { CONFIG_ENV, REMOVABLE_ENTRIES, resolveSettings } from "../settings/load";
 import { projectRoot, startedAs } from "../settings/paths";
 import { settingsSchema } from "../settings/schema";
-import { GRAPH_FILE, stacksSvg } from "./graph";
+import { UserError, runCommand } from "./cli";
+import { GRAPH_FILE, stacksSvg, withTestingApp } from "./graph";
 
-type JsonSchema = {
+export type JsonSchema = {
+  $schema?: string;
+  title?: string;
   type?: string | string[];
   description?: string;
   default?: unknown;
@@ -136,8 +140,7 @@ function defaultOf(schema: JsonSchema): string {
 
 /** The rules, and every suppression in the app built from the default settings, with its reason. */
 export function policyTable(): string {
-  const stacks = composeApp(Testing.app(), resolveSettings({}));
-  const suppressions = Object.values(stacks).flatMap((stack) => suppressionsIn(stack));
+  const suppressions = withTestingApp((app) => Object.values(composeApp(app, resolveSettings({}))).flatMap((stack) => suppressionsIn(stack)));
   const rows = RULES.map((rule) => {
     const exempt = suppressions.filter((s) => s.rule === rule.id);
     const cell = exempt.length ? exempt.map((s) => `\`${s.path}\`: ${s.reason}`).join("<br>") : "none";
@@ -169,31 +172,137 @@ export function readmeWithTables(readme: string): string {
   return out;
 }
 
+export const SETTINGS_SCHEMA_FILE = "schemas/settings.schema.json";
+
 /**
- * `npm run docs`: rewrites README.md's tables and the picture of the stacks (docs/stacks.svg) only where they
- * changed; `-- --check` fails on drift instead of writing.
+ * The JSON Schema of the settings file (the one INFRA_CONFIG names), for editors and other tools: the types,
+ * descriptions and defaults zod states for the schema's input, read as load.ts reads the file, an overlay on the
+ * defaults. Where the defaults hold an object, each of its fields may be left out and the default shown is the one
+ * that applies; a list or a new entry is taken whole, so it needs its required fields; an entry of clusters, services
+ * or docker.containers may be null (removed). The checks zod cannot state in JSON Schema (refinements, such as a
+ * subnet inside the VPC) stay with the app. Draft 7: what editors support best, and the schema needs no later keyword.
  */
-export async function docs(args: string[], readme = README, graph = join(projectRoot, GRAPH_FILE)): Promise<{ code: number; message: string }> {
-  const unknown = args.filter((a) => a !== "--check");
-  if (unknown.length > 0) return { code: 2, message: `unknown option ${unknown[0]}\nusage: npm run docs [-- --check]` };
-  const files: [string, string, string][] = [
-    [readme, readFileSync(readme, "utf8"), "README.md tables"],
-    [graph, existsSync(graph) ? readFileSync(graph, "utf8") : "", GRAPH_FILE],
-  ];
-  const wanted = [readmeWithTables(files[0][1]), await stacksSvg()];
-  const stale = files.filter(([, current], i) => current !== wanted[i]);
-  if (stale.length === 0) return { code: 0, message: "README.md tables and docs/stacks.svg are up to date" };
-  const names = stale.map(([, , name]) => name).join(" and ");
-  if (args.includes("--check")) {
-    return { code: 1, message: `${names} out of date with the schema, the policy, the AWS rules or the stacks: run \`npm run docs\`` };
-  }
-  files.forEach(([path, current], i) => current !== wanted[i] && writeFileSync(path, wanted[i]));
-  return { code: 0, message: `${names} updated` };
+export function settingsJsonSchema(): JsonSchema {
+  const input = z.toJSONSchema(settingsSchema, { io: "input", unrepresentable: "any", target: "draft-7" }) as JsonSchema;
+  const { $schema, properties, default: _default, ...root } = asOverlay(input, settingsSchema.parse({}), []);
+  return {
+    $schema,
+    title: `Settings: the file ${CONFIG_ENV} names, laid over the built-in defaults`,
+    ...root,
+    properties: {
+      $schema: { type: "string", description: "Where this schema is, for editors (e.g. ./schemas/settings.schema.json); the app ignores it" },
+      ...properties,
+    },
+  };
 }
 
+/**
+ * `schema` where the file is laid over `value`, the default (see settingsJsonSchema). The default shown for a field
+ * is the value that applies when it is left out, and `{}` for an object: an empty one changes nothing.
+ */
+function asOverlay(schema: JsonSchema, value: unknown, path: readonly string[]): JsonSchema {
+  // Lists, values and null are replaced whole by what the file says.
+  if (!isPlainObject(value)) return schema;
+  const branches = schema.oneOf ?? schema.anyOf;
+  if (branches) {
+    // The default's own shape is merged into; another one (null, or a different `type`) replaces it whole.
+    const { oneOf: _oneOf, ...rest } = schema;
+    const anyOf = branches.map((b) => {
+      const tag = b.properties?.type?.const;
+      return b.type === "object" && (tag === undefined || tag === value.type) ? asOverlay(b, value, path) : b;
+    });
+    return { ...rest, anyOf };
+  }
+  if (schema.type !== "object") return schema;
+  const { required: _required, ...out } = schema;
+  const defaultOf = (given: unknown) => (isPlainObject(given) ? {} : given);
+  if (schema.properties) {
+    out.properties = Object.fromEntries(
+      Object.entries(schema.properties).map(([key, child]) => {
+        const given = value[key];
+        const overlaid = asOverlay(child, given, [...path, key]);
+        return [key, given === undefined ? overlaid : { ...overlaid, default: defaultOf(given) }];
+      }),
+    );
+  } else if (typeof schema.additionalProperties === "object") {
+    // A map: its default entries are merged into, new ones taken whole; some maps' entries can be removed.
+    const entry = schema.additionalProperties;
+    const removable = REMOVABLE_ENTRIES.some((p) => p.join(".") === path.join("."));
+    const orNull = (s: JsonSchema): JsonSchema => (removable ? { anyOf: [s, { type: "null" }] } : s);
+    const defaults = Object.entries(value).filter(([, v]) => isPlainObject(v));
+    if (defaults.length > 0) {
+      out.properties = Object.fromEntries(
+        defaults.map(([key, v]) => [
+          key,
+          {
+            description: `The default entry ${key}: what is written here is laid over it${removable ? "; null removes it" : ""}`,
+            default: {},
+            ...orNull(asOverlay(entry, v, [...path, key])),
+          },
+        ]),
+      );
+    }
+    out.additionalProperties = orNull(entry);
+  }
+  return out;
+}
+
+export function settingsJsonSchemaText(): string {
+  return `${JSON.stringify(settingsJsonSchema(), null, 2)}\n`;
+}
+
+/** The files `npm run docs` keeps current, by where they are. */
+export interface DocsFiles {
+  readonly readme: string;
+  readonly graph: string;
+  readonly settingsSchema: string;
+}
+
+export const DOCS_FILES: DocsFiles = {
+  readme: README,
+  graph: join(projectRoot, GRAPH_FILE),
+  settingsSchema: join(projectRoot, SETTINGS_SCHEMA_FILE),
+};
+
+/**
+ * Rewrites README.md's tables, the picture of the default stacks (docs/stacks.svg) and the settings' JSON Schema
+ * only where they changed, and says what it did; with `check`, writes nothing and throws UserError naming the stale.
+ */
+export async function docs(check: boolean, files: DocsFiles = DOCS_FILES): Promise<string> {
+  const read = (path: string) => (existsSync(path) ? readFileSync(path, "utf8") : "");
+  const derived: { path: string; name: string; current: string; wanted: () => string | Promise<string> }[] = [
+    { path: files.readme, name: "README.md tables", current: read(files.readme), wanted: () => readmeWithTables(read(files.readme)) },
+    { path: files.graph, name: GRAPH_FILE, current: read(files.graph), wanted: () => stacksSvg(resolveSettings({})) },
+    { path: files.settingsSchema, name: SETTINGS_SCHEMA_FILE, current: read(files.settingsSchema), wanted: settingsJsonSchemaText },
+  ];
+  const wanted = await Promise.all(derived.map((d) => d.wanted()));
+  const stale = derived.filter((d, i) => d.current !== wanted[i]);
+  const names = (list: typeof derived) => list.map((d) => d.name).join(", ").replace(/, ([^,]*)$/, " and $1");
+  if (stale.length === 0) return `${names(derived)} are up to date`;
+  if (check) {
+    throw new UserError(`${names(stale)} out of date with the schema, the policy, the AWS rules or the stacks: run \`npm run docs\``);
+  }
+  for (const d of stale) writeFileSync(d.path, wanted[derived.indexOf(d)]);
+  return `${names(stale)} updated`;
+}
+
+export const DOCS_COMMAND = {
+  name: "npm run docs",
+  usage: `usage: npm run docs [-- --check]
+
+Rewrites, where they changed, what is derived from the code: the README's settings, policy and limits tables,
+${GRAPH_FILE} (the stacks of the default settings) and ${SETTINGS_SCHEMA_FILE} (the JSON Schema of the
+settings file).
+
+  --check      write nothing; exit 1 naming what is out of date
+  -h, --help   this text
+`,
+  options: { check: { type: "boolean" } },
+} as const;
+
 if (startedAs("readme-tables")) {
-  docs(process.argv.slice(2)).then(({ code, message }) => {
-    (code === 0 ? process.stdout : process.stderr).write(`${message}\n`);
-    process.exitCode = code;
+  runCommand(DOCS_COMMAND, async ({ values }) => {
+    process.stdout.write(`${await docs(values.check === true)}\n`);
+    return 0;
   });
 }

@@ -5,14 +5,14 @@ import { type z } from "zod";
 import { AWS_RULES } from "./aws-rules";
 import { SettingsError, type SettingsProblem, formatPath, showValue } from "./errors";
 import { inputProblems, isPlainObject, own, readJsonFile } from "./json-file";
-import { projectRoot } from "./paths";
+import { projectRoot, userPath } from "./paths";
 import { type ServiceSettings, type Settings, settingsSchema } from "./schema";
 import { type ContainerDefinition, checkContainerDefinitions } from "./task-definitions";
 
 export const CONFIG_ENV = "INFRA_CONFIG";
 const DEFAULTS_LABEL = "built-in defaults";
 /** Maps whose entries an override can remove with null. */
-const REMOVABLE_ENTRIES = [["clusters"], ["services"], ["docker", "containers"]] as const;
+export const REMOVABLE_ENTRIES = [["clusters"], ["services"], ["docker", "containers"]] as const;
 
 export interface LoadedService extends ServiceSettings {
   /** The parsed, checked contents of `taskDefinition`. */
@@ -34,9 +34,12 @@ export function ecsClusterName(settings: Pick<Settings, "environment">, name: st
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): AppSettings {
   const configFile = env[CONFIG_ENV]?.trim() || undefined;
   let overrides: unknown = {};
-  if (configFile) {
-    const label = `${CONFIG_ENV} file ${configFile}`;
-    const read = readJsonFile(configFile, label);
+  // A relative path means one from where the user typed the command, which npm reports in INIT_CWD.
+  const path = configFile && userPath(configFile, env);
+  const label = configFile && `${CONFIG_ENV} file ${configFile}`;
+  if (path && label) {
+    // A file that cannot be read is named as the path tried, so a wrong starting directory shows.
+    const read = readJsonFile(path, path === configFile ? label : `${label} (${path})`);
     if (!read.ok) throw new SettingsError([read.problem]);
     const unsafe = inputProblems(read.value, label);
     if (unsafe.length > 0) throw new SettingsError(unsafe);
@@ -47,14 +50,15 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): AppSettings 
     }
     overrides = read.value;
   }
-  return resolveSettings(overrides, configFile ? `${CONFIG_ENV} file ${configFile}` : DEFAULTS_LABEL);
+  return resolveSettings(overrides, label || DEFAULTS_LABEL);
 }
 
 /** Validates `overrides` laid over the defaults; `label` names their source in messages. */
 export function resolveSettings(overrides: unknown, label = DEFAULTS_LABEL): AppSettings {
   const unsafe = inputProblems(overrides, label);
   if (unsafe.length > 0) throw new SettingsError(unsafe);
-  const merged = overlay(settingsSchema.parse({}), overrides) as Record<string, unknown>;
+  const { settings, problems } = withoutSchemaReference(overrides, label);
+  const merged = overlay(settingsSchema.parse({}), settings) as Record<string, unknown>;
   for (const path of REMOVABLE_ENTRIES) {
     const parent = valueAt(merged, path.slice(0, -1)) as Record<string, unknown> | undefined;
     const key = path[path.length - 1];
@@ -64,10 +68,22 @@ export function resolveSettings(overrides: unknown, label = DEFAULTS_LABEL): App
     }
   }
   const parsed = settingsSchema.safeParse(merged);
-  if (!parsed.success) {
-    throw new SettingsError(parsed.error.issues.flatMap((issue) => describeIssue(issue, merged, label)));
+  if (!parsed.success || problems.length > 0) {
+    throw new SettingsError([...problems, ...(parsed.error?.issues.flatMap((issue) => describeIssue(issue, merged, label)) ?? [])]);
   }
   return loadTaskDefinitions(parsed.data, label);
+}
+
+/**
+ * The overrides without `$schema`, the key that tells an editor where the file's JSON Schema is
+ * (schemas/settings.schema.json): a reference for tools, no setting, so a string the app ignores.
+ */
+function withoutSchemaReference(overrides: unknown, label: string): { settings: unknown; problems: SettingsProblem[] } {
+  if (!isPlainObject(overrides) || own(overrides, "$schema") === undefined) return { settings: overrides, problems: [] };
+  const { $schema: reference, ...settings } = overrides;
+  if (typeof reference === "string") return { settings, problems: [] };
+  const expected = "expected a string: the path or URL of the settings' JSON Schema, such as ./schemas/settings.schema.json";
+  return { settings, problems: [{ file: label, path: "$schema", value: showValue(reference), expected }] };
 }
 
 function loadTaskDefinitions(settings: Settings, label: string): AppSettings {

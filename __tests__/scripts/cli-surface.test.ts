@@ -1,0 +1,109 @@
+// The command-line surface of npm run docs, graph, bench and generate:container-shape, through their real entry
+// points: --help prints the usage and writes nothing, a bad command line is one line and exit 2, never a trace.
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { UserError } from "../../scripts/cli";
+import { CONTAINER_SHAPE_FILE, generateContainerShape } from "../../scripts/generate-container-shape";
+import { projectRoot } from "../../settings/paths";
+
+const COMMANDS = [
+  ["docs", "readme-tables"],
+  ["graph", "graph"],
+  ["bench", "bench"],
+  ["generate:container-shape", "generate-container-shape"],
+] as const;
+
+/** Runs an entry point as npm does, in the project, with a temporary directory of its own; returns what it left there. */
+function run(script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+  const tmp = mkdtempSync(join(tmpdir(), "cli-"));
+  const result = spawnSync(process.execPath, [join(projectRoot, "dist", "scripts", `${script}.js`), ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, INFRA_CONFIG: "", INIT_CWD: projectRoot, ...env, TMPDIR: tmp },
+    encoding: "utf8",
+  });
+  return { ...result, leftInTmp: readdirSync(tmp) };
+}
+
+/**
+ * What these commands could write in the project: the files they generate, and where bench and graph work. (Not
+ * `git status`: other work in the same tree changes it meanwhile.)
+ */
+function projectOutputs(): Record<string, string> {
+  const paths = ["README.md", "docs/stacks.svg", "schemas/settings.schema.json", "schemas/ecs-container-definition.json", "cdktf.out/stacks.svg", ".bench"];
+  return Object.fromEntries(
+    paths.map((p) => {
+      const path = join(projectRoot, p);
+      if (!existsSync(path)) return [p, "absent"];
+      const stat = statSync(path);
+      return [p, stat.isFile() ? `${stat.mtimeMs} ${createHash("sha256").update(readFileSync(path)).digest("hex")}` : `directory ${stat.mtimeMs}`];
+    }),
+  );
+}
+
+describe.each(COMMANDS)("npm run %s", (command, script) => {
+  test("--help prints the usage, exits 0 and writes nothing", () => {
+    const before = projectOutputs();
+    const result = run(script, ["--help"]);
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toMatch(new RegExp(`^usage: npm run ${command} `));
+    expect(result.stdout).toMatch(/-h, --help/);
+    expect(result.status).toBe(0);
+    expect(result.leftInTmp).toEqual([]);
+    expect(projectOutputs()).toEqual(before);
+  });
+
+  test.each([
+    [["--bogus"], "unknown option --bogus"],
+    [["-x"], "unknown option -x"],
+    [["stray"], 'takes no arguments, got "stray"'],
+  ])("%j is one line, exit 2, and writes nothing", (args, message) => {
+    const before = projectOutputs();
+    const result = run(script, args);
+    expect(result.stderr).toBe(`npm run ${command}: ${message} (npm run ${command} -- --help shows the usage)\n`);
+    expect(result.stdout).toBe("");
+    expect(result.status).toBe(2);
+    expect(result.leftInTmp).toEqual([]);
+    expect(projectOutputs()).toEqual(before);
+  });
+});
+
+test.each([
+  ["bench", ["--runs=0"], "--runs=0: expected a whole number of runs from 1 to 100"],
+  ["bench", ["--synth-runs=two"], "--synth-runs=two: expected a whole number of runs from 1 to 100"],
+  ["bench", ["--template-runs=101"], "--template-runs=101: expected a whole number of runs from 1 to 100"],
+  ["bench", ["--runs"], "--runs needs a value"],
+  ["graph", ["--out"], "--out needs a value"],
+  ["graph", ["--out="], "--out needs a value, got an empty one"],
+  ["readme-tables", ["--check=yes"], "--check takes no value"],
+  ["generate-container-shape", ["--check=no"], "--check takes no value"],
+])("%s %j: a bad value is one line naming it, exit 2", (script, args, message) => {
+  const result = run(script, args);
+  expect(result.stderr).toMatch(new RegExp(`^npm run [a-z:-]+: ${message.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\(npm run [a-z:-]+ -- --help shows the usage\\)\n$`));
+  expect(result.status).toBe(2);
+  expect(result.leftInTmp).toEqual([]);
+});
+
+describe("npm run generate:container-shape -- --check", () => {
+  test("passes on the committed shape and writes nothing", () => {
+    const before = projectOutputs();
+    const result = run("generate-container-shape", ["--check"]);
+    expect(result.stdout).toMatch(/^schemas\/ecs-container-definition\.json is up to date with @aws-sdk\/client-ecs \d/);
+    expect(result.status).toBe(0);
+    expect(projectOutputs()).toEqual(before);
+  });
+
+  test("fails on a stale copy, naming it and the command, without writing", () => {
+    const copy = join(mkdtempSync(join(tmpdir(), "shape-")), "ecs-container-definition.json");
+    const stale = readFileSync(CONTAINER_SHAPE_FILE, "utf8").replace('"essential": "boolean"', '"essential": "string"');
+    writeFileSync(copy, stale);
+    expect(() => generateContainerShape(true, copy)).toThrow(
+      new UserError(`${copy} differs from what the installed @aws-sdk/client-ecs describes: run \`npm run generate:container-shape\``),
+    );
+    expect(readFileSync(copy, "utf8")).toBe(stale);
+    expect(generateContainerShape(false, copy)).toBe(`wrote ${copy}`);
+    expect(readFileSync(copy, "utf8")).toBe(readFileSync(CONTAINER_SHAPE_FILE, "utf8"));
+  });
+});

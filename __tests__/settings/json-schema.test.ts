@@ -1,0 +1,160 @@
+// The JSON Schema of the settings file (schemas/settings.schema.json) is for editors and other tools: it must accept
+// every file the app accepts, and refuse what the app refuses for its shape (unknown keys, wrong types). Checked with
+// a real validator, Ajv, against the draft the file declares.
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import Ajv from "ajv";
+import { Testing } from "cdktf";
+import fc from "fast-check";
+import { composeApp } from "../../main";
+import { generatedServices } from "../../scripts/bench";
+import { withTestingApp } from "../../scripts/graph";
+import { SETTINGS_SCHEMA_FILE, settingsJsonSchemaText } from "../../scripts/readme-tables";
+import { SettingsError } from "../../settings/errors";
+import { isPlainObject } from "../../settings/json-file";
+import { REMOVABLE_ENTRIES, resolveSettings } from "../../settings/load";
+import { projectRoot } from "../../settings/paths";
+import { settingsSchema } from "../../settings/schema";
+
+const schema = JSON.parse(readFileSync(join(projectRoot, SETTINGS_SCHEMA_FILE), "utf8"));
+const ajv = new Ajv({ allErrors: true });
+// zod's name for an IPv4 CIDR block; the schema also states it as a pattern, so any string passes the format.
+ajv.addFormat("cidrv4", /.*/);
+const validate = ajv.compile(schema);
+
+/** Where the schema refuses `file`, as `path: message` lines; none when it accepts it. */
+function schemaErrors(file: unknown): string[] {
+  return validate(file) ? [] : (validate.errors ?? []).map((e) => `${e.dataPath || "(root)"}: ${e.message}`);
+}
+
+/** Whether the app accepts `file` as the INFRA_CONFIG file. */
+function appAccepts(file: unknown): boolean {
+  try {
+    resolveSettings(file, "test.json");
+    return true;
+  } catch (error) {
+    if (error instanceof SettingsError) return false;
+    throw error;
+  }
+}
+
+test("the committed schema is the one generated from settings/schema.ts (npm run docs)", () => {
+  expect(readFileSync(join(projectRoot, SETTINGS_SCHEMA_FILE), "utf8")).toBe(settingsJsonSchemaText());
+  expect(schema.$schema).toBe("http://json-schema.org/draft-07/schema#");
+});
+
+describe("it accepts what the app accepts", () => {
+  const fixtures = join(projectRoot, "__tests__", "terraform");
+  const shipped = readdirSync(fixtures)
+    .filter((dir) => readdirSync(join(fixtures, dir)).includes("settings.json"))
+    .map((dir) => join("__tests__", "terraform", dir, "settings.json"));
+
+  test.each(shipped)("the shipped settings file %s", (file) => {
+    const settings = JSON.parse(readFileSync(join(projectRoot, file), "utf8"));
+    expect(appAccepts(settings)).toBe(true);
+    expect(schemaErrors(settings)).toEqual([]);
+  });
+
+  test.each([
+    ["an empty file", {}],
+    ["every default spelled out", settingsSchema.parse({})],
+    ["the benchmark's 300 generated services", generatedServices(300)],
+    ["null for every removable entry", { clusters: { a: null, b: null }, services: { web: null, db: null, api: null, bot: null }, docker: { containers: { elastic: null } } }],
+    ["a default cluster given another capacity type", { clusters: { b: { capacity: { type: "instance" } } }, services: { db: null } }],
+    ["a new cluster and service", { clusters: { c: { name: "paris", capacity: { type: "autoScaling", maxSize: 4 } } }, services: { worker: { cluster: "c", taskDefinition: "task-definitions/bottask.json" } } }],
+    ["a default's field set to null where it may be", { clusters: { a: { capacity: { dataVolume: null } } }, services: { db: null, web: { loadBalancer: null } } }],
+    ["a $schema reference", { $schema: "./schemas/settings.schema.json", region: "eu-central-1" }],
+  ])("%s", (_name, settings) => {
+    expect(appAccepts(settings)).toBe(true);
+    expect(schemaErrors(settings)).toEqual([]);
+  });
+
+  test("random overlays of the defaults: the schema never refuses one the app accepts", () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(overlay, (file) => {
+        if (!appAccepts(file)) return;
+        accepted++;
+        expect(schemaErrors(file)).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+    // Not vacuous: about a third of the inputs are valid settings.
+    expect(accepted).toBeGreaterThan(40);
+  });
+});
+
+describe("it refuses what the app refuses for its shape", () => {
+  test.each([
+    ["an unknown setting", { projekt: "soa" }, "(root): should NOT have additional properties"],
+    ["an unknown field of a default entry", { clusters: { a: { capacity: { instanceTyp: "t3.large" } } } }, ".clusters.a.capacity: should NOT have additional properties"],
+    ["an unknown field of a new entry", { services: { worker: { cluster: "a", taskDefinition: "task-definitions/bottask.json", replicas: 2 } } }, ".services['worker']: should NOT have additional properties"],
+    ["a number as a string", { services: { web: { desiredCount: "2" } } }, ".services.web.desiredCount: should be integer"],
+    ["a list for an object", { dockerHost: [] }, ".dockerHost: should be object"],
+    ["null where nothing may be removed", { state: null }, ".state: should be object"],
+    ["a new entry without its required fields", { clusters: { c: { name: "paris" } } }, ".clusters['c']: should have required property 'capacity'"],
+    ["a value out of range", { logRetentionDays: 2 }, ".logRetentionDays: should be equal to one of the allowed values"],
+    ["a $schema that is not a string", { $schema: 5 }, ".$schema: should be string"],
+  ])("%s", (_name, settings, error) => {
+    expect(appAccepts(settings)).toBe(false);
+    expect(schemaErrors(settings)).toContain(error);
+  });
+});
+
+describe("a $schema key in the settings file", () => {
+  test("is ignored: a file with one synthesizes as the same file without it", () => {
+    const settings = { $schema: "./schemas/settings.schema.json", clusters: { a: { name: "paris" } } };
+    const { $schema: _reference, ...without } = settings;
+    const synth = (overrides: unknown) =>
+      withTestingApp((app) => Object.values(composeApp(app, resolveSettings(overrides, "test.json"))).map((stack) => Testing.synth(stack)));
+    const stacks = synth(settings);
+    expect(stacks).toHaveLength(2);
+    expect(stacks[0]).toContain('"name": "paris"');
+    expect(stacks).toEqual(synth(without));
+  });
+
+  test("that is not a string is a settings error naming it, listed with the others", () => {
+    expect(() => resolveSettings({ $schema: { url: "x" }, region: "moon-1" }, "test.json")).toThrow(SettingsError);
+    try {
+      resolveSettings({ $schema: { url: "x" }, region: "moon-1" }, "test.json");
+    } catch (error) {
+      const lines = (error as Error).message.split("\n");
+      expect(lines[0]).toMatch(/^test\.json: \$schema = \{"url":"x"\}: expected a string: the path or URL of the settings' JSON Schema/);
+      expect(lines.slice(1).join("\n")).toMatch(/^test\.json: region = "moon-1"/);
+    }
+  });
+
+  test("is known to the schema only at the top", () => {
+    expect(schemaErrors({ dockerHost: { $schema: "x" } })).toEqual([".dockerHost: should NOT have additional properties"]);
+    expect(appAccepts({ dockerHost: { $schema: "x" } })).toBe(false);
+  });
+});
+
+// Random overlays: a random part of the defaults, some values changed (to plausible ones and to junk), some
+// entries removed, added or given another shape.
+const junk = fc.constantFrom<unknown>(null, 0, 1, 2, 30, 100, 1337, -1, 2.5, "", "x", "t3.large", "t4g.small", "/data/x", true, false, [], {});
+/** One leaf in this many is changed: with about a hundred leaves, many overlays still make valid settings. */
+const JUNK_ONE_IN = 80;
+const removable = (path: readonly string[]) => REMOVABLE_ENTRIES.some((p) => p.join(".") === path.join("."));
+const NEW_ENTRIES: Record<string, Record<string, unknown>> = {
+  clusters: { c: { name: "paris", capacity: { type: "instance" } } },
+  services: { worker: { cluster: "b", taskDefinition: "task-definitions/bottask.json", desiredCount: 2 } },
+  "docker.containers": { kibana: { image: "kibana:8.17.0", healthcheck: { test: ["CMD", "true"] } } },
+};
+function overlayOf(value: unknown, path: readonly string[]): fc.Arbitrary<unknown> {
+  if (Array.isArray(value) || !isPlainObject(value)) {
+    return fc.oneof({ weight: JUNK_ONE_IN - 1, arbitrary: fc.constant(value) }, { weight: 1, arbitrary: junk });
+  }
+  const fields = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, overlayOf(v, [...path, k])]));
+  const extra = NEW_ENTRIES[path.join(".")] ?? {};
+  const entries = Object.fromEntries([
+    ...Object.keys(value).map((k) => [k, removable(path) ? fc.oneof({ weight: 4, arbitrary: fields[k] }, { weight: 1, arbitrary: fc.constant(null) }) : fields[k]]),
+    ...Object.entries(extra).map(([k, v]) => [k, fc.constant(v)]),
+  ]);
+  const merged = fc.record(entries, { requiredKeys: [] });
+  if (path.at(-1) !== "capacity") return merged;
+  // The other shape of a cluster's capacity, taken whole.
+  const other = value.type === "instance" ? "autoScaling" : "instance";
+  return fc.oneof({ weight: 3, arbitrary: merged }, { weight: 1, arbitrary: fc.constant({ type: other }) });
+}
+const overlay = overlayOf(settingsSchema.parse({}), []);
