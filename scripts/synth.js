@@ -117,7 +117,16 @@ async function synth(args) {
   }
   const names = stacks.map((s) => s.name);
   for (const dir of before) if (!names.includes(basename(dir))) rmSync(dir, { recursive: true });
-  return { exit: 0, out: `Generated Terraform code for the stacks: ${names.join(", ")}\n` };
+  return { exit: 0, out: `Generated Terraform code for the stacks: ${names.join(", ")}\n`, err: annotations(stacks) };
+}
+
+/** The stacks' warnings (and notes), as the CLI prints them after synthesis: the app only records them in the manifest. */
+function annotations(stacks) {
+  const LEVELS = { "@cdktf/info": "INFO", "@cdktf/warn": "WARN", "@cdktf/error": "ERROR" };
+  return stacks
+    .flatMap((stack) => stack.annotations ?? [])
+    .map((a) => `${LEVELS[a.level] ?? a.level} [${a.constructPath}]: ${a.message}\n`)
+    .join("");
 }
 
 synth(process.argv.slice(2)).then(({ exit, out, err }) => {
