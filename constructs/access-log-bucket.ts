@@ -1,5 +1,4 @@
 import { Construct } from "constructs";
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsElbServiceAccount } from "@cdktf/provider-aws/lib/data-aws-elb-service-account";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
@@ -8,6 +7,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { ELB_ACCOUNT_REGIONS } from "../settings/aws-rules";
+import { AwsAccount } from "./iam";
 import { jsonDocument } from "./json-document";
 
 export interface AccessLogBucketProps {
@@ -32,19 +32,27 @@ export class AccessLogBucket extends Construct {
   constructor(scope: Construct, id: string, props: AccessLogBucketProps) {
     super(scope, id);
     this.bucket = new S3Bucket(this, "bucket", { bucketPrefix: `${props.name}-lb-logs-` });
-    new S3BucketPublicAccessBlock(this, "public-access", {
+    // One configuration call after another: S3 answers 409 OperationAborted to concurrent ones on a bucket
+    // (hashicorp/terraform-provider-aws#7628), so each waits for the one before.
+    const publicAccess = new S3BucketPublicAccessBlock(this, "public-access", {
       bucket: this.bucket.id,
       blockPublicAcls: true,
       blockPublicPolicy: true,
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
     });
-    new S3BucketOwnershipControls(this, "ownership", { bucket: this.bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
-    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
+    const ownership = new S3BucketOwnershipControls(this, "ownership", {
+      dependsOn: [publicAccess],
+      bucket: this.bucket.id,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+    });
+    const encryption = new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
+      dependsOn: [ownership],
       bucket: this.bucket.id,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
     });
-    new S3BucketLifecycleConfiguration(this, "expiry", {
+    const expiry = new S3BucketLifecycleConfiguration(this, "expiry", {
+      dependsOn: [encryption],
       bucket: this.bucket.id,
       rule: [
         {
@@ -57,12 +65,13 @@ export class AccessLogBucket extends Construct {
       ],
     });
 
-    const account = new DataAwsCallerIdentity(this, "account");
+    const account = AwsAccount.of(this);
     // Older regions deliver from Elastic Load Balancing's own account there, newer ones through its service
     // principal; granting the principal everywhere keeps working if AWS moves an older region over.
     const principal: Record<string, string> = { Service: "logdelivery.elasticloadbalancing.amazonaws.com" };
     if (ELB_ACCOUNT_REGIONS.includes(props.region)) principal.AWS = new DataAwsElbServiceAccount(this, "elb-account").arn;
     this.policy = new S3BucketPolicy(this, "policy", {
+      dependsOn: [expiry],
       bucket: this.bucket.id,
       policy: jsonDocument({
         Version: "2012-10-17",

@@ -6,6 +6,7 @@ import type { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment
 import type { DataVolumeSettings } from "../settings/schema";
 import { type BootTemplate, type RenderTarget, concatTemplates, readBootTemplate, renderBootConfig } from "./boot-config";
 import { IMDSV2_ONLY, encryptedRoot } from "./instance-defaults";
+import { PATCH_GROUP_TAG, PatchSchedule } from "./patch-schedule";
 import { type PersistentVolume, attachVolume, persistentVolume } from "./persistent-volume";
 import { TemplateFile } from "./template-file";
 
@@ -31,6 +32,12 @@ export interface ContainerInstanceProps {
    * @default no data volume
    */
   readonly dataVolume?: DataVolumeSettings | null;
+  /**
+   * Patch the instance in place with SSM Patch Manager, in a maintenance window opening at `schedule` (UTC, an SSM
+   * cron or rate expression) and open `durationHours`. The instance ignores new AMIs, so nothing else updates it.
+   * @default never patched
+   */
+  readonly patching?: { readonly schedule: string; readonly durationHours: number } | null;
 }
 
 export interface ContainerInstanceBoot {
@@ -65,6 +72,8 @@ export class ContainerInstance extends Construct {
   /** The data volume, created or existing; undefined when there is none. */
   public readonly dataVolume?: PersistentVolume;
   public readonly volumeAttachment?: VolumeAttachment;
+  /** The patch baseline and maintenance window; undefined when the instance is not patched. */
+  public readonly patching?: PatchSchedule;
 
   constructor(scope: Construct, id: string, props: ContainerInstanceProps) {
     super(scope, id);
@@ -93,7 +102,7 @@ export class ContainerInstance extends Construct {
       userData: userData.rendered,
       // cloud-init runs user data once per instance: a changed boot script needs a new instance.
       userDataReplaceOnChange: true,
-      tags: { Name: props.name },
+      tags: { Name: props.name, ...(props.patching ? { [PATCH_GROUP_TAG]: props.name } : {}) },
       lifecycle: {
         // A new ECS AMI should not replace the instance in an unrelated apply; roll it with `-replace`.
         ignoreChanges: ["ami"],
@@ -102,5 +111,9 @@ export class ContainerInstance extends Construct {
     });
 
     if (data && this.dataVolume) this.volumeAttachment = attachVolume(this, this.dataVolume, data.device, this.instance);
+    if (props.patching) {
+      const { schedule, durationHours } = props.patching;
+      this.patching = new PatchSchedule(this, "patching", { name: props.name, instanceId: this.instance.id, schedule, durationHours });
+    }
   }
 }

@@ -7,6 +7,7 @@ import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import type { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import type { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
+import { parseCidr } from "../settings/cidr";
 import { projectRoot } from "../settings/paths";
 import type { DockerHostSettings } from "../settings/schema";
 import { suppressRule } from "../policy/policy-checks";
@@ -20,6 +21,9 @@ import { type PersistentVolume, attachVolume, persistentVolume } from "./persist
 
 /** The AWS account Flatcar's official AMIs are published from. */
 export const FLATCAR_AMI_OWNER = "075585003325";
+
+/** An admin range of /7 or wider (33 million addresses or more, up to 0.0.0.0/0): it draws a warning at synth. */
+export const isWideOpen = (cidr: string): boolean => parseCidr(cidr).prefix <= 7;
 
 export interface DockerHostBoot {
   /** Base64 of the CA certificate, the server certificate and its key: literal text, or Terraform expressions. */
@@ -99,6 +103,15 @@ export class DockerHost extends Construct {
       api.allowIn(`${i}`, { description: `Docker API (mutual TLS) from admin range ${cidr}`, peer: { cidr }, fromPort: s.apiPort });
       ssh?.allowIn(`${i}`, { description: `SSH from admin range ${cidr}`, peer: { cidr }, fromPort: 22 });
     });
+    // A client certificate still guards the API, but its TLS endpoint should not face the internet at large.
+    const open = s.adminCidrs.filter(isWideOpen);
+    if (open.length > 0) {
+      const exposed = `the Docker API (port ${s.apiPort}, behind its client certificate)${s.keyPair ? " and SSH face" : " faces"}`;
+      const audience = open.includes("0.0.0.0/0") ? "the whole internet" : "a large part of the internet";
+      Annotations.of(this).addWarning(
+        `dockerHost.adminCidrs holds ${open.join(", ")}: ${exposed} ${audience}. Set it to the address ranges you administer from.`,
+      );
+    }
     api.allowOut("all", { description: "Image registries, Flatcar updates, time", peer: { cidr: "0.0.0.0/0" }, protocol: "-1" });
     const http = web.allowIn("http", { description: "HTTP from anywhere", peer: { cidr: "0.0.0.0/0" }, fromPort: 80 });
     suppressRule(

@@ -3,7 +3,7 @@ import { EcsCluster as Cluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsClusterCapacityProviders } from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers";
 import type { EcsServiceCapacityProviderStrategy } from "@cdktf/provider-aws/lib/ecs-service";
 import type { Subnet } from "@cdktf/provider-aws/lib/subnet";
-import type { ITerraformDependable } from "cdktf";
+import { Annotations, type ITerraformDependable } from "cdktf";
 import type { ClusterSettings } from "../settings/schema";
 import { AutoScalingCapacity } from "./auto-scaling-capacity";
 import { ContainerInstance } from "./container-instance";
@@ -64,7 +64,13 @@ export class EcsCluster extends Construct {
         rootVolumeGiB: capacity.rootVolumeGiB,
         subnet: props.subnets[0],
         dataVolume: capacity.dataVolume,
+        patching: capacity.patching.enabled ? capacity.patching : null,
       });
+      if (!capacity.patching.enabled) {
+        Annotations.of(this).addWarning(
+          `capacity.patching.enabled is false for cluster ${props.settings.name}: its instance gets no security updates until it is replaced (reason: ${capacity.patching.reason})`,
+        );
+      }
       this.placement = { launchType: "EC2", dependsOn: [] };
     } else {
       this.autoScaling = new AutoScalingCapacity(this, "capacity", {

@@ -4,6 +4,7 @@ import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-tar
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EcsService as Service } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import { suppressRule } from "../policy/policy-checks";
 import type { ContainerDefinition } from "../settings/task-definitions";
 import { DATA_VOLUME_ATTRIBUTE } from "./container-instance";
 import type { EcsCluster } from "./ecs-cluster";
@@ -43,6 +44,12 @@ export interface EcsServiceProps {
    * @default none
    */
   readonly volumes?: { readonly name: string; readonly hostPath: string }[];
+  /**
+   * Containers that may write to their root filesystem, by name, each with why: the reason suppresses policy rule
+   * CKV_AWS_336 for that container alone.
+   * @default none: a container without "readonlyRootFilesystem": true stops synthesis
+   */
+  readonly readonlyRootFilesystemExceptions?: Readonly<Record<string, string>>;
   /**
    * An Application Load Balancer in front of the service.
    * @default none: the service takes no inbound traffic
@@ -92,6 +99,16 @@ export class EcsService extends Construct {
       containerDefinitions: jsonDocument(containers),
       volume: volumes.map((v) => ({ name: v.name, hostPath: v.hostPath })),
     });
+    for (const [name, reason] of Object.entries(props.readonlyRootFilesystemExceptions ?? {})) {
+      const container = props.containerDefinitions.find((c) => c.name === name);
+      if (!container || container.readonlyRootFilesystem === true) {
+        const names = props.containerDefinitions.map((c) => c.name).join(", ");
+        throw new Error(
+          `EcsService ${this.node.path}: readonlyRootFilesystemExceptions names ${name}, ${container ? "whose root filesystem is read-only already" : `not a container of the task definition (${names})`}`,
+        );
+      }
+      suppressRule(this.taskDefinition, "CKV_AWS_336", `container ${name} may write to its root filesystem: ${reason}`, `container ${name}`);
+    }
 
     const lb = props.loadBalancer;
     if (lb) {

@@ -9,7 +9,7 @@ import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import { ServiceRole } from "./iam";
+import { AwsAccount, ServiceRole } from "./iam";
 
 export interface NetworkProps {
   /** Prefix of the Name tags. */
@@ -30,6 +30,8 @@ export interface NetworkProps {
   readonly flowLogs?: boolean;
   /** Retention of the flow log group, in days. */
   readonly logRetentionDays: number;
+  /** Prefix of the flow log role's name: IAM names are account-wide, so it should name the region. */
+  readonly iamName: string;
 }
 
 /** A dedicated VPC with public subnets in several zones, so nothing depends on an account's default VPC. */
@@ -79,19 +81,27 @@ export class Network extends Construct {
         retentionInDays: props.logRetentionDays,
       });
       const delivery = new ServiceRole(this, "flow-logs-role", {
-        name: `${props.name}-vpc-flow-logs`,
+        name: `${props.iamName}-vpc-flow-logs`,
         principal: "vpc-flow-logs.amazonaws.com",
         managedPolicyArns: [],
-        // This log group's streams and events, nothing else.
+        // The VPC guide's minimum, less logs:CreateLogGroup: the group is ours, with its retention.
         statements: [
           {
             Effect: "Allow",
             Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
             Resource: [this.flowLogGroup.arn, `${this.flowLogGroup.arn}:*`],
           },
+          {
+            // A listing: CloudWatch Logs authorizes it against every group of the region, never a single one.
+            Effect: "Allow",
+            Action: ["logs:DescribeLogGroups"],
+            Resource: [AwsAccount.of(this).arn("logs", "log-group:*")],
+          },
         ],
       });
       new FlowLog(this, "flow-log", {
+        // Delivery fails, silently, while the role has no policy yet.
+        dependsOn: delivery.policies,
         vpcId: this.vpc.id,
         trafficType: "ALL",
         logDestinationType: "cloud-watch-logs",

@@ -5,8 +5,12 @@ import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { literal } from "./literal";
 
-/** TLS 1.3 and 1.2 only, AWS's current recommendation for HTTPS listeners. */
-export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/**
+ * TLS 1.3, and 1.2 with AES-GCM ciphers only, with hybrid post-quantum key exchange for clients that offer it:
+ * the policy AWS recommends for HTTPS listeners, and the console's default (Elastic Load Balancing guide, "Security
+ * policies for your Application Load Balancer").
+ */
+export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09";
 
 export interface ServiceLoadBalancerProps {
   /** Name of the load balancer and its target group (32 characters at most). */
@@ -20,8 +24,8 @@ export interface ServiceLoadBalancerProps {
   /** Path the target group's health check requests. */
   readonly healthCheckPath: string;
   /**
-   * ACM certificate: serve HTTPS on 443 and redirect HTTP on 80 to it.
-   * @default HTTP on 80 only
+   * ACM certificate: serve HTTPS on 443 (TLS_POLICY) and redirect HTTP on 80 to it.
+   * @default plain HTTP on 80, which policy rules CKV_AWS_2, CKV_AWS_103 and CKV2_AWS_20 refuse unless suppressed
    */
   readonly certificateArn?: string | null;
   /**

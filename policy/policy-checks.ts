@@ -23,15 +23,22 @@ const MIN_REASON = 20;
 export interface Suppression {
   readonly rule: string;
   readonly reason: string;
+  /** The one part of the elements it covers (`container web`); undefined: all of them. */
+  readonly subject?: string;
 }
 
-/** Exempts `scope` and everything in it from one rule. The reason is kept and listed in the README. */
-export function suppressRule(scope: IConstruct, rule: string, reason: string): void {
+/**
+ * Exempts `scope` and everything in it from one rule. The reason is kept and listed in the README. With a
+ * `subject`, only from the findings about it: those that name it first (`container web: …`, see the rule).
+ */
+export function suppressRule(scope: IConstruct, rule: string, reason: string, subject?: string): void {
   if (!RULES.some((r) => r.id === rule)) throw new Error(`${scope.node.path}: no policy rule ${rule} to suppress`);
   if (reason.trim().length < MIN_REASON) {
     throw new Error(`${scope.node.path}: suppressing ${rule} needs a reason of at least ${MIN_REASON} characters`);
   }
-  scope.node.addMetadata(SUPPRESSION, { rule, reason } satisfies Suppression, { stackTrace: false });
+  if (subject !== undefined && !/^\S(.*\S)?$/.test(subject)) throw new Error(`${scope.node.path}: suppressing ${rule} for a subject needs one, not "${subject}"`);
+  const data: Suppression = subject === undefined ? { rule, reason } : { rule, reason, subject };
+  scope.node.addMetadata(SUPPRESSION, data, { stackTrace: false });
 }
 
 /** Every suppression under `root`, with the path it applies to. */
@@ -71,8 +78,15 @@ export class PolicyChecks implements IAspect {
 
 export function checkStack(stack: TerraformStack): Violation[] {
   const violations: Violation[] = [];
-  const suppressed = (element: IConstruct, rule: string) =>
-    element.node.scopes.some((s) => s.node.metadata.some((m) => m.type === SUPPRESSION && (m.data as Suppression).rule === rule));
+  // Whether a suppression on the element or a scope above it covers this finding (any finding: detail undefined).
+  const suppressed = (element: IConstruct, rule: string, detail?: string) =>
+    element.node.scopes.some((s) =>
+      s.node.metadata.some((m) => {
+        if (m.type !== SUPPRESSION) return false;
+        const { rule: id, subject } = m.data as Suppression;
+        return id === rule && (subject === undefined || detail?.startsWith(`${subject}:`) === true);
+      }),
+    );
   for (const element of stack.node.findAll()) {
     if (!(element instanceof TerraformElement)) continue;
     // The rules read literal values, which need no token resolution: resolve only to confirm a finding.
@@ -81,9 +95,11 @@ export function checkStack(stack: TerraformStack): Violation[] {
     let exact: typeof quick | undefined;
     for (const rule of RULES) {
       if (!rule.check || (rule.types && !rule.types.includes(quick.type))) continue;
-      if (rule.check(quick.config, quick.type).length === 0 || suppressed(element, rule.id)) continue;
+      if (rule.check(quick.config, quick.type).every((detail) => suppressed(element, rule.id, detail))) continue;
       exact ??= describe(element, resolveIn(stack, element.toTerraform()))!;
-      for (const detail of rule.check(exact.config, exact.type)) violations.push({ path: element.node.path, rule, detail });
+      for (const detail of rule.check(exact.config, exact.type)) {
+        if (!suppressed(element, rule.id, detail)) violations.push({ path: element.node.path, rule, detail });
+      }
     }
   }
   violations.push(...checkRelations(stack, suppressed));
@@ -91,7 +107,7 @@ export function checkStack(stack: TerraformStack): Violation[] {
 }
 
 /** The rules about how elements relate, over the stack's resolved configuration (only the types they ask for). */
-function checkRelations(stack: TerraformStack, suppressed: (element: IConstruct, rule: string) => boolean): Violation[] {
+function checkRelations(stack: TerraformStack, suppressed: (element: IConstruct, rule: string, detail?: string) => boolean): Violation[] {
   type Element = TerraformResource | TerraformDataSource;
   const elements = stack.node.findAll().filter((e): e is Element => e instanceof TerraformResource || e instanceof TerraformDataSource);
   const cache = new Map<string, { address: string; config: Record<string, any>; element: Element }[]>();
@@ -115,7 +131,7 @@ function checkRelations(stack: TerraformStack, suppressed: (element: IConstruct,
   for (const rule of RULES) {
     for (const finding of rule.checkStack?.(view) ?? []) {
       const element = [...cache.values()].flat().find((e) => e.address === finding.address)!.element;
-      if (!suppressed(element, rule.id)) violations.push({ path: element.node.path, rule, detail: finding.detail });
+      if (!suppressed(element, rule.id, finding.detail)) violations.push({ path: element.node.path, rule, detail: finding.detail });
     }
   }
   return violations;

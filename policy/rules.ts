@@ -7,6 +7,11 @@ export interface PolicyRule {
   readonly id: string;
   /** What the rule requires, in a line. */
   readonly title: string;
+  /**
+   * What a user changes to comply: the settings path, or, where only code makes what the rule reads, which code.
+   * Every finding's message ends with it.
+   */
+  readonly fix: string;
   /** Terraform types it looks at (`data.` prefixed for data sources); undefined: every element. */
   readonly types?: readonly string[];
   /** The violations in one element's configuration, empty when it complies. */
@@ -34,6 +39,17 @@ const WORLD = new Set(["0.0.0.0/0", "::/0"]);
 const INGRESS_RULES = ["aws_vpc_security_group_ingress_rule", "aws_security_group_rule", "aws_security_group"];
 const IAM_POLICIES = ["aws_iam_role_policy", "aws_iam_policy", "aws_iam_user_policy", "aws_iam_group_policy"];
 const PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
+const LISTENERS = ["aws_lb_listener", "aws_alb_listener"];
+/** Security policies whose oldest protocol is TLS 1.2, by the name prefixes checkov accepts for CKV_AWS_103. */
+const TLS12_OR_LATER = /^ELBSecurityPolicy-(FS-1-2|TLS-1-2|TLS13-1-2|TLS13-1-3)-/;
+const PLAIN_HTTP_FIX = "set certificateArn to an ACM certificate (HTTPS, with HTTP redirected to it), or give plainHttp.reason";
+
+/** Whether a listener's default action redirects to HTTPS (on 443 when `port` says so). */
+function redirectsToHttps(listener: Config, port?: string): boolean {
+  return list(listener.default_action).some((action: any) =>
+    list(action.redirect).some((r: any) => r.protocol === "HTTPS" && (port === undefined || String(r.port) === port)),
+  );
+}
 
 /** Ingress rules of an element, whichever way the rule is written, as [cidrs, from, to, protocol]. */
 function ingress(config: Config, type: string): { cidrs: string[]; from: number; to: number; protocol: string }[] {
@@ -92,10 +108,22 @@ function strings(value: unknown, out: string[] = []): string[] {
   return out;
 }
 
-export const RULES: readonly PolicyRule[] = [
+/** A rule whose every finding ends with what fixes it. */
+function withFix(rule: PolicyRule): PolicyRule {
+  const told = (detail: string) => `${detail}; fix: ${rule.fix}`;
+  const { check, checkStack } = rule;
+  return {
+    ...rule,
+    check: check && ((config, type) => check(config, type).map(told)),
+    checkStack: checkStack && ((stack) => checkStack(stack).map((f) => ({ ...f, detail: told(f.detail) }))),
+  };
+}
+
+export const RULES: readonly PolicyRule[] = ([
   {
     id: "CKV2_AWS_9",
     title: "Every EBS data volume, created or attached, is in an AWS Backup plan",
+    fix: "set backups.enabled to true (every data volume joins the plan), or to false with backups.reason",
     checkStack: (stack) => {
       const selections = stack.of("aws_backup_selection");
       return [...stack.of("aws_ebs_volume"), ...stack.of("data.aws_ebs_volume")]
@@ -106,6 +134,7 @@ export const RULES: readonly PolicyRule[] = [
   {
     id: "CKV2_AWS_11",
     title: "Every VPC has flow logs",
+    fix: "set network.flowLogs.enabled to true, or to false with network.flowLogs.reason",
     checkStack: (stack) => {
       const logs = stack.of("aws_flow_log");
       return stack
@@ -117,6 +146,7 @@ export const RULES: readonly PolicyRule[] = [
   {
     id: "CKV_AWS_91",
     title: "Load balancers write access logs",
+    fix: "set accessLogs.enabled to true, or to false with accessLogs.reason",
     types: ["aws_lb", "aws_alb", "aws_elb"],
     check: (c, type) => {
       const logs = list(c.access_logs)[0] as Config | undefined;
@@ -126,14 +156,61 @@ export const RULES: readonly PolicyRule[] = [
     },
   },
   {
+    id: "CKV_AWS_2",
+    title: "Load balancer listeners serve HTTPS (or TLS), or redirect HTTP to HTTPS",
+    fix: PLAIN_HTTP_FIX,
+    types: LISTENERS,
+    check: (c) => {
+      const protocol = c.protocol ?? "HTTP";
+      if (["HTTPS", "TLS", "TCP", "UDP", "TCP_UDP"].includes(protocol) || (protocol === "HTTP" && redirectsToHttps(c))) return [];
+      return [`port ${c.port} serves plain ${protocol} without redirecting to HTTPS`];
+    },
+  },
+  {
+    id: "CKV_AWS_103",
+    title: "HTTPS and TLS listeners accept TLS 1.2 or later only; HTTP ones redirect to HTTPS",
+    fix: `${PLAIN_HTTP_FIX}; the TLS policy itself is in code, not in settings: TLS_POLICY in constructs/service-load-balancer.ts`,
+    types: LISTENERS,
+    check: (c) => {
+      const protocol = c.protocol ?? "HTTP";
+      if (["HTTPS", "TLS"].includes(protocol)) {
+        if (typeof c.ssl_policy === "string" && TLS12_OR_LATER.test(c.ssl_policy)) return [];
+        // Without one, AWS applies ELBSecurityPolicy-2016-08, which accepts TLS 1.0.
+        return [`ssl_policy ${c.ssl_policy ?? "(none: AWS's default accepts TLS 1.0)"} accepts protocols older than TLS 1.2`];
+      }
+      if (["TCP", "UDP", "TCP_UDP"].includes(protocol) || redirectsToHttps(c)) return [];
+      return [`port ${c.port} serves plain ${protocol}, without TLS`];
+    },
+  },
+  {
+    id: "CKV2_AWS_20",
+    title: "Application load balancers redirect HTTP to HTTPS",
+    fix: PLAIN_HTTP_FIX,
+    checkStack: (stack) => {
+      const listeners = LISTENERS.flatMap((type) => stack.of(type));
+      return ["aws_lb", "aws_alb"]
+        .flatMap((type) => stack.of(type))
+        .filter((lb) => (lb.config.load_balancer_type ?? "application") === "application")
+        .flatMap((lb) =>
+          listeners
+            .filter((l) => refersTo(l.config.load_balancer_arn, lb.address))
+            .filter((l) => (l.config.protocol ?? "HTTP") === "HTTP" || Number(l.config.port) === 80)
+            .filter((l) => !(Number(l.config.port) === 80 && (l.config.protocol ?? "HTTP") === "HTTP" && redirectsToHttps(l.config, "443")))
+            .map((l) => ({ address: lb.address, detail: `${l.address} takes HTTP on port ${l.config.port} without redirecting it to HTTPS on 443` })),
+        );
+    },
+  },
+  {
     id: "CKV_AWS_79",
     title: "Instance metadata service version 2 only (IMDSv2)",
+    fix: "in code, not in settings: IMDSV2_ONLY in constructs/instance-defaults.ts, for every instance and launch template",
     types: ["aws_instance", "aws_launch_template"],
     check: (c) => (c.metadata_options?.http_tokens === "required" ? [] : ["metadata_options.http_tokens is not \"required\""]),
   },
   {
     id: "CKV_AWS_8",
     title: "Encrypted EBS volumes on instances and launch templates",
+    fix: "in code, not in settings: encryptedRoot() in constructs/instance-defaults.ts, for every instance and launch template",
     types: ["aws_instance", "aws_launch_template"],
     check: (c, type) => {
       if (type === "aws_instance") {
@@ -152,24 +229,28 @@ export const RULES: readonly PolicyRule[] = [
   {
     id: "CKV_AWS_3",
     title: "Encrypted EBS volumes",
+    fix: "in code, not in settings: constructs/persistent-volume.ts creates the data volumes (a volumeId setting attaches one it does not create)",
     types: ["aws_ebs_volume"],
     check: (c) => (c.encrypted === true ? [] : ["encrypted is not true"]),
   },
   {
     id: "CKV_AWS_24",
     title: "No SSH (port 22) from 0.0.0.0/0 or ::/0",
+    fix: "set dockerHost.adminCidrs to the address ranges you administer from, or dockerHost.keyPair to null for no SSH at all",
     types: INGRESS_RULES,
     check: openToWorld(22, "SSH"),
   },
   {
     id: "CKV_AWS_260",
     title: "No HTTP (port 80) from 0.0.0.0/0 or ::/0",
+    fix: "in code, not in settings: only constructs/ecs-firewalls.ts and constructs/docker-host.ts open HTTP to anywhere, each rule suppressed with its reason",
     types: INGRESS_RULES,
     check: openToWorld(80, "HTTP"),
   },
   {
     id: "CKV_AWS_23",
     title: "Every security group and rule has a description",
+    fix: "in code, not in settings: Firewall in constructs/firewall.ts, which takes a description for every group and rule",
     types: ["aws_security_group", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule", "aws_security_group_rule"],
     check: (c, type) => {
       const missing = (d: unknown) => typeof d !== "string" || d.trim() === "";
@@ -185,6 +266,7 @@ export const RULES: readonly PolicyRule[] = [
   {
     id: "CKV_AWS_63",
     title: "No IAM policy allows \"*\" as an action",
+    fix: "in code, not in settings: the statements of constructs/iam.ts and of the constructs that grant access",
     types: [...IAM_POLICIES, "aws_iam_role"],
     check: (c, type) => {
       const policy = statements(type === "aws_iam_role" ? c.assume_role_policy : c.policy);
@@ -199,6 +281,7 @@ export const RULES: readonly PolicyRule[] = [
   {
     id: "CKV_AWS_355",
     title: "No IAM policy allows \"*\" as a resource",
+    fix: "in code, not in settings: the statements of constructs/iam.ts and of the constructs that grant access",
     types: IAM_POLICIES,
     check: (c) => {
       const policy = statements(c.policy);
@@ -213,6 +296,7 @@ export const RULES: readonly PolicyRule[] = [
   {
     id: "CKV_AWS_65",
     title: "ECS clusters have Container Insights",
+    fix: "in code, not in settings: constructs/ecs-cluster.ts turns Container Insights on",
     types: ["aws_ecs_cluster"],
     check: (c) =>
       list(c.setting).some((s: any) => s.name === "containerInsights" && ["enabled", "enhanced"].includes(s.value))
@@ -222,6 +306,7 @@ export const RULES: readonly PolicyRule[] = [
   {
     id: "CKV_AWS_334",
     title: "No privileged ECS containers",
+    fix: "remove privileged from that container in the file services.<key>.taskDefinition names",
     types: ["aws_ecs_task_definition"],
     check: (c) => {
       const { data, problem } = document(c.container_definitions);
@@ -230,8 +315,25 @@ export const RULES: readonly PolicyRule[] = [
     },
   },
   {
+    // As checkov's ECSContainerReadOnlyRoot: every container of the task definition, not just one, has it true.
+    id: "CKV_AWS_336",
+    title: "ECS containers have read-only root filesystems",
+    fix: 'set "readonlyRootFilesystem": true on that container in the file services.<key>.taskDefinition names, with a linuxParameters.tmpfs or a volume where it writes; or give why in services.<key>.readonlyRootFilesystemExceptions.<container>',
+    types: ["aws_ecs_task_definition"],
+    check: (c) => {
+      const { data, problem } = document(c.container_definitions);
+      if (problem) return [`container_definitions ${problem}`];
+      // Each finding names its container first: a suppression for one container (suppressRule's subject) covers it.
+      return ([] as Config[])
+        .concat(data ?? [])
+        .filter((x) => x.readonlyRootFilesystem !== true)
+        .map((x) => `container ${x.name}: readonlyRootFilesystem is ${JSON.stringify(x.readonlyRootFilesystem ?? null)}, not true`);
+    },
+  },
+  {
     id: "CKV_SECRET_13",
     title: "No private key in the synthesized configuration",
+    fix: "take the key out of the settings or task definition that holds it: a container reads secrets from Secrets Manager, and the Docker host its keys from dockerHost.certsDir at plan time",
     check: (c) => (strings(c).some((s) => PRIVATE_KEY.test(s)) ? ["holds a PEM private key"] : []),
   },
-];
+] satisfies PolicyRule[]).map(withFix);

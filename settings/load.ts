@@ -7,7 +7,7 @@ import { SettingsError, type SettingsProblem, formatPath, showValue } from "./er
 import { inputProblems, isPlainObject, own, readJsonFile } from "./json-file";
 import { projectRoot, userPath } from "./paths";
 import { type ServiceSettings, type Settings, settingsSchema } from "./schema";
-import { type ContainerDefinition, checkContainerDefinitions } from "./task-definitions";
+import { type ContainerDefinition, checkContainerDefinitions, readonlyRootExceptionProblems } from "./task-definitions";
 
 export const CONFIG_ENV = "INFRA_CONFIG";
 const DEFAULTS_LABEL = "built-in defaults";
@@ -102,6 +102,7 @@ function loadTaskDefinitions(settings: Settings, label: string): AppSettings {
     const containers = byFile.get(file);
     if (!containers) continue;
     problems.push(...crossCheck(key, service, containers, label));
+    problems.push(...readonlyRootExceptionProblems(key, service, containers, label));
     services[key] = { ...service, containerDefinitions: containers };
   }
   if (problems.length > 0) throw new SettingsError(problems);

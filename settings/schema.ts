@@ -4,6 +4,8 @@ import { z } from "zod";
 import { contains, isNetworkAddress, overlaps } from "./cidr";
 import { AWS_RULES, architectureOf, containerPathProblem, hostPathProblem, regionProblem } from "./aws-rules";
 import { own } from "./json-file";
+import { maintenanceWindowScheduleProblem } from "./maintenance-window";
+import { tmpfsPathProblem } from "./task-definitions";
 
 const NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 const CLOUDWATCH_RETENTION_DAYS = [
@@ -18,14 +20,19 @@ const WINDOW_LENGTH = /^(?=[1-9])([1-9][0-9]*h)?([1-9][0-9]*m)?$/;
 
 const CIDR_SYNTAX = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/;
 
+/** Why the built-in settings serve plain HTTP: they have no certificate to offer. */
+export const PLAIN_HTTP_REASON = "The built-in settings are for trying the stack out: set certificateArn before it carries real traffic.";
+
 /** Why a safeguard is off: the policy rule it satisfies is then suppressed with this reason, shown in reviews. */
-const offReason = (rule: string) =>
+const offReason = (rule: string | null) =>
   z
     .string()
     .min(20)
     .nullable()
     .default(null)
-    .describe(`Required when enabled is false: why (at least 20 characters); it becomes the suppression of policy rule ${rule}`);
+    .describe(
+      `Required when enabled is false: why (at least 20 characters); ${rule ? `it becomes the suppression of policy rule ${rule}` : "every synthesis shows it as a warning"}`,
+    );
 function requireReason(value: { enabled: boolean; reason: string | null }, ctx: z.RefinementCtx<unknown>): void {
   if (!value.enabled && !value.reason) {
     ctx.addIssue({ code: "custom", path: ["reason"], message: "expected a reason of at least 20 characters for turning this off" });
@@ -93,9 +100,58 @@ const state = z
       })
       .default("terraform-state")
       .describe("Directory, relative to the project, of the local state files when no bucket is set"),
+    keyIncludesRegion: z
+      .boolean()
+      .nullable()
+      .default(null)
+      .describe(
+        "The region in the state's key, after the environment: <keyPrefix>/<environment>/<region>/<stack>.tfstate, so one environment in two regions keeps two states. true for a new deployment; false keeps the key an existing deployment's state is at (README, State: moving it); null: false, with a warning at every synthesis until you choose",
+      ),
   })
   .prefault({})
   .describe("Where Terraform keeps the state of each stack");
+
+/** Recovery points that outlive a mistake or a stolen deploy role. */
+const backupLock = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe("A vault access policy that denies everyone deleting a recovery point or changing its lifecycle, and an AWS Backup Vault Lock that keeps each one minRetentionDays"),
+    reason: offReason(null),
+    mode: z
+      .enum(["governance", "compliance"])
+      .default("governance")
+      .describe(
+        "governance: the lock holds until someone allowed backup:DeleteBackupVaultLockConfiguration removes it, a deliberate step CloudTrail records. compliance: once changeableForDays have passed nobody, the root user included, can change or remove the lock (a deploy that would, fails), delete a recovery point before minRetentionDays, or delete the vault while it holds one; irreversible, for data that must be kept",
+      ),
+    minRetentionDays: z
+      .int()
+      .min(1)
+      .max(36500)
+      .nullable()
+      .default(null)
+      .describe("Days a recovery point is kept at least (AWS Backup fails a backup job that would keep one shorter): at most backups.retentionDays; null: backups.retentionDays (governance mode only). A change replaces the lock"),
+    changeableForDays: z
+      .int()
+      .min(3)
+      .max(36500)
+      .default(3)
+      .describe("compliance mode only: days after the deploy during which the lock can still be changed or removed; then it is fixed for good"),
+  })
+  .prefault({})
+  .superRefine((lock, ctx) => {
+    requireReason(lock, ctx);
+    // Every change of a lock replaces it, which compliance mode refuses once its grace period is over.
+    if (lock.enabled && lock.mode === "compliance" && lock.minRetentionDays === null) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["minRetentionDays"],
+        message: "expected a number of days in compliance mode: a lock that follows backups.retentionDays would have to be replaced when that changes, which compliance mode refuses after changeableForDays",
+      });
+    }
+  })
+  .describe("Protection of the recovery points in the backup vault");
 
 const network = z
   .strictObject({
@@ -202,10 +258,36 @@ const clusterCommon = {
   rootVolumeGiB: z.int().min(30).max(16384).default(30).describe("Encrypted root volume size (the ECS AMI needs 30)"),
 };
 
+// The single instance ignores new AMIs (it is replaced only on purpose), and Amazon Linux 2023 installs no update by
+// itself: Patch Manager is what keeps it patched.
+const patching = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe("Install approved security updates with SSM Patch Manager (AWS-RunPatchBaseline, rebooting if an update needs it) in a maintenance window"),
+    reason: offReason(null),
+    schedule: z
+      .string()
+      .superRefine(checkedBy(maintenanceWindowScheduleProblem))
+      .default("cron(0 6 ? * SUN *)")
+      .describe("When the maintenance window opens (UTC), as an SSM maintenance window cron or rate expression; the default, Sundays 06:00, is an hour after the Docker host's reboot window (dockerHost.updates) closes"),
+    durationHours: z
+      .int()
+      .min(2)
+      .max(24)
+      .default(2)
+      .describe("Hours the window stays open; patching starts no later than one hour before it closes"),
+  })
+  .prefault({})
+  .superRefine(requireReason)
+  .describe("Patching in place of the single instance: its services stop while it reboots");
+
 const instanceCapacity = z.strictObject({
   type: z.literal("instance").describe("One container instance, with an optional persistent data volume"),
   ...clusterCommon,
   dataVolume: dataVolume.nullable().default(null),
+  patching,
 });
 
 const autoScalingCapacity = z
@@ -297,6 +379,10 @@ const service = z
       )
       .default([])
       .describe("Host volumes for mountPoints; a host path must be under the cluster's data volume"),
+    readonlyRootFilesystemExceptions: z
+      .record(z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, { error: "expected a container name" }), z.string().min(20))
+      .default({})
+      .describe("Containers of the task definition that may write to their root filesystem, each with why (at least 20 characters); the reason becomes the suppression of policy rule CKV_AWS_336 for that container alone"),
     loadBalancer: loadBalancer
       .nullable()
       .default(null)
@@ -350,7 +436,7 @@ const dockerHost = z
     adminCidrs: z
       .array(cidr())
       .default([])
-      .describe("Addresses allowed to reach the Docker API (and SSH with a key pair); empty: nobody"),
+      .describe("Addresses allowed to reach the Docker API (and SSH with a key pair); empty: nobody. A range of /7 or wider, such as 0.0.0.0/0, warns at synth"),
     apiPort: port()
       .refine((p) => ![22, 80, 443].includes(p), { error: "expected a port other than 22, 80 and 443" })
       .default(2376)
@@ -418,6 +504,12 @@ const dockerHost = z
 
 const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 
+/** What Docker grants a container by default: the most one of ours may keep after dropping all capabilities. */
+const DOCKER_DEFAULT_CAPABILITIES = [
+  "CAP_AUDIT_WRITE", "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_MKNOD",
+  "CAP_NET_BIND_SERVICE", "CAP_NET_RAW", "CAP_SETFCAP", "CAP_SETGID", "CAP_SETPCAP", "CAP_SETUID", "CAP_SYS_CHROOT",
+] as const;
+
 const container = z.strictObject({
   image: z
     .string()
@@ -466,6 +558,39 @@ const container = z.strictObject({
     )
     .default([])
     .describe("Named volumes for the container's persistent data"),
+  readOnlyRootFilesystem: z
+    .strictObject({
+      enabled: z
+        .boolean()
+        .default(true)
+        .describe("Mount the container's root filesystem read-only: it writes only to its volumes and tmpfs mounts"),
+      reason: z
+        .string()
+        .min(20)
+        .nullable()
+        .default(null)
+        .describe("Required when enabled is false: what the image writes outside its volumes and tmpfs mounts, and why it cannot be moved there (at least 20 characters)"),
+    })
+    .prefault({})
+    .superRefine(requireReason)
+    .describe("A read-only root filesystem, as the ECS containers have (policy CKV_AWS_336)"),
+  tmpfs: z
+    .array(
+      z.strictObject({
+        containerPath: z
+          .string()
+          .regex(/^(\/[A-Za-z0-9._-]+)+$/, { error: "expected an absolute path of letters, digits, '.', '_' and '-', such as /tmp" })
+          .superRefine(checkedBy(tmpfsPathProblem))
+          .describe("Directory the tmpfs is mounted on"),
+        sizeMb: z.int().min(1).max(65536).describe("Most it holds, in MiB; counted against memoryMb"),
+      }),
+    )
+    .default([{ containerPath: "/tmp", sizeMb: 64 }])
+    .describe("Writable in-memory directories (rw, noexec, nosuid, nodev), emptied when the container stops"),
+  capabilities: z
+    .array(z.enum(DOCKER_DEFAULT_CAPABILITIES))
+    .default([])
+    .describe("Linux capabilities the container keeps, from Docker's default set; it drops every other one, and no-new-privileges keeps setuid files from granting more"),
   ports: z
     .array(
       z.strictObject({
@@ -477,6 +602,17 @@ const container = z.strictObject({
     .describe("Ports published on the host"),
   logMaxSizeMb: z.int().min(1).max(1024).default(10).describe("Size at which json-file logs rotate"),
   logMaxFiles: z.int().min(1).max(100).default(3).describe("Rotated log files kept"),
+}).superRefine((c, ctx) => {
+  const mounted = new Map(c.volumes.map((v) => [v.containerPath, "volumes"]));
+  c.tmpfs.forEach((t, i) => {
+    const other = mounted.get(t.containerPath);
+    if (other) ctx.addIssue({ code: "custom", path: ["tmpfs", i, "containerPath"], message: `expected a path not already mounted by ${other}` });
+    mounted.set(t.containerPath, "tmpfs");
+  });
+  const tmpfsMb = c.tmpfs.reduce((sum, t) => sum + t.sizeMb, 0);
+  if (c.tmpfs.length > 0 && tmpfsMb >= c.memoryMb) {
+    ctx.addIssue({ code: "custom", path: ["tmpfs"], message: `expected tmpfs sizes (${tmpfsMb} MiB in all) below memoryMb (${c.memoryMb}): their contents are the container's memory` });
+  }
 });
 
 export const DEFAULT_CONTAINERS = {
@@ -498,6 +634,15 @@ export const DEFAULT_CONTAINERS = {
       startPeriodSeconds: 120,
     },
     volumes: [{ name: "elastic-data", containerPath: "/usr/share/elasticsearch/data" }],
+    // Elasticsearch writes its data (the volume), gc logs under logs/, native libraries it then loads from its temp
+    // directory under /tmp (so no noexec tmpfs there), and config/: below. It runs as uid 1000 and needs no
+    // capability, so it keeps none.
+    readOnlyRootFilesystem: {
+      enabled: false,
+      reason:
+        "Elasticsearch writes to its config directory: it rewrites config/elasticsearch.keystore at every start, its first start writes TLS certificates and security settings there, and elasticsearch-reset-password adds a user file there. A volume over config/ would keep an old image's configuration across upgrades.",
+    },
+    tmpfs: [],
   },
 };
 
@@ -577,7 +722,7 @@ export const settingsSchema = z
       .regex(/^[a-z][a-z0-9]{0,7}$/, { error: "expected up to 8 lower-case letters and digits, such as prod" })
       .nullable()
       .default(null)
-      .describe("Environment (dev, staging, prod): its own state, resource names (<project>-<environment>-…, <cluster>-<environment>), certificates (certs/<environment>) and Environment tag; null: the one unnamed environment"),
+      .describe("Environment (dev, staging, prod): its own state, resource names (<project>-<environment>-…, <cluster>-<environment>; IAM's, account-wide, <project>-<environment>-<region>-…), certificates (certs/<environment>) and Environment tag; null: the one unnamed environment"),
     region: z
       .string()
       .superRefine(checkedBy(regionProblem))
@@ -588,7 +733,20 @@ export const settingsSchema = z
     certificateArn: arn("acm", "certificate/[0-9a-f-]{36}", "arn:aws:acm:us-west-1:123456789012:certificate/0f0e0d0c-…")
       .nullable()
       .default(null)
-      .describe("ACM certificate: adds HTTPS listeners on 443 and redirects 80 to them"),
+      .describe("ACM certificate of the load balancers: HTTPS on 443 (TLS 1.2 or later), HTTP on 80 redirected to it; null: plain HTTP, with plainHttp.reason"),
+    plainHttp: z
+      .strictObject({
+        reason: z
+          .string()
+          .min(20)
+          .nullable()
+          .default(PLAIN_HTTP_REASON)
+          .describe(
+            "Required while certificateArn is null: why the load balancers serve plain HTTP (at least 20 characters); it becomes the suppression of policy rules CKV_AWS_2, CKV_AWS_103 and CKV2_AWS_20. Unused with a certificate",
+          ),
+      })
+      .prefault({})
+      .describe("Plain HTTP on the load balancers, when there is no certificate"),
     registryCredentialsSecretArn: arn(
       "secretsmanager",
       "secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}",
@@ -615,9 +773,20 @@ export const settingsSchema = z
           .default("cron(0 3 * * ? *)")
           .describe("When recovery points are made (UTC), as an AWS Backup cron expression"),
         retentionDays: z.int().min(1).max(36500).default(35).describe("Days each recovery point is kept"),
+        lock: backupLock,
       })
       .prefault({})
-      .superRefine(requireReason)
+      .superRefine((backups, ctx) => {
+        requireReason(backups, ctx);
+        const { lock } = backups;
+        if (backups.enabled && lock.enabled && lock.minRetentionDays !== null && lock.minRetentionDays > backups.retentionDays) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["lock", "minRetentionDays"],
+            message: `expected at most backups.retentionDays (${backups.retentionDays}): the vault lock would fail every backup job, as each keeps its recovery point shorter than the lock's minimum`,
+          });
+        }
+      })
       .describe("Backups of the ECS data volume and the Docker host's data volume"),
     accessLogs: z
       .strictObject({
@@ -649,6 +818,13 @@ export const settingsSchema = z
     });
     if (settings.certificateArn && arnRegion(settings.certificateArn) !== settings.region) {
       issue(["certificateArn"], `expected a certificate in ${settings.region}: ${AWS_RULES.certificateRegion.rule}`);
+    }
+    const balanced = Object.keys(settings.services).find((key) => settings.services[key].loadBalancer);
+    if (!settings.certificateArn && !settings.plainHttp.reason && balanced) {
+      issue(
+        ["plainHttp", "reason"],
+        `expected a reason of at least 20 characters while certificateArn is null, for services.${balanced}.loadBalancer would serve plain HTTP; or set certificateArn to an ACM certificate for HTTPS`,
+      );
     }
     if (settings.registryCredentialsKmsKeyArn && !settings.registryCredentialsSecretArn) {
       issue(["registryCredentialsKmsKeyArn"], "expected only with registryCredentialsSecretArn, the secret it decrypts");
@@ -694,6 +870,7 @@ export const settingsSchema = z
 function generatedNameProblems(s: {
   project: string;
   environment: string | null;
+  region: string;
   clusters: Record<string, { name: string; capacity: { type: string } }>;
   services: Record<string, unknown>;
 }): { path: PropertyKey[]; message: string }[] {
@@ -705,7 +882,8 @@ function generatedNameProblems(s: {
   if (`${prefix}x`.startsWith("internal-")) {
     problems.push({ path: ["project"], message: `expected a project that does not make load balancer names begin with "internal-": ${AWS_RULES.loadBalancerName.rule}` });
   }
-  if (`${prefix}ecs-task-execution`.length > 64) {
+  // IAM names are account-wide, so they carry the region too (constructs/iam.ts).
+  if (`${prefix}${s.region}-ecs-task-execution`.length > 64) {
     problems.push({ path: ["project"], message: `expected a shorter project: ${AWS_RULES.iamRoleName.rule}` });
   }
   for (const [key, cluster] of Object.entries(s.clusters)) {
@@ -731,5 +909,7 @@ export type ClusterSettings = Settings["clusters"][string];
 export type ServiceSettings = Settings["services"][string];
 export type AutoScalingCapacity = z.output<typeof autoScalingCapacity>;
 export type DataVolumeSettings = z.output<typeof dataVolume>;
+export type PatchingSettings = z.output<typeof patching>;
 export type DockerHostSettings = z.output<typeof dockerHost>;
+export type BackupLockSettings = z.output<typeof backupLock>;
 

@@ -4,7 +4,7 @@ import type { ContainerDefinition } from "@aws-sdk/client-ecs";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type SettingsProblem, formatPath, showValue } from "./errors";
-import { AWS_RULES, containerPathProblem } from "./aws-rules";
+import { AWS_RULES, containerPathProblem, pathProblem } from "./aws-rules";
 import { isPlainObject, own } from "./json-file";
 import { projectRoot } from "./paths";
 
@@ -20,6 +20,19 @@ const shapes = shapeFile.shapes;
 const PRIMITIVES = new Set(["string", "number", "boolean"]);
 
 export type { ContainerDefinition };
+
+/**
+ * Why a directory inside a container cannot take a tmpfs mount, or undefined: an absolute, normalized path other
+ * than / and outside /proc, /sys and /dev, which the container runtime mounts itself. (System directories such as
+ * /run or /var/run are fine: a tmpfs hides nothing there that outlives the container.)
+ */
+export function tmpfsPathProblem(path: string): string | undefined {
+  const problem = pathProblem(path);
+  if (problem) return problem;
+  const kernel = ["/proc", "/sys", "/dev"].find((d) => path === d || path.startsWith(`${d}/`));
+  if (path === "/" || kernel) return `expected a directory other than ${kernel ?? "/"}, which the container runtime mounts itself`;
+  return undefined;
+}
 
 /** Problems in `value` (a parsed task-definition file) as a list of container definitions; empty when it is one. */
 export function checkContainerDefinitions(value: unknown, file: string): SettingsProblem[] {
@@ -72,6 +85,14 @@ export function checkContainerDefinitions(value: unknown, file: string): Setting
       const problem = typeof m?.containerPath === "string" ? containerPathProblem(m.containerPath) : "expected an absolute path";
       if (problem) report([i, "mountPoints", j, "containerPath"], m?.containerPath, problem);
     });
+    // ECS requires both fields of a tmpfs mount (API Reference, Tmpfs: containerPath and size are required).
+    c.linuxParameters?.tmpfs?.forEach((t, j) => {
+      const problem = typeof t?.containerPath === "string" ? tmpfsPathProblem(t.containerPath) : "expected an absolute path";
+      if (problem) report([i, "linuxParameters", "tmpfs", j, "containerPath"], t?.containerPath, problem);
+      if (typeof t?.size !== "number" || !Number.isInteger(t.size) || t.size < 1) {
+        report([i, "linuxParameters", "tmpfs", j, "size"], t?.size, "expected the size in MiB, a whole number of at least 1 (ECS requires it)");
+      }
+    });
     c.portMappings?.forEach((mapping, j) => {
       if (mapping?.protocol !== undefined && mapping.protocol !== "tcp" && mapping.protocol !== "udp") {
         report([i, "portMappings", j, "protocol"], mapping.protocol, `expected "tcp" or "udp": ${AWS_RULES.portProtocol.source}`);
@@ -93,4 +114,26 @@ export function checkContainerDefinitions(value: unknown, file: string): Setting
     if (name !== undefined && names.indexOf(name) !== i) report([i, "name"], name, "expected a name unique in the file");
   });
   return problems;
+}
+
+/**
+ * Problems with a service's readonlyRootFilesystemExceptions (`services.<key>.…`, in the settings file `label`):
+ * each names a container of its task definition that does not already have a read-only root filesystem.
+ */
+export function readonlyRootExceptionProblems(
+  key: string,
+  service: { readonly taskDefinition: string; readonly readonlyRootFilesystemExceptions: Record<string, string> },
+  containers: readonly ContainerDefinition[],
+  label: string,
+): SettingsProblem[] {
+  return Object.entries(service.readonlyRootFilesystemExceptions).flatMap(([name, reason]) => {
+    const container = containers.find((c) => c.name === name);
+    const expected = !container
+      ? `expected a container of ${service.taskDefinition}: ${containers.map((c) => c.name).join(", ")}`
+      : container.readonlyRootFilesystem === true
+        ? `expected no exception: ${name} has "readonlyRootFilesystem": true in ${service.taskDefinition}`
+        : undefined;
+    const path = formatPath(["services", key, "readonlyRootFilesystemExceptions", name]);
+    return expected ? [{ file: label, path, value: showValue(reason), expected }] : [];
+  });
 }

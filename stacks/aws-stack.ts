@@ -45,19 +45,22 @@ export class AwsStack extends TerraformStack {
     // No keys here: the provider takes credentials from the standard chain (environment, profile, SSO, role).
     new AwsProvider(this, "aws", { region: s.region, defaultTags: [{ tags }] });
 
+    // IAM names are account-wide: the region keeps one environment's roles in two regions apart.
+    const iamName = `${s.prefix}-${s.region}`;
     this.network = new Network(this, "network", {
       name: s.prefix,
+      iamName,
       ...s.network,
       flowLogs: s.network.flowLogs.enabled,
       logRetentionDays: s.logRetentionDays,
     });
     const instanceRole = new InstanceRole(this, "container-instance-role", {
-      name: `${s.prefix}-ecs-instance`,
+      name: `${iamName}-ecs-instance`,
       managedPolicyArns: [MANAGED_POLICIES.ecsForEc2, MANAGED_POLICIES.ssmCore],
     });
     const secret = s.registryCredentialsSecretArn;
     const executionRole = new ServiceRole(this, "task-execution-role", {
-      name: `${s.prefix}-ecs-task-execution`,
+      name: `${iamName}-ecs-task-execution`,
       principal: "ecs-tasks.amazonaws.com",
       managedPolicyArns: [MANAGED_POLICIES.ecsTaskExecution],
       statements: [
@@ -113,6 +116,7 @@ export class AwsStack extends TerraformStack {
         minimumHealthyPercent: service.minimumHealthyPercent,
         maximumPercent: service.maximumPercent,
         volumes: service.volumes,
+        readonlyRootFilesystemExceptions: service.readonlyRootFilesystemExceptions,
         autoScaling: service.autoScaling,
         loadBalancer: service.loadBalancer && {
           ...service.loadBalancer,
@@ -138,9 +142,11 @@ export class AwsStack extends TerraformStack {
     this.backups = s.backups.enabled
       ? new VolumeBackups(this, "backups", {
           name: s.prefix,
+          iamName,
           schedule: s.backups.schedule,
           retentionDays: s.backups.retentionDays,
           volumeArns: volumes.map((v) => v.arn),
+          lock: s.backups.lock,
         })
       : undefined;
 
@@ -151,6 +157,15 @@ export class AwsStack extends TerraformStack {
       [s.accessLogs, "CKV_AWS_91", "accessLogs"],
     ] as const) {
       if (!off.enabled) suppressRule(this, rule, `${setting}.enabled is false: ${off.reason}`);
+    }
+    // Without a certificate the load balancers serve plain HTTP: the settings say why, and synthesis says so.
+    if (!s.certificateArn && hasLoadBalancers) {
+      for (const rule of ["CKV_AWS_2", "CKV_AWS_103", "CKV2_AWS_20"]) {
+        suppressRule(this, rule, `certificateArn is null (plainHttp.reason): ${s.plainHttp.reason}`);
+      }
+      Annotations.of(this).addWarning(
+        `certificateArn is null, so the load balancers serve plain, unencrypted HTTP on port 80, as plainHttp.reason allows: "${s.plainHttp.reason}" Set certificateArn to an ACM certificate in ${s.region} for HTTPS, with HTTP redirected to it.`,
+      );
     }
 
     if (s.dockerHost.adminCidrs.length === 0) {

@@ -80,6 +80,12 @@ export class DockerStack extends TerraformStack {
         logOpts: { "max-size": `${c.logMaxSizeMb}m`, "max-file": String(c.logMaxFiles) },
         networksAdvanced: [{ name: this.network.name }],
         volumes: c.volumes.map((v) => ({ volumeName: this.volumes[v.name].name, containerPath: literal(v.containerPath) })),
+        // Written as the daemon stores and the provider reads them back (capabilities as CAP_…), so plans stay empty.
+        readOnly: c.readOnlyRootFilesystem.enabled,
+        tmpfs: c.tmpfs.length > 0 ? Object.fromEntries(c.tmpfs.map((t) => [t.containerPath, `rw,noexec,nosuid,nodev,size=${t.sizeMb}m`])) : undefined,
+        // Nothing in the container gains privileges through setuid files; it keeps only the capabilities it names.
+        securityOpts: ["no-new-privileges:true"],
+        capabilities: { drop: ["ALL"], add: c.capabilities.length > 0 ? [...c.capabilities] : undefined },
         ports: c.ports.map((p) => ({ internal: p.internal, external: p.external })),
       });
     }

@@ -14,6 +14,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
+import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
@@ -21,6 +22,9 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { main } from "../../main";
 import { PolicyChecks, checkStack, suppressRule, suppressionsIn } from "../../policy/policy-checks";
 import { RULES } from "../../policy/rules";
+import { TLS_POLICY } from "../../constructs/service-load-balancer";
+import { PLAIN_HTTP_REASON, settingsSchema } from "../../settings/schema";
+import { projectRoot } from "../../settings/paths";
 import { buildStacks } from "../helpers";
 
 /** Synthesizes a stack holding what `build` adds, under the policy; returns the error message, if any. */
@@ -47,6 +51,22 @@ const worldOn = (scope: Construct, port: number) =>
     fromPort: port,
     toPort: port,
     description: "open",
+  });
+
+const CERTIFICATE = "arn:aws:acm:us-west-1:123456789012:certificate/0f0e0d0c-0b0a-0908-0706-050403020100";
+const balancer = (scope: Construct) => new Lb(scope, "lb", { name: "lb", subnets: ["subnet-1", "subnet-2"], dropInvalidHeaderFields: true, accessLogs: { bucket: "logs", enabled: true } });
+const listener = (scope: Construct, id: string, lb: Lb, config: { port: number; protocol: string; sslPolicy?: string; redirect?: boolean }) =>
+  new LbListener(scope, id, {
+    loadBalancerArn: lb.arn,
+    port: config.port,
+    protocol: config.protocol,
+    sslPolicy: config.sslPolicy,
+    certificateArn: config.protocol === "HTTPS" ? CERTIFICATE : undefined,
+    defaultAction: [
+      config.redirect
+        ? { type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } }
+        : { type: "forward", targetGroupArn: "arn:aws:elasticloadbalancing:us-west-1:123456789012:targetgroup/t/0123456789abcdef" },
+    ],
   });
 
 // For each rule: a deliberately bad construct, and the violation it must produce.
@@ -107,6 +127,14 @@ const cases: Record<string, { build: (s: TerraformStack) => void; detail: RegExp
       }),
     detail: /bad\/root: CKV_AWS_334 .*container app is privileged/,
   },
+  CKV_AWS_336: {
+    build: (s) =>
+      new EcsTaskDefinition(s, "writable", {
+        family: "writable",
+        containerDefinitions: JSON.stringify([{ name: "app", image: "busybox:1.36", memory: 64 }]),
+      }),
+    detail: /bad\/writable: CKV_AWS_336 .*container app: readonlyRootFilesystem is null/,
+  },
   "CKV_AWS_63 (an unreadable policy)": {
     build: (s) => new IamRolePolicy(s, "opaque", { role: "r", policy: Fn.file("policy.json") }),
     detail: /bad\/opaque: CKV_AWS_63 .*the policy cannot be read as a JSON document/,
@@ -133,6 +161,28 @@ const cases: Record<string, { build: (s: TerraformStack) => void; detail: RegExp
     },
     detail: /bad\/unlogged: CKV_AWS_91 .*access_logs is not enabled[\s\S]*bad\/bucket-only: CKV_AWS_91/,
   },
+  CKV_AWS_2: {
+    build: (s) => listener(s, "plain", balancer(s), { port: 80, protocol: "HTTP" }),
+    detail: /bad\/plain: CKV_AWS_2 .*port 80 serves plain HTTP without redirecting to HTTPS; fix: set certificateArn .*plainHttp\.reason/,
+  },
+  CKV_AWS_103: {
+    // TLS13 in the name is not enough: ELBSecurityPolicy-TLS13-1-0-2021-06 still accepts TLS 1.0.
+    build: (s) => listener(s, "old-tls", balancer(s), { port: 443, protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-0-2021-06" }),
+    detail: /bad\/old-tls: CKV_AWS_103 .*ssl_policy ELBSecurityPolicy-TLS13-1-0-2021-06 accepts protocols older than TLS 1\.2; fix: .*TLS_POLICY in constructs\/service-load-balancer\.ts/,
+  },
+  "CKV_AWS_103 (plain HTTP)": {
+    build: (s) => listener(s, "plain", balancer(s), { port: 80, protocol: "HTTP" }),
+    detail: /bad\/plain: CKV_AWS_103 .*port 80 serves plain HTTP, without TLS; fix: set certificateArn/,
+  },
+  CKV2_AWS_20: {
+    // HTTPS beside it does not make the HTTP listener safe: it must redirect.
+    build: (s) => {
+      const lb = balancer(s);
+      listener(s, "https", lb, { port: 443, protocol: "HTTPS", sslPolicy: TLS_POLICY });
+      listener(s, "plain", lb, { port: 80, protocol: "HTTP" });
+    },
+    detail: /bad\/lb: CKV2_AWS_20 .*aws_lb_listener\.plain takes HTTP on port 80 without redirecting it to HTTPS on 443; fix: set certificateArn/,
+  },
   CKV_SECRET_13: {
     // Assembled here so that no key-shaped text sits in the repository.
     build: (s) => new TerraformLocal(s, "leak", ["-----BEGIN EC", "PRIVATE KEY-----\nMHcCAQEE\n-----END EC", "PRIVATE KEY-----\n"].join(" ")),
@@ -158,8 +208,43 @@ test("rules look at what they cover and nothing else: a compliant construct pass
         assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
       });
       new TerraformLocal(s, "key-path", Fn.file("certs/key.pem"));
+      const lb = balancer(s);
+      listener(s, "https", lb, { port: 443, protocol: "HTTPS", sslPolicy: TLS_POLICY });
+      listener(s, "http", lb, { port: 80, protocol: "HTTP", redirect: true });
     }),
   ).toBeUndefined();
+});
+
+describe("every finding says what fixes it", () => {
+  const CODE = "in code, not in settings: ";
+  /** Whether `path` (dotted, `<key>` for any map key) is a setting, by the built-in settings. */
+  const isSetting = (path: string) => {
+    let value: unknown = settingsSchema.parse({});
+    for (const part of path.split(".")) {
+      if (!value || typeof value !== "object") return false;
+      const record = value as Record<string, unknown>;
+      value = part === "<key>" ? Object.values(record)[0] : part in record ? (record[part] ?? {}) : undefined;
+    }
+    return value !== undefined;
+  };
+
+  test.each(RULES.map((r) => [r.id, r.fix]))("%s names a setting to change, or the code", (_id, fix) => {
+    const files = fix.match(/constructs\/[a-z-]+\.ts/g) ?? [];
+    for (const file of files) expect(existsSync(join(projectRoot, file))).toBe(true);
+    // Dotted names from a top-level setting are settings paths, and must exist (others, such as a task definition's
+    // fields, are not settings).
+    const topLevel = Object.keys(settingsSchema.parse({}));
+    const paths = (fix.match(/(?<![\w/-])[a-z][A-Za-z]*(?:\.(?:<key>|[a-z][A-Za-z]*))+/g) ?? []).filter((p) => topLevel.includes(p.split(".")[0]));
+    for (const path of paths) expect([path, isSetting(path)]).toEqual([path, true]);
+    // Either a setting to change, or the code that makes what the rule reads.
+    if (fix.startsWith(CODE)) expect(files.length).toBeGreaterThan(0);
+    else expect(paths.length + (/\bcertificateArn\b/.test(fix) ? 1 : 0)).toBeGreaterThan(0);
+  });
+
+  test("in the message of the finding", () => {
+    const message = synthWith((s) => worldOn(s, 22));
+    expect(message).toMatch(/SSH \(port 22\) is open to 0\.0\.0\.0\/0; fix: set dockerHost\.adminCidrs to the address ranges you administer from/);
+  });
 });
 
 test("all findings are reported at once", () => {
@@ -186,6 +271,36 @@ test("backups, flow logs and access logs go off only with a reason, which become
     expect(suppressionsIn(stacks.aws)).toContainEqual(expect.objectContaining({ rule, reason: expect.stringContaining(reason) }));
   }
   expect(checkStack(buildStacks().aws)).toEqual([]);
+});
+
+describe("plain HTTP on the load balancers", () => {
+  const HTTP_RULES = ["CKV_AWS_2", "CKV_AWS_103", "CKV2_AWS_20"];
+  const httpSuppressions = (overrides: unknown) => suppressionsIn(buildStacks(overrides).aws).filter((s) => HTTP_RULES.includes(s.rule));
+
+  test("is what the built-in settings serve, for the reason they give, which the report shows", () => {
+    expect(httpSuppressions({}).map((s) => [s.path, s.rule, s.reason])).toEqual(
+      HTTP_RULES.map((rule) => ["aws", rule, `certificateArn is null (plainHttp.reason): ${PLAIN_HTTP_REASON}`]),
+    );
+    expect(PLAIN_HTTP_REASON).toMatch(/trying the stack out.*certificateArn/);
+  });
+
+  test("without a certificate, needs a reason: the error names certificateArn and the reason's setting", () => {
+    expect(() => buildStacks({ plainHttp: { reason: null } })).toThrow(
+      /plainHttp\.reason = null: expected a reason of at least 20 characters while certificateArn is null, for services\.web\.loadBalancer would serve plain HTTP/,
+    );
+    const reason = "an internal demo, reached only through a VPN";
+    expect(httpSuppressions({ plainHttp: { reason } }).map((s) => s.reason)).toEqual(Array(3).fill(`certificateArn is null (plainHttp.reason): ${reason}`));
+    // Nothing to serve HTTP, nothing to explain.
+    const services = { web: null, db: null, api: null };
+    expect(httpSuppressions({ plainHttp: { reason: null }, services })).toEqual([]);
+  });
+
+  test("with a certificate, needs no reason and is suppressed nowhere: HTTPS passes the rules", () => {
+    const stacks = buildStacks({ certificateArn: CERTIFICATE, plainHttp: { reason: null } });
+    expect(suppressionsIn(stacks.aws).filter((s) => HTTP_RULES.includes(s.rule))).toEqual([]);
+    expect(checkStack(stacks.aws)).toEqual([]);
+    expect(httpSuppressions({ certificateArn: CERTIFICATE })).toEqual([]);
+  });
 });
 
 describe("suppressions", () => {
@@ -229,7 +344,7 @@ describe("the app itself", () => {
     } finally {
       spy.mockRestore();
     }
-    expect(stderr).toMatch(/^Policy check failed, nothing was synthesized:\n1 policy violation:\naws\/docker-host\/ssh\/in-0: CKV_AWS_24/);
+    expect(stderr).toMatch(/^Policy check failed, nothing was synthesized:\n1 policy violation:\naws\/docker-host\/ssh\/in-0: CKV_AWS_24 .*; fix: set dockerHost\.adminCidrs /);
     expect(existsSync(join(dir, "out"))).toBe(false);
   });
 });

@@ -137,6 +137,7 @@ const plausibleDefinitions = fc.tuple(fc.array(freeText, { maxLength: 3 }), fc.a
     image: "nginx:1.27.3",
     memory: 128,
     essential: true,
+    readonlyRootFilesystem: true,
     portMappings: [{ containerPort: 1337 }],
     command,
     environment: values.map((value, i) => ({ name: `V${i}`, value })),

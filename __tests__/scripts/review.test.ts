@@ -240,7 +240,7 @@ describe("npm run review, in a git checkout", () => {
     expect(stacks).toMatch(/^2 added, 0 removed, \d+ changed/);
     // Added resources with their attributes.
     expect(stacks).toMatch(/\n\+ aws_vpc_security_group_ingress_rule\.docker-host_api_in-1_[A-F0-9]+\n {4}cidr_ipv4: "203\.0\.113\.0\/24"\n {4}description: "[^"]+"\n {4}from_port: 2376\n/);
-    expect(stacks).toMatch(/\n\+ aws_iam_role_policy\.task-execution-role_inline_[A-F0-9]+\n {4}name: "inline"\n {4}policy:\n {6}\+ JSON document:\n/);
+    expect(stacks).toMatch(/\n\+ aws_iam_role_policy\.task-execution-role_inline_[A-F0-9]+\n {4}lifecycle\.create_before_destroy: true\n {4}name: "inline"\n {4}policy:\n {6}\+ JSON document:\n/);
   }, 60_000);
 
   test("--base-settings names the base's settings file, from where the command was typed", () => {

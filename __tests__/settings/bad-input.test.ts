@@ -65,7 +65,7 @@ function expectRefused(outcome: Outcome, ...lines: RegExp[]): void {
 }
 
 const task = (overrides: Record<string, unknown> = {}, extra: unknown[] = []) => [
-  { name: "webtask", image: "nginx:1.27.3", memory: 128, essential: true, portMappings: [{ containerPort: 1337 }], ...overrides },
+  { name: "webtask", image: "nginx:1.27.3", memory: 128, essential: true, readonlyRootFilesystem: true, portMappings: [{ containerPort: 1337 }], ...overrides },
   ...extra,
 ];
 /** Settings that point the web service at dir/task.json. */

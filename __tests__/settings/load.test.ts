@@ -46,7 +46,14 @@ describe("INFRA_CONFIG overlays the defaults", () => {
 
   test("a new capacity type replaces the capacity instead of mixing two shapes", () => {
     const s = resolveSettings({ clusters: { b: { capacity: { type: "instance" } } }, services: { db: null } });
-    expect(s.clusters.b.capacity).toEqual({ type: "instance", instanceType: "t3.small", architecture: "x86_64", rootVolumeGiB: 30, dataVolume: null });
+    expect(s.clusters.b.capacity).toEqual({
+      type: "instance",
+      instanceType: "t3.small",
+      architecture: "x86_64",
+      rootVolumeGiB: 30,
+      dataVolume: null,
+      patching: { enabled: true, reason: null, schedule: "cron(0 6 ? * SUN *)", durationHours: 2 },
+    });
   });
 
   test("a new service takes the per-service defaults", () => {
@@ -65,7 +72,7 @@ describe("INFRA_CONFIG overlays the defaults", () => {
 describe("cross-field checks", () => {
   test("an unknown key inside a capacity lists the keys of that capacity type", () => {
     expect(problems({ clusters: { a: { capacity: { minSize: 1 } } } })).toEqual([
-      expect.stringMatching(/^test\.json: clusters\.a\.capacity\.minSize = 1: unknown setting; expected one of: type, instanceType, architecture, rootVolumeGiB, dataVolume$/),
+      expect.stringMatching(/^test\.json: clusters\.a\.capacity\.minSize = 1: unknown setting; expected one of: type, instanceType, architecture, rootVolumeGiB, dataVolume, patching$/),
     ]);
   });
 

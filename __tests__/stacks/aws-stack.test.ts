@@ -14,6 +14,7 @@ import {
   resourcesOf,
   synthesize,
 } from "../helpers";
+import { TLS_POLICY } from "../../constructs/service-load-balancer";
 
 const CERTIFICATE = "arn:aws:acm:us-west-1:123456789012:certificate/0f0e0d0c-0b0a-0908-0706-050403020100";
 const SECRET = "arn:aws:secretsmanager:us-west-1:123456789012:secret:registry-AbCdEf";
@@ -84,7 +85,7 @@ describe("network", () => {
 
 describe("IAM", () => {
   test("the instance profile uses role (not the removed roles) and the managed ECS and SSM policies", () => {
-    expect(stack.text).toHaveResourceWithProperties(IamInstanceProfile, { name: "soa-ecs-instance" });
+    expect(stack.text).toHaveResourceWithProperties(IamInstanceProfile, { name: "soa-us-west-1-ecs-instance" });
     const profile = only(stack.json, "aws_iam_instance_profile");
     expect(profile.role).toMatch(/^\$\{aws_iam_role\..*\.name\}$/);
     expect(profile.roles).toBeUndefined();
@@ -109,6 +110,11 @@ describe("IAM", () => {
     for (const p of policies) {
       for (const statement of documentOf(p.policy).Statement) {
         for (const action of statement.Action) expect(action).not.toContain("*");
+        // Listing log groups is authorized against all of the region's, never one: that statement alone.
+        if (statement.Action.join() === "logs:DescribeLogGroups") {
+          expect(statement.Resource).toEqual([expect.stringMatching(/^arn:\$\{data\.aws_partition\.[^}]+\}:logs:\$\{data\.aws_region\.[^}]+\}:\$\{data\.aws_caller_identity\.[^}]+\}:log-group:\*$/)]);
+          continue;
+        }
         // A log group's streams are its ARN with ":*"; nothing else may be a pattern.
         for (const resource of statement.Resource) expect(resource.replace(/^(\$\{aws_cloudwatch_log_group\.[^}]+\.arn\}):\*$/, "$1")).not.toContain("*");
       }
@@ -191,10 +197,40 @@ describe("load balancers", () => {
     ]);
     const tls = all(withOptions, "aws_lb_listener");
     expect(tls.filter((l) => l.port === 443).every((l) => l.certificate_arn === CERTIFICATE)).toBe(true);
-    expect(tls.filter((l) => l.port === 443).every((l) => l.ssl_policy.startsWith("ELBSecurityPolicy-TLS13"))).toBe(true);
+    expect(tls.filter((l) => l.port === 443).map((l) => l.ssl_policy)).toEqual(Array(3).fill(TLS_POLICY));
     expect(tls.filter((l) => l.port === 80).map((l) => l.default_action[0].redirect)).toEqual(
       Array(3).fill({ port: "443", protocol: "HTTPS", status_code: "HTTP_301" }),
     );
+  });
+});
+
+describe("synthesis warns, once each, about the load balancers' certificate and the admin ranges", () => {
+  /** The app's warnings about certificateArn or dockerHost.adminCidrs, as [construct path, message]. */
+  const warnings = (overrides: unknown = {}): [string, string][] => {
+    const { aws, docker } = buildStacks(overrides);
+    return [aws, docker]
+      .flatMap((stack) => stack.node.findAll())
+      .flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m): [string, string] => [c.node.path, m.data]))
+      .filter(([, message]) => /certificateArn|dockerHost\.adminCidrs/.test(message));
+  };
+
+  test("with the built-in settings: plain HTTP, naming certificateArn, and an empty adminCidrs", () => {
+    expect(warnings()).toEqual([
+      ["aws", expect.stringMatching(/^certificateArn is null, so the load balancers serve plain, unencrypted HTTP .*plainHttp\.reason allows: "The built-in settings are for trying the stack out.*Set certificateArn to an ACM certificate in us-west-1/)],
+      ["aws/docker-host", expect.stringMatching(/^dockerHost\.adminCidrs is empty: /)],
+    ]);
+  });
+
+  test("none with a certificate and an admin range", () => {
+    expect(warnings({ certificateArn: CERTIFICATE, dockerHost: { adminCidrs: ["198.51.100.0/24", "10.0.0.0/8"] } })).toEqual([]);
+  });
+
+  test.each([
+    [["0.0.0.0/0"], null, /^dockerHost\.adminCidrs holds 0\.0\.0\.0\/0: the Docker API \(port 2376, behind its client certificate\) faces the whole internet\. Set it to the address ranges you administer from\.$/],
+    [["198.51.100.0/24", "0.0.0.0/1", "128.0.0.0/1"], null, /^dockerHost\.adminCidrs holds 0\.0\.0\.0\/1, 128\.0\.0\.0\/1: .* faces a large part of the internet/],
+    [["2.0.0.0/7"], "ops", /^dockerHost\.adminCidrs holds 2\.0\.0\.0\/7: the Docker API \(port 2376, behind its client certificate\) and SSH face a large part/],
+  ])("adminCidrs %j (key pair %s): a range of /7 or wider is named once, with the setting", (adminCidrs, keyPair, message) => {
+    expect(warnings({ certificateArn: CERTIFICATE, dockerHost: { adminCidrs, keyPair } })).toEqual([["aws/docker-host", expect.stringMatching(message)]]);
   });
 });
 

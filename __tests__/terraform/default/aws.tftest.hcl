@@ -12,6 +12,20 @@ override_data {
   values = { names = ["us-west-1a", "us-west-1c"] }
 }
 
+# The account, partition and region the trust policies and ARNs are written for.
+override_data {
+  target = data.aws_caller_identity.aws-account_caller_8F198A0A
+  values = { account_id = "123456789012" }
+}
+override_data {
+  target = data.aws_partition.aws-account_partition_7F42276D
+  values = { partition = "aws" }
+}
+override_data {
+  target = data.aws_region.aws-account_region_D4DFE338
+  values = { name = "us-west-1" }
+}
+
 # Distinct identities where assertions must tell resources apart.
 override_resource {
   target = aws_instance.cluster-a_capacity_instance_F59B6C5A
@@ -186,6 +200,69 @@ run "apply_the_whole_stack" {
       one(aws_backup_plan.backups_plan_07E5B56F.rule).target_vault_name == aws_backup_vault.backups_vault_62432F40.name
     )
     error_message = "Every data volume must be in the backup plan, kept 35 days."
+  }
+
+  # Backups outlive a mistake: nobody may delete a recovery point or change its lifecycle, and a governance-mode
+  # lock (no grace period) keeps each one the plan's 35 days.
+  assert {
+    condition = (
+      aws_backup_vault_lock_configuration.backups_vault-lock_2F3ACB96.backup_vault_name == aws_backup_vault.backups_vault_62432F40.name &&
+      aws_backup_vault_lock_configuration.backups_vault-lock_2F3ACB96.min_retention_days == 35 &&
+      aws_backup_vault_lock_configuration.backups_vault-lock_2F3ACB96.changeable_for_days == null &&
+      aws_backup_vault_policy.backups_vault-policy_ABC30B11.backup_vault_name == aws_backup_vault.backups_vault_62432F40.name &&
+      jsondecode(aws_backup_vault_policy.backups_vault-policy_ABC30B11.policy).Statement == [{
+        Sid       = "RecoveryPointsOutliveMistakes"
+        Effect    = "Deny"
+        Principal = { AWS = "*" }
+        Action    = ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"]
+        Resource  = "*"
+      }]
+    )
+    error_message = "The backup vault must deny deleting recovery points to everyone and lock them for the plan's retention."
+  }
+
+  # Every role is named for its region (IAM names are account-wide) and trusts its service for this account only,
+  # for flow logs and ECS tasks their own resources of this region too; EC2 presents no such key.
+  assert {
+    condition = (
+      [for r in [
+        aws_iam_role.container-instance-role_FA33FA5D,
+        aws_iam_role.task-execution-role_AACE36C4,
+        aws_iam_role.network_flow-logs-role_15A229D7,
+        aws_iam_role.backups_role_79A828F6,
+      ] : r.name] == ["soa-us-west-1-ecs-instance", "soa-us-west-1-ecs-task-execution", "soa-us-west-1-vpc-flow-logs", "soa-us-west-1-backup"] &&
+      aws_iam_instance_profile.container-instance-role_profile_17CF19BA.name == "soa-us-west-1-ecs-instance" &&
+      !can(jsondecode(aws_iam_role.container-instance-role_FA33FA5D.assume_role_policy).Statement[0].Condition) &&
+      try(jsondecode(aws_iam_role.backups_role_79A828F6.assume_role_policy).Statement[0].Condition, null) == {
+        StringEquals = { "aws:SourceAccount" = "123456789012" }
+      } &&
+      try(jsondecode(aws_iam_role.network_flow-logs-role_15A229D7.assume_role_policy).Statement[0].Condition, null) == {
+        StringEquals = { "aws:SourceAccount" = "123456789012" }
+        ArnLike      = { "aws:SourceArn" = "arn:aws:ec2:us-west-1:123456789012:vpc-flow-log/*" }
+      } &&
+      try(jsondecode(aws_iam_role.task-execution-role_AACE36C4.assume_role_policy).Statement[0].Condition, null) == {
+        StringEquals = { "aws:SourceAccount" = "123456789012" }
+        ArnLike      = { "aws:SourceArn" = "arn:aws:ecs:us-west-1:123456789012:*" }
+      }
+    )
+    error_message = "Roles must name their region and trust their service for this account (and its own resources) only."
+  }
+
+  # The flow log role: the VPC guide's permissions on its own group; listing groups on the region's.
+  assert {
+    condition = jsondecode(aws_iam_role_policy.network_flow-logs-role_inline_7196866A.policy).Statement == [
+      {
+        Effect   = "Allow"
+        Action   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
+        Resource = [aws_cloudwatch_log_group.network_flow-logs_D7C94307.arn, "${aws_cloudwatch_log_group.network_flow-logs_D7C94307.arn}:*"]
+      },
+      {
+        Effect   = "Allow"
+        Action   = ["logs:DescribeLogGroups"]
+        Resource = ["arn:aws:logs:us-west-1:123456789012:log-group:*"]
+      },
+    ]
+    error_message = "The flow log role may write to its own log group and list the region's groups, nothing else."
   }
 
   # Flow logs of the VPC, all traffic, to a log group kept as long as the other logs.

@@ -5,6 +5,20 @@ mock_provider "aws" {
   source = "./tests/mocks"
 }
 
+# The account, partition and region the trust policies and ARNs are written for.
+override_data {
+  target = data.aws_caller_identity.aws-account_caller_8F198A0A
+  values = { account_id = "123456789012" }
+}
+override_data {
+  target = data.aws_partition.aws-account_partition_7F42276D
+  values = { partition = "aws" }
+}
+override_data {
+  target = data.aws_region.aws-account_region_D4DFE338
+  values = { name = "us-west-1" }
+}
+
 # The existing volume lives in the first configured zone, as it must.
 override_data {
   target = data.aws_ebs_volume.cluster-a_capacity_existing-volume_64D595FD
@@ -69,9 +83,9 @@ run "apply_with_options" {
         aws_lb_listener.service-web_load-balancer_https_A656CB76,
         aws_lb_listener.service-db_load-balancer_https_A7A08542,
         aws_lb_listener.service-api_load-balancer_https_64218955,
-      ] : l.port == 443 && l.protocol == "HTTPS" && l.certificate_arn == "arn:aws:acm:us-west-1:123456789012:certificate/0f0e0d0c-0b0a-0908-0706-050403020100"
+      ] : l.port == 443 && l.protocol == "HTTPS" && l.certificate_arn == "arn:aws:acm:us-west-1:123456789012:certificate/0f0e0d0c-0b0a-0908-0706-050403020100" && l.ssl_policy == "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
     ])
-    error_message = "Every load balancer must serve HTTPS with the configured certificate."
+    error_message = "Every load balancer must serve HTTPS with the configured certificate, TLS 1.2 or later (ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09)."
   }
   assert {
     condition = alltrue([
@@ -79,7 +93,7 @@ run "apply_with_options" {
         aws_lb_listener.service-web_load-balancer_http_D2C56D71,
         aws_lb_listener.service-db_load-balancer_http_7E9B2CC5,
         aws_lb_listener.service-api_load-balancer_http_40AFA358,
-      ] : l.port == 80 && l.default_action[0].type == "redirect" && l.default_action[0].redirect[0].protocol == "HTTPS"
+      ] : l.port == 80 && l.default_action[0].type == "redirect" && l.default_action[0].redirect[0].protocol == "HTTPS" && l.default_action[0].redirect[0].port == "443"
     ])
     error_message = "HTTP must redirect to HTTPS when a certificate is set."
   }
@@ -115,6 +129,29 @@ run "apply_with_options" {
   assert {
     condition = contains(aws_backup_selection.backups_selection_53E8DB6F.resources, data.aws_ebs_volume.cluster-a_capacity_existing-volume_64D595FD.arn)
     error_message = "The existing data volume must be in the backup plan."
+  }
+
+  # backups.lock in compliance mode: the plan keeps points 30 days, the lock at least 14, fixed after 7.
+  assert {
+    condition = (
+      one(one(aws_backup_plan.backups_plan_07E5B56F.rule).lifecycle).delete_after == 30 &&
+      aws_backup_vault_lock_configuration.backups_vault-lock_2F3ACB96.min_retention_days == 14 &&
+      aws_backup_vault_lock_configuration.backups_vault-lock_2F3ACB96.changeable_for_days == 7 &&
+      jsondecode(aws_backup_vault_policy.backups_vault-policy_ABC30B11.policy).Statement[0].Action == ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"]
+    )
+    error_message = "A compliance-mode lock must keep recovery points its minimum, changeable for its grace period only."
+  }
+
+  # The execution role, named for its region, trusts ECS tasks of this account and region only.
+  assert {
+    condition = (
+      aws_iam_role.task-execution-role_AACE36C4.name == "soa-us-west-1-ecs-task-execution" &&
+      try(jsondecode(aws_iam_role.task-execution-role_AACE36C4.assume_role_policy).Statement[0].Condition, null) == {
+        StringEquals = { "aws:SourceAccount" = "123456789012" }
+        ArnLike      = { "aws:SourceArn" = "arn:aws:ecs:us-west-1:123456789012:*" }
+      }
+    )
+    error_message = "The execution role must trust ECS tasks of this account and region only."
   }
 
   # Text from settings and task definitions arrives as written, quotes, backslashes and control characters
