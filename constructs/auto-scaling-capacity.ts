@@ -20,6 +20,11 @@ export interface AutoScalingCapacityProps {
   readonly subnetIds: string[];
   readonly securityGroupIds: string[];
   readonly instanceProfileName: string;
+  /**
+   * The instance role's policies, which the ECS agent needs from its first start.
+   * @default none
+   */
+  readonly rolePolicies?: ITerraformDependable[];
   /** Tags for the instances and volumes the group launches (default_tags does not reach them). */
   readonly instanceTags: Record<string, string>;
 }
@@ -56,7 +61,7 @@ export class AutoScalingCapacity extends Construct {
     });
 
     this.group = new AutoscalingGroup(this, "group", {
-      dependsOn: [props.cluster],
+      dependsOn: [props.cluster, ...(props.rolePolicies ?? [])],
       name: props.name,
       minSize: s.minSize,
       maxSize: s.maxSize,

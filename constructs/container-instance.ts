@@ -28,6 +28,11 @@ export interface ContainerInstanceProps {
   readonly securityGroupIds: string[];
   readonly instanceProfileName: string;
   /**
+   * The instance role's policies, which the ECS agent needs from its first start.
+   * @default none
+   */
+  readonly rolePolicies?: ITerraformDependable[];
+  /**
    * A persistent volume attached at `device` and mounted at `mountPoint` by the boot script.
    * @default no data volume
    */
@@ -89,7 +94,7 @@ export class ContainerInstance extends Construct {
     });
 
     this.instance = new Instance(this, "instance", {
-      dependsOn: [props.cluster],
+      dependsOn: [props.cluster, ...(props.rolePolicies ?? [])],
       ami: props.imageId,
       instanceType: props.instanceType,
       subnetId: props.subnet.id,

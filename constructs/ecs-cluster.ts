@@ -18,6 +18,11 @@ export interface EcsClusterProps {
   readonly subnets: Subnet[];
   readonly securityGroupIds: string[];
   readonly instanceProfileName: string;
+  /**
+   * The instance role's policies: instances start after them, so the ECS agent can register at its first boot.
+   * @default none
+   */
+  readonly instanceRolePolicies?: ITerraformDependable[];
   /** Tags for what an autoscaling group launches. */
   readonly instanceTags: Record<string, string>;
 }
@@ -54,6 +59,7 @@ export class EcsCluster extends Construct {
       imageId: props.imageId,
       securityGroupIds: props.securityGroupIds,
       instanceProfileName: props.instanceProfileName,
+      rolePolicies: props.instanceRolePolicies,
     };
 
     if (capacity.type === "instance") {

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import type { ITerraformDependable } from "cdktf";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
@@ -28,6 +29,11 @@ export interface EcsServiceProps {
   readonly containerDefinitions: ContainerDefinition[];
   /** Role ECS uses to pull images, read registry credentials and write logs. */
   readonly executionRoleArn: string;
+  /**
+   * The execution role's policies: tasks pull images and write logs with them from their first start.
+   * @default none
+   */
+  readonly executionRolePolicies?: ITerraformDependable[];
   /** Region of the log groups. */
   readonly region: string;
   readonly logRetentionDays: number;
@@ -136,7 +142,11 @@ export class EcsService extends Construct {
           : undefined,
       enableEcsManagedTags: true,
       propagateTags: "SERVICE",
-      dependsOn: [...placement.dependsOn, ...(this.loadBalancer ? [this.loadBalancer.listener] : [])],
+      dependsOn: [
+        ...placement.dependsOn,
+        ...(props.executionRolePolicies ?? []),
+        ...(this.loadBalancer ? [this.loadBalancer.listener] : []),
+      ],
       // Application Auto Scaling owns the task count once it scales the service.
       lifecycle: props.autoScaling ? { ignoreChanges: ["desired_count"] } : undefined,
     });

@@ -93,6 +93,7 @@ export class AwsStack extends TerraformStack {
         subnets: this.network.publicSubnets,
         securityGroupIds: [firewalls.containerInstances.group.id],
         instanceProfileName: instanceRole.instanceProfile.name,
+        instanceRolePolicies: instanceRole.policies,
         instanceTags: tags,
       }),
     );
@@ -109,6 +110,7 @@ export class AwsStack extends TerraformStack {
         cluster: this.clusters[service.cluster],
         containerDefinitions: service.containerDefinitions,
         executionRoleArn: executionRole.role.arn,
+        executionRolePolicies: executionRole.policies,
         region: s.region,
         logRetentionDays: s.logRetentionDays,
         registryCredentialsSecretArn: secret,

@@ -56,3 +56,32 @@ describe("the flow log's role", () => {
     expect(only(stack.json, "aws_flow_log").depends_on).toEqual([`aws_iam_role_policy.${policy}`]);
   });
 });
+
+describe("what uses a role at once waits for its policies", () => {
+  const policiesOf = (fragment: string) =>
+    ["aws_iam_role_policy", "aws_iam_role_policy_attachment"].flatMap((type) =>
+      Object.keys(resourcesOf(stack.json, type))
+        .filter((name) => name.startsWith(`${fragment}_`))
+        .map((name) => `${type}.${name}`),
+    );
+
+  test("every ECS service starts after the task execution role's policies (image pulls, logs)", () => {
+    const execution = policiesOf("task-execution-role");
+    expect(execution.length).toBeGreaterThan(0);
+    const services = Object.values(resourcesOf(stack.json, "aws_ecs_service")) as { depends_on?: string[] }[];
+    expect(services.length).toBeGreaterThan(0);
+    for (const service of services) expect(service.depends_on).toEqual(expect.arrayContaining(execution));
+  });
+
+  test("the container instance and the autoscaling group start after the instance role's policies (the ECS agent registers at boot)", () => {
+    const instance = policiesOf("container-instance-role");
+    expect(instance.length).toBeGreaterThan(0);
+    const launchers = [...Object.values(resourcesOf(stack.json, "aws_instance")), ...Object.values(resourcesOf(stack.json, "aws_autoscaling_group"))] as {
+      depends_on?: string[];
+      tags?: Record<string, string>;
+    }[];
+    const ecs = launchers.filter((l) => !JSON.stringify(l).includes("docker-host"));
+    expect(ecs).toHaveLength(2);
+    for (const launcher of ecs) expect(launcher.depends_on).toEqual(expect.arrayContaining(instance));
+  });
+});
