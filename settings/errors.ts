@@ -23,10 +23,28 @@ export class SettingsError extends Error {
   }
 }
 
+/**
+ * One line of a message; every part is escaped, since file names, keys and parser messages echo what a user wrote.
+ * A value that hides a zero-width or bidirectional character is told so, with where it is.
+ */
 export function formatProblem(p: SettingsProblem): string {
   const where = p.path ? `${p.file}: ${p.path}` : p.file;
   const got = p.value === undefined ? "" : ` = ${p.value}`;
-  return `${where}${got}: ${p.expected}`;
+  const hidden = p.value === undefined || p.expected.includes(" at character ") ? undefined : hiddenIn(p.value);
+  return escapeInvisible(`${where}${got}: ${p.expected}${hidden ? ` (the value holds ${hidden})` : ""}`);
+}
+
+/** The first zero-width or bidirectional character of a value shown as a JSON string (not shortened), described. */
+function hiddenIn(shown: string): string | undefined {
+  let text: unknown;
+  try {
+    text = JSON.parse(shown);
+  } catch {
+    return undefined;
+  }
+  if (typeof text !== "string") return undefined;
+  const first = invisibleCharacters(text).find((c) => c.kind !== "control character");
+  return first && describeInvisible(first);
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -37,7 +55,68 @@ export function formatPath(path: readonly PropertyKey[]): string {
     .join("");
 }
 
-/** A value as JSON, shortened to 80 characters; numbers JSON cannot spell (1e400) as JavaScript reads them. */
+/**
+ * Characters a terminal does not show as themselves: C0 and C1 controls and DEL (they move the cursor, recolour or
+ * retitle the terminal), zero-width characters, bidirectional controls (they reorder the text around them, as in
+ * Trojan Source, CVE-2021-42574), line and paragraph separators, and lone surrogates (no terminal can show them).
+ */
+const INVISIBLE =
+  /[\u0000-\u001F\u007F-\u009F\u200B-\u200F\u2028-\u202E\u2060\u2066-\u2069\u061C\uFEFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+const INVISIBLE_CHARACTER = new RegExp(`^(?:${INVISIBLE.source})$`);
+const INVISIBLE_ANYWHERE = new RegExp(INVISIBLE.source);
+
+/** The kinds of INVISIBLE characters, as a message names them. */
+const KINDS: [RegExp, string][] = [
+  [/^[\u0000-\u001F\u007F-\u009F]$/, "control character"],
+  [/^[\u200B-\u200D\u2060\uFEFF]$/, "zero-width character"],
+  [/^[\u200E\u200F\u202A-\u202E\u2066-\u2069\u061C]$/, "bidirectional control character"],
+  [/^[\u2028\u2029]$/, "line or paragraph separator"],
+  [/^[\uD800-\uDFFF]$/, "lone surrogate"],
+];
+
+/** `U+202E`: a character as Unicode names it. */
+export function codePointName(char: string): string {
+  return `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
+/** Text with every INVISIBLE character written as a \uXXXX escape, so a message shows it instead of obeying it. */
+export function escapeInvisible(text: string): string {
+  return text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
+}
+
+export interface InvisibleCharacter {
+  /** What it is: "bidirectional control character", "zero-width character", "control character", … */
+  readonly kind: string;
+  /** The character, e.g. `U+202E`. */
+  readonly code: string;
+  /** Where it is: 1 for the first character of the text, counting characters (code points), not UTF-16 units. */
+  readonly at: number;
+}
+
+/** Every INVISIBLE character in `text`, with where it is. */
+export function invisibleCharacters(text: string): InvisibleCharacter[] {
+  const found: InvisibleCharacter[] = [];
+  if (!INVISIBLE_ANYWHERE.test(text)) return found;
+  let at = 0;
+  for (const char of text) {
+    at += 1;
+    if (!INVISIBLE_CHARACTER.test(char)) continue;
+    const kind = KINDS.find(([pattern]) => pattern.test(char))?.[1] ?? "invisible character";
+    found.push({ kind, code: codePointName(char), at });
+  }
+  return found;
+}
+
+/** "a bidirectional control character U+202E at character 5": what was found and where. */
+export function describeInvisible(c: InvisibleCharacter): string {
+  return `a ${c.kind} ${c.code} at character ${c.at}`;
+}
+
+/**
+ * A value as JSON, shortened to 80 characters, with INVISIBLE characters escaped (never cut in half); numbers JSON
+ * cannot spell (1e400) as JavaScript reads them.
+ */
 export function showValue(value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value === "number" && !Number.isFinite(value)) return String(value);
@@ -47,5 +126,13 @@ export function showValue(value: unknown): string | undefined {
   } catch {
     text = Array.isArray(value) ? "[…]" : "{…}";
   }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  text = escapeInvisible(text);
+  if (text.length <= 80) return text;
+  // Whole escapes and whole characters only: a cut surrogate pair would be a lone surrogate.
+  let shown = "";
+  for (const [piece] of text.matchAll(/\\u[0-9A-Fa-f]{4}|\\.|[\s\S]/gu)) {
+    if (shown.length + piece.length > 77) break;
+    shown += piece;
+  }
+  return `${shown}...`;
 }
