@@ -82,6 +82,130 @@ export const AWS_RULES = {
     rule: "Mount points and host paths are absolute and normalized (no `.` or `..` segments), and are not system directories",
     source: "Docker and ECS bind mounts: a host path reaches whatever it names",
   },
+  containerName: {
+    rule: "Container names have 1 to 255 letters, digits, `_` and `-`, and are unique in their task definition",
+    source: "Amazon ECS API Reference, ContainerDefinition (name)",
+  },
+  ecsInteger: {
+    rule: "A container definition's numbers (cpu, memory, ports, health check times, ulimits, sizes) are whole numbers from -2147483648 to 2147483647, the API's Integer",
+    source: "Amazon ECS API Reference, ContainerDefinition (data types: Integer)",
+  },
+  containerCpu: {
+    rule: "A container's cpu is from 0 to 262144 CPU units (256 vCPUs; 1024 units are one vCPU)",
+    source: "Amazon ECS API Reference, ContainerDefinition (cpu)",
+  },
+  memoryReservation: {
+    rule: "A container's memoryReservation (soft limit) is at most its memory (hard limit)",
+    source: "Amazon ECS API Reference, ContainerDefinition (memoryReservation); Docker: Minimum memory limit can not be less than memory reservation limit",
+  },
+  healthCheck: {
+    rule: "A container health check's command begins with `CMD` or `CMD-SHELL`; its interval is 5–300 seconds, timeout 2–60 seconds, retries 1–10, startPeriod 0–300 seconds",
+    source: "Amazon ECS API Reference, HealthCheck",
+  },
+  dependsOn: {
+    rule: "A container depends only on another container of its task definition, on condition `START`, `COMPLETE`, `SUCCESS` or `HEALTHY`; `COMPLETE` and `SUCCESS` only on a non-essential container, `HEALTHY` only on one with a health check",
+    source: "Amazon ECS API Reference, ContainerDependency",
+  },
+  logDriver: {
+    rule: "A container's log driver is one ECS knows: `json-file`, `syslog`, `journald`, `gelf`, `fluentd`, `awslogs`, `splunk`, `awsfirelens`",
+    source: "Amazon ECS API Reference, LogConfiguration (logDriver)",
+  },
+  ulimits: {
+    rule: "A ulimit names a limit ECS knows (`core`, `cpu`, `data`, `fsize`, `locks`, `memlock`, `msgqueue`, `nice`, `nofile`, `nproc`, `rss`, `rtprio`, `rttime`, `sigpending`, `stack`), once per container, with a softLimit at most its hardLimit",
+    source: "Amazon ECS API Reference, Ulimit; Docker: ulimit soft limit must be less than or equal to hard limit",
+  },
+  containersPerTask: {
+    rule: "A task definition has at most 10 containers",
+    source: "Amazon ECS Developer Guide, service quotas (containers per task definition)",
+  },
+  taskDefinitionSize: {
+    rule: "A task definition is at most 64 KiB: its container definitions, as compact JSON, at most 63 KiB, leaving 1 KiB for the family, volumes and roles the stack adds",
+    source: "Amazon ECS Developer Guide, service quotas (task definition size)",
+  },
+  duplicateMount: {
+    rule: "No two mount points or tmpfs mounts of a container on one path",
+    source: "Docker Engine: Duplicate mount point (the container is not created)",
+  },
+  kernelMounts: {
+    rule: "No mount point in /proc or /sys, which the container runtime mounts itself (runc admits only a few /proc files, such as /proc/cpuinfo)",
+    source: "runc, libcontainer/rootfs_linux.go (checkProcMount)",
+  },
+  imageLength: {
+    rule: "An image reference has at most 255 characters, registry included (with a digest, the part before `@`)",
+    source: "Amazon ECS API Reference, ContainerDefinition (image)",
+  },
+  ecsClusterName: {
+    rule: "ECS cluster names (`<cluster name>-<environment>`) have at most 255 letters, digits, `_` and `-`",
+    source: "Amazon ECS API Reference, CreateCluster (clusterName)",
+  },
+  nameTag: {
+    rule: "Name tags (`<project>-<environment>-<cluster name>-data`, …) have at most 256 characters",
+    source: "Amazon EC2 User Guide, Tag restrictions (tag value: 256 Unicode characters)",
+  },
+  keyPairName: {
+    rule: "Key pair names have 1 to 255 ASCII characters, printable (control characters: our policy) and without leading or trailing spaces",
+    source: "Amazon EC2 API Reference, CreateKeyPair (KeyName: up to 255 ASCII characters)",
+  },
+  dnsName: {
+    rule: "DNS names have at most 253 characters (without the final dot), each label 1 to 63",
+    source: "Amazon Route 53 Developer Guide, DNS domain name format; RFC 1035 §2.3.4",
+  },
+  healthCheckPath: {
+    rule: "A target group's health check path begins with `/` and has at most 1024 characters",
+    source: "ELB API Reference, CreateTargetGroup (HealthCheckPath: 1 to 1024)",
+  },
+  s3BucketName: {
+    rule: "S3 bucket names (the state bucket; `<project>-<environment>-lb-logs-` and the 26 characters the AWS provider appends) have 3 to 63 lower-case letters, digits, `.` and `-`, begin and end with a letter or digit, have no `..`, are not an IP address, and do not begin with `xn--`, `sthree-` or `amzn-s3-demo-` or end with `-s3alias`, `--ol-s3`, `.mrap`, `--x-s3` or `--table-s3`",
+    source: "Amazon S3 User Guide, General purpose bucket naming rules",
+  },
+  s3BackendKey: {
+    rule: "The state key (`<state.keyPrefix>/…/<stack>.tfstate`) does not begin or end with `/` and has no `//`",
+    source: "Terraform s3 backend, internal/backend/remote-state/s3/validate.go (validateStringS3Path, `//`)",
+  },
+  backupSchedule: {
+    rule: "A backup schedule is `cron(minutes hours day-of-month month day-of-week year)`, each field in its range, `?` in exactly one day field, and at most hourly (one minute of the hour)",
+    source: "AWS Backup Developer Guide, Backup frequency (as frequently as hourly); Amazon EventBridge, Cron expressions reference",
+  },
+  vpcRange: {
+    rule: "The VPC is not in 0.0.0.0/8, 127.0.0.0/8 (loopback), 169.254.0.0/16 (link-local), 224.0.0.0/4 (multicast) or 240.0.0.0/4 (reserved): our policy, as AWS publishes no deny-list",
+    source: "RFC 6890 special-purpose address blocks (our policy)",
+  },
+  albSubnetSize: {
+    rule: "Subnets of a load balancer are /27 or larger, for at least 8 free addresses once AWS has taken its 5",
+    source: "ELB User Guide, Application Load Balancers: subnets (at least a /27 and 8 free IP addresses); Amazon VPC User Guide, Subnet CIDR blocks (5 reserved addresses)",
+  },
+  kmsKeyArn: {
+    rule: "A KMS key ARN names a key by its ID: a UUID, or `mrk-` and 32 hex digits for a multi-Region key",
+    source: "AWS KMS Developer Guide, Key identifiers (KeyId); Terraform s3 backend validate.go (multi-Region key IDs)",
+  },
+  dockerName: {
+    rule: "Container and volume names on the Docker host have at least 2 characters (a letter or digit, then letters, digits, `_`, `.`, `-`)",
+    source: "moby daemon/names/names.go (RestrictedNamePattern `^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$`); daemon/volume/local/local.go",
+  },
+  dockerMounts: {
+    rule: "No two mounts of a container on one path; none under /proc, /sys or /dev, nor on /etc/hosts, /etc/resolv.conf or /etc/hostname, which the runtime and Docker provide",
+    source: "moby daemon/volumes.go (Duplicate mount point); runc libcontainer/rootfs_linux.go (checkProcMount); moby container/container_unix.go (NetworkMounts)",
+  },
+  dockerHealthcheck: {
+    rule: "A healthcheck test is `NONE`, `CMD` with a program and non-empty arguments, or `CMD-SHELL` with one command: Docker runs no probe for any other form",
+    source: "moby api/swagger.yaml (HealthConfig.Test); daemon/health.go (getProbe)",
+  },
+  argumentLength: {
+    rule: "Each environment variable (`NAME=value`) and healthcheck argument has at most 131072 bytes with its terminating NUL",
+    source: "Linux include/uapi/linux/binfmts.h (MAX_ARG_STRLEN); fs/exec.c (E2BIG)",
+  },
+  imageReference: {
+    rule: "An image's repository path (after the registry host; Docker Hub's `library/` counts) has at most 255 characters, its tag at most 128",
+    source: "distribution/reference reference.go (RepositoryNameTotalLengthMax) and regexp.go (tag)",
+  },
+  deletedDirectories: {
+    rule: "The local state and certificate directories are not under cdktf.out or node_modules",
+    source: "cdktf synth (removes non-stack directories in cdktf.out/stacks); npm ci (removes node_modules' contents)",
+  },
+  certsDirIgnored: {
+    rule: "The certificates directory is not the project directory, a package, or a directory git tracks or does not ignore",
+    source: "git check-ignore; the CA's private key would be committed",
+  },
 } as const satisfies Record<string, AwsRule>;
 
 /** The regions of the `aws` partition, as the AWS SDK lists them (a test compares it with the installed SDK). */

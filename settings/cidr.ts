@@ -33,3 +33,20 @@ export function overlaps(x: string, y: string): boolean {
   const b = parseCidr(y);
   return a.first <= b.last && b.first <= a.last;
 }
+
+/**
+ * Ranges no VPC can use: AWS documents no deny-list, so this is our policy (RFC 6890 special-purpose blocks that
+ * are never routed as unicast: this network, loopback, link-local, multicast and reserved).
+ */
+export const UNUSABLE_RANGES: readonly (readonly [string, string])[] = [
+  ["0.0.0.0/8", "\"this network\""],
+  ["127.0.0.0/8", "loopback"],
+  ["169.254.0.0/16", "link-local (the instance metadata service, DNS and time servers live there)"],
+  ["224.0.0.0/4", "multicast"],
+  ["240.0.0.0/4", "reserved"],
+];
+
+/** The unusable range `cidr` overlaps, or undefined. */
+export function unusableRange(cidr: string): readonly [string, string] | undefined {
+  return UNUSABLE_RANGES.find(([range]) => overlaps(range, cidr));
+}

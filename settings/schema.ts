@@ -1,11 +1,16 @@
 // The one place every setting is declared: its type, its default and what it means.
 // The README's settings table is generated from these descriptions (`npm run docs`).
 import { z } from "zod";
-import { contains, isNetworkAddress, overlaps } from "./cidr";
+import { contains, isNetworkAddress, overlaps, parseCidr, unusableRange } from "./cidr";
+import { backupScheduleProblem } from "./aws-cron";
+import { dnsNameProblem, keyPairNameProblem } from "./aws-names";
+import { backendKeyProblem, bucketNameProblem, bucketPrefixProblem } from "./s3-names";
 import { AWS_RULES, architectureOf, containerPathProblem, hostPathProblem, regionProblem } from "./aws-rules";
 import { own } from "./json-file";
 import { maintenanceWindowScheduleProblem } from "./maintenance-window";
 import { tmpfsPathProblem } from "./task-definitions";
+import { dockerNameProblem, duplicateMounts, environmentProblem, healthcheckProblem, imageLengthProblem, runtimeMountProblem } from "./docker-rules";
+import { certsDirProblem, stateDirProblem } from "./paths-checks";
 
 const NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 const CLOUDWATCH_RETENTION_DAYS = [
@@ -19,6 +24,8 @@ const WINDOW_START = /^((Sun|Mon|Tue|Wed|Thu|Fri|Sat) )?([01][0-9]|2[0-3]):[0-5]
 const WINDOW_LENGTH = /^(?=[1-9])([1-9][0-9]*h)?([1-9][0-9]*m)?$/;
 
 const CIDR_SYNTAX = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/;
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const DNS_NAME = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 /** Why the built-in settings serve plain HTTP: they have no certificate to offer. */
 export const PLAIN_HTTP_REASON = "The built-in settings are for trying the stack out: set certificateArn before it carries real traffic.";
@@ -78,13 +85,17 @@ const state = z
   .strictObject({
     bucket: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "expected an S3 bucket name" })
+      .regex(BUCKET, { error: `expected an S3 bucket name: ${AWS_RULES.s3BucketName.rule}` })
+      // The names S3 reserves, once the shape is right: a malformed name is reported once, above.
+      .superRefine(checkedBy((name) => (BUCKET.test(name) ? bucketNameProblem(name) : undefined)))
       .nullable()
       .default(null)
       .describe("S3 bucket for Terraform state (encrypted, with S3 lock files); null keeps state in local files"),
     keyPrefix: z
       .string()
       .regex(/^[A-Za-z0-9._/-]+$/, { error: "expected an S3 key prefix such as soa/prod" })
+      // The key is <keyPrefix>/…: a prefix with an outer or a double slash makes a key Terraform refuses.
+      .superRefine(checkedBy((prefix) => (prefix === "" ? undefined : backendKeyProblem(prefix))))
       .default("soa")
       .describe("Key prefix of the state objects in the bucket: <prefix>/<stack>.tfstate"),
     region: z
@@ -98,6 +109,7 @@ const state = z
       .regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+$/, {
         error: "expected a directory relative to the project, without '..'",
       })
+      .superRefine(checkedBy(stateDirProblem))
       .default("terraform-state")
       .describe("Directory, relative to the project, of the local state files when no bucket is set"),
     keyIncludesRegion: z
@@ -178,6 +190,14 @@ const network = z
   })
   .prefault({})
   .superRefine((net, ctx) => {
+    const unusable = CIDR_SYNTAX.test(net.vpcCidr) ? unusableRange(net.vpcCidr) : undefined;
+    if (unusable) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["vpcCidr"],
+        message: `expected a block outside ${unusable[0]} (${unusable[1]}): ${AWS_RULES.vpcRange.rule}`,
+      });
+    }
     net.publicSubnetCidrs.forEach((subnet, i) => {
       if (!contains(net.vpcCidr, subnet)) {
         ctx.addIssue({
@@ -349,6 +369,7 @@ const loadBalancer = z.strictObject({
   healthCheckPath: z
     .string()
     .regex(/^\/\S*$/, { error: "expected a path starting with /" })
+    .superRefine(checkedBy((path) => (path.length > 1024 ? `expected at most 1024 characters, not ${path.length}: ${AWS_RULES.healthCheckPath.rule}` : undefined)))
     .default("/")
     .describe("Target group health check path"),
 });
@@ -430,6 +451,7 @@ const dockerHost = z
     keyPair: z
       .string()
       .min(1)
+      .superRefine(checkedBy(keyPairNameProblem))
       .nullable()
       .default(null)
       .describe("EC2 key pair for SSH as `core`; null: no key and no SSH rule at all"),
@@ -449,7 +471,9 @@ const dockerHost = z
           .describe("Public hosted zone that holds the name"),
         name: z
           .string()
-          .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: "expected a DNS name such as docker.example.com" })
+          .regex(DNS_NAME, { error: `expected a DNS name such as docker.example.com: ${AWS_RULES.dnsName.rule}` })
+          // The whole name's length, once its labels are right: a malformed name is reported once, above.
+          .superRefine(checkedBy((name) => (DNS_NAME.test(name) ? dnsNameProblem(name) : undefined)))
           .describe("Name of the Docker host; the server certificate is issued for it"),
       })
       .nullable()
@@ -487,6 +511,8 @@ const dockerHost = z
     certsDir: z
       .string()
       .regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+$/, { error: "expected a directory relative to the project, without '..'" })
+      // Only once the pattern holds: git is asked about a plain relative path.
+      .superRefine(checkedBy((dir) => (/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+$/.test(dir) ? certsDirProblem(dir) : undefined)))
       .default("certs")
       .describe("Where `npm run certs` writes, and deploy reads, the CA and the certificates"),
   })
@@ -502,7 +528,7 @@ const dockerHost = z
   })
   .describe("The Flatcar Container Linux instance that serves the Docker API over mutual TLS");
 
-const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?(@sha256:[a-f0-9]{64})?$/;
 
 /** What Docker grants a container by default: the most one of ours may keep after dropping all capabilities. */
 const DOCKER_DEFAULT_CAPABILITIES = [
@@ -517,6 +543,7 @@ const container = z.strictObject({
     .refine((ref) => /@sha256:/.test(ref) || (/:[^/]+$/.test(ref) && !ref.endsWith(":latest")), {
       error: "expected an image pinned by a tag other than latest, or by a digest",
     })
+    .superRefine(checkedBy(imageLengthProblem))
     .describe("Image, pinned by tag or digest; pulled once and kept on the host"),
   hostname: z
     .string()
@@ -548,11 +575,12 @@ const container = z.strictObject({
         name: z
           .string()
           .regex(/^[a-z0-9][a-z0-9_.-]*$/, { error: "expected a volume name" })
+          .superRefine(checkedBy(dockerNameProblem))
           .describe("Docker volume, created once and kept"),
         containerPath: z
           .string()
           .regex(/^\/\S*$/, { error: "expected an absolute path" })
-          .superRefine(checkedBy(containerPathProblem))
+          .superRefine(checkedBy((path) => containerPathProblem(path) ?? runtimeMountProblem(path)))
           .describe("Where it is mounted in the container"),
       }),
     )
@@ -580,7 +608,7 @@ const container = z.strictObject({
         containerPath: z
           .string()
           .regex(/^(\/[A-Za-z0-9._-]+)+$/, { error: "expected an absolute path of letters, digits, '.', '_' and '-', such as /tmp" })
-          .superRefine(checkedBy(tmpfsPathProblem))
+          .superRefine(checkedBy((path) => tmpfsPathProblem(path) ?? runtimeMountProblem(path)))
           .describe("Directory the tmpfs is mounted on"),
         sizeMb: z.int().min(1).max(65536).describe("Most it holds, in MiB; counted against memoryMb"),
       }),
@@ -603,12 +631,19 @@ const container = z.strictObject({
   logMaxSizeMb: z.int().min(1).max(1024).default(10).describe("Size at which json-file logs rotate"),
   logMaxFiles: z.int().min(1).max(100).default(3).describe("Rotated log files kept"),
 }).superRefine((c, ctx) => {
-  const mounted = new Map(c.volumes.map((v) => [v.containerPath, "volumes"]));
-  c.tmpfs.forEach((t, i) => {
-    const other = mounted.get(t.containerPath);
-    if (other) ctx.addIssue({ code: "custom", path: ["tmpfs", i, "containerPath"], message: `expected a path not already mounted by ${other}` });
-    mounted.set(t.containerPath, "tmpfs");
-  });
+  // Docker refuses two mounts on one path ("Duplicate mount point"), volumes and tmpfs alike.
+  const mounts = [...c.volumes.map((_, i) => ["volumes", i] as const), ...c.tmpfs.map((_, i) => ["tmpfs", i] as const)];
+  const paths = [...c.volumes, ...c.tmpfs].map((m) => m.containerPath);
+  for (const [i, first] of duplicateMounts(paths)) {
+    const [kind, index] = mounts[first];
+    ctx.addIssue({ code: "custom", path: [...mounts[i], "containerPath"], message: `expected a path not already mounted by ${kind}[${index}]: Docker refuses a duplicate mount point` });
+  }
+  const health = healthcheckProblem(c.healthcheck.test);
+  if (health) ctx.addIssue({ code: "custom", path: ["healthcheck", "test", ...(health.index === undefined ? [] : [health.index])], message: health.message });
+  for (const [name, value] of Object.entries(c.env)) {
+    const problem = environmentProblem(name, value);
+    if (problem) ctx.addIssue({ code: "custom", path: ["env", name], message: problem });
+  }
   const tmpfsMb = c.tmpfs.reduce((sum, t) => sum + t.sizeMb, 0);
   if (c.tmpfs.length > 0 && tmpfsMb >= c.memoryMb) {
     ctx.addIssue({ code: "custom", path: ["tmpfs"], message: `expected tmpfs sizes (${tmpfsMb} MiB in all) below memoryMb (${c.memoryMb}): their contents are the container's memory` });
@@ -657,7 +692,7 @@ const docker = z
       .default("app")
       .describe("User-defined bridge network that every container joins"),
     containers: z
-      .record(z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, { error: "expected a container name" }), container)
+      .record(z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, { error: "expected a container name" }).superRefine(checkedBy(dockerNameProblem)), container)
       .prefault(DEFAULT_CONTAINERS as never)
       .describe("Containers on the Docker host, by name; a null entry in INFRA_CONFIG removes a default one"),
   })
@@ -755,7 +790,11 @@ export const settingsSchema = z
       .nullable()
       .default(null)
       .describe("Secrets Manager secret with private registry credentials, used as repositoryCredentials (its full ARN)"),
-    registryCredentialsKmsKeyArn: arn("kms", "key/[0-9a-f-]{36}", "arn:aws:kms:us-west-1:123456789012:key/1234abcd-…")
+    registryCredentialsKmsKeyArn: arn(
+      "kms",
+      "key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})",
+      `arn:aws:kms:us-west-1:123456789012:key/1234abcd-… or …:key/mrk-… (${AWS_RULES.kmsKeyArn.rule})`,
+    )
       .nullable()
       .default(null)
       .describe("Customer-managed KMS key that encrypts that secret; null: the AWS-managed key"),
@@ -769,9 +808,11 @@ export const settingsSchema = z
         reason: offReason("CKV2_AWS_9"),
         schedule: z
           .string()
-          .regex(/^cron\([^()]+\)$/, { error: "expected an AWS Backup cron expression such as cron(0 3 * * ? *)" })
+          .regex(/^cron\([^()]+\)$/, { error: `expected an AWS Backup cron expression such as cron(0 3 * * ? *): ${AWS_RULES.backupSchedule.rule}` })
+          // The fields and the frequency, once the shape is right: a malformed one is reported once, above.
+          .superRefine(checkedBy((schedule) => (/^cron\([^()]+\)$/.test(schedule) ? backupScheduleProblem(schedule) : undefined)))
           .default("cron(0 3 * * ? *)")
-          .describe("When recovery points are made (UTC), as an AWS Backup cron expression"),
+          .describe("When recovery points are made (UTC), as an AWS Backup cron expression, at most hourly"),
         retentionDays: z.int().min(1).max(36500).default(35).describe("Days each recovery point is kept"),
         lock: backupLock,
       })
@@ -830,6 +871,7 @@ export const settingsSchema = z
       issue(["registryCredentialsKmsKeyArn"], "expected only with registryCredentialsSecretArn, the secret it decrypts");
     }
     for (const problem of generatedNameProblems(settings)) issue(problem.path, problem.message);
+    for (const problem of derivedLimitProblems(settings)) issue(problem.path, problem.message);
     const clusterNames = new Map<string, string>();
     for (const [key, c] of Object.entries(settings.clusters)) {
       const clash = clusterNames.get(c.name);
@@ -901,6 +943,48 @@ function generatedNameProblems(s: {
       problems.push({ path: ["services", key], message: `expected a key of at most ${32 - prefix.length} characters: ${AWS_RULES.loadBalancerName.rule}` });
     }
   }
+  return problems;
+}
+
+/**
+ * The names and ranges AWS derives from several settings together (settings/load.ts ecsClusterName, the stacks'
+ * `<prefix>-…` names), held to their rules: each problem names the settings that make up the value.
+ */
+function derivedLimitProblems(s: {
+  project: string;
+  environment: string | null;
+  network: { publicSubnetCidrs: string[] };
+  accessLogs: { enabled: boolean };
+  clusters: Record<string, { name: string; capacity: { type: string; dataVolume?: unknown } }>;
+  services: Record<string, { loadBalancer: unknown }>;
+}): { path: PropertyKey[]; message: string }[] {
+  const problems: { path: PropertyKey[]; message: string }[] = [];
+  const prefix = s.environment ? `${s.project}-${s.environment}` : s.project;
+  for (const [key, cluster] of Object.entries(s.clusters)) {
+    const at = ["clusters", key, "name"];
+    if (s.environment && `${cluster.name}-${s.environment}`.length > 255) {
+      const length = cluster.name.length + 1 + s.environment.length;
+      problems.push({ path: at, message: `expected at most ${254 - s.environment.length} characters: the ECS cluster name <clusters.${key}.name>-<environment> would have ${length}; ${AWS_RULES.ecsClusterName.rule}` });
+    }
+    // The instance, and its data volume, carry the Name tag <prefix>-<cluster name>[-data] (constructs/ecs-cluster.ts).
+    const suffix = cluster.capacity.type === "instance" && cluster.capacity.dataVolume ? "-data" : "";
+    const tag = `${prefix}-${cluster.name}${suffix}`;
+    if ([...tag].length > 256) {
+      problems.push({ path: at, message: `expected at most ${255 - prefix.length - suffix.length} characters: the Name tag <project>${s.environment ? "-<environment>" : ""}-<clusters.${key}.name>${suffix} would have ${tag.length}; ${AWS_RULES.nameTag.rule}` });
+    }
+  }
+  const balanced = Object.keys(s.services).find((key) => s.services[key].loadBalancer);
+  if (!balanced) return problems;
+  if (s.accessLogs.enabled) {
+    // constructs/access-log-bucket.ts: bucketPrefix `<prefix>-lb-logs-`.
+    const problem = bucketPrefixProblem(`${prefix}-lb-logs-`);
+    if (problem) problems.push({ path: ["project"], message: `${problem} (the access log bucket's name begins with ${prefix}-lb-logs-, from project and environment)` });
+  }
+  s.network.publicSubnetCidrs.forEach((subnet, i) => {
+    if (CIDR_SYNTAX.test(subnet) && parseCidr(subnet).prefix > 27) {
+      problems.push({ path: ["network", "publicSubnetCidrs", i], message: `expected a /27 or larger block for the load balancer of services.${balanced}: ${AWS_RULES.albSubnetSize.rule}` });
+    }
+  });
   return problems;
 }
 

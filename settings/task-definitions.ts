@@ -18,6 +18,24 @@ const shapeFile: ShapeFile = JSON.parse(
 );
 const shapes = shapeFile.shapes;
 const PRIMITIVES = new Set(["string", "number", "boolean"]);
+/** The API's Integer (Java int). */
+const INTEGER = { min: -2147483648, max: 2147483647 };
+export const MAX_CONTAINERS = 10;
+/** Bytes of compact JSON a file's container definitions may take: 64 KiB less 1 KiB for what the stack adds. */
+export const MAX_DEFINITION_BYTES = 63 * 1024;
+export const MAX_IMAGE_LENGTH = 255;
+/** Seconds (retries: attempts) ECS takes for each health check field. */
+export const HEALTH_CHECK_RANGES = { interval: [5, 300], timeout: [2, 60], retries: [1, 10], startPeriod: [0, 300] } as const;
+const CONDITIONS = ["START", "COMPLETE", "SUCCESS", "HEALTHY"];
+const LOG_DRIVERS = ["json-file", "syslog", "journald", "gelf", "fluentd", "awslogs", "splunk", "awsfirelens"];
+const ULIMITS = [
+  "core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice", "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack",
+];
+/** The files under /proc runc lets a container bind over (lxcfs does); anything else there it refuses at start. */
+const PROC_FILES = [
+  "/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat", "/proc/swaps", "/proc/uptime", "/proc/loadavg",
+  "/proc/slabinfo", "/proc/net/dev", "/proc/sys/kernel/ns_last_pid", "/proc/sys/crypto/fips_enabled",
+];
 
 export type { ContainerDefinition };
 
@@ -53,6 +71,9 @@ export function checkContainerDefinitions(value: unknown, file: string): Setting
       for (const [k, item] of Object.entries(v)) check(item, ref.map, [...path, k]);
     } else if (PRIMITIVES.has(ref)) {
       if (typeof v !== ref || (ref === "number" && !Number.isFinite(v))) report(path, v, `expected a ${ref}`);
+      else if (typeof v === "number" && (!Number.isInteger(v) || v < INTEGER.min || v > INTEGER.max)) {
+        report(path, v, `expected a whole number: ${AWS_RULES.ecsInteger.rule}`);
+      }
     } else {
       const members = shapes[ref];
       if (!isPlainObject(v)) return void report(path, v, `expected an object (ECS ${ref})`);
@@ -68,39 +89,75 @@ export function checkContainerDefinitions(value: unknown, file: string): Setting
     if (!isPlainObject(container)) return;
     const c = container as ContainerDefinition;
     if (typeof c.name !== "string" || !/^[A-Za-z0-9_-]{1,255}$/.test(c.name)) {
-      report([i, "name"], c.name, "expected a container name of letters, digits, _ and -");
+      report([i, "name"], c.name, `expected a container name of letters, digits, _ and -: ${AWS_RULES.containerName.rule}`);
     }
     if (typeof c.image !== "string" || c.image.length === 0) report([i, "image"], c.image, "expected an image reference");
+    else if (c.image.split("@")[0].length > MAX_IMAGE_LENGTH) {
+      report([i, "image"], c.image, `expected at most ${MAX_IMAGE_LENGTH} characters, not ${c.image.split("@")[0].length}: ${AWS_RULES.imageLength.rule}`);
+    }
     if (c.memory === undefined && c.memoryReservation === undefined) {
       report([i, "memory"], undefined, "expected memory or memoryReservation (MiB): EC2 tasks need one of them");
     }
     for (const key of ["memory", "memoryReservation"] as const) {
       const mib = c[key];
-      if (typeof mib === "number" && (!Number.isInteger(mib) || mib < 6)) report([i, key], mib, `expected a whole number of at least 6 (MiB): ${AWS_RULES.taskMemory.rule}`);
+      if (Number.isInteger(mib) && mib! < 6) report([i, key], mib, `expected a whole number of at least 6 (MiB): ${AWS_RULES.taskMemory.rule}`);
     }
+    if (Number.isInteger(c.memory) && Number.isInteger(c.memoryReservation) && c.memoryReservation! > c.memory!) {
+      report([i, "memoryReservation"], c.memoryReservation, `expected at most memory (${c.memory}): ${AWS_RULES.memoryReservation.rule}`);
+    }
+    if (Number.isInteger(c.cpu) && (c.cpu! < 0 || c.cpu! > 262144)) report([i, "cpu"], c.cpu, `expected 0 to 262144: ${AWS_RULES.containerCpu.rule}`);
+    problems.push(...healthCheckProblems(c, [i, "healthCheck"], file));
+    problems.push(...dependsOnProblems(value, i, file));
+    const driver = c.logConfiguration?.logDriver;
+    if (typeof driver === "string" && !LOG_DRIVERS.includes(driver)) {
+      report([i, "logConfiguration", "logDriver"], driver, `expected a log driver ECS knows: ${AWS_RULES.logDriver.rule}`);
+    }
+    const limits = Array.isArray(c.ulimits) ? c.ulimits : [];
+    limits.forEach((u, j) => {
+      if (!isPlainObject(u)) return;
+      if (typeof u.name !== "string" || !ULIMITS.includes(u.name)) report([i, "ulimits", j, "name"], u.name, `expected a limit ECS knows: ${AWS_RULES.ulimits.rule}`);
+      else if (limits.findIndex((other) => isPlainObject(other) && other.name === u.name) !== j) {
+        report([i, "ulimits", j, "name"], u.name, `expected each limit once: ${AWS_RULES.ulimits.rule}`);
+      }
+      for (const key of ["softLimit", "hardLimit"] as const) {
+        if (u[key] === undefined) report([i, "ulimits", j, key], undefined, `expected a whole number (ECS requires it): ${AWS_RULES.ulimits.rule}`);
+      }
+      if (Number.isInteger(u.softLimit) && Number.isInteger(u.hardLimit) && u.softLimit! > u.hardLimit!) {
+        report([i, "ulimits", j, "softLimit"], u.softLimit, `expected at most hardLimit (${u.hardLimit}): ${AWS_RULES.ulimits.rule}`);
+      }
+    });
     if (c.privileged === true) {
       report([i, "privileged"], true, "expected no privileged container: it is root on the instance (policy CKV_AWS_334), and the instances refuse it (ECS_DISABLE_PRIVILEGED)");
     }
-    c.mountPoints?.forEach((m, j) => {
-      const problem = typeof m?.containerPath === "string" ? containerPathProblem(m.containerPath) : "expected an absolute path";
+    // Docker refuses a second mount on a path, whether bind or tmpfs; paths are normalized, so equal strings find it.
+    const mounted = new Set<string>();
+    const once = (path: unknown, at: PropertyKey[]) => {
+      if (typeof path !== "string") return;
+      if (mounted.has(path)) report(at, path, `expected a path no other mount of this container uses: ${AWS_RULES.duplicateMount.rule}`);
+      mounted.add(path);
+    };
+    asList(c.mountPoints).forEach((m, j) => {
+      const problem = typeof m?.containerPath === "string" ? mountPointProblem(m.containerPath) : "expected an absolute path";
       if (problem) report([i, "mountPoints", j, "containerPath"], m?.containerPath, problem);
+      else once(m.containerPath, [i, "mountPoints", j, "containerPath"]);
     });
     // ECS requires both fields of a tmpfs mount (API Reference, Tmpfs: containerPath and size are required).
-    c.linuxParameters?.tmpfs?.forEach((t, j) => {
+    asList(c.linuxParameters?.tmpfs).forEach((t, j) => {
       const problem = typeof t?.containerPath === "string" ? tmpfsPathProblem(t.containerPath) : "expected an absolute path";
       if (problem) report([i, "linuxParameters", "tmpfs", j, "containerPath"], t?.containerPath, problem);
-      if (typeof t?.size !== "number" || !Number.isInteger(t.size) || t.size < 1) {
+      else once(t.containerPath, [i, "linuxParameters", "tmpfs", j, "containerPath"]);
+      if (typeof t?.size !== "number" || (Number.isInteger(t.size) && t.size < 1)) {
         report([i, "linuxParameters", "tmpfs", j, "size"], t?.size, "expected the size in MiB, a whole number of at least 1 (ECS requires it)");
       }
     });
-    c.portMappings?.forEach((mapping, j) => {
+    asList(c.portMappings).forEach((mapping, j) => {
       if (mapping?.protocol !== undefined && mapping.protocol !== "tcp" && mapping.protocol !== "udp") {
         report([i, "portMappings", j, "protocol"], mapping.protocol, `expected "tcp" or "udp": ${AWS_RULES.portProtocol.source}`);
       }
       for (const key of ["containerPort", "hostPort"] as const) {
         const port = mapping?.[key];
         const low = key === "hostPort" ? 0 : 1;
-        if (typeof port === "number" && (!Number.isInteger(port) || port < low || port > 65535)) {
+        if (Number.isInteger(port) && (port! < low || port! > 65535)) {
           report([i, "portMappings", j, key], port, `expected a port from ${low} to 65535`);
         }
       }
@@ -111,7 +168,69 @@ export function checkContainerDefinitions(value: unknown, file: string): Setting
   }
   const names = value.map((c) => (isPlainObject(c) ? c.name : undefined));
   names.forEach((name, i) => {
-    if (name !== undefined && names.indexOf(name) !== i) report([i, "name"], name, "expected a name unique in the file");
+    if (name !== undefined && names.indexOf(name) !== i) report([i, "name"], name, `expected a name unique in the file: ${AWS_RULES.containerName.rule}`);
+  });
+  if (value.length > MAX_CONTAINERS) {
+    report([], undefined, `expected at most ${MAX_CONTAINERS} containers, not ${value.length}: ${AWS_RULES.containersPerTask.rule}`);
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(value));
+  if (bytes > MAX_DEFINITION_BYTES) {
+    report([], undefined, `expected at most ${MAX_DEFINITION_BYTES} bytes as compact JSON, not ${bytes}: ${AWS_RULES.taskDefinitionSize.rule}`);
+  }
+  return problems;
+}
+
+const asList = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
+
+/** Why a container's mount point may not be at `path`: its system directories, and what the runtime mounts itself. */
+function mountPointProblem(path: string): string | undefined {
+  const problem = containerPathProblem(path);
+  if (problem) return problem;
+  const kernel = ["/proc", "/sys"].find((d) => path.startsWith(`${d}/`));
+  if (kernel && !PROC_FILES.includes(path)) return `expected a path outside ${kernel}: ${AWS_RULES.kernelMounts.rule}`;
+  return undefined;
+}
+
+function healthCheckProblems(c: ContainerDefinition, at: PropertyKey[], file: string): SettingsProblem[] {
+  const check = c.healthCheck;
+  if (!isPlainObject(check)) return [];
+  const problems: SettingsProblem[] = [];
+  const report = (key: string, bad: unknown, expected: string) =>
+    problems.push({ file, path: formatPath([...at, key]), value: showValue(bad), expected: `${expected}: ${AWS_RULES.healthCheck.rule}` });
+  const command = check.command;
+  if (command === undefined) report("command", undefined, "expected a command (ECS requires it)");
+  else if (Array.isArray(command) && command[0] !== "CMD" && command[0] !== "CMD-SHELL") {
+    report("command", command, 'expected ["CMD", …] or ["CMD-SHELL", "…"]');
+  }
+  for (const [key, [min, max]] of Object.entries(HEALTH_CHECK_RANGES)) {
+    const n = own(check, key);
+    if (Number.isInteger(n) && ((n as number) < min || (n as number) > max)) report(key, n, `expected ${min} to ${max}`);
+  }
+  return problems;
+}
+
+/** Problems in container `i`'s dependsOn, against the other containers of its file. */
+function dependsOnProblems(containers: unknown[], i: number, file: string): SettingsProblem[] {
+  const c = containers[i] as ContainerDefinition;
+  const problems: SettingsProblem[] = [];
+  const report = (path: PropertyKey[], bad: unknown, expected: string) =>
+    problems.push({ file, path: formatPath([i, "dependsOn", ...path]), value: showValue(bad), expected: `${expected}: ${AWS_RULES.dependsOn.rule}` });
+  const others = containers.filter((o, k) => k !== i && isPlainObject(o)) as ContainerDefinition[];
+  asList(c.dependsOn).forEach((d, j) => {
+    if (!isPlainObject(d)) return;
+    const target = others.find((o) => o.name === d.containerName);
+    if (typeof d.containerName !== "string") report([j, "containerName"], d.containerName, "expected a container name (ECS requires it)");
+    else if (!target) {
+      const names = others.map((o) => o.name).filter((n) => typeof n === "string");
+      report([j, "containerName"], d.containerName, `expected another container of this file (${names.join(", ") || "none"})`);
+    }
+    if (typeof d.condition !== "string" || !CONDITIONS.includes(d.condition)) {
+      report([j, "condition"], d.condition, "expected a condition ECS knows");
+    } else if (target && (d.condition === "COMPLETE" || d.condition === "SUCCESS") && target.essential !== false) {
+      report([j, "condition"], d.condition, `expected START or HEALTHY: ${d.containerName} is essential (essential is true when left out)`);
+    } else if (target && d.condition === "HEALTHY" && !isPlainObject(target.healthCheck)) {
+      report([j, "condition"], d.condition, `expected START: ${d.containerName} has no healthCheck`);
+    }
   });
   return problems;
 }

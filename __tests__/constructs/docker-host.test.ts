@@ -262,10 +262,10 @@ describe("the certificates, checked at synth", () => {
   });
 
   test("warns when synthesizing, naming the fix", () => {
-    const stacks = buildStacks({ dockerHost: { certsDir: ".no-such-certs" } });
+    const stacks = buildStacks({ dockerHost: { certsDir: "certs/no-such-certs" } });
     Testing.synth(stacks.aws);
     const warnings = stacks.aws.dockerHost.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => m.data);
-    expect(warnings).toContainEqual("dockerHost.certsDir: there are no certificates in .no-such-certs: run `npm run certs` before deploying; deploy reads them at plan time.");
+    expect(warnings).toContainEqual("dockerHost.certsDir: there are no certificates in certs/no-such-certs: run `npm run certs` before deploying; deploy reads them at plan time.");
   });
 });
 

@@ -120,14 +120,16 @@ const plausibleOverlay = some({
   }),
   dockerHost: some({
     adminCidrs: fc.uniqueArray(fc.constantFrom("203.0.113.7/32", "198.51.100.0/24", "192.0.2.0/28"), { maxLength: 3 }),
-    keyPair: fc.option(freeText.filter((k) => k.length > 0)),
+    // EC2 key pair names: printable ASCII without leading or trailing spaces (CreateKeyPair).
+    keyPair: fc.option(freeText.filter((k) => k.length > 0 && k === k.trim() && /^[\x20-\x7e]+$/.test(k))),
     updates: some({ reboots: fc.constantFrom("window", "off"), windowStart: fc.constantFrom("Sun 04:00", "23:30", "Mon 00:00"), windowLength: fc.constantFrom("1h", "2h30m") }),
   }),
   docker: some({
     containers: some({
       elastic: some({ env: fc.dictionary(fc.constantFrom("A", "B_1", "node.name"), freeText, { maxKeys: 3 }), memoryMb: fc.integer({ min: 64, max: 4096 }) }),
       // A new container needs its image and healthcheck.
-      web: fc.record({ image: fc.constantFrom("nginx:1.27.3", "library/app:1.0"), healthcheck: fc.record({ test: fc.array(freeText, { minLength: 1, maxLength: 3 }) }) }),
+      // A test Docker runs: CMD-SHELL and one command, or CMD and non-empty arguments (settings/docker-rules.ts).
+      web: fc.record({ image: fc.constantFrom("nginx:1.27.3", "library/app:1.0"), healthcheck: fc.record({ test: fc.tuple(fc.constantFrom(["CMD-SHELL"], ["CMD"]), fc.array(freeText.filter((t) => t.trim() !== ""), { minLength: 1, maxLength: 2 })).map(([form, args]) => [...form, ...(form[0] === "CMD-SHELL" ? args.slice(0, 1) : args)]) }) }),
     }),
   }),
 });

@@ -1,6 +1,10 @@
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildContainerShape } from "../../scripts/generate-container-shape";
+import { AWS_RULES } from "../../settings/aws-rules";
+import { formatProblem } from "../../settings/errors";
 import { projectRoot } from "../../settings/paths";
 import { checkContainerDefinitions, readonlyRootExceptionProblems } from "../../settings/task-definitions";
 
@@ -13,9 +17,9 @@ test("the committed ECS shape is what the installed AWS SDK describes (npm run g
 });
 
 test("the shipped task definitions pass", () => {
-  for (const file of ["webtask", "dbtask", "apitask", "bottask"]) {
-    const path = join(projectRoot, "task-definitions", `${file}.json`);
-    expect(checkContainerDefinitions(JSON.parse(readFileSync(path, "utf8")), file)).toEqual([]);
+  const files = ["webtask", "dbtask", "apitask", "bottask"].map((f) => join("task-definitions", `${f}.json`));
+  for (const file of [...files, join("__tests__", "terraform", "options", "hostile-bottask.json")]) {
+    expect(checkContainerDefinitions(JSON.parse(readFileSync(join(projectRoot, file), "utf8")), file)).toEqual([]);
   }
 });
 
@@ -40,11 +44,11 @@ test("nested fields are checked against ECS's types", () => {
 
 test("ECS needs a name, an image and a memory size on EC2, and unique names", () => {
   expect(check([{ essential: true }])).toEqual([
-    "[0].name: expected a container name of letters, digits, _ and -",
+    `[0].name: expected a container name of letters, digits, _ and -: ${AWS_RULES.containerName.rule}`,
     "[0].image: expected an image reference",
     "[0].memory: expected memory or memoryReservation (MiB): EC2 tasks need one of them",
   ]);
-  expect(check([valid, valid])).toEqual(["[1].name: expected a name unique in the file"]);
+  expect(check([valid, valid])).toEqual([`[1].name: expected a name unique in the file: ${AWS_RULES.containerName.rule}`]);
 });
 
 test("ports are in range", () => {
@@ -99,5 +103,180 @@ describe("read-only root filesystems", () => {
       `prod.json: services.web.readonlyRootFilesystemExceptions.legasy = "${reason}": expected a container of t.json: web, legacy`,
       `prod.json: services.web.readonlyRootFilesystemExceptions.web = "${reason}": expected no exception: web has "readonlyRootFilesystem": true in t.json`,
     ]);
+  });
+});
+
+describe("what ECS refuses (settings/aws-rules.ts)", () => {
+  // As the app prints them, less the file name.
+  const lines = (value: unknown) => checkContainerDefinitions(value, "t.json").map((p) => formatProblem(p).replace(/^t\.json(: )?/, ""));
+  const named = (name: string, fields: Record<string, unknown> = {}) => ({ ...valid, name, ...fields });
+
+  test("numbers are whole and fit the API's Integer", () => {
+    expect(lines([{ ...valid, cpu: 1.5, memory: 2147483648, startTimeout: -2147483649 }])).toEqual([
+      `[0].memory = 2147483648: expected a whole number: ${AWS_RULES.ecsInteger.rule}`,
+      `[0].cpu = 1.5: expected a whole number: ${AWS_RULES.ecsInteger.rule}`,
+      `[0].startTimeout = -2147483649: expected a whole number: ${AWS_RULES.ecsInteger.rule}`,
+    ]);
+    expect(lines([{ ...valid, memory: 2147483647 }])).toEqual([]);
+  });
+
+  test("cpu is from 0 to 262144 units", () => {
+    expect(lines([{ ...valid, cpu: 0 }, named("b", { cpu: 262144 })])).toEqual([]);
+    expect(lines([{ ...valid, cpu: -1 }, named("b", { cpu: 262145 })])).toEqual([
+      `[0].cpu = -1: expected 0 to 262144: ${AWS_RULES.containerCpu.rule}`,
+      `[1].cpu = 262145: expected 0 to 262144: ${AWS_RULES.containerCpu.rule}`,
+    ]);
+  });
+
+  test("memoryReservation is at most memory", () => {
+    expect(lines([{ ...valid, memory: 128, memoryReservation: 128 }])).toEqual([]);
+    expect(lines([{ ...valid, memory: 128, memoryReservation: 129 }])).toEqual([
+      `[0].memoryReservation = 129: expected at most memory (128): ${AWS_RULES.memoryReservation.rule}`,
+    ]);
+  });
+
+  test("health check times are in ECS's ranges, and the command is CMD or CMD-SHELL", () => {
+    const ok = { command: ["CMD-SHELL", "true"], interval: 5, timeout: 60, retries: 10, startPeriod: 0 };
+    expect(lines([{ ...valid, healthCheck: ok }])).toEqual([]);
+    expect(lines([{ ...valid, healthCheck: { command: ["NONE"], interval: 4, timeout: 61, retries: 0, startPeriod: 301 } }])).toEqual([
+      `[0].healthCheck.command = ["NONE"]: expected ["CMD", …] or ["CMD-SHELL", "…"]: ${AWS_RULES.healthCheck.rule}`,
+      `[0].healthCheck.interval = 4: expected 5 to 300: ${AWS_RULES.healthCheck.rule}`,
+      `[0].healthCheck.timeout = 61: expected 2 to 60: ${AWS_RULES.healthCheck.rule}`,
+      `[0].healthCheck.retries = 0: expected 1 to 10: ${AWS_RULES.healthCheck.rule}`,
+      `[0].healthCheck.startPeriod = 301: expected 0 to 300: ${AWS_RULES.healthCheck.rule}`,
+    ]);
+    expect(lines([{ ...valid, healthCheck: { interval: 301, timeout: 1 } }])).toEqual([
+      `[0].healthCheck.command: expected a command (ECS requires it): ${AWS_RULES.healthCheck.rule}`,
+      `[0].healthCheck.interval = 301: expected 5 to 300: ${AWS_RULES.healthCheck.rule}`,
+      `[0].healthCheck.timeout = 1: expected 2 to 60: ${AWS_RULES.healthCheck.rule}`,
+    ]);
+  });
+
+  test("dependsOn names another container of the file, on a condition ECS knows and allows", () => {
+    const sidecar = named("init", { essential: false, healthCheck: { command: ["CMD", "true"] } });
+    const on = (containerName: unknown, condition: unknown) => [named("app", { dependsOn: [{ containerName, condition }] }), sidecar];
+    for (const condition of ["START", "COMPLETE", "SUCCESS", "HEALTHY"]) expect(lines(on("init", condition))).toEqual([]);
+    expect(lines(on("nope", "STARTED"))).toEqual([
+      `[0].dependsOn[0].containerName = "nope": expected another container of this file (init): ${AWS_RULES.dependsOn.rule}`,
+      `[0].dependsOn[0].condition = "STARTED": expected a condition ECS knows: ${AWS_RULES.dependsOn.rule}`,
+    ]);
+    expect(lines(on("app", "START"))).toEqual([
+      `[0].dependsOn[0].containerName = "app": expected another container of this file (init): ${AWS_RULES.dependsOn.rule}`,
+    ]);
+    const essential = [named("app", { dependsOn: [{ containerName: "db", condition: "SUCCESS" }, { containerName: "db", condition: "HEALTHY" }] }), named("db")];
+    expect(lines(essential)).toEqual([
+      `[0].dependsOn[0].condition = "SUCCESS": expected START or HEALTHY: db is essential (essential is true when left out): ${AWS_RULES.dependsOn.rule}`,
+      `[0].dependsOn[1].condition = "HEALTHY": expected START: db has no healthCheck: ${AWS_RULES.dependsOn.rule}`,
+    ]);
+  });
+
+  test("log drivers are those ECS knows", () => {
+    expect(lines([{ ...valid, logConfiguration: { logDriver: "awslogs" } }])).toEqual([]);
+    expect(lines([{ ...valid, logConfiguration: { logDriver: "logentries" } }])).toEqual([
+      `[0].logConfiguration.logDriver = "logentries": expected a log driver ECS knows: ${AWS_RULES.logDriver.rule}`,
+    ]);
+  });
+
+  test("ulimits are named as ECS names them, once, with both limits, soft at most hard", () => {
+    expect(lines([{ ...valid, ulimits: [{ name: "nofile", softLimit: 1024, hardLimit: 1024 }] }])).toEqual([]);
+    expect(lines([{ ...valid, ulimits: [{ name: "files", softLimit: 1, hardLimit: 1 }, { name: "nofile", softLimit: 2, hardLimit: 1 }, { name: "nofile", softLimit: 1 }] }])).toEqual([
+      `[0].ulimits[0].name = "files": expected a limit ECS knows: ${AWS_RULES.ulimits.rule}`,
+      `[0].ulimits[1].softLimit = 2: expected at most hardLimit (1): ${AWS_RULES.ulimits.rule}`,
+      `[0].ulimits[2].name = "nofile": expected each limit once: ${AWS_RULES.ulimits.rule}`,
+      `[0].ulimits[2].hardLimit: expected a whole number (ECS requires it): ${AWS_RULES.ulimits.rule}`,
+    ]);
+  });
+
+  test("at most 10 containers", () => {
+    const containers = (n: number) => Array.from({ length: n }, (_, k) => named(`c${k}`));
+    expect(lines(containers(10))).toEqual([]);
+    expect(lines(containers(11))).toEqual([`expected at most 10 containers, not 11: ${AWS_RULES.containersPerTask.rule}`]);
+  });
+
+  test("at most 63 KiB of container definitions, leaving room in ECS's 64 KiB for the rest", () => {
+    const sized = (bytes: number) => {
+      const base = Buffer.byteLength(JSON.stringify([{ ...valid, command: [""] }]));
+      return [{ ...valid, command: ["x".repeat(bytes - base)] }];
+    };
+    expect(Buffer.byteLength(JSON.stringify(sized(64512)))).toBe(64512);
+    expect(lines(sized(64512))).toEqual([]);
+    expect(lines(sized(64513))).toEqual([`expected at most 64512 bytes as compact JSON, not 64513: ${AWS_RULES.taskDefinitionSize.rule}`]);
+  });
+
+  test("no two mounts of a container on one path, bind or tmpfs", () => {
+    const mount = (containerPath: string) => ({ sourceVolume: "v", containerPath });
+    expect(lines([{ ...valid, mountPoints: [mount("/data"), mount("/data")], linuxParameters: { tmpfs: [{ containerPath: "/data", size: 1 }] } }])).toEqual([
+      `[0].mountPoints[1].containerPath = "/data": expected a path no other mount of this container uses: ${AWS_RULES.duplicateMount.rule}`,
+      `[0].linuxParameters.tmpfs[0].containerPath = "/data": expected a path no other mount of this container uses: ${AWS_RULES.duplicateMount.rule}`,
+    ]);
+    expect(lines([{ ...valid, mountPoints: [mount("/data")] }, named("b", { mountPoints: [mount("/data")] })])).toEqual([]);
+  });
+
+  test("no mount point in /proc or /sys, but for the /proc files runc admits", () => {
+    const mounts = (...paths: string[]) => [{ ...valid, mountPoints: paths.map((containerPath) => ({ sourceVolume: "v", containerPath })) }];
+    expect(lines(mounts("/proc/cpuinfo", "/proc/meminfo", "/sysfs", "/process"))).toEqual([]);
+    expect(lines(mounts("/proc/1/root", "/sys/fs/cgroup", "/proc"))).toEqual([
+      `[0].mountPoints[0].containerPath = "/proc/1/root": expected a path outside /proc: ${AWS_RULES.kernelMounts.rule}`,
+      `[0].mountPoints[1].containerPath = "/sys/fs/cgroup": expected a path outside /sys: ${AWS_RULES.kernelMounts.rule}`,
+      `[0].mountPoints[2].containerPath = "/proc": expected a data directory, not the container's system directory /proc`,
+    ]);
+  });
+
+  test("image references have at most 255 characters (before a digest)", () => {
+    const repo = (n: number) => `registry.example.com/${"a".repeat(n - 21)}`;
+    const digest = `@sha256:${"0".repeat(64)}`;
+    expect(lines([{ ...valid, image: repo(255) }, named("b", { image: repo(255) + digest })])).toEqual([]);
+    expect(checkContainerDefinitions([{ ...valid, image: repo(256) }], "t.json").map((p) => p.expected)).toEqual([
+      `expected at most 255 characters, not 256: ${AWS_RULES.imageLength.rule}`,
+    ]);
+  });
+
+  test("container names: 1 to 255 of letters, digits, _ and -", () => {
+    expect(lines([named("a".repeat(255))])).toEqual([]);
+    expect(checkContainerDefinitions([named("a".repeat(256)), named("web.1"), named("")], "t.json").map((p) => p.path)).toEqual(["[0].name", "[1].name", "[2].name"]);
+  });
+
+  test("at least one essential container", () => {
+    expect(lines([{ ...valid, essential: false }, named("b", { essential: false })])).toEqual([
+      `[0].essential = false: expected at least one essential container (essential is true when left out): ${AWS_RULES.essential.source}`,
+    ]);
+  });
+});
+
+describe("through the real entry point (npm run synth)", () => {
+  const root = mkdtempSync(join(tmpdir(), "task-definitions-"));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  let count = 0;
+  const webtask = { name: "webtask", image: "nginx:1.27.3", memory: 128, essential: true, readonlyRootFilesystem: true, portMappings: [{ containerPort: 1337 }] };
+
+  /** Synthesizes with the web service's task definition replaced by `containers`; the exit code, stderr and whether anything was written. */
+  function synth(containers: unknown) {
+    const dir = join(root, String(count++));
+    mkdirSync(dir);
+    writeFileSync(join(dir, "task.json"), JSON.stringify(containers));
+    writeFileSync(join(dir, "infra.json"), JSON.stringify({ services: { web: { taskDefinition: join(dir, "task.json") } } }));
+    const result = spawnSync(process.execPath, [join(projectRoot, "scripts", "synth.js"), "--output", join(dir, "out")], {
+      env: { ...process.env, INFRA_CONFIG: join(dir, "infra.json") },
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    return { code: result.status, stderr: result.stderr, wrote: existsSync(join(dir, "out")), file: join(dir, "task.json") };
+  }
+
+  test("the same file without the fault synthesizes", () => {
+    expect(synth([{ ...webtask, healthCheck: { command: ["CMD", "true"], interval: 300 } }])).toMatchObject({ code: 0, wrote: true });
+  });
+
+  test.each([
+    ["health check interval", [{ ...webtask, healthCheck: { command: ["CMD", "true"], interval: 301 } }], `[0].healthCheck.interval = 301: expected 5 to 300: ${AWS_RULES.healthCheck.rule}`],
+    ["dependsOn", [{ ...webtask, dependsOn: [{ containerName: "init", condition: "START" }] }], `[0].dependsOn[0].containerName = "init": expected another container of this file (none): ${AWS_RULES.dependsOn.rule}`],
+    ["too many containers", Array.from({ length: 11 }, (_, k) => ({ ...webtask, name: k === 0 ? "webtask" : `c${k}` })), `expected at most 10 containers, not 11: ${AWS_RULES.containersPerTask.rule}`],
+    ["memoryReservation", [{ ...webtask, memoryReservation: 256 }], `[0].memoryReservation = 256: expected at most memory (128): ${AWS_RULES.memoryReservation.rule}`],
+  ])("%s: exit 1, the line, nothing written", (_, containers, line) => {
+    const outcome = synth(containers);
+    expect(outcome.stderr).toMatch(/^Invalid settings, nothing was synthesized:\n/);
+    expect(outcome.stderr.split("\n")).toContain(`${outcome.file}: ${line}`);
+    expect(outcome.code).toBe(1);
+    expect(outcome.wrote).toBe(false);
   });
 });
