@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Testing, type TerraformStack } from "cdktf";
@@ -7,6 +7,7 @@ import { decodeJsonDocument, decodeTemplatefileCall } from "../constructs/json-d
 import { TemplateFile, showVariables } from "../constructs/template-file";
 import { composeApp } from "../main";
 import { resolveSettings } from "../settings/load";
+import { projectRoot } from "../settings/paths";
 
 /** Synthesized Terraform JSON of one stack. */
 export interface Synthesized {
@@ -112,4 +113,18 @@ export function terraformOutputs(dir: string): Record<string, unknown> {
   }
   const outputs = spawnSync("terraform", ["output", "-json"], { cwd: dir, env, encoding: "utf8" });
   return Object.fromEntries(Object.entries(JSON.parse(outputs.stdout) as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]));
+}
+
+/**
+ * `npm run synth` as a user runs it: `node scripts/synth.js --output <out>` in the project, with INFRA_CONFIG naming
+ * `config`. The exit code, what it printed (stderr also as lines) and whether it wrote anything.
+ */
+export function runSynth(config: string, out: string) {
+  const result = spawnSync(process.execPath, [join(projectRoot, "scripts", "synth.js"), "--output", out], {
+    cwd: projectRoot,
+    env: { ...process.env, INFRA_CONFIG: config, INIT_CWD: projectRoot },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, lines: result.stderr.split("\n"), wrote: existsSync(out) };
 }

@@ -1,16 +1,15 @@
 // What AWS, S3 and Terraform would refuse in names, schedules, ranges and ARNs is refused at synth: each rule with
 // its exact message, the edge values it still accepts, and a few through the real entry point (scripts/synth.js).
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runSynth } from "../helpers";
 import { backupScheduleProblem, cronMinutes } from "../../settings/aws-cron";
 import { dnsNameProblem, keyPairNameProblem } from "../../settings/aws-names";
 import { AWS_RULES } from "../../settings/aws-rules";
 import { unusableRange } from "../../settings/cidr";
 import { SettingsError, showValue } from "../../settings/errors";
 import { resolveSettings } from "../../settings/load";
-import { projectRoot } from "../../settings/paths";
 import { backendKeyProblem, bucketNameProblem, bucketPrefixProblem } from "../../settings/s3-names";
 
 const LABEL = "prod.json";
@@ -269,12 +268,7 @@ describe("through the real entry point (scripts/synth.js)", () => {
     const config = join(dir, "infra.json");
     writeFileSync(config, JSON.stringify(settings));
     const out = join(dir, "out");
-    const result = spawnSync(process.execPath, [join(projectRoot, "scripts", "synth.js"), "--output", out], {
-      cwd: projectRoot,
-      env: { ...process.env, INFRA_CONFIG: config, INIT_CWD: projectRoot },
-      encoding: "utf8",
-      timeout: 120_000,
-    });
+    const result = runSynth(config, out);
     expect(result.status).toBe(1);
     const lines = `${result.stdout}${result.stderr}`.split("\n");
     expect(lines).toContain("Invalid settings, nothing was synthesized:");

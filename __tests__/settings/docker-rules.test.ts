@@ -1,14 +1,13 @@
 // What Docker, runc and the kernel refuse in the Docker host's containers is refused at synth, with the field, the
 // value and the rule; the values at the very limits pass.
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runSynth } from "../helpers";
 import {
   MAX_ARG_STRLEN, duplicateMounts, environmentProblem, healthcheckProblem, imageLengthProblem, runtimeMountProblem,
 } from "../../settings/docker-rules";
 import { resolveSettings } from "../../settings/load";
-import { projectRoot } from "../../settings/paths";
 
 const work = mkdtempSync(join(tmpdir(), "docker-rules-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -158,13 +157,7 @@ describe("through the real entry point", () => {
     const dir = join(work, String(n++));
     const config = `${dir}.json`;
     writeFileSync(config, JSON.stringify(overlay));
-    const result = spawnSync(process.execPath, [join(projectRoot, "scripts", "synth.js"), "--output", dir], {
-      cwd: projectRoot,
-      env: { ...process.env, INFRA_CONFIG: config, INIT_CWD: projectRoot },
-      encoding: "utf8",
-      timeout: 120_000,
-    });
-    return { status: result.status, lines: result.stderr.split("\n"), wrote: existsSync(dir), config };
+    return { ...runSynth(config, dir), config };
   }
 
   test.each([

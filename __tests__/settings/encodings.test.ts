@@ -1,10 +1,10 @@
 // Text encodings: settings and task definitions are UTF-8 or refused (UTF-16 and UTF-32 named, bytes that are not
 // UTF-8 placed), lone surrogates and bidirectional controls are refused with where they are, and every message
 // shows invisible characters as \uXXXX escapes instead of sending them to the terminal.
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runSynth } from "../helpers";
 import { escapeInvisible, formatProblem, showValue } from "../../settings/errors";
 import { inputProblems, readJsonFile } from "../../settings/json-file";
 import { projectRoot } from "../../settings/paths";
@@ -34,14 +34,7 @@ function file(bytes: Buffer | string, name = "infra.json"): string {
 
 /** `node scripts/synth.js --output <dir>` with INFRA_CONFIG = config, as a user runs it. */
 function synth(config: string) {
-  const out = join(work, `${n++}-out`);
-  const result = spawnSync(process.execPath, [join(projectRoot, "scripts", "synth.js"), "--output", out], {
-    cwd: projectRoot,
-    env: { ...process.env, INFRA_CONFIG: config, INIT_CWD: projectRoot },
-    encoding: "utf8",
-    timeout: 120_000,
-  });
-  return { status: result.status, stderr: result.stderr, lines: result.stderr.split("\n"), wrote: existsSync(out) };
+  return runSynth(config, join(work, `${n++}-out`));
 }
 
 /** Refused as the README's "Bad input" says, with one line matching `line`, and nothing raw in the output. */

@@ -1,11 +1,10 @@
 // Directories other tools delete (cdktf.out, node_modules) or publish (whatever git does not ignore) may not hold
 // the state or the certificates: refused at synth with the field, the value and the rule.
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runSynth } from "../helpers";
 import { resolveSettings } from "../../settings/load";
-import { projectRoot } from "../../settings/paths";
 import { certsDirProblem, stateDirProblem } from "../../settings/paths-checks";
 
 const work = mkdtempSync(join(tmpdir(), "paths-checks-"));
@@ -90,13 +89,8 @@ describe("through the real entry point", () => {
     const out = join(work, String(n++));
     const config = `${out}.json`;
     writeFileSync(config, JSON.stringify(overlay));
-    const result = spawnSync(process.execPath, [join(projectRoot, "scripts", "synth.js"), "--output", out], {
-      cwd: projectRoot,
-      env: { ...process.env, INFRA_CONFIG: config, INIT_CWD: projectRoot },
-      encoding: "utf8",
-      timeout: 120_000,
-    });
-    const lines = result.stderr.split("\n");
+    const result = runSynth(config, out);
+    const lines = result.lines;
     expect(lines[0]).toBe("Invalid settings, nothing was synthesized:");
     expect(lines).toContain(`INFRA_CONFIG file ${config}: ${line}`);
     expect(result.status).toBe(1);

@@ -1,7 +1,7 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runSynth } from "../helpers";
 import { buildContainerShape } from "../../scripts/generate-container-shape";
 import { AWS_RULES } from "../../settings/aws-rules";
 import { formatProblem } from "../../settings/errors";
@@ -255,12 +255,8 @@ describe("through the real entry point (npm run synth)", () => {
     mkdirSync(dir);
     writeFileSync(join(dir, "task.json"), JSON.stringify(containers));
     writeFileSync(join(dir, "infra.json"), JSON.stringify({ services: { web: { taskDefinition: join(dir, "task.json") } } }));
-    const result = spawnSync(process.execPath, [join(projectRoot, "scripts", "synth.js"), "--output", join(dir, "out")], {
-      env: { ...process.env, INFRA_CONFIG: join(dir, "infra.json") },
-      encoding: "utf8",
-      timeout: 120_000,
-    });
-    return { code: result.status, stderr: result.stderr, wrote: existsSync(join(dir, "out")), file: join(dir, "task.json") };
+    const result = runSynth(join(dir, "infra.json"), join(dir, "out"));
+    return { code: result.status, stderr: result.stderr, wrote: result.wrote, file: join(dir, "task.json") };
   }
 
   test("the same file without the fault synthesizes", () => {
