@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Testing, type TerraformStack } from "cdktf";
-import { decodeJsonDocument, decodeTemplatefileCall } from "../constructs/json-document";
+import { decodeJsonDocument, decodeTemplatefileCall } from "../policy/synthesized";
 import { TemplateFile, showVariables } from "../constructs/template-file";
 import { composeApp } from "../main";
 import { resolveSettings } from "../settings/load";

@@ -1,6 +1,6 @@
 // Policy rules, each named after the checkov check it matches, over the resolved Terraform configuration of
 // one element (the same shape as the synthesized JSON: snake_case keys, ${…} references).
-import { decodeJsonDocument } from "../constructs/json-document";
+import { decodeJsonDocument } from "./synthesized";
 
 export interface PolicyRule {
   /** The checkov check this rule matches. */

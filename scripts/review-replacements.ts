@@ -4,7 +4,6 @@
 // resource types the stacks create. A test fails when a stack gains a type that is not here. Conditional cases
 // (user data with user_data_replace_on_change, an instance type of another CPU architecture, ...) are noted, and
 // the two this project meets are handled in replacementOf().
-import type { AttributeChange } from "./review";
 
 /** Where the table comes from. */
 export const REPLACEMENT_SOURCES = {
@@ -165,8 +164,8 @@ export const FORCES_REPLACEMENT: Record<string, readonly string[]> = {
 /** `root_block_device[0].encrypted` -> `root_block_device.encrypted` */
 const schemaPath = (path: string) => path.replace(/\[\d+\]/g, "");
 
-/** The changed arguments that force `type` to be replaced; `after` is the new configuration. */
-export function replacementOf(type: string, changes: readonly AttributeChange[], after: Record<string, any>): string[] {
+/** The changed arguments, by path (`a.b[0].c`), that force `type` to be replaced; `after` is the new configuration. */
+export function replacementOf(type: string, changes: readonly { readonly path: string }[], after: Record<string, any>): string[] {
   const forcing = FORCES_REPLACEMENT[type] ?? [];
   const found = new Set<string>();
   for (const change of changes) {

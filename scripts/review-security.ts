@@ -4,7 +4,7 @@
 // sources); rules from security group rules (standalone or inline), network ACL rules and the ports Docker
 // containers publish. A statement or rule that changes shows as the old one removed and the new one added: what a
 // reviewer must judge is what the new one grants.
-import { decodeJsonDocument, isJsonDocument } from "../constructs/json-document";
+import { decodeJsonDocument, isJsonDocument } from "../policy/synthesized";
 
 type Json = Record<string, any>;
 

@@ -14,7 +14,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { decodeTemplatefileCall } from "../constructs/json-document";
+import { decodeTemplatefileCall } from "../policy/synthesized";
 import { showVariables } from "../constructs/template-file";
 import { projectRoot, startedAs } from "../settings/paths";
 import { UserError, runCommand } from "./cli";

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, Fn, LocalBackend, TerraformLocal, TerraformOutput, TerraformStack } from "cdktf";
-import { decodeJsonDocument, isJsonDocument, jsonDocument } from "../../constructs/json-document";
+import { jsonDocument } from "../../constructs/json-document";
+import { decodeJsonDocument, isJsonDocument } from "../../policy/synthesized";
 import { terraformAvailable, terraformOutputs } from "../helpers";
 
 const ARN = "arn:aws:s3:::bucket-1";
