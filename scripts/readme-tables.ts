@@ -4,6 +4,7 @@
 // drift from what the app does. `npm run docs`; a test checks it.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { Testing } from "cdktf";
 import { z } from "zod";
 import { composeApp } from "../main";
 import { suppressionsIn } from "../policy/policy-checks";
@@ -155,6 +156,26 @@ export function limitsTable(): string {
   return ["| Checked at synth | Stated in |", "| --- | --- |", ...rows].join("\n");
 }
 
+/**
+ * Every output of both stacks with the defaults, as Terraform sees it after synthesis (cdktf adds the cross-stack
+ * outputs the docker stack reads): name, description, and whether Terraform hides it.
+ */
+export function outputsTable(): string {
+  const rows = withTestingApp((app) => {
+    const stacks = Object.entries(composeApp(app, resolveSettings({})));
+    // Preparing the docker stack registers the output it reads in the aws stack.
+    for (const [, stack] of stacks) stack.prepareStack();
+    return stacks.flatMap(([name, stack]) => {
+      const outputs: Record<string, { description?: string; sensitive?: boolean }> = JSON.parse(Testing.synth(stack)).output ?? {};
+      return Object.entries(outputs).map(([output, o]) => {
+        const what = o.description ?? "added by cdktf: the value the docker stack reads through the aws stack's state";
+        return `| ${name} | \`${output}\` | ${what} | ${o.sensitive ? "yes" : "no"} |`;
+      });
+    });
+  });
+  return ["| Stack | Output | What it holds | Sensitive |", "| --- | --- | --- | --- |", ...rows].join("\n");
+}
+
 /** The README with its generated tables replaced by the current ones. */
 export function readmeWithTables(readme: string): string {
   let out = readme;
@@ -162,6 +183,7 @@ export function readmeWithTables(readme: string): string {
     ["settings", settingsTable()],
     ["policy", policyTable()],
     ["limits", limitsTable()],
+    ["outputs", outputsTable()],
   ] as const) {
     const { begin, end } = marker(name);
     const start = out.indexOf(begin);
