@@ -1,6 +1,6 @@
 // Writes what is derived from the code: the README's generated tables (the settings from the schema's own types,
 // defaults and descriptions; the policy rules with their suppressions, from the app itself; the AWS limits checked
-// at synth), the picture of the default stacks, and the JSON Schema of the settings file, so none of them can
+// at synth; the stacks' outputs), the picture of the default stacks, and the JSON Schema of the settings file, so none of them can
 // drift from what the app does. `npm run docs`; a test checks it.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -312,7 +312,7 @@ export const DOCS_COMMAND = {
   name: "npm run docs",
   usage: `usage: npm run docs [-- --check]
 
-Rewrites, where they changed, what is derived from the code: the README's settings, policy and limits tables,
+Rewrites, where they changed, what is derived from the code: the README's settings, policy, limits and outputs tables,
 ${GRAPH_FILE} (the stacks of the default settings) and ${SETTINGS_SCHEMA_FILE} (the JSON Schema of the
 settings file).
 
