@@ -47,7 +47,8 @@ describe("it accepts what the app accepts", () => {
   const fixtures = join(projectRoot, "__tests__", "terraform");
   const shipped = readdirSync(fixtures)
     .filter((dir) => readdirSync(join(fixtures, dir)).includes("settings.json"))
-    .map((dir) => join("__tests__", "terraform", dir, "settings.json"));
+    .map((dir) => join("__tests__", "terraform", dir, "settings.json"))
+    .concat(readdirSync(join(projectRoot, "examples")).map((file) => join("examples", file)));
 
   test.each(shipped)("the shipped settings file %s", (file) => {
     const settings = JSON.parse(readFileSync(join(projectRoot, file), "utf8"));
