@@ -4,6 +4,8 @@
  */
 module.exports = {
   testEnvironment: "node",
+  // Many tests wait on the processes they start: two workers on two cores, not jest's default of one.
+  maxWorkers: 2,
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
   // Tests that need root (a Docker Engine, device nodes): `npm run test:root` (jest.root.config.js). The property

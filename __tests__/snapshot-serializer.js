@@ -1,7 +1,7 @@
 // Snapshots of synthesized stacks with their long strings readable: a boot script or cloud-config as its lines,
 // a JSON document (container definitions, policies: jsonencode() of an object, or JSON text) as indented JSON.
 // A change to one line of a boot script is then one line of snapshot diff, not a 3,000-character line.
-const { decodeJsonDocument, isJsonDocument } = require("../constructs/json-document");
+const { decodeJsonDocument, isJsonDocument } = require("../policy/synthesized");
 
 const MIN_LENGTH = 80;
 
