@@ -6,6 +6,7 @@ import { Testing, type TerraformStack } from "cdktf";
 import { decodeJsonDocument, decodeTemplatefileCall } from "../policy/synthesized";
 import { TemplateFile, showVariables } from "../constructs/template-file";
 import { composeApp } from "../main";
+import { SettingsError } from "../settings/errors";
 import { resolveSettings } from "../settings/load";
 import { projectRoot } from "../settings/paths";
 
@@ -127,4 +128,15 @@ export function runSynth(config: string, out: string) {
     timeout: 120_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, lines: result.stderr.split("\n"), wrote: existsSync(out) };
+}
+
+/** The problem lines resolveSettings reports for `overrides`, [] when they are accepted; anything but a SettingsError is thrown. */
+export function settingsProblems(overrides: unknown, label = "infra.json"): string[] {
+  try {
+    resolveSettings(overrides, label);
+    return [];
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    return error.message.split("\n");
+  }
 }

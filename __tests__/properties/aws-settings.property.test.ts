@@ -3,21 +3,14 @@
 // PROPERTY_RUNS sets how many inputs per property (default 100).
 import fc from "fast-check";
 import { bucketNameProblem } from "../../settings/s3-names";
-import { SettingsError } from "../../settings/errors";
-import { resolveSettings } from "../../settings/load";
+import { settingsProblems } from "../helpers";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 100);
 const LABEL = "prop.json";
 
 /** The problem lines for `overrides` that concern `path` (none when accepted). */
 function problemsAt(overrides: unknown, path: string): string[] {
-  try {
-    resolveSettings(overrides, LABEL);
-    return [];
-  } catch (error) {
-    if (!(error instanceof SettingsError)) throw error;
-    return error.message.split("\n").filter((l) => l.startsWith(`${LABEL}: ${path} `));
-  }
+  return settingsProblems(overrides, LABEL).filter((l) => l.startsWith(`${LABEL}: ${path} `));
 }
 
 test("cluster names: refused exactly past ECS's 255 (with the environment) or EC2's 256 for the Name tag", () => {

@@ -3,22 +3,13 @@
 // PROPERTY_RUNS sets how many inputs (default 60); a failure prints fast-check's seed to replay it.
 import fc from "fast-check";
 import { containerPathProblem } from "../../settings/aws-rules";
-import { SettingsError } from "../../settings/errors";
-import { resolveSettings } from "../../settings/load";
+import { settingsProblems } from "../helpers";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 60);
 const LIMIT = 131072;
 
 /** The problem lines for `overlay`; [] when accepted. Anything but a SettingsError fails the test. */
-function problems(overlay: unknown): string[] {
-  try {
-    resolveSettings(overlay, "infra.json");
-    return [];
-  } catch (error) {
-    if (!(error instanceof SettingsError)) throw error;
-    return error.message.split("\n");
-  }
-}
+const problems = (overlay: unknown) => settingsProblems(overlay);
 const container = (fields: Record<string, unknown>) => ({ image: "nginx:1.27", healthcheck: { test: ["CMD-SHELL", "true"] }, ...fields });
 const has = (lines: string[], prefix: string, text: string) => lines.some((l) => l.startsWith(`infra.json: ${prefix}`) && l.includes(text));
 

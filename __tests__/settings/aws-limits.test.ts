@@ -3,27 +3,18 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runSynth } from "../helpers";
+import { runSynth, settingsProblems } from "../helpers";
 import { backupScheduleProblem, cronMinutes } from "../../settings/aws-cron";
 import { dnsNameProblem, keyPairNameProblem } from "../../settings/aws-names";
 import { AWS_RULES } from "../../settings/aws-rules";
 import { unusableRange } from "../../settings/cidr";
-import { SettingsError, showValue } from "../../settings/errors";
-import { resolveSettings } from "../../settings/load";
+import { showValue } from "../../settings/errors";
 import { backendKeyProblem, bucketNameProblem, bucketPrefixProblem } from "../../settings/s3-names";
 
 const LABEL = "prod.json";
 
 /** The problem lines resolveSettings reports for `overrides` (none when they are accepted). */
-function problems(overrides: unknown): string[] {
-  try {
-    resolveSettings(overrides, LABEL);
-    return [];
-  } catch (error) {
-    if (!(error instanceof SettingsError)) throw error;
-    return error.message.split("\n");
-  }
-}
+const problems = (overrides: unknown) => settingsProblems(overrides, LABEL);
 
 const line = (path: string, value: unknown, expected: string) => `${LABEL}: ${path} = ${showValue(value)}: ${expected}`;
 

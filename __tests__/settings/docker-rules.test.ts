@@ -3,11 +3,10 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runSynth } from "../helpers";
+import { runSynth, settingsProblems } from "../helpers";
 import {
   MAX_ARG_STRLEN, duplicateMounts, environmentProblem, healthcheckProblem, imageLengthProblem, runtimeMountProblem,
 } from "../../settings/docker-rules";
-import { resolveSettings } from "../../settings/load";
 
 const work = mkdtempSync(join(tmpdir(), "docker-rules-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -19,14 +18,7 @@ const withContainer = (fields: Record<string, unknown>, name = "app") => ({
 });
 
 /** The problem lines for `overlay`, or [] when it is accepted. */
-function problems(overlay: unknown): string[] {
-  try {
-    resolveSettings(overlay, "infra.json");
-    return [];
-  } catch (error) {
-    return String((error as Error).message).split("\n");
-  }
-}
+const problems = (overlay: unknown) => settingsProblems(overlay);
 
 const NAME_RULE = "expected at least 2 characters: Docker's names match [a-zA-Z0-9][a-zA-Z0-9_.-]+ (moby daemon/names)";
 const E2BIG = (bytes: number) => `expected at most 131072 bytes with the terminating NUL (got ${bytes}): Linux's MAX_ARG_STRLEN, execve fails with E2BIG`;

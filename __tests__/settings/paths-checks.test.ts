@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runSynth } from "../helpers";
+import { runSynth, settingsProblems } from "../helpers";
 import { resolveSettings } from "../../settings/load";
 import { certsDirProblem, stateDirProblem } from "../../settings/paths-checks";
 
@@ -16,14 +16,7 @@ const PROJECT = "expected a directory of its own, not the project directory: its
 const TRACKED = "expected a directory git does not track: the private keys would be committed next to its files";
 const NOT_IGNORED = (dir: string) => `expected a directory .gitignore matches (as certs/): git would commit ${dir}/ca-key.pem, the CA's private key`;
 
-function problems(overlay: unknown): string[] {
-  try {
-    resolveSettings(overlay, "infra.json");
-    return [];
-  } catch (error) {
-    return String((error as Error).message).split("\n");
-  }
-}
+const problems = (overlay: unknown) => settingsProblems(overlay);
 
 describe("the local state directory", () => {
   test.each([["cdktf.out/state", CDKTF_OUT], ["./cdktf.out", CDKTF_OUT], ["CDKTF.OUT/x", CDKTF_OUT], ["node_modules/.state", NODE_MODULES], ["tools/node_modules/x", NODE_MODULES]])(
