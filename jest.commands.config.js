@@ -7,6 +7,6 @@ const base = require("./jest.config");
 module.exports = {
   ...base,
   testPathIgnorePatterns: ["/node_modules/"],
-  testMatch: ["<rootDir>/__tests__/commands/**/*.test.ts"],
+  testMatch: ["<rootDir>/__tests__/end-to-end/**/*.test.ts"],
   testTimeout: 300_000,
 };

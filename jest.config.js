@@ -11,7 +11,7 @@ module.exports = {
   // Tests that need root (a Docker Engine, device nodes): `npm run test:root` (jest.root.config.js). The property
   // tests run hundreds of inputs and Terraform: `npm run test:properties` (jest.properties.config.js). The commands end to
   // end with the cdktf CLI and Terraform: `npm run test:commands` (jest.commands.config.js).
-  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/tls/", "<rootDir>/__tests__/root/", "<rootDir>/__tests__/properties/", "<rootDir>/__tests__/commands/"],
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/tls/", "<rootDir>/__tests__/root/", "<rootDir>/__tests__/properties/", "<rootDir>/__tests__/end-to-end/"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   snapshotSerializers: ["<rootDir>/__tests__/snapshot-serializer.js"],

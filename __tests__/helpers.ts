@@ -117,11 +117,11 @@ export function terraformOutputs(dir: string): Record<string, unknown> {
 }
 
 /**
- * `npm run synth` as a user runs it: `node scripts/synth.js --output <out>` in the project, with INFRA_CONFIG naming
+ * `npm run synth` as a user runs it: `node commands/synth.js --output <out>` in the project, with INFRA_CONFIG naming
  * `config`. The exit code, what it printed (stderr also as lines) and whether it wrote anything.
  */
 export function runSynth(config: string, out: string) {
-  const result = spawnSync(process.execPath, [join(projectRoot, "scripts", "synth.js"), "--output", out], {
+  const result = spawnSync(process.execPath, [join(projectRoot, "commands", "synth.js"), "--output", out], {
     cwd: projectRoot,
     env: { ...process.env, INFRA_CONFIG: config, INIT_CWD: projectRoot },
     encoding: "utf8",

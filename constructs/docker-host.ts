@@ -199,7 +199,7 @@ export class DockerHost extends Construct {
           type: "local-exec",
           command: [
             "node",
-            `${props.projectDir}/dist/scripts/wait-for-docker.js`,
+            `${props.projectDir}/dist/deploy/wait-for-docker.js`,
             `--host=${host}`,
             `--port=${s.apiPort}`,
             `--certs=${posix.join(props.projectDir, s.certsDir)}`,

@@ -1,138 +1,193 @@
-// The commands end to end, with the real cdktf CLI and Terraform, offline from the provider mirror: what
-// `npm run synth` writes is what `npx cdktf synth` writes; the README's exit recipe works as written; the first
-// offline `diff` reaches the plan; `output` before any deploy says so. Each workspace is laid out like the project
-// (cdktf.out/stacks/<stack> three levels below certs/ and terraform-state/), in a temporary directory.
+// The commands users type, through their real entry points (node processes, as npm runs them): usage and exit
+// codes, the user's own settings and environment, and output directories that never hold two formats.
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
-import { dockerHostCertificateNames } from "../../constructs/docker-tls";
+import { join } from "node:path";
 import { projectRoot } from "../../settings/paths";
-import { ensureCertificates } from "../../scripts/certs";
-import { findMirrors } from "../../scripts/provider-mirror";
 
-const mirrors = findMirrors();
-/** The mirror, named, so no run depends on whether the registry's name happens to resolve. */
-const offline: NodeJS.ProcessEnv = {
-  TF_PROVIDER_MIRROR: mirrors.map((m) => m.path).join(":"),
-  TF_CLI_CONFIG_FILE: "",
-  CHECKPOINT_DISABLE: "1",
-  AWS_EC2_METADATA_DISABLED: "true",
-  INFRA_CONFIG: "",
-};
+const work = mkdtempSync(join(tmpdir(), "commands-"));
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = projectRoot) {
-  const result = spawnSync(command, args, { cwd, env: { ...process.env, INIT_CWD: cwd, ...offline, ...env }, encoding: "utf8" });
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
-}
-
-/** Every file below `dir`, by path, with its content. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(d, e.name));
-      else out[relative(dir, join(d, e.name))] = readFileSync(join(d, e.name), "utf8");
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-async function workspace(): Promise<string> {
-  const root = mkdtempSync(join(tmpdir(), "commands-"));
-  await ensureCertificates({ dir: join(root, "certs"), serverNames: dockerHostCertificateNames("us-west-1") });
-  return root;
-}
-
-const cdktf = join(projectRoot, "node_modules", ".bin", "cdktf");
-const synth = join(projectRoot, "scripts", "synth.js");
-
-test("a provider mirror is on this machine (the tests below run offline from it)", () => {
-  expect(mirrors.map((m) => m.providers).flat()).toContain("registry.terraform.io/hashicorp/aws");
-});
-
-test.each([[[]], [["--hcl"]]])("npm run synth %j writes byte for byte what npx cdktf synth writes", async (flags) => {
-  const root = await workspace();
-  const ours = run(process.execPath, [synth, ...flags, "--output", join(root, "ours")]);
-  const theirs = run(cdktf, ["synth", ...flags, "--output", join(root, "theirs")]);
-  expect(ours.status).toBe(0);
-  expect(theirs.status).toBe(0);
-  const a = tree(join(root, "ours"));
-  expect(Object.keys(a).length).toBeGreaterThan(4);
-  expect(a).toEqual(tree(join(root, "theirs")));
-  rmSync(root, { recursive: true, force: true });
-});
-
-describe("the exit recipe: JSON, then cdktf synth --hcl in the same place, then plain Terraform", () => {
-  const terraform = (args: string[], cwd: string) => run("terraform", args, { TF_CLI_CONFIG_FILE: cliConfig }, cwd);
-  let cliConfig = "";
-  let root = "";
-  beforeAll(async () => {
-    root = await workspace();
-    cliConfig = join(root, "terraform.rc");
-    const lines = ["provider_installation {", ...mirrors.map((m) => `  filesystem_mirror {\n    path = ${JSON.stringify(m.path)}\n  }`), "}", ""];
-    writeFileSync(cliConfig, lines.join("\n"));
+/** Runs a command as `npm run` would: in the project, with INIT_CWD where the user typed it. */
+function run(script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+  const result = spawnSync(process.execPath, [join(projectRoot, ...script.split("/")), ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, INFRA_CONFIG: "", INIT_CWD: projectRoot, ...env },
+    encoding: "utf8",
   });
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const synth = (args: string[], env: NodeJS.ProcessEnv = {}) => run("commands/synth.js", args, env);
+const wrapper = (args: string[], env: NodeJS.ProcessEnv = {}) => run("dist/commands/cdktf.js", args, env);
+const checks = (args: string[], env: NodeJS.ProcessEnv = {}) => run("dist/commands/terraform-checks.js", args, env);
+
+/** One line on stderr, no stack trace. */
+function expectOneLine(stderr: string, pattern: RegExp) {
+  expect(stderr.trimEnd().split("\n")).toHaveLength(1);
+  expect(stderr).toMatch(pattern);
+  expect(stderr).not.toMatch(/\n\s+at |this is a bug/);
+}
+
+describe("npm run synth", () => {
+  test("--help prints the usage and writes nothing", () => {
+    const out = join(work, "help-out");
+    const result = synth(["--help"], { CDKTF_OUTDIR: out });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^usage: npm run synth/);
+    expect(existsSync(out)).toBe(false);
+  });
 
   test.each([
-    ["JSON then HCL", [[synth], [cdktf, "synth", "--hcl"]], "cdk.tf"],
-    ["HCL then JSON", [[cdktf, "synth", "--hcl"], [synth]], "cdk.tf.json"],
-  ])("%s: Terraform reads one configuration and validates it", (_, steps, kept) => {
-    const base = join(root, `out-${kept}`);
-    mkdirSync(base);
-    cpSync(join(root, "certs"), join(base, "certs"), { recursive: true });
-    const out = join(base, "cdktf.out");
-    for (const [command, ...args] of steps as string[][]) {
-      const step = command === synth ? run(process.execPath, [synth, ...args, "--output", out]) : run(command, [...args, "--output", out]);
-      expect(step.status).toBe(0);
-    }
-    const aws = join(out, "stacks", "aws");
-    expect(readdirSync(aws).filter((f) => f.startsWith("cdk.tf"))).toEqual([kept]);
-    const init = terraform(["init", "-backend=false", "-input=false", "-no-color"], aws);
-    expect(init.output).not.toMatch(/Duplicate/);
-    expect(init.status).toBe(0);
-    const validate = terraform(["validate", "-no-color"], aws);
-    expect(validate.output).toMatch(/Success! The configuration is valid/);
+    [["--bogus"], /^npm run synth: unknown option --bogus/],
+    [["--hcl=yes"], /^npm run synth: --hcl takes no value/],
+    [["aws"], /takes no stacks/],
+    [["--output="], /--output needs a directory/],
+  ])("%j is a usage error: one line, exit 2", (args, pattern) => {
+    const result = synth(args, { CDKTF_OUTDIR: join(work, "never") });
+    expect(result.status).toBe(2);
+    expectOneLine(result.stderr, pattern);
+    expect(existsSync(join(work, "never"))).toBe(false);
+  });
+
+  test("switching between JSON and HCL leaves one format in each stack directory", () => {
+    const out = join(work, "formats");
+    const files = (stack: string) => readdirSync(join(out, "stacks", stack)).filter((f) => /^cdk\.tf|^metadata/.test(f)).sort();
+    expect(synth(["--output", out]).status).toBe(0);
+    expect(files("aws")).toEqual(["cdk.tf.json"]);
+    const hcl = synth(["--hcl", "--output", out]);
+    expect(hcl.status).toBe(0);
+    expect(files("aws")).toEqual(["cdk.tf", "metadata.json"]);
+    expect(files("docker")).toEqual(["cdk.tf", "metadata.json"]);
+    expect(synth(["--output", out]).status).toBe(0);
+    expect(files("aws")).toEqual(["cdk.tf.json"]);
+    expect(files("docker")).toEqual(["cdk.tf.json"]);
+  });
+
+  test("a stack directory the app no longer synthesizes is removed, as cdktf synth removes it", () => {
+    const out = join(work, "orphans");
+    mkdirSync(join(out, "stacks", "gone"), { recursive: true });
+    const result = synth([], { CDKTF_OUTDIR: out });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe("Generated Terraform code for the stacks: aws, docker\n");
+    expect(readdirSync(join(out, "stacks")).sort()).toEqual(["aws", "docker"]);
+  });
+
+  test("a settings error prints once, with no spinner frames, and writes nothing", () => {
+    const out = join(work, "bad-settings");
+    const result = synth([], { CDKTF_OUTDIR: out, INFRA_CONFIG: join(work, "missing.json") });
+    expect(result.status).toBe(1);
+    expect(result.stderr.match(/Invalid settings/g)).toHaveLength(1);
+    expect(result.stdout).toBe("");
+    expect(`${result.stdout}${result.stderr}`).not.toMatch(/[\u2800-\u28ff]|\u001b\[/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  test("a relative INFRA_CONFIG is read from where the user typed the command, and a missing one names the path tried", () => {
+    const here = join(work, "typed-here");
+    mkdirSync(here);
+    writeFileSync(join(here, "mine.json"), JSON.stringify({ project: "typed" }));
+    const out = join(work, "relative");
+    expect(synth([], { CDKTF_OUTDIR: out, INFRA_CONFIG: "mine.json", INIT_CWD: here }).status).toBe(0);
+    const missing = synth([], { CDKTF_OUTDIR: out, INFRA_CONFIG: "nope.json", INIT_CWD: here });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain(`INFRA_CONFIG file nope.json (${join(here, "nope.json")}): cannot be read (no such file)`);
+  });
+
+  test.each([
+    ["CDKTF_OUTDIR naming a file", () => ({ CDKTF_OUTDIR: join(work, "a-file") }), /CDKTF_OUTDIR = .*names a file, not a directory/],
+    ["CDKTF_OUTDIR below a missing directory", () => ({ CDKTF_OUTDIR: join(work, "no", "such") }), /CDKTF_OUTDIR = .*its parent .* does not exist/],
+    ["malformed CDKTF_CONTEXT_JSON", () => ({ CDKTF_CONTEXT_JSON: "{oops", CDKTF_OUTDIR: join(work, "ctx") }), /CDKTF_CONTEXT_JSON = "\{oops": not valid JSON/],
+    ["CDKTF_CONTEXT_JSON that is not an object", () => ({ CDKTF_CONTEXT_JSON: "[1]", CDKTF_OUTDIR: join(work, "ctx") }), /CDKTF_CONTEXT_JSON = "\[1\]": expected a JSON object/],
+  ])("%s is named as a bad input, not reported as a bug", (_, env, pattern) => {
+    writeFileSync(join(work, "a-file"), "");
+    const result = synth([], env());
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^Invalid environment, nothing was synthesized:\n/);
+    expect(result.stderr).toMatch(pattern);
+    expect(result.stderr).not.toMatch(/this is a bug|\n\s+at /);
+    expect(existsSync(join(work, "ctx"))).toBe(false);
   });
 });
 
-describe("npm run diff and npm run output, offline", () => {
-  const certsDir = `certs/commands-test-${process.pid}`;
-  let root = "";
-  let settings = "";
-  beforeAll(async () => {
-    root = await workspace();
-    // The wrapper checks the project's certificates; Terraform reads the workspace's (three levels above the stacks).
-    cpSync(join(root, "certs"), join(projectRoot, certsDir), { recursive: true });
-    settings = join(root, "settings.json");
-    writeFileSync(settings, JSON.stringify({ dockerHost: { certsDir } }));
-    for (const base of ["diff", "output"]) cpSync(join(root, "certs"), join(root, base, certsDir), { recursive: true });
-  });
-  afterAll(() => {
-    rmSync(join(projectRoot, certsDir), { recursive: true, force: true });
-    rmSync(root, { recursive: true, force: true });
+describe("npm run diff, deploy, destroy and output", () => {
+  test.each(["diff", "deploy", "destroy", "output"])("%s --help prints its usage and the cdktf options it takes", (command) => {
+    const result = wrapper([command, "--help"]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^usage: npm run ${command} -- \\[aws\\|docker`));
+    expect(result.stdout).toContain("--skip-synth");
   });
 
-  test("the first diff reaches the plan: terraform providers lock, which needs a registry, is skipped", () => {
-    const out = join(root, "diff", "cdktf.out");
-    const result = run(process.execPath, [join(projectRoot, "dist", "scripts", "cdktf.js"), "diff", "aws", "--no-color", `--output=${out}`], {
-      INFRA_CONFIG: settings,
-    });
-    expect(result.output).toMatch(/providers: provider mirror/);
-    expect(existsSync(join(out, "stacks", "aws", ".terraform.lock.hcl"))).toBe(true);
-    // Without credentials the plan stops where the AWS provider is configured: past init and the lock.
-    expect(result.output).toMatch(/No valid credential sources found/);
-    expect(result.output).not.toMatch(/Error:.*(lock|Failed to query available provider packages)/i);
+  test.each([
+    [["diff", "--bogus"], /^npm run diff: unknown option --bogus/],
+    [["deploy", "prod"], /^npm run deploy: unknown stack "prod"; expected aws or docker/],
+    [["deploy", "--parallelism=many"], /--parallelism=many: expected a whole number/],
+    [["destroy", "--refresh-only"], /unknown option --refresh-only/],
+    [["output", "--auto-approve"], /unknown option --auto-approve/],
+    [["diff", "--log-level=loud"], /--log-level=loud: expected one of/],
+  ])("%j is refused in one line with exit 2, before cdktf starts", (args, pattern) => {
+    const result = wrapper(args);
+    expect(result.status).toBe(2);
+    expectOneLine(result.stderr, pattern);
   });
 
-  test("output before any deploy exits 1 and says the stack has not been deployed", () => {
-    const out = join(root, "output", "cdktf.out");
-    const result = run(process.execPath, [join(projectRoot, "dist", "scripts", "cdktf.js"), "output", "aws", "--no-color", `--output=${out}`], {
-      INFRA_CONFIG: settings,
-    });
+  test("an unknown command prints the commands", () => {
+    const result = wrapper(["plan"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^usage: npm run diff\|deploy\|destroy\|output/);
+  });
+
+  test.each(["diff", "deploy"])("%s stops before Terraform when there are no certificates, naming the command that makes them", (command) => {
+    const settings = join(work, `no-certs-${command}.json`);
+    writeFileSync(settings, JSON.stringify({ dockerHost: { certsDir: "certs/never-made-by-a-test" } }));
+    const result = wrapper([command, "aws"], { INFRA_CONFIG: settings });
     expect(result.status).toBe(1);
-    expect(result.output).toMatch(/npm run output: no outputs for aws: not deployed yet \(npm run deploy -- aws\)/);
+    expectOneLine(result.stderr, /^npm run \w+: the Docker API's certificates will not do \(dockerHost\.certsDir\): there are no certificates in certs\/never-made-by-a-test: run `npm run certs`/);
+  });
+
+  test("bad settings and a bad environment stop it before cdktf starts", () => {
+    const settings = wrapper(["deploy"], { INFRA_CONFIG: join(work, "absent.json") });
+    expect(settings.status).toBe(1);
+    expect(settings.stderr).toMatch(/^Invalid settings, npm run deploy did nothing:\nINFRA_CONFIG file .*absent\.json: cannot be read/);
+    const environment = wrapper(["diff"], { CDKTF_CONTEXT_JSON: "nope" });
+    expect(environment.status).toBe(1);
+    expect(environment.stderr).toMatch(/^npm run diff: invalid environment:\nenvironment variable CDKTF_CONTEXT_JSON = "nope": not valid JSON/);
+  });
+
+  test("with --skip-synth, an output directory holding both JSON and HCL is refused", () => {
+    const out = join(work, "mixed");
+    mkdirSync(join(out, "stacks", "aws"), { recursive: true });
+    writeFileSync(join(out, "stacks", "aws", "cdk.tf.json"), "{}");
+    writeFileSync(join(out, "stacks", "aws", "cdk.tf"), "");
+    const certs = join(work, "certs-settings.json");
+    writeFileSync(certs, JSON.stringify({ dockerHost: { certsDir: "certs/never-made-by-a-test" } }));
+    const result = wrapper(["output", "aws", "--skip-synth", `--output=${out}`], { INFRA_CONFIG: certs });
+    expect(result.status).toBe(1);
+    expectOneLine(result.stderr, /stacks\/aws holds both cdk\.tf\.json \(JSON\) and cdk\.tf \(HCL\).*npm run synth/);
+  });
+});
+
+describe("npm run validate and npm run test:terraform", () => {
+  test.each(["validate", "test"])("%s --help names your settings and every fixture", (command) => {
+    const result = checks([command, "--help"]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/\[settings\|default\|options/);
+  });
+
+  test.each([
+    [["validate", "prod"], /^npm run validate: unknown variant "prod"; expected settings, default, options/],
+    [["validate", "--help=x"], /^npm run validate: --help takes no value/],
+    [["test", "--fast"], /^npm run test:terraform: unknown option --fast/],
+  ])("%j is refused with exit 2", (args, pattern) => {
+    const result = checks(args);
+    expect(result.status).toBe(2);
+    expectOneLine(result.stderr, pattern);
+  });
+
+  test("a settings file that cannot be read fails the check instead of passing on the fixtures", () => {
+    const result = checks(["validate"], { INFRA_CONFIG: join(work, "nonexistent.json") });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^Invalid settings, npm run validate did nothing:\nINFRA_CONFIG file .*nonexistent\.json: cannot be read/);
+    expect(result.stdout).not.toMatch(/passed/);
   });
 });

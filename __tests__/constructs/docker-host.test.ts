@@ -6,7 +6,7 @@ import { parse } from "yaml";
 import { readBootTemplate } from "../../constructs/boot-config";
 import { type DockerHostBoot, FLATCAR_AMI_OWNER, dockerHostCloudConfig } from "../../constructs/docker-host";
 import { certificateProblem, dockerHostCertificateNames, ec2PublicDnsDomain } from "../../constructs/docker-tls";
-import { ensureCertificates } from "../../scripts/certs";
+import { ensureCertificates } from "../../commands/certs";
 import { cloudConfigProblems } from "../contracts/coreos-cloudinit";
 import { type Synthesized, buildStacks, evaluateWithTerraform, named, renderedTemplate, resourcesOf, synthesize, terraformAvailable } from "../helpers";
 
@@ -111,7 +111,7 @@ describe("the readiness gate", () => {
     const gate = Object.values(resourcesOf(withAdmins.json, "terraform_data"))[0];
     const command: string = gate.provisioner[0]["local-exec"].command;
     expect(command).toMatch(
-      /^node \.\.\/\.\.\/\.\.\/dist\/scripts\/wait-for-docker\.js --host=\$\{aws_eip\.[^.]+\.public_dns\} --port=12376 --certs=\.\.\/\.\.\/\.\.\/certs --timeout=600 --admin-cidrs=198\.51\.100\.0\/24,203\.0\.113\.7\/32$/,
+      /^node \.\.\/\.\.\/\.\.\/dist\/deploy\/wait-for-docker\.js --host=\$\{aws_eip\.[^.]+\.public_dns\} --port=12376 --certs=\.\.\/\.\.\/\.\.\/certs --timeout=600 --admin-cidrs=198\.51\.100\.0\/24,203\.0\.113\.7\/32$/,
     );
   });
 

@@ -4,7 +4,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CERT_FILES, certificateProblem, checkCa, dockerHostCertificateNames } from "../../constructs/docker-tls";
-import { ensureCertificates } from "../../scripts/certs";
+import { ensureCertificates } from "../../commands/certs";
 
 const NAMES = dockerHostCertificateNames("us-west-1");
 const DAY = 86_400_000;

@@ -1,10 +1,10 @@
-// Imports run one way, down the floors (scripts → main → stacks → constructs → settings/policy), and no module
+// Imports run one way, down the floors (commands, deploy, maintainer → main → stacks → constructs → settings/policy), and no module
 // imports itself back through others: the layout in the README stays true as the code grows.
 import { readFileSync, readdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { projectRoot } from "../../settings/paths";
 
-const FLOORS: Record<string, number> = { scripts: 4, "main.ts": 3, stacks: 2, constructs: 1, settings: 0, policy: 0 };
+const FLOORS: Record<string, number> = { commands: 4, deploy: 4, maintainer: 4, "main.ts": 3, stacks: 2, constructs: 1, settings: 0, policy: 0 };
 
 function sources(dir: string): string[] {
   return readdirSync(join(projectRoot, dir), { withFileTypes: true }).flatMap((e) =>
@@ -12,7 +12,7 @@ function sources(dir: string): string[] {
   );
 }
 
-const files = ["main.ts", ...["scripts", "stacks", "constructs", "settings", "policy"].flatMap(sources)];
+const files = ["main.ts", ...["commands", "deploy", "maintainer", "stacks", "constructs", "settings", "policy"].flatMap(sources)];
 
 /** The project files `file` imports (relative imports, type-only ones included), as project paths. */
 function importsOf(file: string): string[] {

@@ -10,8 +10,8 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { dockerHostCertificateNames } from "../../constructs/docker-tls";
 import { main } from "../../main";
-import { ensureCertificates } from "../../scripts/certs";
-import { terraformEnvironment } from "../../scripts/provider-mirror";
+import { ensureCertificates } from "../../commands/certs";
+import { terraformEnvironment } from "../../commands/provider-mirror";
 import { resolveSettings } from "../../settings/load";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 60);

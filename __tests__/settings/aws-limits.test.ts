@@ -1,5 +1,5 @@
 // What AWS, S3 and Terraform would refuse in names, schedules, ranges and ARNs is refused at synth: each rule with
-// its exact message, the edge values it still accepts, and a few through the real entry point (scripts/synth.js).
+// its exact message, the edge values it still accepts, and a few through the real entry point (commands/synth.js).
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -245,7 +245,7 @@ describe("KMS key ARNs", () => {
   });
 });
 
-describe("through the real entry point (scripts/synth.js)", () => {
+describe("through the real entry point (commands/synth.js)", () => {
   const root = mkdtempSync(join(tmpdir(), "aws-limits-"));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 

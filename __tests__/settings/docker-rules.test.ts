@@ -144,7 +144,7 @@ describe("image references", () => {
 
 describe("through the real entry point", () => {
   let n = 0;
-  /** `node scripts/synth.js --output <dir>` with INFRA_CONFIG holding `overlay`. */
+  /** `node commands/synth.js --output <dir>` with INFRA_CONFIG holding `overlay`. */
   function synth(overlay: unknown) {
     const dir = join(work, String(n++));
     const config = `${dir}.json`;

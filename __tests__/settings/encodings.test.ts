@@ -32,7 +32,7 @@ function file(bytes: Buffer | string, name = "infra.json"): string {
   return path;
 }
 
-/** `node scripts/synth.js --output <dir>` with INFRA_CONFIG = config, as a user runs it. */
+/** `node commands/synth.js --output <dir>` with INFRA_CONFIG = config, as a user runs it. */
 function synth(config: string) {
   return runSynth(config, join(work, `${n++}-out`));
 }

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runSynth } from "../helpers";
-import { buildContainerShape } from "../../scripts/generate-container-shape";
+import { buildContainerShape } from "../../maintainer/generate-container-shape";
 import { AWS_RULES } from "../../settings/aws-rules";
 import { formatProblem } from "../../settings/errors";
 import { projectRoot } from "../../settings/paths";

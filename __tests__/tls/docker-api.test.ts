@@ -13,8 +13,8 @@ import { join, posix, resolve } from "node:path";
 import { parse } from "yaml";
 import { type DockerHostBoot, dockerHostCloudConfig } from "../../constructs/docker-host";
 import { CERT_FILES, ec2PublicDnsDomain } from "../../constructs/docker-tls";
-import { ensureCertificates } from "../../scripts/certs";
-import { servesPlainDockerApi } from "../../scripts/wait-for-docker";
+import { ensureCertificates } from "../../commands/certs";
+import { servesPlainDockerApi } from "../../deploy/wait-for-docker";
 import { projectRoot } from "../../settings/paths";
 import { goDuration } from "../../stacks/docker-stack";
 import { cloudConfigProblems } from "../contracts/coreos-cloudinit";
@@ -104,7 +104,7 @@ async function bootAsFlatcar(name: string, cloudConfig: string): Promise<Daemon>
 beforeAll(async () => {
   // The certificates, made by the same CLI users run.
   rmSync(join(projectRoot, CERTS_DIR), { recursive: true, force: true });
-  execFileSync(process.execPath, [join(projectRoot, "dist", "scripts", "certs.js"), `--out=${CERTS_DIR}`], {
+  execFileSync(process.execPath, [join(projectRoot, "dist", "commands", "certs.js"), `--out=${CERTS_DIR}`], {
     cwd: projectRoot,
     // --out is read from where the user typed the command: here, the project.
     env: { ...process.env, INFRA_CONFIG: "", INIT_CWD: projectRoot },
@@ -284,7 +284,7 @@ test("the server certificate verifies for the host-name form the DockerStack use
 
 describe("the readiness gate", () => {
   const gate = (args: string[]) =>
-    withHostName([process.execPath, join(projectRoot, "dist", "scripts", "wait-for-docker.js"), ...args]);
+    withHostName([process.execPath, join(projectRoot, "dist", "deploy", "wait-for-docker.js"), ...args]);
 
   test("passes once the API answers over TLS", () => {
     const result = gate([`--host=${HOST}`, `--port=${port}`, `--certs=${join(projectRoot, CERTS_DIR)}`, "--timeout=30"]);
@@ -333,7 +333,7 @@ describe("a boot configuration whose TLS settings Flatcar ignores", () => {
     const started = Date.now();
     const result = withHostName([
       process.execPath,
-      join(projectRoot, "dist", "scripts", "wait-for-docker.js"),
+      join(projectRoot, "dist", "deploy", "wait-for-docker.js"),
       `--host=${HOST}`,
       `--port=${plain.port}`,
       `--certs=${join(projectRoot, CERTS_DIR)}`,

@@ -7,8 +7,8 @@ import { type Server, createServer } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CERT_FILES } from "../../constructs/docker-tls";
-import { ensureCertificates } from "../../scripts/certs";
-import { USAGE, servesPlainDockerApi, waitForDocker } from "../../scripts/wait-for-docker";
+import { ensureCertificates } from "../../commands/certs";
+import { USAGE, servesPlainDockerApi, waitForDocker } from "../../deploy/wait-for-docker";
 import { projectRoot } from "../../settings/paths";
 
 let certs: string;
@@ -116,13 +116,13 @@ function closedPort(): Promise<number> {
   });
 }
 
-describe("dist/scripts/wait-for-docker.js, as Terraform's local-exec runs it", () => {
+describe("dist/deploy/wait-for-docker.js, as Terraform's local-exec runs it", () => {
   jest.setTimeout(15_000);
   // Run asynchronously: the servers it talks to live in this process.
   const gate = (args: string[]) =>
     new Promise<{ status: number | null; stdout: string; stderr: string; ms: number }>((resolve) => {
       const started = Date.now();
-      const child = spawn(process.execPath, [join(projectRoot, "dist", "scripts", "wait-for-docker.js"), ...args], {
+      const child = spawn(process.execPath, [join(projectRoot, "dist", "deploy", "wait-for-docker.js"), ...args], {
         cwd: mkdtempSync(join(tmpdir(), "gate-cwd-")), // where a relative --certs would be looked for: nothing there
         timeout: 10_000, // a gate that waits when it should stop never outlives its test (given 15 s)
       });

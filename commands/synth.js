@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run synth [-- --output DIR] [--hcl]`: what `cdktf synth` does, without the cdktf CLI. The CLI spends seconds
-// starting itself and Terraform before it runs the app command; this runs the same app command (scripts/app.js) in
+// starting itself and Terraform before it runs the app command; this runs the same app command (deploy/app.js) in
 // this process, with the environment the CLI gives it, then does what the CLI does after: formats HCL, removes stack
 // directories the app no longer synthesizes, and names the stacks. The files written are byte for byte those of
 // `npx cdktf synth` (a test holds them to it); errors print once, and no spinner is drawn. Plain JavaScript, so
@@ -36,7 +36,7 @@ function commandLine(args) {
     if (values.output === "") return usageError("--output needs a directory, got an empty value");
     return { values };
   } catch (error) {
-    // node:util's words, said as the other commands say them (scripts/cli.ts).
+    // node:util's words, said as the other commands say them (commands/cli.ts).
     const first = error.message.split("\n")[0];
     const option = /--[A-Za-z0-9-]+|-[A-Za-z]/.exec(/'([^']+)'/.exec(first)?.[1] ?? "")?.[0];
     if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option) return usageError(`unknown option ${option}`);
@@ -103,7 +103,7 @@ async function synth(args) {
 
   // The app reads process.env and writes its own errors; it runs here as it would in the CLI's child process.
   process.env = appEnvironment(process.env, config, outdir, hcl);
-  require("./app.js");
+  require("../deploy/app.js");
   if (process.exitCode) return { exit: process.exitCode };
 
   const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));

@@ -14,8 +14,8 @@ import { isPlainObject } from "../settings/json-file";
 import { CONFIG_ENV, REMOVABLE_ENTRIES, resolveSettings } from "../settings/load";
 import { projectRoot, startedAs } from "../settings/paths";
 import { settingsSchema } from "../settings/schema";
-import { UserError, runCommand } from "./cli";
-import { GRAPH_FILE, stacksSvg, withTestingApp } from "./graph";
+import { UserError, runCommand } from "../commands/cli";
+import { GRAPH_FILE, stacksSvg, withTestingApp } from "../commands/graph";
 
 export type JsonSchema = {
   $schema?: string;

@@ -1,5 +1,5 @@
-import { BENCH_COMMAND, benchOptions, generatedServices } from "../../scripts/bench";
-import { UsageError, parseCommandLine } from "../../scripts/cli";
+import { BENCH_COMMAND, benchOptions, generatedServices } from "../../maintainer/bench";
+import { UsageError, parseCommandLine } from "../../commands/cli";
 import { resolveSettings } from "../../settings/load";
 
 const options = (...args: string[]) => benchOptions(parseCommandLine(BENCH_COMMAND, args).values);

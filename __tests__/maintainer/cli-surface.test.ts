@@ -5,8 +5,8 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { UserError } from "../../scripts/cli";
-import { CONTAINER_SHAPE_FILE, generateContainerShape } from "../../scripts/generate-container-shape";
+import { UserError } from "../../commands/cli";
+import { CONTAINER_SHAPE_FILE, generateContainerShape } from "../../maintainer/generate-container-shape";
 import { projectRoot } from "../../settings/paths";
 
 const COMMANDS = [
@@ -16,10 +16,13 @@ const COMMANDS = [
   ["generate:container-shape", "generate-container-shape"],
 ] as const;
 
+/** Where each entry point's source lives (commands/ or maintainer/), and so its compiled file in dist/. */
+const DIR_OF: Record<string, string> = { "readme-tables": "maintainer", graph: "commands", bench: "maintainer", "generate-container-shape": "maintainer" };
+
 /** Runs an entry point as npm does, in the project, with a temporary directory of its own; returns what it left there. */
 function run(script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
   const tmp = mkdtempSync(join(tmpdir(), "cli-"));
-  const result = spawnSync(process.execPath, [join(projectRoot, "dist", "scripts", `${script}.js`), ...args], {
+  const result = spawnSync(process.execPath, [join(projectRoot, "dist", DIR_OF[script], `${script}.js`), ...args], {
     cwd: projectRoot,
     env: { ...process.env, INFRA_CONFIG: "", INIT_CWD: projectRoot, ...env, TMPDIR: tmp },
     encoding: "utf8",

@@ -11,7 +11,7 @@ import { cpus, release, tmpdir, totalmem } from "node:os";
 import { join, relative } from "node:path";
 import { performance } from "node:perf_hooks";
 import { projectRoot, startedAs } from "../settings/paths";
-import { integerOption, runCommand } from "./cli";
+import { integerOption, runCommand } from "../commands/cli";
 
 interface Sample {
   readonly ms: number;
@@ -73,7 +73,7 @@ function projectCopy(): string {
   const dir = join(projectRoot, ".bench", "edited");
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  for (const entry of ["main.ts", "settings", "stacks", "constructs", "policy", "scripts", "task-definitions", "cloud-config", "schemas", "cdktf.json", "package.json", "tsconfig.json"]) {
+  for (const entry of ["main.ts", "settings", "stacks", "constructs", "policy", "commands", "deploy", "maintainer", "task-definitions", "cloud-config", "schemas", "cdktf.json", "package.json", "tsconfig.json"]) {
     cpSync(join(projectRoot, entry), join(dir, entry), { recursive: true });
   }
   symlinkSync(join(projectRoot, "node_modules"), join(dir, "node_modules"));

@@ -5,7 +5,7 @@ import { createServer, connect } from "node:tls";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { CERT_FILES, certificateProblem, checkCa, dockerHostCertificateNames, subjectAltNames } from "../../constructs/docker-tls";
-import { LEAF_DAYS, USAGE, certificateDirProblem, certsCli, ensureCertificates } from "../../scripts/certs";
+import { LEAF_DAYS, USAGE, certificateDirProblem, certsCli, ensureCertificates } from "../../commands/certs";
 import { loadSettings } from "../../settings/load";
 import { projectRoot } from "../../settings/paths";
 
@@ -192,13 +192,13 @@ describe("npm run certs", () => {
   });
 });
 
-describe("dist/scripts/certs.js, as `npm run certs` runs it", () => {
+describe("dist/commands/certs.js, as `npm run certs` runs it", () => {
   /** A directory standing for where the user typed the command. */
   const typedIn = () => mkdtempSync(join(tmpdir(), "certs-typed-in-"));
   const run = (args: string[], initCwd: string) => {
     const env: NodeJS.ProcessEnv = { ...process.env, INFRA_CONFIG: "", INIT_CWD: initCwd };
     for (const key of Object.keys(env)) if (key.startsWith("npm_config_rotate")) delete env[key];
-    return spawnSync(process.execPath, [join(projectRoot, "dist", "scripts", "certs.js"), ...args], { cwd: projectRoot, env, encoding: "utf8" });
+    return spawnSync(process.execPath, [join(projectRoot, "dist", "commands", "certs.js"), ...args], { cwd: projectRoot, env, encoding: "utf8" });
   };
   const pems = (dir: string) =>
     Object.fromEntries(Object.values(CERT_FILES).filter((f) => existsSync(join(dir, f))).map((f) => [f, readFileSync(join(dir, f), "utf8")]));

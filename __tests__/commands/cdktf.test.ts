@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cdktfEnvironment } from "../../scripts/cdktf";
+import { cdktfEnvironment } from "../../commands/cdktf";
 
 const dir = mkdtempSync(join(tmpdir(), "cdktf-"));
 const mirror = join(dir, "mirror");

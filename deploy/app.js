@@ -3,7 +3,7 @@
 // changed, then runs it in this process. A synth is never stale, and costs no bundling when nothing changed.
 // Plain JavaScript, so nothing needs compiling before it runs.
 //
-// Two bundles in dist/app/ (and the readiness gate deploy runs, dist/scripts/wait-for-docker.js): vendor.js holds the packages the app imports (cdktf, the providers, zod; 4 MB that
+// Two bundles in dist/app/ (and the readiness gate deploy runs, dist/deploy/wait-for-docker.js): vendor.js holds the packages the app imports (cdktf, the providers, zod; 4 MB that
 // change only with `npm ci`), main.js our own sources (about 0.1 MB), whose imports of packages are served from
 // vendor.js. An edit rebuilds main.js alone. meta.json records a SHA-256 of every project file main.js was built
 // from and of the installed packages (node_modules/.package-lock.json): any difference, or a missing bundle,
@@ -23,7 +23,7 @@ const files = {
   vendor: join(out, "vendor.js"),
   meta: join(out, "meta.json"),
   // The readiness gate that deploy runs from the aws stack (local-exec); it imports no packages.
-  gate: join(root, "dist", "scripts", "wait-for-docker.js"),
+  gate: join(root, "dist", "deploy", "wait-for-docker.js"),
 };
 const PACKAGES = "node_modules/.package-lock.json";
 const BUILD = { absWorkingDir: root, bundle: true, platform: "node", format: "cjs", target: "node20", logLevel: "warning" };
@@ -81,10 +81,10 @@ function readMeta() {
 /** Rebuilds what is stale: main.js when a source changed, vendor.js when the packages or their use changed. */
 function build(meta) {
   const app = bundle({ entryPoints: ["main.ts"], outfile: files.main, packages: "external" });
-  const gate = bundle({ entryPoints: ["scripts/wait-for-docker.ts"], outfile: files.gate });
+  const gate = bundle({ entryPoints: ["deploy/wait-for-docker.ts"], outfile: files.gate });
   // Also what shapes the bundles without being bundled: this launcher, and the TypeScript and package settings
   // esbuild reads.
-  const inputs = [...new Set([...Object.keys(app.inputs), ...Object.keys(gate.inputs), "scripts/app.js", "tsconfig.json", "package.json"])].sort();
+  const inputs = [...new Set([...Object.keys(app.inputs), ...Object.keys(gate.inputs), "deploy/app.js", "tsconfig.json", "package.json"])].sort();
   const imported = [
     ...new Set(Object.values(app.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path))),
   ]

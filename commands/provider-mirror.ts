@@ -1,6 +1,6 @@
 // Filesystem mirrors of Terraform providers, for Terraform without a registry: found on the machine (or named in
 // TF_PROVIDER_MIRROR) and turned into a CLI configuration, every other provider still coming from its registry.
-// Used by `npm run validate` and `npm run test:terraform`, and by the npm scripts that run cdktf (scripts/cdktf.ts).
+// Used by `npm run validate` and `npm run test:terraform`, and by the npm scripts that run cdktf (commands/cdktf.ts).
 import { readdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";

@@ -4,13 +4,13 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { GRAPH_DEFAULT_OUT, GRAPH_FILE } from "../../scripts/graph";
+import { GRAPH_DEFAULT_OUT, GRAPH_FILE } from "../../commands/graph";
 import { projectRoot } from "../../settings/paths";
 
 /** Runs the entry point as npm does, from `initCwd`, with a temporary directory of its own. */
 function graph(args: string[], env: NodeJS.ProcessEnv = {}, initCwd = projectRoot) {
   const tmp = mkdtempSync(join(tmpdir(), "graph-tmp-"));
-  const result = spawnSync(process.execPath, [join(projectRoot, "dist", "scripts", "graph.js"), ...args], {
+  const result = spawnSync(process.execPath, [join(projectRoot, "dist", "commands", "graph.js"), ...args], {
     cwd: projectRoot,
     env: { ...process.env, INFRA_CONFIG: "", INIT_CWD: initCwd, ...env, TMPDIR: tmp },
     encoding: "utf8",

@@ -14,7 +14,7 @@ const run = (script: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
   });
 
 test("terraform-checks runs its own command only, not the certificate generator it imports", () => {
-  const result = run("scripts/terraform-checks.js", ["bogus"]);
+  const result = run("commands/terraform-checks.js", ["bogus"]);
   expect(result.stderr).toMatch(/^usage: terraform-checks validate\|test/);
   expect(result.stderr).not.toMatch(/ERR_PARSE_ARGS|wrote /);
   expect(result.status).toBe(2);
@@ -22,14 +22,14 @@ test("terraform-checks runs its own command only, not the certificate generator 
 
 test("certs runs the generator only, and the app it shares settings with does not synthesize", () => {
   const dir = mkdtempSync(join(tmpdir(), "entry-"));
-  const result = run("scripts/certs.js", [`--out=${join(dir, "certs")}`], { INFRA_CONFIG: "", CDKTF_OUTDIR: join(dir, "out") });
+  const result = run("commands/certs.js", [`--out=${join(dir, "certs")}`], { INFRA_CONFIG: "", CDKTF_OUTDIR: join(dir, "out") });
   expect(result.status).toBe(0);
   expect(readdirSync(join(dir, "certs")).sort()).toEqual(["ca-key.pem", "ca.pem", "cert.pem", "key.pem", "server-key.pem", "server.pem"]);
   expect(existsSync(join(dir, "out"))).toBe(false);
 });
 
 test("the gate script without a host prints its usage", () => {
-  const result = run("scripts/wait-for-docker.js", []);
+  const result = run("deploy/wait-for-docker.js", []);
   expect(result.status).toBe(2);
   expect(result.stderr).toMatch(/^usage: wait-for-docker --host=NAME/);
 });
@@ -37,7 +37,7 @@ test("the gate script without a host prints its usage", () => {
 test("startedAs matches the entry point's name, whatever its extension", () => {
   const argv = process.argv;
   try {
-    process.argv = [argv[0], "/x/dist/scripts/certs.js"];
+    process.argv = [argv[0], "/x/dist/commands/certs.js"];
     expect(startedAs("certs")).toBe(true);
     expect(startedAs("main")).toBe(false);
     process.argv = [argv[0], "/x/main.ts"];

@@ -2,15 +2,15 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { UserError } from "../../scripts/cli";
-import { DOCS_FILES, README, SETTINGS_SCHEMA_FILE, docs } from "../../scripts/readme-tables";
+import { UserError } from "../../commands/cli";
+import { DOCS_FILES, README, SETTINGS_SCHEMA_FILE, docs } from "../../maintainer/readme-tables";
 import { projectRoot } from "../../settings/paths";
 
 // Each docs run synthesizes the app three times over (tables, outputs, picture): seconds, more on a busy machine.
 jest.setTimeout(60_000);
 
 const docsCli = (...args: string[]) =>
-  spawnSync(process.execPath, [join(projectRoot, "dist", "scripts", "readme-tables.js"), ...args], { encoding: "utf8" });
+  spawnSync(process.execPath, [join(projectRoot, "dist", "maintainer", "readme-tables.js"), ...args], { encoding: "utf8" });
 const UP_TO_DATE = "README.md tables, docs/stacks.svg and schemas/settings.schema.json are up to date\n";
 
 test("the README's tables, the picture of the stacks and the settings' JSON Schema are current (npm run docs -- --check)", () => {

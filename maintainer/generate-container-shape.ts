@@ -6,7 +6,7 @@ import { join, relative } from "node:path";
 import { NormalizedSchema } from "@smithy/core/schema";
 import { ContainerDefinition$ } from "@aws-sdk/client-ecs";
 import { projectRoot, startedAs } from "../settings/paths";
-import { UserError, runCommand } from "./cli";
+import { UserError, runCommand } from "../commands/cli";
 
 export type ShapeRef = string | { list: ShapeRef } | { map: ShapeRef };
 export interface ContainerShapeFile {

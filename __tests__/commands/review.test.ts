@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../main";
 import { projectRoot } from "../../settings/paths";
-import { lineDiff, readSynthesized, renderMarkdown, renderText, reviewAll, reviewStack } from "../../scripts/review";
-import { FORCES_REPLACEMENT } from "../../scripts/review-replacements";
+import { lineDiff, readSynthesized, renderMarkdown, renderText, reviewAll, reviewStack } from "../../commands/review";
+import { FORCES_REPLACEMENT } from "../../commands/review-replacements";
 
 const root = mkdtempSync(join(tmpdir(), "review-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -178,10 +178,10 @@ describe("npm run review, in a git checkout", () => {
   // One repository for every test: a copy of the project on main with a settings file committed, then in the
   // working tree an edit to a boot configuration, that settings file changed and another one not committed.
   const repo = join(root, "repo");
-  const script = join(repo, "dist", "scripts", "review.js");
+  const script = join(repo, "dist", "commands", "review.js");
   let base: string;
   beforeAll(() => {
-    for (const entry of ["main.ts", "settings", "stacks", "constructs", "policy", "scripts", "cloud-config", "task-definitions", "schemas", "cdktf.json", "package.json", "tsconfig.json", ".gitignore"]) {
+    for (const entry of ["main.ts", "settings", "stacks", "constructs", "policy", "commands", "deploy", "maintainer", "cloud-config", "task-definitions", "schemas", "cdktf.json", "package.json", "tsconfig.json", ".gitignore"]) {
       cpSync(join(projectRoot, entry), join(repo, entry), { recursive: true });
     }
     mkdirSync(join(repo, "config"));
@@ -194,7 +194,7 @@ describe("npm run review, in a git checkout", () => {
     symlinkSync(join(projectRoot, "node_modules"), join(repo, "node_modules"));
     // The entry point as `npm run compile` built it before the tests; the app's bundles when there are some (the
     // app command checks them against every source and rebuilds what differs).
-    cpSync(join(projectRoot, "dist", "scripts", "review.js"), script);
+    cpSync(join(projectRoot, "dist", "commands", "review.js"), script);
     if (existsSync(join(projectRoot, "dist", "app"))) cpSync(join(projectRoot, "dist", "app"), join(repo, "dist", "app"), { recursive: true });
     appendFileSync(join(repo, "cloud-config", "docker-host-init.sh"), "echo reviewed\n");
     const secret = "arn:aws:secretsmanager:us-west-1:123456789012:secret:registry-AbCdEf";
@@ -272,10 +272,10 @@ describe("npm run review, in a git checkout", () => {
 
   test("outside a git checkout, or without git, it says that it needs a git checkout", () => {
     const outside = join(root, "outside");
-    mkdirSync(join(outside, "dist", "scripts"), { recursive: true });
-    cpSync(script, join(outside, "dist", "scripts", "review.js"));
+    mkdirSync(join(outside, "dist", "deploy"), { recursive: true });
+    cpSync(script, join(outside, "dist", "commands", "review.js"));
     cpSync(join(repo, "cdktf.json"), join(outside, "cdktf.json"));
-    const run = spawnSync(process.execPath, [join(outside, "dist", "scripts", "review.js")], { cwd: outside, encoding: "utf8", env: { ...process.env, GIT_CEILING_DIRECTORIES: root } });
+    const run = spawnSync(process.execPath, [join(outside, "dist", "commands", "review.js")], { cwd: outside, encoding: "utf8", env: { ...process.env, GIT_CEILING_DIRECTORIES: root } });
     oneLine(run, 1, /needs a git checkout to compare with: \/.*\/outside is not in a git repository/);
     oneLine(review([], { PATH: join(root, "no-such-dir") }), 1, /needs a git checkout to compare with, and git is not installed/);
   });

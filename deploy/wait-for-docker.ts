@@ -9,7 +9,7 @@ import { isIP } from "node:net";
 import { join } from "node:path";
 import { CERT_FILES, checkCa, leafProblem } from "../constructs/docker-tls";
 import { startedAs } from "../settings/paths";
-import { type CommandSpec, UsageError, integerOption, runCommand } from "./cli";
+import { type CommandSpec, UsageError, integerOption, runCommand } from "../commands/cli";
 
 export interface WaitOptions {
   readonly host: string;

@@ -1,4 +1,4 @@
-// The cdktf app command (scripts/app.js, what cdktf.json runs): never stale, and no bundling when nothing changed.
+// The cdktf app command (deploy/app.js, what cdktf.json runs): never stale, and no bundling when nothing changed.
 // Runs in a copy of the project, whose sources the test edits.
 import { spawnSync } from "node:child_process";
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
@@ -8,7 +8,7 @@ import { projectRoot } from "../../settings/paths";
 
 const copy = mkdtempSync(join(tmpdir(), "app-"));
 beforeAll(() => {
-  for (const entry of ["main.ts", "settings", "stacks", "constructs", "policy", "scripts", "cloud-config", "task-definitions", "schemas", "cdktf.json", "package.json", "tsconfig.json"]) {
+  for (const entry of ["main.ts", "settings", "stacks", "constructs", "policy", "commands", "deploy", "maintainer", "cloud-config", "task-definitions", "schemas", "cdktf.json", "package.json", "tsconfig.json"]) {
     cpSync(join(projectRoot, entry), join(copy, entry), { recursive: true });
   }
   symlinkSync(join(projectRoot, "node_modules"), join(copy, "node_modules"));
@@ -26,14 +26,14 @@ function synth(): string {
 }
 
 test("cdktf.json runs the launcher", () => {
-  expect(JSON.parse(readFileSync(join(projectRoot, "cdktf.json"), "utf8")).app).toBe("node scripts/app.js");
+  expect(JSON.parse(readFileSync(join(projectRoot, "cdktf.json"), "utf8")).app).toBe("node deploy/app.js");
 });
 
 test("builds once, then runs without bundling while nothing changed, even when files are touched", () => {
   const first = synth();
   // What deploy runs next: the readiness gate's script, which the aws stack calls with local-exec.
-  expect(first).toContain("node ../../../dist/scripts/wait-for-docker.js");
-  const gate = spawnSync(process.execPath, [join(copy, "dist", "scripts", "wait-for-docker.js")], { encoding: "utf8" });
+  expect(first).toContain("node ../../../dist/deploy/wait-for-docker.js");
+  const gate = spawnSync(process.execPath, [join(copy, "dist", "deploy", "wait-for-docker.js")], { encoding: "utf8" });
   expect(gate.stderr).toMatch(/^usage: wait-for-docker --host=NAME/);
   const built = [mtime("main.js"), mtime("vendor.js")];
   const now = new Date();

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cliConfig, findMirrors } from "../../scripts/provider-mirror";
+import { cliConfig, findMirrors } from "../../commands/provider-mirror";
 
 function mirrorWith(...providers: string[]): string {
   const root = mkdtempSync(join(tmpdir(), "mirror-"));

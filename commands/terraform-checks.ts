@@ -6,7 +6,7 @@
 // __tests__/terraform/<variant>/settings.json) is synthesized twice into a throwaway workspace laid out like the project: as JSON (cdktf.out/stacks/<stack>) and
 // as the HCL of `cdktf synth --hcl` (cdktf.out.hcl/stacks/<stack>), the exit from cdktf to plain Terraform.
 // Both get the same checks and the same assertions. Beside them: certs/ with throwaway certificates, and
-// dist/scripts/wait-for-docker.js as a stub that records how the readiness gate called it. Nothing touches the
+// dist/deploy/wait-for-docker.js as a stub that records how the readiness gate called it. Nothing touches the
 // project's certificates, state or cdktf.out.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -99,9 +99,9 @@ async function workspace(variant: Variant, env: NodeJS.ProcessEnv): Promise<Work
     serverNames: dockerHostCertificateNames(settings.region, settings.dockerHost.dns?.name),
   });
   const calls = join(root, "gate-calls.jsonl");
-  mkdirSync(join(root, "dist", "scripts"), { recursive: true });
+  mkdirSync(join(root, "dist", "deploy"), { recursive: true });
   writeFileSync(
-    join(root, "dist", "scripts", "wait-for-docker.js"),
+    join(root, "dist", "deploy", "wait-for-docker.js"),
     `// Test stub of the readiness gate: records its arguments.\nrequire("fs").appendFileSync(${JSON.stringify(calls)}, JSON.stringify(process.argv.slice(2)) + "\\n");\n`,
   );
   const stackDir = (stack: string, format: Format) => join(outdirs[format], "stacks", stack);
