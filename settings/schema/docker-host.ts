@@ -1,0 +1,106 @@
+// The Docker host: a Flatcar Container Linux instance that serves the Docker API over mutual TLS, with its address,
+// its data volume and its automatic updates.
+import { z } from "zod";
+import { dnsNameProblem, keyPairNameProblem } from "../aws-names";
+import { AWS_RULES } from "../aws-rules";
+import { certsDirProblem } from "../paths-checks";
+import { checkArchitecture, checkedBy, cidr, instanceType, port, volumeFields } from "./common";
+
+// Flatcar's maintenance window, in the canonical forms locksmith documents; stricter than coreos-cloudinit's own
+// patterns, which the cloud-config contract test applies to what we render.
+const WINDOW_START = /^((Sun|Mon|Tue|Wed|Thu|Fri|Sat) )?([01][0-9]|2[0-3]):[0-5][0-9]$/;
+const WINDOW_LENGTH = /^(?=[1-9])([1-9][0-9]*h)?([1-9][0-9]*m)?$/;
+
+const DNS_NAME = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+export const dockerHost = z
+  .strictObject({
+    instanceType: instanceType().default("t3.medium").describe("EC2 instance type of the Docker host"),
+    architecture: z
+      .enum(["x86_64", "arm64"])
+      .default("x86_64")
+      .describe("Architecture of the Flatcar AMI; must match the instance type"),
+    flatcarChannel: z
+      .enum(["stable", "beta", "alpha", "lts"])
+      .default("stable")
+      .describe("Flatcar Container Linux release channel of the AMI"),
+    rootVolumeGiB: z.int().min(16).max(16384).default(30).describe("Encrypted root volume size"),
+    keyPair: z
+      .string()
+      .min(1)
+      .superRefine(checkedBy(keyPairNameProblem))
+      .nullable()
+      .default(null)
+      .describe("EC2 key pair for SSH as `core`; null: no key and no SSH rule at all"),
+    adminCidrs: z
+      .array(cidr())
+      .default([])
+      .describe("Addresses allowed to reach the Docker API (and SSH with a key pair); empty: nobody. A range of /7 or wider, such as 0.0.0.0/0, warns at synth"),
+    apiPort: port()
+      .refine((p) => ![22, 80, 443].includes(p), { error: "expected a port other than 22, 80 and 443" })
+      .default(2376)
+      .describe("TCP port of the Docker API (TLS, client certificates required)"),
+    dns: z
+      .strictObject({
+        hostedZoneId: z
+          .string()
+          .regex(/^Z[0-9A-Z]{4,32}$/, { error: "expected a Route 53 hosted zone ID such as Z0123456789ABC" })
+          .describe("Public hosted zone that holds the name"),
+        name: z
+          .string()
+          .regex(DNS_NAME, { error: `expected a DNS name such as docker.example.com: ${AWS_RULES.dnsName.rule}` })
+          // The whole name's length, once its labels are right: a malformed name is reported once, above.
+          .superRefine(checkedBy((name) => (DNS_NAME.test(name) ? dnsNameProblem(name) : undefined)))
+          .describe("Name of the Docker host; the server certificate is issued for it"),
+      })
+      .nullable()
+      .default(null)
+      .describe("A Route 53 name for the host; null: its EC2 public DNS name, covered by a regional wildcard"),
+    dataVolume: z
+      .strictObject(volumeFields({ sizeGiB: 50, device: "/dev/xvdf" }))
+      .prefault({})
+      .describe("The EBS volume that holds /var/lib/docker (images, containers, volumes): mounted before Docker starts"),
+    updates: z
+      .strictObject({
+        reboots: z
+          .enum(["window", "off"])
+          .default("window")
+          .describe("window: Flatcar reboots into an installed update only inside the window; off: never by itself"),
+        windowStart: z
+          .string()
+          .regex(WINDOW_START, { error: 'expected a day and a time such as "Sun 04:00" (or a time alone: daily)' })
+          .default("Sun 04:00")
+          .describe("Start of the weekly maintenance window, in the host's time zone (UTC)"),
+        windowLength: z
+          .string()
+          .regex(WINDOW_LENGTH, { error: 'expected a duration such as "1h" or "1h30m"' })
+          .default("1h")
+          .describe("Length of the maintenance window"),
+      })
+      .prefault({})
+      .describe("Flatcar's automatic updates: when the host may reboot into one (the containers stop meanwhile)"),
+    readinessTimeoutSeconds: z
+      .int()
+      .min(30)
+      .max(3600)
+      .default(600)
+      .describe("How long deploy waits for the Docker API to answer over TLS before failing"),
+    certsDir: z
+      .string()
+      .regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+$/, { error: "expected a directory relative to the project, without '..'" })
+      // Only once the pattern holds: git is asked about a plain relative path.
+      .superRefine(checkedBy((dir) => (/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+$/.test(dir) ? certsDirProblem(dir) : undefined)))
+      .default("certs")
+      .describe("Where `npm run certs` writes, and deploy reads, the CA and the certificates"),
+  })
+  .prefault({})
+  .superRefine((host, ctx) => {
+    checkArchitecture(host, ctx);
+    host.adminCidrs.forEach((block, i) => {
+      const first = host.adminCidrs.indexOf(block);
+      if (first !== i) {
+        ctx.addIssue({ code: "custom", path: ["adminCidrs", i], message: `expected a block not already listed as adminCidrs[${first}] (${AWS_RULES.duplicateRule.source})` });
+      }
+    });
+  })
+  .describe("The Flatcar Container Linux instance that serves the Docker API over mutual TLS");
