@@ -1,6 +1,6 @@
 /**
- * Tests run from TypeScript transpiled file by file (ts-jest takes the transpile-only path because tsconfig sets
- * isolatedModules); `npm run build` (tsc) checks types once, for everything.
+ * Tests run from TypeScript transpiled file by file with esbuild (__tests__/esbuild-transform.js); `npm run build`
+ * (tsc) checks types once, for everything.
  */
 module.exports = {
   testEnvironment: "node",
@@ -8,11 +8,13 @@ module.exports = {
   maxWorkers: 2,
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
-  // Tests that need root (a Docker Engine, device nodes): `npm run test:root` (jest.root.config.js). The property
-  // tests run hundreds of inputs and Terraform: `npm run test:properties` (jest.properties.config.js). The commands end to
-  // end with the cdktf CLI and Terraform: `npm run test:commands` (jest.commands.config.js).
-  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/tls/", "<rootDir>/__tests__/root/", "<rootDir>/__tests__/properties/", "<rootDir>/__tests__/end-to-end/"],
-  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
+  // `npm test` is the edit-test loop: everything that runs in jest's own process. Elsewhere: tests that start our
+  // commands as processes (`*.cli.test.ts`, beside the tests they belong with) and the commands end to end with the
+  // cdktf CLI and Terraform: `npm run test:commands` (jest.commands.config.js). The property tests run hundreds of
+  // inputs and Terraform: `npm run test:properties`. Tests that need root (a Docker Engine, device nodes):
+  // `npm run test:root`.
+  testPathIgnorePatterns: ["/node_modules/", "\\.cli\\.test\\.ts$", "<rootDir>/__tests__/tls/", "<rootDir>/__tests__/root/", "<rootDir>/__tests__/properties/", "<rootDir>/__tests__/end-to-end/"],
+  transform: { "^.+\\.ts$": "<rootDir>/__tests__/esbuild-transform.js" },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   snapshotSerializers: ["<rootDir>/__tests__/snapshot-serializer.js"],
   globalSetup: "<rootDir>/__tests__/tmpdir-setup.js",

@@ -3,6 +3,7 @@ import { existsSync, rmSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { App, Aspects } from "cdktf";
 import { HclConditionBlocks } from "./constructs/hcl-conditions";
+import { withLeanTokenTraces } from "./constructs/token-traces";
 import { PolicyChecks, PolicyError } from "./policy/policy-checks";
 import { environmentProblems } from "./settings/environment";
 import { SettingsError } from "./settings/errors";
@@ -90,25 +91,6 @@ function keepOneFormat(app: App): void {
   const stale = app.hclOutput ? ["cdk.tf.json"] : ["cdk.tf", "metadata.json"];
   for (const stack of Object.values(app.manifest.stacks)) {
     for (const file of stale) rmSync(join(app.outdir, stack.workingDirectory, file), { force: true });
-  }
-}
-
-/**
- * Runs `fn` with stack traces captured on plain objects left unformatted; errors keep their usual `at …` lines.
- * cdktf records and formats the creation stack of every token it makes, only to show it if that token later
- * fails to resolve, and the provider classes make dozens per resource: at 300 services the formatting was half
- * of the synth time (2.9 s, 1.35 s without). The synthesized output is the same byte for byte.
- */
-export function withLeanTokenTraces<T>(fn: () => T): T {
-  const previous = Error.prepareStackTrace;
-  Error.prepareStackTrace = (error, frames) => {
-    if (!(error instanceof Error)) return "";
-    return previous ? previous(error, frames) : `${error}\n${frames.map((frame) => `    at ${frame}`).join("\n")}`;
-  };
-  try {
-    return fn();
-  } finally {
-    Error.prepareStackTrace = previous;
   }
 }
 

@@ -86,7 +86,11 @@ export function referencedAddress(expression: string): string {
 }
 
 /** Whether the Terraform CLI is here; CI always has it, so a test that needs it runs there without fail. */
-export const terraformAvailable = spawnSync("terraform", ["version"]).status === 0 || Boolean(process.env.CI);
+export function terraformAvailable(): boolean {
+  terraformFound ??= spawnSync("terraform", ["version"]).status === 0 || Boolean(process.env.CI);
+  return terraformFound;
+}
+let terraformFound: boolean | undefined;
 
 /**
  * What real Terraform evaluates `expression` to, in a configuration of one output (no provider) beside `files`.

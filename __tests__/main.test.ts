@@ -1,8 +1,7 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main, withLeanTokenTraces } from "../main";
+import { main } from "../main";
 import { projectRoot } from "../settings/paths";
 
 let dir: string;
@@ -157,37 +156,4 @@ test("good settings synthesize both files from an override, with no absolute pat
   expect(JSON.parse(text).provider.aws[0].region).toBe("eu-west-1");
   expect(text).not.toContain(projectRoot);
   expect(text).not.toContain(dir);
-});
-
-test("the compiled entry point exits non-zero with the message on stderr (npm test compiles it first)", () => {
-  const out = join(dir, "out");
-  const result = spawnSync(process.execPath, [join(projectRoot, "dist", "main.js")], {
-    env: { ...process.env, INFRA_CONFIG: file("bad.json", JSON.stringify({ region: 7 })), CDKTF_OUTDIR: out },
-    encoding: "utf8",
-  });
-  expect(result.status).toBe(1);
-  expect(result.stderr).toMatch(/bad\.json: region = 7: expected a string/);
-  expect(existsSync(out)).toBe(false);
-});
-
-describe("withLeanTokenTraces", () => {
-  test("leaves plain-object captures (cdktf's token records) unformatted, but errors keep their traces", () => {
-    const record = { stack: "" };
-    const [errorStack, recordStack] = withLeanTokenTraces(() => {
-      Error.captureStackTrace(record);
-      return [new Error("boom").stack, record.stack];
-    });
-    expect(recordStack).toBe("");
-    expect(errorStack).toMatch(/^Error: boom\n {4}at .*main\.test\.ts/);
-  });
-
-  test("puts the previous formatter back, also when the work throws", () => {
-    const before = Error.prepareStackTrace;
-    expect(() =>
-      withLeanTokenTraces(() => {
-        throw new Error("fails");
-      }),
-    ).toThrow("fails");
-    expect(Error.prepareStackTrace).toBe(before);
-  });
 });

@@ -38,8 +38,16 @@ export function certsDirProblem(dir: string, root: string = projectRoot): string
   const clean = normalized(dir);
   if (clean === ".") return "expected a directory of its own, not the project directory: its files are committed and shared";
   if (existsSync(join(root, clean, "package.json"))) return "expected a directory of its own, not a package (it holds package.json)";
-  return gitProblem(clean, root);
+  const key = JSON.stringify([root, clean, process.env.PATH]);
+  if (!gitAnswers.has(key)) gitAnswers.set(key, gitProblem(clean, root));
+  return gitAnswers.get(key);
 }
+
+/**
+ * git's answers, per repository, directory and PATH, for this process: a synth asks once, but the tests and the
+ * commands that settle several settings files (review) would otherwise start git twice per check (14 ms).
+ */
+const gitAnswers = new Map<string, string | undefined>();
 
 /** Why git would commit a private key written to `dir`, or undefined (also when git or the repository is missing). */
 function gitProblem(dir: string, root: string): string | undefined {

@@ -87,7 +87,7 @@ test("in HCL (cdktf synth --hcl), every document is jsonencode()", () => {
   expect(read(values, decodeJsonDocument)).toEqual(expected("${local.arn}", '${lower("ARN")}'));
 });
 
-const run = terraformAvailable ? test : test.skip;
+const run = terraformAvailable() ? test : test.skip;
 
 describe.each([
   ["JSON", false],

@@ -36,7 +36,7 @@ const key = (i: number) => `sample_${[...String(i)].map((d) => "abcdefghij"[Numb
 const TEMPLATE = SAMPLES.map((_, i) => `{{${key(i)}}}{{v}}\n--\n`).join("");
 const TEMPLATE_VALUES = { v: Fn.lower("ABC"), ...Object.fromEntries(SAMPLES.map((sample, i) => [key(i), sample])) };
 
-const run = terraformAvailable ? test : test.skip;
+const run = terraformAvailable() ? test : test.skip;
 
 function applyOutputs(hcl: boolean): Record<string, unknown> {
   const outdir = mkdtempSync(join(tmpdir(), "terraform-strings-"));
@@ -66,7 +66,7 @@ describe.each([
 ])("Terraform reads back user text exactly, from the %s output", (_, hcl) => {
   let outputs: Record<string, unknown>;
   beforeAll(() => {
-    if (terraformAvailable) outputs = applyOutputs(hcl);
+    if (terraformAvailable()) outputs = applyOutputs(hcl);
   }, 120_000);
 
   run("literal(): every string as written", () => {
