@@ -1,13 +1,12 @@
-import { spawnSync } from "node:child_process";
+// The certificates `npm run certs` makes, and its command line run in this process (the built command as npm runs
+// it: certs.cli.test.ts).
 import { X509Certificate } from "node:crypto";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { createServer, connect } from "node:tls";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { CERT_FILES, certificateProblem, checkCa, dockerHostCertificateNames, subjectAltNames } from "../../constructs/docker-tls";
-import { LEAF_DAYS, USAGE, certificateDirProblem, certsCli, ensureCertificates } from "../../commands/certs";
-import { loadSettings } from "../../settings/load";
-import { projectRoot } from "../../settings/paths";
+import { join } from "node:path";
+import { CERT_FILES, subjectAltNames } from "../../constructs/docker-tls";
+import { LEAF_DAYS, USAGE, certsCli, ensureCertificates } from "../../commands/certs";
 
 const NAMES = ["*.us-west-1.compute.amazonaws.com"];
 const SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
@@ -189,164 +188,5 @@ describe("npm run certs", () => {
     );
     expect(statSync(out).mode & 0o777).toBe(0o755);
     expect(statSync(join(out, CERT_FILES.caKey)).mode & 0o777).toBe(0o600);
-  });
-});
-
-describe("dist/commands/certs.js, as `npm run certs` runs it", () => {
-  /** A directory standing for where the user typed the command. */
-  const typedIn = () => mkdtempSync(join(tmpdir(), "certs-typed-in-"));
-  const run = (args: string[], initCwd: string) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, INFRA_CONFIG: "", INIT_CWD: initCwd };
-    for (const key of Object.keys(env)) if (key.startsWith("npm_config_rotate")) delete env[key];
-    return spawnSync(process.execPath, [join(projectRoot, "dist", "commands", "certs.js"), ...args], { cwd: projectRoot, env, encoding: "utf8" });
-  };
-  const pems = (dir: string) =>
-    Object.fromEntries(Object.values(CERT_FILES).filter((f) => existsSync(join(dir, f))).map((f) => [f, readFileSync(join(dir, f), "utf8")]));
-  const inProject = () => Object.values(CERT_FILES).filter((f) => existsSync(join(projectRoot, f)));
-  const settings = loadSettings({ INFRA_CONFIG: "" });
-  const names = dockerHostCertificateNames(settings.region, settings.dockerHost.dns?.name);
-  let theirs: string;
-  beforeAll(async () => {
-    theirs = join(typedIn(), "theirs");
-    await ensureCertificates({ dir: theirs, serverNames: names });
-  });
-  /** A complete set made by the command in <new directory>/certs. */
-  const made = () => {
-    const dir = join(typedIn(), "certs");
-    expect(run(["--out=certs"], dirname(dir)).status).toBe(0);
-    return dir;
-  };
-
-  test("--help prints the usage and exits 0; an unknown option is one line and exit 2", () => {
-    expect(run(["--help"], typedIn())).toMatchObject({ status: 0, stdout: `${USAGE}\n`, stderr: "" });
-    expect(run(["--rotat"], typedIn())).toMatchObject({
-      status: 2,
-      stdout: "",
-      stderr: "npm run certs: unknown option --rotat (npm run certs -- --help shows the usage)\n",
-    });
-  });
-
-  test("an empty --out is refused with exit 2, writing nothing anywhere", () => {
-    const cwd = typedIn();
-    const before = inProject();
-    expect(run(["--out="], cwd)).toMatchObject({
-      status: 2,
-      stderr: "npm run certs: --out needs a value, got an empty one (npm run certs -- --help shows the usage)\n",
-    });
-    expect(readdirSync(cwd)).toEqual([]);
-    expect(inProject()).toEqual(before);
-  });
-
-  test("a relative --out is a path from where the user typed the command (INIT_CWD); a directory it makes is 0700", () => {
-    const cwd = typedIn();
-    const result = run(["--out=tls/certs"], cwd);
-    expect(result).toMatchObject({ status: 0, stderr: "" });
-    expect(result.stdout).toContain(`wrote ${join(cwd, "tls", "certs", CERT_FILES.ca)}\n`);
-    expect(readdirSync(join(cwd, "tls", "certs")).sort()).toEqual(["ca-key.pem", "ca.pem", "cert.pem", "key.pem", "server-key.pem", "server.pem"]);
-    expect(statSync(join(cwd, "tls", "certs")).mode & 0o777).toBe(0o700);
-  });
-
-  test("an existing directory keeps its mode: a warning says how to close it", () => {
-    const cwd = typedIn();
-    mkdirSync(join(cwd, "certs"));
-    chmodSync(join(cwd, "certs"), 0o750);
-    const result = run(["--out=certs"], cwd);
-    expect(result.status).toBe(0);
-    expect(result.stderr).toMatch(/^npm run certs: warning: .*certs is open to other users \(mode 0750\) and was not made here, .*`chmod 700 .*certs`.*\n$/);
-    expect(statSync(join(cwd, "certs")).mode & 0o777).toBe(0o750);
-    expect(statSync(join(cwd, "certs", CERT_FILES.clientKey)).mode & 0o777).toBe(0o600);
-  });
-
-  test("refuses the project directory, exit 2, and writes nothing there", () => {
-    const before = inProject();
-    const result = run(["--out=."], projectRoot);
-    expect(result.status).toBe(2);
-    expect(result.stderr).toBe(
-      `npm run certs: --out=.: ${projectRoot} is the project directory: the certificates need a directory of their own (npm run certs -- --help shows the usage)\n`,
-    );
-    expect(inProject()).toEqual(before);
-    // Nor anything that holds the project.
-    expect(certificateDirProblem(dirname(projectRoot))).toBe(`${dirname(projectRoot)} contains the project: the certificates need a directory of their own`);
-  });
-
-  test.each(["package.json", ".git"])("refuses a directory holding %s, exit 2, and writes nothing there", (marker) => {
-    const cwd = typedIn();
-    if (marker === ".git") mkdirSync(join(cwd, marker));
-    else writeFileSync(join(cwd, marker), "{}\n");
-    const result = run(["--out=."], cwd);
-    expect(result.status).toBe(2);
-    expect(result.stderr).toBe(
-      `npm run certs: --out=.: ${cwd} holds ${marker}, so it is a project: the certificates need a directory of their own (npm run certs -- --help shows the usage)\n`,
-    );
-    expect(readdirSync(cwd)).toEqual([marker]);
-  });
-
-  test("refuses a directory holding files that are not certificates", () => {
-    const cwd = typedIn();
-    writeFileSync(join(cwd, "notes.txt"), "mine\n");
-    const result = run([`--out=${cwd}`], typedIn());
-    expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/already holds files that are not certificates \(notes\.txt\): choose a new or empty directory/);
-    expect(readdirSync(cwd)).toEqual(["notes.txt"]);
-  });
-
-  test.each([
-    [CERT_FILES.serverKey, CERT_FILES.serverCert],
-    [CERT_FILES.clientKey, CERT_FILES.clientCert],
-  ])("refuses a %s that does not match %s, naming both and -- --rotate, which repairs it", (key, cert) => {
-    const dir = made();
-    copyFileSync(join(theirs, key), join(dir, key));
-    const before = pems(dir);
-    const result = run(["--out=certs"], dirname(dir));
-    expect(result).toMatchObject({
-      status: 1,
-      stdout: "",
-      stderr: `npm run certs: ${join(dir, key)} does not match ${join(dir, cert)} (it is the key of another certificate): run \`npm run certs -- --rotate\`\n`,
-    });
-    expect(pems(dir)).toEqual(before);
-    expect(run(["--out=certs", "--rotate"], dirname(dir)).status).toBe(0);
-    expect(certificateProblem(dir, names)).toBeUndefined();
-  });
-
-  test("refuses a CA key that does not belong to the CA, with or without --rotate (it would sign with it); --rotate-ca starts over", () => {
-    const dir = made();
-    copyFileSync(join(theirs, CERT_FILES.caKey), join(dir, CERT_FILES.caKey));
-    const before = pems(dir);
-    const refusal = `npm run certs: ${join(dir, CERT_FILES.caKey)} does not belong to ${join(dir, CERT_FILES.ca)} (it is another CA's key): run \`npm run certs -- --rotate-ca\`\n`;
-    expect(run(["--out=certs"], dirname(dir))).toMatchObject({ status: 1, stderr: refusal });
-    expect(run(["--out=certs", "--rotate"], dirname(dir))).toMatchObject({ status: 1, stderr: refusal });
-    expect(pems(dir)).toEqual(before);
-    expect(run(["--out=certs", "--rotate-ca"], dirname(dir)).status).toBe(0);
-    expect(checkCa(dir, { withKey: true }).problem).toBeUndefined();
-    expect(certificateProblem(dir, names)).toBeUndefined();
-  });
-
-  test("refuses kept certificates the CA did not issue, or empty ones, reporting every problem on one line", () => {
-    const dir = made();
-    for (const f of [CERT_FILES.serverCert, CERT_FILES.serverKey]) copyFileSync(join(theirs, f), join(dir, f));
-    writeFileSync(join(dir, CERT_FILES.clientCert), "");
-    const result = run(["--out=certs"], dirname(dir));
-    expect(result.status).toBe(1);
-    expect(result.stderr).toBe(
-      `npm run certs: ${join(dir, CERT_FILES.serverCert)} was not issued by ${join(dir, CERT_FILES.ca)}: run \`npm run certs -- --rotate\`; ` +
-        `${join(dir, CERT_FILES.clientCert)} is empty: run \`npm run certs -- --rotate\`\n`,
-    );
-  });
-
-  test("makes a missing pair again and keeps the rest; without ca.pem it asks for --rotate-ca", () => {
-    const dir = made();
-    const server = readFileSync(join(dir, CERT_FILES.serverCert), "utf8");
-    rmSync(join(dir, CERT_FILES.clientKey));
-    const result = run(["--out=certs"], dirname(dir));
-    expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^wrote .*\/cert\.pem\nwrote .*\/key\.pem\nkept ca\.pem, ca-key\.pem, server\.pem, server-key\.pem in /);
-    expect(readFileSync(join(dir, CERT_FILES.serverCert), "utf8")).toBe(server);
-    expect(certificateProblem(dir, names)).toBeUndefined();
-
-    rmSync(join(dir, CERT_FILES.ca));
-    expect(run(["--out=certs"], dirname(dir))).toMatchObject({
-      status: 1,
-      stderr: `npm run certs: ${join(dir, CERT_FILES.ca)} is missing but ca-key.pem, server.pem, server-key.pem, cert.pem, key.pem are there: run \`npm run certs -- --rotate-ca\` to start over (it keeps them in a backup)\n`,
-    });
   });
 });

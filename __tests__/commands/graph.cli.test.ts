@@ -1,5 +1,5 @@
 // npm run graph through its real entry point: the user's settings, drawn where the user asked (from where npm was
-// run), a clear line when that cannot be, and never the README's picture unless asked.
+// run), a clear line when that cannot be, and never docs/stacks.svg unless asked.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -34,7 +34,7 @@ test("draws the stacks of the INFRA_CONFIG file, to --out relative to where npm 
   expect(svg).toMatch(/^<\?xml|^<svg/);
   expect(svg).toContain("worker_service");
   expect(svg).not.toContain("bot_service");
-  // The README's picture is of the defaults.
+  // docs/stacks.svg, the picture in docs/stacks.md, is of the defaults.
   expect(readFileSync(join(projectRoot, GRAPH_FILE), "utf8")).toContain("bot_service");
 });
 

@@ -1,6 +1,6 @@
-// `npm run review`: the diff of the synthesized Terraform between two versions, as a reviewer reads it.
-import { execFileSync, spawnSync } from "node:child_process";
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+// `npm run review`: the diff of the synthesized Terraform between two versions, as a reviewer reads it, in this
+// process (the command itself, in a git checkout: review.cli.test.ts).
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../main";
@@ -171,112 +171,5 @@ describe("the security summary", () => {
   test("says so when there is nothing to show", () => {
     expect(renderText([reviewStack("aws", base, base)], "t")).toContain("\nSecurity changes: none (");
     expect(renderMarkdown([reviewStack("aws", base, base)], "t")).toContain("### Security changes\n\nNone: ");
-  });
-});
-
-describe("npm run review, in a git checkout", () => {
-  // One repository for every test: a copy of the project on main with a settings file committed, then in the
-  // working tree an edit to a boot configuration, that settings file changed and another one not committed.
-  const repo = join(root, "repo");
-  const script = join(repo, "dist", "commands", "review.js");
-  let base: string;
-  beforeAll(() => {
-    for (const entry of ["main.ts", "settings", "stacks", "constructs", "policy", "commands", "deploy", "maintainer", "cloud-config", "task-definitions", "schemas", "cdktf.json", "package.json", "tsconfig.json", ".gitignore"]) {
-      cpSync(join(projectRoot, entry), join(repo, entry), { recursive: true });
-    }
-    mkdirSync(join(repo, "config"));
-    writeFileSync(join(repo, "config", "review.json"), JSON.stringify({ dockerHost: { adminCidrs: ["198.51.100.0/24"] } }));
-    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args], { cwd: repo, encoding: "utf8" });
-    git("init", "-q", "-b", "main");
-    git("add", "-A");
-    git("commit", "-q", "-m", "base");
-    base = git("rev-parse", "HEAD").trim().slice(0, 12);
-    symlinkSync(join(projectRoot, "node_modules"), join(repo, "node_modules"));
-    // The entry point as `npm run compile` built it before the tests; the app's bundles when there are some (the
-    // app command checks them against every source and rebuilds what differs).
-    cpSync(join(projectRoot, "dist", "commands", "review.js"), script);
-    if (existsSync(join(projectRoot, "dist", "app"))) cpSync(join(projectRoot, "dist", "app"), join(repo, "dist", "app"), { recursive: true });
-    appendFileSync(join(repo, "cloud-config", "docker-host-init.sh"), "echo reviewed\n");
-    const secret = "arn:aws:secretsmanager:us-west-1:123456789012:secret:registry-AbCdEf";
-    writeFileSync(join(repo, "config", "review.json"), JSON.stringify({ dockerHost: { adminCidrs: ["198.51.100.0/24", "203.0.113.0/24"] }, registryCredentialsSecretArn: secret }));
-    writeFileSync(join(repo, "config", "local.json"), JSON.stringify({ services: { web: { desiredCount: 3 } } }));
-  });
-
-  const review = (args: string[], env: NodeJS.ProcessEnv = {}, cwd = repo) =>
-    spawnSync(process.execPath, [script, ...args], { cwd, encoding: "utf8", env: { ...process.env, INIT_CWD: cwd, INFRA_CONFIG: "", ...env } });
-  /** A user error: one line on stderr, no trace, nothing on stdout. */
-  const oneLine = (run: ReturnType<typeof review>, status: number, message: RegExp) => {
-    expect({ status: run.status, stdout: run.stdout }).toEqual({ status, stdout: "" });
-    expect(run.stderr).toMatch(new RegExp(`^npm run review: ${message.source}[^\n]*\n$`));
-  };
-
-  test("compares the merge base with main against the working tree", () => {
-    const run = review([]);
-    expect(run.stderr).toBe("");
-    expect(run.stdout).toMatch(/^Synthesized Terraform: [0-9a-f]{12} \(base\) → working tree\nsettings: built-in defaults on both sides \(INFRA_CONFIG not set\)\n/);
-    // The host's user data is the cloud-config local: both show the change.
-    expect(run.stdout).toMatch(/== aws: 0 added, 0 removed, 2 changed\n~ aws_instance\.docker-host_instance_[A-F0-9]+\n {4}user_data:\n/);
-    expect(run.stdout).toMatch(/~ local\.docker-host_cloud-config_[A-F0-9]+\n/);
-    expect(run.stdout).toMatch(/\n {6}\+ +echo reviewed\n/);
-    expect(run.stdout).toContain("== docker: 0 added, 0 removed, 0 changed");
-  }, 60_000);
-
-  test("reads an uncommitted settings file named by a path relative to where the command was typed, for both sides", () => {
-    const run = review([], { INFRA_CONFIG: "local.json" }, join(repo, "config"));
-    expect(run.stderr).toBe("");
-    expect(run.stdout).toContain(`\nsettings: base = head = config/local.json (working tree; not tracked at ${base})\n`);
-    expect(run.stdout).toContain("== aws: 0 added, 0 removed, 2 changed");
-  }, 60_000);
-
-  test("compares a settings file named by an absolute path with the same file as committed at the base", () => {
-    const run = review([], { INFRA_CONFIG: join(repo, "config", "review.json") });
-    expect(run.stderr).toBe("");
-    expect(run.stdout).toContain(`\nsettings: base = config/review.json at ${base}, head = config/review.json (working tree)\n`);
-    const [security, stacks] = run.stdout.split("\n== aws: ");
-    // The Docker API opened to a new range, and the new secret the task execution role may read.
-    expect(security).toMatch(/\n {4}\+ ingress tcp port 2376 from 203\.0\.113\.0\/24 to aws_security_group\.docker-host_api_group_[A-F0-9]+\n/);
-    expect(security).toMatch(/\n {4}\+ Allow secretsmanager:GetSecretValue on arn:aws:secretsmanager:us-west-1:123456789012:secret:registry-AbCdEf\n {8}aws: policy of aws_iam_role_policy\.task-execution-role_inline_/);
-    expect(security).not.toMatch(/198\.51\.100\.0/);
-    expect(stacks).toMatch(/^2 added, 0 removed, \d+ changed/);
-    // Added resources with their attributes.
-    expect(stacks).toMatch(/\n\+ aws_vpc_security_group_ingress_rule\.docker-host_api_in-1_[A-F0-9]+\n {4}cidr_ipv4: "203\.0\.113\.0\/24"\n {4}description: "[^"]+"\n {4}from_port: 2376\n/);
-    expect(stacks).toMatch(/\n\+ aws_iam_role_policy\.task-execution-role_inline_[A-F0-9]+\n {4}lifecycle\.create_before_destroy: true\n {4}name: "inline"\n {4}policy:\n {6}\+ JSON document:\n/);
-  }, 60_000);
-
-  test("--base-settings names the base's settings file, from where the command was typed", () => {
-    const run = review(["--base-settings=local.json"], { INFRA_CONFIG: "review.json" }, join(repo, "config"));
-    expect(run.stderr).toBe("");
-    expect(run.stdout).toContain("\nsettings: base = config/local.json (working tree, --base-settings), head = config/review.json (working tree)\n");
-    // Other attributes of the service may change too (the base's settings have no registry secret).
-    expect(run.stdout).toMatch(/\n~ aws_ecs_service\.service-web_service_[A-F0-9]+\n(?: {4}\S.*\n| {6}.*\n)*? {4}desired_count: 3 -> \d+\n/);
-    expect(run.stdout).toMatch(/\n {4}\+ ingress tcp port 2376 from 198\.51\.100\.0\/24 to /);
-  }, 60_000);
-
-  test("a settings file that cannot be read stops it with one line that names the path tried", () => {
-    oneLine(review([], { INFRA_CONFIG: "missing.json" }, join(repo, "config")), 1, /INFRA_CONFIG file missing\.json \(.*\/config\/missing\.json\): cannot be read \(no such file\)/);
-    oneLine(review(["--base-settings=gone.json"]), 1, /--base-settings file gone\.json \(.*\/gone\.json\): cannot be read/);
-  });
-
-  test("--help prints the usage; a bad command line is one line and exit 2", () => {
-    const help = review(["--help"]);
-    expect({ status: help.status, stderr: help.stderr }).toEqual({ status: 0, stderr: "" });
-    expect(help.stdout).toMatch(/^usage: npm run review -- \[base-ref\] \[--markdown\] \[--base-settings=FILE\]\n[\s\S]*\nSettings: /);
-    oneLine(review(["--bogus"]), 2, /unknown option --bogus/);
-    oneLine(review(["main", "HEAD"]), 2, /too many base refs: "HEAD"/);
-    oneLine(review(["--base-settings"]), 2, /--base-settings needs a value/);
-  });
-
-  test("a base ref that does not exist is named", () => {
-    oneLine(review(["no-such-branch"]), 1, /base ref "no-such-branch" is not a commit in this repository/);
-  });
-
-  test("outside a git checkout, or without git, it says that it needs a git checkout", () => {
-    const outside = join(root, "outside");
-    mkdirSync(join(outside, "dist", "deploy"), { recursive: true });
-    cpSync(script, join(outside, "dist", "commands", "review.js"));
-    cpSync(join(repo, "cdktf.json"), join(outside, "cdktf.json"));
-    const run = spawnSync(process.execPath, [join(outside, "dist", "commands", "review.js")], { cwd: outside, encoding: "utf8", env: { ...process.env, GIT_CEILING_DIRECTORIES: root } });
-    oneLine(run, 1, /needs a git checkout to compare with: \/.*\/outside is not in a git repository/);
-    oneLine(review([], { PATH: join(root, "no-such-dir") }), 1, /needs a git checkout to compare with, and git is not installed/);
   });
 });

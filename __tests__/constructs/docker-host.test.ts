@@ -147,7 +147,7 @@ describe("the cloud-config as coreos-cloudinit reads it (keys and patterns from 
     expect(cloudConfigProblems(render(over as Partial<DockerHostBoot>))).toEqual([]);
   });
 
-  (terraformAvailable ? test : test.skip)("what Terraform renders from the synthesized template file, certificates and volume ID filled in, passes too", () => {
+  (terraformAvailable() ? test : test.skip)("what Terraform renders from the synthesized template file, certificates and volume ID filled in, passes too", () => {
     const path = "templates/docker-host/cloud-config.yaml";
     const rendered = evaluateWithTerraform(
       `templatefile("${path}", { ca_pem = "${b64("CA\n")}", server_pem = "${b64("SERVER\n")}", server_key_pem = "${b64("KEY\n")}", volume_id = "vol-0123456789abcdef0" })`,

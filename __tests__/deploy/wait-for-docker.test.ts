@@ -1,15 +1,10 @@
-// The readiness gate against a local HTTPS server that behaves like the Docker API's /_ping (the real daemon is
-// in `npm run test:tls`).
-import { spawn } from "node:child_process";
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// The readiness gate in this process, against a local HTTPS server that behaves like the Docker API's /_ping (the
+// built script as Terraform runs it: wait-for-docker.cli.test.ts; the real daemon is in `npm run test:tls`).
 import { type Server as PlainServer, createServer as createPlainServer } from "node:http";
-import { type Server, createServer } from "node:https";
-import { tmpdir } from "node:os";
+import { type Server } from "node:https";
 import { join } from "node:path";
-import { CERT_FILES } from "../../constructs/docker-tls";
-import { ensureCertificates } from "../../commands/certs";
-import { USAGE, servesPlainDockerApi, waitForDocker } from "../../deploy/wait-for-docker";
-import { projectRoot } from "../../settings/paths";
+import { servesPlainDockerApi, waitForDocker } from "../../deploy/wait-for-docker";
+import { mutualTlsServer } from "./mutual-tls-server";
 
 let certs: string;
 let server: Server;
@@ -17,20 +12,12 @@ let port: number;
 let pings = 0;
 
 beforeAll(async () => {
-  certs = join(mkdtempSync(join(tmpdir(), "gate-")), "certs");
-  await ensureCertificates({ dir: certs, serverNames: ["localhost"] });
-  const file = (f: string) => readFileSync(join(certs, f));
-  server = createServer(
-    { cert: file(CERT_FILES.serverCert), key: file(CERT_FILES.serverKey), ca: file(CERT_FILES.ca), requestCert: true, rejectUnauthorized: true },
-    (req, res) => {
-      pings += 1;
-      // Like a daemon that is still starting: refuse the first request, answer afterwards.
-      if (pings === 1) return void req.socket.destroy();
-      res.end(req.url === "/_ping" ? "OK" : "not found");
-    },
-  ).listen(0, "127.0.0.1");
-  await new Promise((r) => server.once("listening", r));
-  port = (server.address() as { port: number }).port;
+  ({ certs, server, port } = await mutualTlsServer((req, res) => {
+    pings += 1;
+    // Like a daemon that is still starting: refuse the first request, answer afterwards.
+    if (pings === 1) return void req.socket.destroy();
+    res.end(req.url === "/_ping" ? "OK" : "not found");
+  }));
 });
 afterAll(() => new Promise((r) => server.close(r)));
 
@@ -104,148 +91,4 @@ test("with no admin CIDRs it stops at once: nobody can reach the API, so there i
   const result = await waitForDocker({ host: "localhost", port, certs, timeoutSeconds: 600, adminCidrs: "none" });
   expect(result).toMatchObject({ ok: false, message: expect.stringMatching(/^dockerHost\.adminCidrs is empty, .*admits nobody.*Add the address range you deploy from/) });
   expect(Date.now() - started).toBeLessThan(1000);
-});
-
-/** A port nothing listens on. */
-function closedPort(): Promise<number> {
-  return new Promise<number>((resolve) => {
-    const probe = require("node:net").createServer().listen(0, "127.0.0.1", () => {
-      const p = probe.address().port;
-      probe.close(() => resolve(p));
-    });
-  });
-}
-
-describe("dist/deploy/wait-for-docker.js, as Terraform's local-exec runs it", () => {
-  jest.setTimeout(15_000);
-  // Run asynchronously: the servers it talks to live in this process.
-  const gate = (args: string[]) =>
-    new Promise<{ status: number | null; stdout: string; stderr: string; ms: number }>((resolve) => {
-      const started = Date.now();
-      const child = spawn(process.execPath, [join(projectRoot, "dist", "deploy", "wait-for-docker.js"), ...args], {
-        cwd: mkdtempSync(join(tmpdir(), "gate-cwd-")), // where a relative --certs would be looked for: nothing there
-        timeout: 10_000, // a gate that waits when it should stop never outlives its test (given 15 s)
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d) => (stdout += d));
-      child.stderr.on("data", (d) => (stderr += d));
-      child.on("close", (status) => resolve({ status, stdout, stderr, ms: Date.now() - started }));
-    });
-  const usageError = (line: string) => `wait-for-docker: ${line} (wait-for-docker --help shows the usage)\n`;
-  /** A copy of the client files with one changed: other content, another set's file, or a directory in its place. */
-  const broken = (file: string, change: string | { from: string } | "directory") => {
-    const dir = join(mkdtempSync(join(tmpdir(), "gate-broken-")), "certs");
-    cpSync(certs, dir, { recursive: true });
-    rmSync(join(dir, file));
-    if (change === "directory") mkdirSync(join(dir, file));
-    else if (typeof change === "string") writeFileSync(join(dir, file), change);
-    else copyFileSync(join(change.from, file), join(dir, file));
-    return dir;
-  };
-  let theirs: string;
-  beforeAll(async () => {
-    theirs = join(mkdtempSync(join(tmpdir(), "gate-theirs-")), "certs");
-    await ensureCertificates({ dir: theirs, serverNames: ["localhost"] });
-  });
-
-  test("--help prints the usage, exit 0; run bare it prints it too, exit 2", async () => {
-    expect(await gate(["--help"])).toMatchObject({ status: 0, stdout: `${USAGE}\n`, stderr: "" });
-    expect(await gate([])).toMatchObject({ status: 2, stdout: "", stderr: `${USAGE}\n` });
-  });
-
-  test.each([
-    [["--host=localhost", "--wait=5"], "unknown option --wait"],
-    [["--port=2376"], "--host=NAME is required"],
-    [["--host="], "--host needs a value, got an empty one"],
-    [["--host=not a host"], "--host=not a host: expected a DNS name or an IP address"],
-    [["--host=${aws_eip.docker-host.public_dns}"], "--host=${aws_eip.docker-host.public_dns}: expected a DNS name or an IP address"],
-    [["--host=-bad.example.com"], "--host=-bad.example.com: expected a DNS name or an IP address"],
-    [["--host=localhost", "--timeout=abc"], "--timeout=abc: expected a whole number of seconds from 1 to 86400"],
-    [["--host=localhost", "--timeout=0"], "--timeout=0: expected a whole number of seconds from 1 to 86400"],
-    [["--host=localhost", "--timeout=1.5"], "--timeout=1.5: expected a whole number of seconds from 1 to 86400"],
-    [["--host=localhost", "--timeout=86401"], "--timeout=86401: expected a whole number of seconds from 1 to 86400"],
-    [["--host=localhost", "--port=0"], "--port=0: expected a whole number from 1 to 65535"],
-    [["--host=localhost", "--port=65536"], "--port=65536: expected a whole number from 1 to 65535"],
-    [["--host=localhost", "--port=docker"], "--port=docker: expected a whole number from 1 to 65535"],
-  ])("%j is a usage error, exit 2, before any waiting", async (args, line) => {
-    const result = await gate(args);
-    expect(result).toMatchObject({ status: 2, stdout: "", stderr: usageError(line) });
-    expect(result.ms).toBeLessThan(5000);
-  });
-
-  test("takes an IP address, bracketed or not, and a name with a trailing dot", async () => {
-    for (const host of ["127.0.0.1", "[::1]", "localhost."]) {
-      // Past the arguments, to the first check of the files.
-      const result = await gate([`--host=${host}`, "--certs=nowhere"]);
-      expect(result).toMatchObject({ status: 1, stderr: expect.stringMatching(/^Docker host not ready: no client certificate/) });
-    }
-  });
-
-  test.each([
-    ["a missing file", () => join(certs, "nowhere"), /no client certificate: .*nowhere\/ca\.pem, .*nowhere\/cert\.pem, .*nowhere\/key\.pem missing\. Run `npm run certs` first\./],
-    ["an empty ca.pem", () => broken(CERT_FILES.ca, ""), /certs\/ca\.pem is empty: run `npm run certs -- --rotate-ca`, then deploy again\.$/],
-    ["an empty cert.pem", () => broken(CERT_FILES.clientCert, "\n"), /certs\/cert\.pem is empty: run `npm run certs -- --rotate`, then deploy again\.$/],
-    ["a key.pem that cannot be read", () => broken(CERT_FILES.clientKey, "directory"), /certs\/key\.pem cannot be read \(EISDIR\): run `npm run certs -- --rotate`/],
-    ["a ca.pem that is not PEM", () => broken(CERT_FILES.ca, "ca\n"), /certs\/ca\.pem does not hold a PEM certificate \(.+\): run `npm run certs -- --rotate-ca`/],
-    ["a key.pem that is not PEM", () => broken(CERT_FILES.clientKey, "key\n"), /certs\/key\.pem does not hold a PEM private key \(.+\): run `npm run certs -- --rotate`/],
-    [
-      "a key.pem that is not cert.pem's",
-      () => broken(CERT_FILES.clientKey, { from: theirs }),
-      /certs\/key\.pem does not match .*certs\/cert\.pem \(it is the key of another certificate\): run `npm run certs -- --rotate`/,
-    ],
-  ])("stops at once, exit 1, on %s", async (_, dir, message) => {
-    const result = await gate(["--host=localhost", `--port=${port}`, `--certs=${dir()}`, "--timeout=600"]);
-    expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/^Docker host not ready: /);
-    expect(result.stderr.trimEnd()).toMatch(message);
-    expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
-    expect(result.ms).toBeLessThan(5000);
-  });
-
-  test("stops at once, exit 1, on a server certificate that does not verify", async () => {
-    const result = await gate(["--host=127.0.0.1", `--port=${port}`, `--certs=${certs}`, "--timeout=600"]);
-    expect(result).toMatchObject({ status: 1, stderr: expect.stringMatching(/does not verify \(ERR_TLS_CERT_ALTNAME_INVALID.*npm run certs -- --rotate/) });
-    expect(result.ms).toBeLessThan(5000);
-  });
-
-  test("stops at once, exit 1, on a Docker API served in plain HTTP", async () => {
-    const plain = createPlainServer((_, res) => {
-      res.setHeader("Api-Version", "1.51");
-      res.end("OK");
-    }).listen(0, "127.0.0.1");
-    await new Promise((r) => plain.once("listening", r));
-    try {
-      const result = await gate(["--host=localhost", `--port=${(plain.address() as { port: number }).port}`, `--certs=${certs}`, "--timeout=600", "--admin-cidrs=203.0.113.7/32"]);
-      expect(result).toMatchObject({ status: 1, stderr: expect.stringMatching(/answers in plain HTTP: not serving TLS/) });
-      expect(result.ms).toBeLessThan(5000);
-    } finally {
-      plain.closeAllConnections();
-      await new Promise((r) => plain.close(r));
-    }
-  });
-
-  test("passes, exit 0, once /_ping answers OK", async () => {
-    const result = await gate(["--host=localhost", `--port=${port}`, `--certs=${certs}`, "--timeout=10"]);
-    expect(result).toMatchObject({ status: 0, stderr: "", stdout: expect.stringMatching(/answers over mutual TLS/) });
-  });
-
-  test("waits through a closed port, then says what it saw and what that means", async () => {
-    const result = await gate(["--host=localhost", `--port=${await closedPort()}`, `--certs=${certs}`, "--timeout=2", "--admin-cidrs=203.0.113.7/32"]);
-    expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(
-      /did not answer over TLS within 2 s \(last error: ECONNREFUSED: .*; saw: connection refused ×\d+ \(the port is closed: dockerd not up yet, or not listening on this port\)\)\. Check that dockerHost\.adminCidrs \(203\.0\.113\.7\/32\)/,
-    );
-    expect(result.ms).toBeGreaterThanOrEqual(2000);
-    expect(result.ms).toBeLessThan(6000);
-  });
-
-  test("waits through a name that does not resolve (yet), then names it", async () => {
-    // .invalid never resolves (RFC 6761); a machine without DNS says so differently.
-    const result = await gate(["--host=docker-host.invalid", `--port=${port}`, `--certs=${certs}`, "--timeout=1"]);
-    expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(
-      /within 1 s \(last error: (ENOTFOUND|EAI_AGAIN)\b.*; saw: (name not found ×\d+ \(the name is not in DNS: a new record takes a minute or two, a wrong name never appears\)|name lookup failed ×\d+ \(the DNS resolver did not answer.*\))\)/,
-    );
-  });
 });

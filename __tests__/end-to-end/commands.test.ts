@@ -1,5 +1,5 @@
 // The commands end to end, with the real cdktf CLI and Terraform, offline from the provider mirror: what
-// `npm run synth` writes is what `npx cdktf synth` writes; the README's exit recipe works as written; the first
+// `npm run synth` writes is what `npx cdktf synth` writes; docs/cdktf.md's exit recipe works as written; the first
 // offline `diff` reaches the plan; `output` before any deploy says so. Each workspace is laid out like the project
 // (cdktf.out/stacks/<stack> three levels below certs/ and terraform-state/), in a temporary directory.
 import { spawnSync } from "node:child_process";

@@ -1,5 +1,5 @@
 // Imports run one way, down the floors (commands, deploy, maintainer → main → stacks → constructs → settings/policy), and no module
-// imports itself back through others: the layout in the README stays true as the code grows.
+// imports itself back through others: the layout in docs/layout.md stays true as the code grows.
 import { readFileSync, readdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { projectRoot } from "../../settings/paths";

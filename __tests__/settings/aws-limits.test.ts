@@ -1,9 +1,6 @@
 // What AWS, S3 and Terraform would refuse in names, schedules, ranges and ARNs is refused at synth: each rule with
-// its exact message, the edge values it still accepts, and a few through the real entry point (commands/synth.js).
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { runSynth, settingsProblems } from "../helpers";
+// its exact message and the edge values it still accepts (a few through the real entry point: aws-limits.cli.test.ts).
+import { settingsProblems } from "../helpers";
 import { backupScheduleProblem, cronMinutes } from "../../settings/aws-cron";
 import { dnsNameProblem, keyPairNameProblem } from "../../settings/aws-names";
 import { AWS_RULES } from "../../settings/aws-rules";
@@ -242,28 +239,5 @@ describe("KMS key ARNs", () => {
     expect(problems(withKey(key))).toEqual([
       line("registryCredentialsKmsKeyArn", key, `expected an ARN like arn:aws:kms:us-west-1:123456789012:key/1234abcd-… or …:key/mrk-… (${AWS_RULES.kmsKeyArn.rule})`),
     ]);
-  });
-});
-
-describe("through the real entry point (commands/synth.js)", () => {
-  const root = mkdtempSync(join(tmpdir(), "aws-limits-"));
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-  test.each([
-    [{ backups: { schedule: "cron(0/10 * * * ? *)" } }, `backups.schedule = "cron(0/10 * * * ? *)": expected one minute of the hour in the minutes field, not 6: ${AWS_RULES.backupSchedule.rule}`],
-    [{ state: { bucket: "state.mrap" } }, `state.bucket = "state.mrap": expected a name that does not end with .mrap, which S3 reserves: ${AWS_RULES.s3BucketName.rule}`],
-    [{ network: { vpcCidr: "127.0.0.0/16", publicSubnetCidrs: ["127.0.0.0/24", "127.0.1.0/24"] } }, `network.vpcCidr = "127.0.0.0/16": expected a block outside 127.0.0.0/8 (loopback): ${AWS_RULES.vpcRange.rule}`],
-    [{ dockerHost: { keyPair: "key\u0007" } }, `dockerHost.keyPair = "key\\u0007": expected printable ASCII characters only, no control or non-ASCII characters: ${AWS_RULES.keyPairName.rule}`],
-  ])("%j exits 1 with the line, writing nothing", (settings, expected) => {
-    const dir = mkdtempSync(join(root, "case-"));
-    const config = join(dir, "infra.json");
-    writeFileSync(config, JSON.stringify(settings));
-    const out = join(dir, "out");
-    const result = runSynth(config, out);
-    expect(result.status).toBe(1);
-    const lines = `${result.stdout}${result.stderr}`.split("\n");
-    expect(lines).toContain("Invalid settings, nothing was synthesized:");
-    expect(lines).toContain(`INFRA_CONFIG file ${config}: ${expected}`);
-    expect(existsSync(out)).toBe(false);
   });
 });

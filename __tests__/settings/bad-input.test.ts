@@ -1,33 +1,19 @@
 // Every category of bad input, as a hostile or careless user would write it: each is refused with exit code 1,
 // the header line, and a line naming the file, the field and what was expected; nothing is written, no stack
-// trace is printed, and the output stays short. Categories, not examples: see the README's "Bad input".
+// trace is printed, and the output stays short. Categories, not examples: see docs/settings.md, "Bad input". Here in
+// this process; what needs the app in a process of its own (deep nesting, unbounded reads): bad-input.cli.test.ts.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { literal } from "../../constructs/literal";
 import { main } from "../../main";
-import { projectRoot } from "../../settings/paths";
+import { type Outcome, expectRefused, inputFiles, webTask } from "./refused-input";
 
 const root = mkdtempSync(join(tmpdir(), "bad-input-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-let count = 0;
-
 /** A fresh directory with the given files (objects are written as JSON). */
-function files(contents: Record<string, unknown>): string {
-  const dir = join(root, String(count++));
-  mkdirSync(dir);
-  for (const [name, content] of Object.entries(contents)) {
-    writeFileSync(join(dir, name), typeof content === "string" ? content : JSON.stringify(content));
-  }
-  return dir;
-}
-
-interface Outcome {
-  readonly code: number;
-  readonly stderr: string;
-  readonly wrote: boolean;
-}
+const files = inputFiles(root);
 
 /** Runs the app in this process with INFRA_CONFIG = dir/infra.json. */
 function run(dir: string, config = join(dir, "infra.json")): Outcome {
@@ -44,55 +30,12 @@ function run(dir: string, config = join(dir, "infra.json")): Outcome {
   }
 }
 
-/** Runs the compiled app as cdktf does, in its own process. */
-function runProcess(dir: string, config = join(dir, "infra.json")): Outcome {
-  const result = spawnSync(process.execPath, [join(projectRoot, "dist", "main.js")], {
-    env: { ...process.env, INFRA_CONFIG: config, CDKTF_OUTDIR: join(dir, "out") },
-    encoding: "utf8",
-    timeout: 60_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return { code: result.status ?? -1, stderr: result.stderr, wrote: existsSync(join(dir, "out")) };
-}
-
-function expectRefused(outcome: Outcome, ...lines: RegExp[]): void {
-  expect(outcome.stderr).toMatch(/^Invalid settings, nothing was synthesized:\n/);
-  for (const line of lines) expect(outcome.stderr.split("\n")).toContainEqual(expect.stringMatching(line));
-  expect(outcome.stderr).not.toMatch(/^\s+at /m);
-  expect(outcome.stderr.length).toBeLessThan(8000);
-  expect(outcome.code).toBe(1);
-  expect(outcome.wrote).toBe(false);
-}
-
 const task = (overrides: Record<string, unknown> = {}, extra: unknown[] = []) => [
   { name: "webtask", image: "nginx:1.27.3", memory: 128, essential: true, readonlyRootFilesystem: true, portMappings: [{ containerPort: 1337 }], ...overrides },
   ...extra,
 ];
-/** Settings that point the web service at dir/task.json. */
-const webTask = (dir: string) => ({ services: { web: { taskDefinition: join(dir, "task.json") } } });
 
 describe("what crashed the app is refused with a message", () => {
-  const deep = (levels: number) => `${'{"a":'.repeat(levels)}1${"}".repeat(levels)}`;
-
-  test("nesting thousands of levels deep, in settings and in a task definition (its own process)", () => {
-    expectRefused(runProcess(files({ "infra.json": deep(20_000) })), /infra\.json: (a\.){31}a: nested deeper than 32 levels/);
-    const dir = files({ "task.json": `[${deep(20_000)}]` });
-    writeFileSync(join(dir, "infra.json"), JSON.stringify(webTask(dir)));
-    expectRefused(runProcess(dir), /task\.json: \[0\](\.a){31}: nested deeper than 32 levels/);
-  });
-
-  test("an unbounded read: /dev/zero and a file over the size limit (its own process)", () => {
-    expectRefused(runProcess(files({}), "/dev/zero"), /^INFRA_CONFIG file \/dev\/zero: cannot be read \(not a regular file\)/);
-    const big = files({ "infra.json": `{"services":{${Array.from({ length: 120_000 }, (_, i) => `"s${i}":{"x":1}`).join(",")}}}` });
-    expectRefused(runProcess(big), /larger than 1048576 bytes; expected a smaller JSON file$/);
-  });
-
-  test("hundreds of thousands of bad entries: the first problems, and a count of the rest", () => {
-    const entries = Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`k${i}`, 1]));
-    const outcome = runProcess(files({ "infra.json": { network: entries } }));
-    expectRefused(outcome, /network\.k0 = 1: unknown setting/, /^… and 49980 more problems$/);
-  });
-
   test.each(["constructor", "toString", "__proto__", "hasOwnProperty"])("a service whose cluster is %s", (name) => {
     expectRefused(run(files({ "infra.json": { services: { web: { cluster: name } } } })), new RegExp(`services\\.web\\.cluster = "${name}": expected one of the cluster keys: a, b$`));
   });

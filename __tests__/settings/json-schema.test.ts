@@ -38,7 +38,7 @@ function appAccepts(file: unknown): boolean {
   }
 }
 
-test("the committed schema is the one generated from settings/schema.ts (npm run docs)", () => {
+test("the committed schema is the one generated from settings/schema/ (npm run docs)", () => {
   expect(readFileSync(join(projectRoot, SETTINGS_SCHEMA_FILE), "utf8")).toBe(settingsJsonSchemaText());
   expect(schema.$schema).toBe("http://json-schema.org/draft-07/schema#");
 });

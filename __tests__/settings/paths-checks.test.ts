@@ -1,9 +1,10 @@
 // Directories other tools delete (cdktf.out, node_modules) or publish (whatever git does not ignore) may not hold
-// the state or the certificates: refused at synth with the field, the value and the rule.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// the state or the certificates: refused at synth with the field, the value and the rule (through the real entry
+// point: paths-checks.cli.test.ts).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runSynth, settingsProblems } from "../helpers";
+import { settingsProblems } from "../helpers";
 import { resolveSettings } from "../../settings/load";
 import { certsDirProblem, stateDirProblem } from "../../settings/paths-checks";
 
@@ -66,27 +67,9 @@ describe("the certificates directory", () => {
 
   test("refused in the settings; the environments' default certs/<environment> passes", () => {
     expect(problems({ dockerHost: { certsDir: "." } })).toEqual([`infra.json: dockerHost.certsDir = ".": ${PROJECT}`]);
-    expect(problems({ dockerHost: { certsDir: "scripts" } })).toEqual([`infra.json: dockerHost.certsDir = "scripts": ${TRACKED}`]);
+    expect(problems({ dockerHost: { certsDir: "stacks" } })).toEqual([`infra.json: dockerHost.certsDir = "stacks": ${TRACKED}`]);
     const settings = resolveSettings({ environment: "prod" }, "infra.json");
     expect(settings.dockerHost.certsDir).toBe("certs/prod");
     expect(certsDirProblem(settings.dockerHost.certsDir)).toBeUndefined();
   });
-});
-
-describe("through the real entry point", () => {
-  let n = 0;
-  test.each([
-    [{ state: { localDir: "node_modules/state" } }, `state.localDir = "node_modules/state": ${NODE_MODULES}`],
-    [{ dockerHost: { certsDir: "keys" } }, `dockerHost.certsDir = "keys": ${NOT_IGNORED("keys")}`],
-  ])("%j exits 1, names the field, writes nothing", (overlay, line) => {
-    const out = join(work, String(n++));
-    const config = `${out}.json`;
-    writeFileSync(config, JSON.stringify(overlay));
-    const result = runSynth(config, out);
-    const lines = result.lines;
-    expect(lines[0]).toBe("Invalid settings, nothing was synthesized:");
-    expect(lines).toContain(`INFRA_CONFIG file ${config}: ${line}`);
-    expect(result.status).toBe(1);
-    expect(existsSync(out)).toBe(false);
-  }, 120_000);
 });

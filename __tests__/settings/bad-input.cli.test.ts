@@ -1,0 +1,47 @@
+// Bad input that crashed the app, refused by the compiled app in its own process, as cdktf runs it (dist/main.js):
+// nesting thousands of levels deep, unbounded reads and hundreds of thousands of bad entries.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { projectRoot } from "../../settings/paths";
+import { type Outcome, expectRefused, inputFiles, webTask } from "./refused-input";
+
+const root = mkdtempSync(join(tmpdir(), "bad-input-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+/** A fresh directory with the given files (objects are written as JSON). */
+const files = inputFiles(root);
+
+/** Runs the compiled app as cdktf does, in its own process. */
+function runProcess(dir: string, config = join(dir, "infra.json")): Outcome {
+  const result = spawnSync(process.execPath, [join(projectRoot, "dist", "main.js")], {
+    env: { ...process.env, INFRA_CONFIG: config, CDKTF_OUTDIR: join(dir, "out") },
+    encoding: "utf8",
+    timeout: 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: result.status ?? -1, stderr: result.stderr, wrote: existsSync(join(dir, "out")) };
+}
+
+describe("what crashed the app is refused with a message", () => {
+  const deep = (levels: number) => `${'{"a":'.repeat(levels)}1${"}".repeat(levels)}`;
+
+  test("nesting thousands of levels deep, in settings and in a task definition (its own process)", () => {
+    expectRefused(runProcess(files({ "infra.json": deep(20_000) })), /infra\.json: (a\.){31}a: nested deeper than 32 levels/);
+    const dir = files({ "task.json": `[${deep(20_000)}]` });
+    writeFileSync(join(dir, "infra.json"), JSON.stringify(webTask(dir)));
+    expectRefused(runProcess(dir), /task\.json: \[0\](\.a){31}: nested deeper than 32 levels/);
+  });
+
+  test("an unbounded read: /dev/zero and a file over the size limit (its own process)", () => {
+    expectRefused(runProcess(files({}), "/dev/zero"), /^INFRA_CONFIG file \/dev\/zero: cannot be read \(not a regular file\)/);
+    const big = files({ "infra.json": `{"services":{${Array.from({ length: 120_000 }, (_, i) => `"s${i}":{"x":1}`).join(",")}}}` });
+    expectRefused(runProcess(big), /larger than 1048576 bytes; expected a smaller JSON file$/);
+  });
+
+  test("hundreds of thousands of bad entries: the first problems, and a count of the rest", () => {
+    const entries = Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`k${i}`, 1]));
+    const outcome = runProcess(files({ "infra.json": { network: entries } }));
+    expectRefused(outcome, /network\.k0 = 1: unknown setting/, /^… and 49980 more problems$/);
+  });
+});
