@@ -13,7 +13,7 @@ import { type AppSettings, CONFIG_ENV, loadSettings } from "../settings/load";
 import { invocationDir, projectRoot, startedAs, userPath } from "../settings/paths";
 import { UserError, runCommand } from "./cli";
 
-/** The picture in the README, of the default settings; only `npm run docs` writes it. */
+/** The picture of every resource in docs/stacks.md, of the default settings; only `npm run docs` writes it. */
 export const GRAPH_FILE = "docs/stacks.svg";
 /** Where `npm run graph` draws when not told: beside the synthesized stacks, ignored by git. */
 export const GRAPH_DEFAULT_OUT = "cdktf.out/stacks.svg";
@@ -143,7 +143,7 @@ construct, references as edges, the cross-stack edge and the readiness gate mark
                default: ${GRAPH_DEFAULT_OUT} in the project, which git ignores
   -h, --help   this text
 
-${GRAPH_FILE}, the picture in the README, is drawn from the default settings by \`npm run docs\`.
+${GRAPH_FILE}, the picture in docs/stacks.md, is drawn from the default settings by \`npm run docs\`.
 `,
   options: { out: { type: "string" } },
 } as const;

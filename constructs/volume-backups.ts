@@ -92,7 +92,7 @@ export class VolumeBackups extends Construct {
         },
       ],
     });
-    // AWS's managed policies for the service: making recovery points, and restoring them (README: Restore).
+    // AWS's managed policies: making recovery points, and restoring them (docs/backups-and-environments.md, Restore).
     this.role = new ServiceRole(this, "role", {
       name: `${props.iamName}-backup`,
       principal: "backup.amazonaws.com",

@@ -28,7 +28,7 @@ export interface Suppression {
 }
 
 /**
- * Exempts `scope` and everything in it from one rule. The reason is kept and listed in the README. With a
+ * Exempts `scope` and everything in it from one rule. The reason is kept and listed in docs/security.md. With a
  * `subject`, only from the findings about it: those that name it first (`container web: …`, see the rule).
  */
 export function suppressRule(scope: IConstruct, rule: string, reason: string, subject?: string): void {

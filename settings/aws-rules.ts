@@ -1,6 +1,6 @@
 // What AWS and Docker refuse, checked at synth so that a bad setting stops before Terraform runs, instead of at
-// plan or apply with part of the stack already built. One table, each rule with where AWS states it; the README
-// shows it (`npm run docs`).
+// plan or apply with part of the stack already built. One table, each rule with where AWS states it;
+// docs/settings.md shows it (`npm run docs`).
 
 export interface AwsRule {
   /** What is required. */

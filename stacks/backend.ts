@@ -31,7 +31,7 @@ export function configureBackend(stack: TerraformStack, settings: Settings, proj
     Annotations.of(stack).addWarning(
       `state.keyIncludesRegion is not set, so the ${name} stack's state is at ${location}, a key that names no region: ` +
         `a second region of this environment would find this state and act on it. Set it to true for a new deployment ` +
-        `(the key gains /${settings.region}/), or to false to keep this key; README, State, says how to move a deployed state.`,
+        `(the key gains /${settings.region}/), or to false to keep this key; docs/operating.md, State, says how to move a deployed state.`,
     );
   }
 }

@@ -35,7 +35,7 @@ function run(script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
  * `git status`: other work in the same tree changes it meanwhile.)
  */
 function projectOutputs(): Record<string, string> {
-  const paths = ["README.md", "docs/stacks.svg", "schemas/settings.schema.json", "schemas/ecs-container-definition.json", "cdktf.out/stacks.svg", ".bench"];
+  const paths = ["README.md", "docs/settings.md", "docs/security.md", "docs/stacks.svg", "schemas/settings.schema.json", "schemas/ecs-container-definition.json", "cdktf.out/stacks.svg", ".bench"];
   return Object.fromEntries(
     paths.map((p) => {
       const path = join(projectRoot, p);

@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { UserError } from "../../commands/cli";
-import { DOCS_FILES, README, SETTINGS_SCHEMA_FILE, docs } from "../../maintainer/readme-tables";
+import { DOCS_FILES, type DocsFiles, SETTINGS_SCHEMA_FILE, TABLE_PAGES, type TablePage, docs, pagesWithTables } from "../../maintainer/readme-tables";
 import { projectRoot } from "../../settings/paths";
 
 // Each docs run synthesizes the app three times over (tables, outputs, picture): seconds, more on a busy machine.
@@ -11,9 +11,11 @@ jest.setTimeout(60_000);
 
 const docsCli = (...args: string[]) =>
   spawnSync(process.execPath, [join(projectRoot, "dist", "maintainer", "readme-tables.js"), ...args], { encoding: "utf8" });
-const UP_TO_DATE = "README.md tables, docs/stacks.svg and schemas/settings.schema.json are up to date\n";
+const UP_TO_DATE =
+  "README.md tables, docs/settings.md tables, docs/security.md tables, docs/stacks.svg and schemas/settings.schema.json are up to date\n";
+const allFiles = (files: DocsFiles) => [...Object.values<string>(files.pages), files.graph, files.settingsSchema];
 
-test("the README's tables, the picture of the stacks and the settings' JSON Schema are current (npm run docs -- --check)", () => {
+test("the tables of the README and the docs pages, the picture of the stacks and the settings' JSON Schema are current (npm run docs -- --check)", () => {
   const result = docsCli("--check");
   expect(result.stderr).toBe("");
   expect(result.stdout).toBe(UP_TO_DATE);
@@ -21,32 +23,71 @@ test("the README's tables, the picture of the stacks and the settings' JSON Sche
 });
 
 test("npm run docs leaves up-to-date files untouched", () => {
-  const files = Object.values(DOCS_FILES);
+  const files = allFiles(DOCS_FILES);
   const before = files.map((f) => statSync(f).mtimeMs);
   expect(docsCli().stdout).toBe(UP_TO_DATE);
   expect(files.map((f) => statSync(f).mtimeMs)).toEqual(before);
 });
 
-/** Copies of the files npm run docs keeps, in a temporary directory, each changed by `drift`. */
-function copies(drift: Partial<Record<keyof typeof DOCS_FILES, (text: string) => string>>) {
+type Drift = Partial<Record<TablePage | "graph" | "settingsSchema", (text: string) => string>>;
+
+/** Copies of the files npm run docs keeps, in a temporary directory laid out as the project, each changed by `drift`. */
+function copies(drift: Drift): DocsFiles {
   const dir = mkdtempSync(join(tmpdir(), "docs-"));
-  const files = { readme: join(dir, "README.md"), graph: join(dir, "stacks.svg"), settingsSchema: join(dir, "settings.schema.json") };
-  for (const key of Object.keys(files) as (keyof typeof files)[]) {
-    writeFileSync(files[key], (drift[key] ?? ((t: string) => t))(readFileSync(DOCS_FILES[key], "utf8")));
-  }
-  return files;
+  const copy = (key: keyof Drift, from: string, to: string) => {
+    mkdirSync(dirname(to), { recursive: true });
+    writeFileSync(to, (drift[key] ?? ((t: string) => t))(readFileSync(from, "utf8")));
+    return to;
+  };
+  return {
+    pages: Object.fromEntries(TABLE_PAGES.map((page) => [page, copy(page, DOCS_FILES.pages[page], join(dir, page))])) as Record<TablePage, string>,
+    graph: copy("graph", DOCS_FILES.graph, join(dir, "stacks.svg")),
+    settingsSchema: copy("settingsSchema", DOCS_FILES.settingsSchema, join(dir, "settings.schema.json")),
+  };
 }
 
-test("--check names the drift and fails without writing; without it the tables and the picture are rewritten", async () => {
-  const files = copies({ readme: (t) => t.replace("| `project` |", "| `projekt` |"), graph: () => "<svg/>" });
-  const drifted = readFileSync(files.readme, "utf8");
+test("--check names the drift in each page and fails without writing; without it the tables and the picture are rewritten", async () => {
+  const files = copies({
+    "README.md": (t) => t.replace("| `docker_host` |", "| `docker_hots` |"),
+    "docs/settings.md": (t) => t.replace("| `project` |", "| `projekt` |"),
+    "docs/security.md": (t) => t.replace("| CKV_AWS_24 |", "| CKV_AWS_42 |"),
+    graph: () => "<svg/>",
+  });
+  const drifted = allFiles(files).map((f) => readFileSync(f, "utf8"));
   await expect(docs(true, files)).rejects.toThrow(
-    new UserError("README.md tables and docs/stacks.svg out of date with the schema, the policy, the AWS rules or the stacks: run `npm run docs`"),
+    new UserError(
+      "README.md tables, docs/settings.md tables, docs/security.md tables and docs/stacks.svg out of date with the schema, the policy, the AWS rules or the stacks: run `npm run docs`",
+    ),
   );
-  expect(readFileSync(files.readme, "utf8")).toBe(drifted);
-  expect(await docs(false, files)).toBe("README.md tables and docs/stacks.svg updated");
-  expect(readFileSync(files.readme, "utf8")).toBe(readFileSync(README, "utf8"));
+  expect(allFiles(files).map((f) => readFileSync(f, "utf8"))).toEqual(drifted);
+  expect(await docs(false, files)).toBe("README.md tables, docs/settings.md tables, docs/security.md tables and docs/stacks.svg updated");
+  for (const page of TABLE_PAGES) expect(readFileSync(files.pages[page], "utf8")).toBe(readFileSync(DOCS_FILES.pages[page], "utf8"));
   expect(readFileSync(files.graph, "utf8")).toBe(readFileSync(join(projectRoot, "docs", "stacks.svg"), "utf8"));
+});
+
+test("a table is written into whichever page holds its markers", async () => {
+  const begin = "<!-- limits:begin (generated by `npm run docs`) -->";
+  const end = "<!-- limits:end -->";
+  const files = copies({
+    "docs/settings.md": (t) => t.slice(0, t.indexOf(begin)) + t.slice(t.indexOf(end) + end.length),
+    "docs/security.md": (t) => `${t}\n${begin}\n${end}\n`,
+  });
+  expect(await docs(false, files)).toBe("docs/security.md tables updated");
+  const security = readFileSync(files.pages["docs/security.md"], "utf8");
+  expect(security).toContain(`${begin}\n| Checked at synth | Stated in |`);
+  expect(readFileSync(files.pages["docs/settings.md"], "utf8")).not.toContain("| Checked at synth |");
+});
+
+test("a table whose markers are in no page, or in two, is named", () => {
+  const settings = "<!-- settings:begin (generated by `npm run docs`) -->\n<!-- settings:end -->\n";
+  expect(() => pagesWithTables({ "README.md": "# no tables\n", "docs/other.md": "" })).toThrow(
+    new UserError(
+      "the settings table's markers (<!-- settings:begin (generated by `npm run docs`) --> … <!-- settings:end -->) are in none of README.md, docs/other.md; put them in one",
+    ),
+  );
+  expect(() => pagesWithTables({ "README.md": settings, "docs/other.md": settings })).toThrow(
+    /^the settings table's markers .* are in more than one page: README\.md, docs\/other\.md; put them in one$/,
+  );
 });
 
 test("--check fails on a stale JSON Schema of the settings, naming it; without it the schema is rewritten", async () => {
