@@ -5,7 +5,10 @@ const { mkdtempSync } = require("node:fs");
 const { tmpdir } = require("node:os");
 const { join } = require("node:path");
 
+const packageBundle = require("./package-bundle");
+
 module.exports = async () => {
+  packageBundle.ensure();
   globalThis.__SOA_TEST_TMPDIR__ = mkdtempSync(join(tmpdir(), "soa-tests-"));
   process.env.TMPDIR = globalThis.__SOA_TEST_TMPDIR__;
 };

@@ -1,0 +1,79 @@
+// The packages the tests and the sources import from cdktf, the providers, constructs and zod, bundled into one
+// file (dist/test-packages/), as the app loads them from dist/app/vendor.js. jest otherwise loads some 500 files of
+// them, resolved and compiled one by one, again for every test file. __tests__/resolver.js sends those imports here;
+// globalSetup (tmpdir-setup.js) rebuilds the bundle when the installed packages or the imports change.
+"use strict";
+const { createHash } = require("node:crypto");
+const { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } = require("node:fs");
+const { join } = require("node:path");
+
+const root = join(__dirname, "..");
+const out = join(root, "dist", "test-packages");
+const PACKAGES = /^(cdktf|constructs|zod|@cdktf\/[^/]+)(\/.*)?$/;
+const SOURCES = ["main.ts", "stacks", "constructs", "settings", "policy", "commands", "deploy", "maintainer", "__tests__"];
+
+function files(path) {
+  if (path.endsWith(".ts")) return [path];
+  try {
+    return readdirSync(path, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(path, e.name)) : e.name.endsWith(".ts") ? [join(path, e.name)] : []));
+  } catch {
+    return [];
+  }
+}
+
+/** Every package path the TypeScript sources and tests import from the bundled packages, sorted. */
+function imported() {
+  const ids = new Set();
+  for (const file of SOURCES.flatMap((s) => files(join(root, s)))) {
+    // Import statements only (at the start of a line): a test's sample code in a string is no import.
+    for (const m of readFileSync(file, "utf8").matchAll(/^(?:import|export)(?:[^"';]*?from)?\s*"([^"]+)"/gm)) if (PACKAGES.test(m[1])) ids.add(m[1]);
+  }
+  return [...ids].sort();
+}
+
+function manifestPath() {
+  return join(out, "manifest.json");
+}
+
+/**
+ * Builds the bundle and its shims into a directory named after the packages and imports they are built from,
+ * unless it is there already; then points manifest.json at it. A second jest starting meanwhile builds the same
+ * directory or finds it whole: each file is written through a rename.
+ */
+function ensure() {
+  const ids = imported();
+  const lock = join(root, "node_modules", ".package-lock.json");
+  const key = createHash("sha256").update(readFileSync(lock)).update(JSON.stringify(ids)).digest("hex").slice(0, 16);
+  const dir = join(out, key);
+  const shim = (id) => join(dir, `${createHash("sha256").update(id).digest("hex").slice(0, 16)}.js`);
+  try {
+    if (JSON.parse(readFileSync(manifestPath(), "utf8")).key === key && ids.every((id) => existsSync(shim(id)))) return;
+  } catch {
+    // no manifest yet: build
+  }
+  mkdirSync(dir, { recursive: true });
+  const contents = `module.exports = {\n${ids.map((id) => `  ${JSON.stringify(id)}: require(${JSON.stringify(id)}),`).join("\n")}\n};\n`;
+  const built = require("esbuild").buildSync({
+    stdin: { contents, resolveDir: root, sourcefile: "test-packages.js" },
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    write: false,
+    outfile: join(dir, "bundle.js"),
+    logLevel: "warning",
+  });
+  writeAtomically(join(dir, "bundle.js"), built.outputFiles[0].contents);
+  for (const id of ids) writeAtomically(shim(id), `module.exports = require("./bundle.js")[${JSON.stringify(id)}];\n`);
+  writeAtomically(manifestPath(), JSON.stringify({ key, ids: Object.fromEntries(ids.map((id) => [id, shim(id)])) }, null, 2));
+  // Bundles of other packages or imports are of no use any more.
+  for (const other of readdirSync(out)) if (other !== key && other !== "manifest.json") rmSync(join(out, other), { recursive: true, force: true });
+}
+
+function writeAtomically(path, contents) {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, contents);
+  renameSync(temporary, path);
+}
+
+module.exports = { ensure, manifestPath };
