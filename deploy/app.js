@@ -150,6 +150,9 @@ if (!upToDate(meta)) {
   build(meta);
 }
 const vendor = load(files.vendor);
+// A synth parses the settings once: zod's compiled fast path costs more to build (about 30 ms) than it saves. zod
+// reads this as it builds each schema, so before our sources load. (The tests, which parse thousands, keep it.)
+vendor.exports.zod.config({ jitless: true });
 const app = load(files.main, (mod) => (id) => (Object.prototype.hasOwnProperty.call(vendor.exports, id) ? vendor.exports[id] : mod.require(id)));
 process.exitCode = app.exports.main();
 vendor.save();

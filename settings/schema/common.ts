@@ -4,10 +4,6 @@ import { z } from "zod";
 import { isNetworkAddress } from "../cidr";
 import { architectureOf } from "../aws-rules";
 
-// A synth parses the settings once: zod's compiled fast path costs more to build (about 30 ms) than it saves.
-// zod reads this as it builds each object schema, so it runs here, before any domain file builds one.
-z.config({ jitless: true });
-
 export const NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 export const CIDR_SYNTAX = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/;
 
