@@ -1,7 +1,8 @@
 /**
- * The commands as users run them, as processes: every `*.cli.test.ts` (our entry points, one command line at a
- * time), and end to end with the real cdktf CLI and Terraform (__tests__/end-to-end/, seconds per test):
- * `npm run test:commands`. Offline from the provider mirror; nothing reaches AWS.
+ * Tests that start programs, `npm run test:commands`: every `*.cli.test.ts` (our commands through their entry
+ * points, one command line at a time, and Terraform or ESLint judging what we write), and the commands end to end
+ * with the real cdktf CLI and Terraform (__tests__/end-to-end/, seconds per test). Offline from the provider
+ * mirror; nothing reaches AWS.
  */
 const base = require("./jest.config");
 
