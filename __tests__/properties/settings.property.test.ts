@@ -3,7 +3,7 @@
 // nothing written); none crashes. A sample of the accepted ones must pass `terraform validate`, both as JSON and
 // as the HCL that `cdktf synth --hcl` writes.
 // PROPERTY_RUNS sets how many inputs (default 60); a failure prints fast-check's seed to replay it.
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -146,6 +146,17 @@ const plausibleDefinitions = fc.tuple(fc.array(freeText, { maxLength: 3 }), fc.a
   },
 ]);
 
+/** Terraform with `args` in `cwd`, without blocking the test's process; its output. */
+function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolvePromise, reject) => {
+    execFile("terraform", args, { cwd, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      // A non-zero exit is an outcome the test judges from the output; only a failure to start is an error.
+      if (error && typeof error.code !== "number") reject(error);
+      else resolvePromise({ stdout, stderr });
+    });
+  });
+}
+
 let count = 0;
 const accepted: { dir: string; overlay: Record<string, unknown> }[] = [];
 
@@ -206,6 +217,7 @@ test("a sample of the accepted inputs passes terraform validate, as JSON and as 
   const scratch = mkdtempSync(join(tmpdir(), "properties-terraform-"));
   try {
     const { env } = terraformEnvironment(scratch);
+    const stacks: string[] = [];
     for (const { dir, overlay: o } of accepted) {
       const settings = resolveSettings(o);
       await ensureCertificates({
@@ -218,12 +230,23 @@ test("a sample of the accepted inputs passes terraform validate, as JSON and as 
       } finally {
         delete process.env.SYNTH_HCL_OUTPUT;
       }
-      for (const stack of [join(dir, "cdktf.out", "stacks", "aws"), join(dir, "cdktf.out.hcl", "stacks", "aws")]) {
-        const init = spawnSync("terraform", ["init", "-backend=false", "-input=false", "-no-color"], { cwd: stack, env, encoding: "utf8" });
-        expect(init.stderr).toBe("");
-        const validate = spawnSync("terraform", ["validate", "-no-color"], { cwd: stack, env, encoding: "utf8" });
-        expect(`${validate.stdout}${validate.stderr}`).toContain("Success! The configuration is valid");
-      }
+      stacks.push(join(dir, "cdktf.out", "stacks", "aws"), join(dir, "cdktf.out.hcl", "stacks", "aws"));
+    }
+    // Two at a time: each Terraform keeps about one core busy, and by now the other property tests are done.
+    const results: { stack: string; init: string; validate: string }[] = [];
+    const next = async (): Promise<void> => {
+      const stack = stacks.shift();
+      if (!stack) return;
+      const init = await terraform(["init", "-backend=false", "-input=false", "-no-color"], stack, env);
+      const validate = await terraform(["validate", "-no-color"], stack, env);
+      results.push({ stack, init: init.stderr, validate: `${validate.stdout}${validate.stderr}` });
+      return next();
+    };
+    await Promise.all([next(), next()]);
+    expect(results).toHaveLength(accepted.length * 2);
+    for (const { init, validate } of results) {
+      expect(init).toBe("");
+      expect(validate).toContain("Success! The configuration is valid");
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
