@@ -53,12 +53,20 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): AppSettings 
   return resolveSettings(overrides, label || DEFAULTS_LABEL);
 }
 
+let defaults: unknown;
+
+/** The built-in settings, parsed once per process; each resolution lays its overrides on a copy of its own. */
+function builtInDefaults(): unknown {
+  defaults ??= settingsSchema.parse({});
+  return structuredClone(defaults);
+}
+
 /** Validates `overrides` laid over the defaults; `label` names their source in messages. */
 export function resolveSettings(overrides: unknown, label = DEFAULTS_LABEL): AppSettings {
   const unsafe = inputProblems(overrides, label);
   if (unsafe.length > 0) throw new SettingsError(unsafe);
   const { settings, problems } = withoutSchemaReference(overrides, label);
-  const merged = overlay(settingsSchema.parse({}), settings) as Record<string, unknown>;
+  const merged = overlay(builtInDefaults(), settings) as Record<string, unknown>;
   for (const path of REMOVABLE_ENTRIES) {
     const parent = valueAt(merged, path.slice(0, -1)) as Record<string, unknown> | undefined;
     const key = path[path.length - 1];
