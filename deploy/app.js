@@ -3,20 +3,20 @@
 // changed, then runs it in this process. A synth is never stale, and costs no bundling when nothing changed.
 // Plain JavaScript, so nothing needs compiling before it runs.
 //
-// Two bundles in dist/app/ (and the readiness gate deploy runs, dist/deploy/wait-for-docker.js): vendor.js holds the packages the app imports (cdktf, the providers, zod; 4 MB that
-// change only with `npm ci`), main.js our own sources (about 0.1 MB), whose imports of packages are served from
-// vendor.js. An edit rebuilds main.js alone. meta.json records a SHA-256 of every project file main.js was built
+// Two bundles in dist/app/ (and the readiness gate deploy runs, dist/deploy/wait-for-docker.js): vendor.js holds
+// the packages the app imports (cdktf, the providers, zod; 4 MB that change only with `npm ci`), main.js our own
+// sources (about 0.1 MB), whose imports of packages are served from vendor.js. An edit rebuilds main.js alone. meta.json records a SHA-256 of every project file main.js was built
 // from and of the installed packages (node_modules/.package-lock.json): any difference, or a missing bundle,
 // rebuilds. Files the app reads at run time (cloud-config/, task-definitions/, schemas/) are always read fresh.
 // Both bundles load with V8's code cache: compiling 4 MB of JavaScript was a third of a synth.
 "use strict";
 const { createHash } = require("node:crypto");
-const { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } = require("node:fs");
+const { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } = require("node:fs");
 const Module = require("node:module");
 const { dirname, join } = require("node:path");
 const vm = require("node:vm");
+const { PACKAGES, allUnchanged, bundle, digest, fingerprint, readJson, record, root, unchanged, writeAtomically } = require("./build-state");
 
-const root = join(__dirname, "..");
 const out = join(root, "dist", "app");
 const files = {
   main: join(out, "main.js"),
@@ -25,57 +25,9 @@ const files = {
   // The readiness gate that deploy runs from the aws stack (local-exec); it imports no packages.
   gate: join(root, "dist", "deploy", "wait-for-docker.js"),
 };
-const PACKAGES = "node_modules/.package-lock.json";
-const BUILD = { absWorkingDir: root, bundle: true, platform: "node", format: "cjs", target: "node20", logLevel: "warning" };
-
-/** SHA-256 of a project file's content, or null when it is gone. */
-function digest(file) {
-  try {
-    return createHash("sha256").update(readFileSync(join(root, file))).digest("hex");
-  } catch {
-    return null;
-  }
-}
-
-/** What a project file's inode, size and modification time are now, or null when it is gone. */
-function fingerprint(file) {
-  try {
-    const { ino, size, mtimeMs } = statSync(join(root, file));
-    return `${ino}:${size}:${mtimeMs}`;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Whether a file still has the content `hash` names: by its fingerprint when that is unchanged since the build
- * (as make and git's index do; reading and hashing every source each run cost 9 ms), else by its content.
- */
-function unchanged(meta, file, hash) {
-  return (meta.fingerprints?.[file] !== undefined && meta.fingerprints[file] === fingerprint(file)) || digest(file) === hash;
-}
-
-/** Writes through a temporary file and a rename, so a concurrent synth never reads half a file. */
-function writeAtomically(path, contents) {
-  mkdirSync(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, contents);
-  renameSync(temporary, path);
-}
-
-/** Bundles with esbuild in memory, then writes each output atomically; returns the metafile. */
-function bundle(options) {
-  const result = require("esbuild").buildSync({ ...BUILD, ...options, write: false, metafile: true });
-  for (const output of result.outputFiles) writeAtomically(output.path, output.contents);
-  return result.metafile;
-}
 
 function readMeta() {
-  try {
-    return JSON.parse(readFileSync(files.meta, "utf8"));
-  } catch {
-    return undefined;
-  }
+  return readJson(files.meta);
 }
 
 /** Rebuilds what is stale: main.js when a source changed, vendor.js when the packages or their use changed. */
@@ -84,7 +36,7 @@ function build(meta) {
   const gate = bundle({ entryPoints: ["deploy/wait-for-docker.ts"], outfile: files.gate });
   // Also what shapes the bundles without being bundled: this launcher, and the TypeScript and package settings
   // esbuild reads.
-  const inputs = [...new Set([...Object.keys(app.inputs), ...Object.keys(gate.inputs), "deploy/app.js", "tsconfig.json", "package.json"])].sort();
+  const inputs = [...new Set([...Object.keys(app.inputs), ...Object.keys(gate.inputs), "deploy/app.js", "deploy/build-state.js", "tsconfig.json", "package.json"])].sort();
   const imported = [
     ...new Set(Object.values(app.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path))),
   ]
@@ -95,20 +47,15 @@ function build(meta) {
     const contents = `module.exports = {\n${imported.map((id) => `  ${JSON.stringify(id)}: require(${JSON.stringify(id)}),`).join("\n")}\n};\n`;
     bundle({ stdin: { contents, resolveDir: root, sourcefile: "vendor-entry.js" }, outfile: files.vendor });
   }
-  const next = {
-    inputs: Object.fromEntries(inputs.map((f) => [f, digest(f)])),
-    packages,
-    imported,
-    fingerprints: Object.fromEntries([...inputs, PACKAGES].map((f) => [f, fingerprint(f)])),
-  };
+  const recorded = record(inputs);
+  const next = { inputs: recorded.inputs, packages, imported, fingerprints: { ...recorded.fingerprints, [PACKAGES]: fingerprint(PACKAGES) } };
   writeAtomically(files.meta, `${JSON.stringify(next, null, 2)}\n`);
 }
 
 /** Whether both bundles were built from exactly the files there are now. */
 function upToDate(meta) {
   if (!meta || ![files.main, files.vendor, files.gate].every((f) => existsSync(f))) return false;
-  if (!unchanged(meta, PACKAGES, meta.packages)) return false;
-  return Object.entries(meta.inputs).every(([file, hash]) => unchanged(meta, file, hash));
+  return unchanged(meta, PACKAGES, meta.packages) && allUnchanged(meta);
 }
 
 /**
