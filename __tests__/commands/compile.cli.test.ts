@@ -1,19 +1,12 @@
 // `npm run compile` (commands/compile.js), which every command but synth runs first: dist/ is never stale, and an
 // unchanged tree costs no bundling. Runs in a copy of the project, whose sources the test edits.
 import { spawnSync } from "node:child_process";
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot } from "../../settings/paths";
+import { projectCopy } from "../project-copy";
 
-const copy = mkdtempSync(join(tmpdir(), "compile-"));
-beforeAll(() => {
-  for (const entry of ["main.ts", "settings", "stacks", "constructs", "policy", "commands", "deploy", "maintainer", "cloud-config", "task-definitions", "schemas", "cdktf.json", "package.json", "tsconfig.json"]) {
-    cpSync(join(projectRoot, entry), join(copy, entry), { recursive: true });
-  }
-  symlinkSync(join(projectRoot, "node_modules"), join(copy, "node_modules"));
-});
-afterAll(() => rmSync(copy, { recursive: true, force: true }));
+const copy = projectCopy("compile-");
 
 const mtime = (file: string) => statSync(join(copy, "dist", file)).mtimeMs;
 const ALL = ["main.js", "commands/certs.js", "commands/review.js", "deploy/wait-for-docker.js", "maintainer/bench.js"];

@@ -1,19 +1,12 @@
 // The cdktf app command (deploy/app.js, what cdktf.json runs): never stale, and no bundling when nothing changed.
 // Runs in a copy of the project, whose sources the test edits.
 import { spawnSync } from "node:child_process";
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot } from "../../settings/paths";
+import { projectCopy } from "../project-copy";
 
-const copy = mkdtempSync(join(tmpdir(), "app-"));
-beforeAll(() => {
-  for (const entry of ["main.ts", "settings", "stacks", "constructs", "policy", "commands", "deploy", "maintainer", "cloud-config", "task-definitions", "schemas", "cdktf.json", "package.json", "tsconfig.json"]) {
-    cpSync(join(projectRoot, entry), join(copy, entry), { recursive: true });
-  }
-  symlinkSync(join(projectRoot, "node_modules"), join(copy, "node_modules"));
-});
-afterAll(() => rmSync(copy, { recursive: true, force: true }));
+const copy = projectCopy("app-");
 
 const mtime = (file: string) => statSync(join(copy, "dist", "app", file)).mtimeMs;
 /** Runs the command cdktf.json names, as cdktf does (through a shell, in the project); returns the aws stack. */
