@@ -4,12 +4,12 @@
 // globalSetup (tmpdir-setup.js) rebuilds the bundle when the installed packages or the imports change.
 "use strict";
 const { createHash } = require("node:crypto");
-const { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } = require("node:fs");
+const { existsSync, readFileSync, readdirSync, rmSync } = require("node:fs");
 const { join } = require("node:path");
+const { PACKAGES: INSTALLED, bundle, digest, packagesModule, root, writeAtomically } = require("../deploy/build-state");
 
-const root = join(__dirname, "..");
 const out = join(root, "dist", "test-packages");
-const PACKAGES = /^(cdktf|constructs|zod|@cdktf\/[^/]+)(\/.*)?$/;
+const BUNDLED = /^(cdktf|constructs|zod|@cdktf\/[^/]+)(\/.*)?$/;
 const SOURCES = ["main.ts", "stacks", "constructs", "settings", "policy", "commands", "deploy", "maintainer", "__tests__"];
 
 function files(path) {
@@ -26,7 +26,7 @@ function imported() {
   const ids = new Set();
   for (const file of SOURCES.flatMap((s) => files(join(root, s)))) {
     // Import statements only (at the start of a line): a test's sample code in a string is no import.
-    for (const m of readFileSync(file, "utf8").matchAll(/^(?:import|export)(?:[^"';]*?from)?\s*"([^"]+)"/gm)) if (PACKAGES.test(m[1])) ids.add(m[1]);
+    for (const m of readFileSync(file, "utf8").matchAll(/^(?:import|export)(?:[^"';]*?from)?\s*"([^"]+)"/gm)) if (BUNDLED.test(m[1])) ids.add(m[1]);
   }
   return [...ids].sort();
 }
@@ -42,8 +42,7 @@ function manifestPath() {
  */
 function ensure() {
   const ids = imported();
-  const lock = join(root, "node_modules", ".package-lock.json");
-  const key = createHash("sha256").update(readFileSync(lock)).update(JSON.stringify(ids)).digest("hex").slice(0, 16);
+  const key = createHash("sha256").update(`${digest(INSTALLED)}`).update(JSON.stringify(ids)).digest("hex").slice(0, 16);
   const dir = join(out, key);
   const shim = (id) => join(dir, `${createHash("sha256").update(id).digest("hex").slice(0, 16)}.js`);
   try {
@@ -51,29 +50,11 @@ function ensure() {
   } catch {
     // no manifest yet: build
   }
-  mkdirSync(dir, { recursive: true });
-  const contents = `module.exports = {\n${ids.map((id) => `  ${JSON.stringify(id)}: require(${JSON.stringify(id)}),`).join("\n")}\n};\n`;
-  const built = require("esbuild").buildSync({
-    stdin: { contents, resolveDir: root, sourcefile: "test-packages.js" },
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node20",
-    write: false,
-    outfile: join(dir, "bundle.js"),
-    logLevel: "warning",
-  });
-  writeAtomically(join(dir, "bundle.js"), built.outputFiles[0].contents);
+  bundle({ stdin: { contents: packagesModule(ids), resolveDir: root, sourcefile: "test-packages.js" }, outfile: join(dir, "bundle.js") });
   for (const id of ids) writeAtomically(shim(id), `module.exports = require("./bundle.js")[${JSON.stringify(id)}];\n`);
   writeAtomically(manifestPath(), JSON.stringify({ key, ids: Object.fromEntries(ids.map((id) => [id, shim(id)])) }, null, 2));
   // Bundles of other packages or imports are of no use any more.
   for (const other of readdirSync(out)) if (other !== key && other !== "manifest.json") rmSync(join(out, other), { recursive: true, force: true });
-}
-
-function writeAtomically(path, contents) {
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, contents);
-  renameSync(temporary, path);
 }
 
 module.exports = { ensure, manifestPath };

@@ -7,7 +7,7 @@
 "use strict";
 const { existsSync, readdirSync } = require("node:fs");
 const { join } = require("node:path");
-const { PACKAGES, allUnchanged, bundle, readJson, record, root, unchanged, writeAtomically, digest, fingerprint } = require("../deploy/build-state");
+const { bundle, readJson, record, root, unchangedSince, writeAtomically } = require("../deploy/build-state");
 
 const META = join(root, "dist", "compile-meta.json");
 const PROGRAMS = ["commands", "deploy", "maintainer"];
@@ -28,7 +28,7 @@ const outputOf = (entry) => join(root, "dist", entry.replace(/\.ts$/, ".js"));
 function upToDate(meta, entries) {
   if (!meta || JSON.stringify(meta.entries) !== JSON.stringify(entries)) return false;
   if (!entries.every((entry) => existsSync(outputOf(entry)))) return false;
-  return unchanged(meta, PACKAGES, meta.packages) && allUnchanged(meta);
+  return unchangedSince(meta);
 }
 
 function compile() {
@@ -39,9 +39,7 @@ function compile() {
   const inputs = [...new Set([...Object.keys(built.inputs), "commands/compile.js", "deploy/build-state.js", "tsconfig.json", "package.json"])]
     .filter((f) => !f.startsWith("node_modules/"))
     .sort();
-  const recorded = record(inputs);
-  const meta = { entries, inputs: recorded.inputs, packages: digest(PACKAGES), fingerprints: { ...recorded.fingerprints, [PACKAGES]: fingerprint(PACKAGES) } };
-  writeAtomically(META, `${JSON.stringify(meta, null, 2)}\n`);
+  writeAtomically(META, `${JSON.stringify({ entries, ...record(inputs) }, null, 2)}\n`);
 }
 
 compile();

@@ -15,7 +15,7 @@ const { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } = r
 const Module = require("node:module");
 const { dirname, join } = require("node:path");
 const vm = require("node:vm");
-const { PACKAGES, allUnchanged, bundle, digest, fingerprint, readJson, record, root, unchanged, writeAtomically } = require("./build-state");
+const { bundle, packagesModule, readJson, record, root, unchangedSince, writeAtomically } = require("./build-state");
 
 const out = join(root, "dist", "app");
 const files = {
@@ -42,20 +42,18 @@ function build(meta) {
   ]
     .filter((id) => !id.startsWith("node:") && !Module.isBuiltin(id))
     .sort();
-  const packages = digest(PACKAGES);
-  if (!existsSync(files.vendor) || meta?.packages !== packages || JSON.stringify(meta?.imported) !== JSON.stringify(imported)) {
-    const contents = `module.exports = {\n${imported.map((id) => `  ${JSON.stringify(id)}: require(${JSON.stringify(id)}),`).join("\n")}\n};\n`;
-    bundle({ stdin: { contents, resolveDir: root, sourcefile: "vendor-entry.js" }, outfile: files.vendor });
-  }
   const recorded = record(inputs);
-  const next = { inputs: recorded.inputs, packages, imported, fingerprints: { ...recorded.fingerprints, [PACKAGES]: fingerprint(PACKAGES) } };
+  if (!existsSync(files.vendor) || meta?.packages !== recorded.packages || JSON.stringify(meta?.imported) !== JSON.stringify(imported)) {
+    bundle({ stdin: { contents: packagesModule(imported), resolveDir: root, sourcefile: "vendor-entry.js" }, outfile: files.vendor });
+  }
+  const next = { ...recorded, imported };
   writeAtomically(files.meta, `${JSON.stringify(next, null, 2)}\n`);
 }
 
 /** Whether both bundles were built from exactly the files there are now. */
 function upToDate(meta) {
   if (!meta || ![files.main, files.vendor, files.gate].every((f) => existsSync(f))) return false;
-  return unchanged(meta, PACKAGES, meta.packages) && allUnchanged(meta);
+  return unchangedSince(meta);
 }
 
 /**

@@ -30,11 +30,15 @@ function fingerprint(file) {
   }
 }
 
-/** What a build records of the project files it read: each one's digest, and its fingerprint to check it quickly. */
+/**
+ * What a build records of the project files it read and of the installed packages: each one's digest, and its
+ * fingerprint to check it quickly.
+ */
 function record(files) {
   return {
     inputs: Object.fromEntries(files.map((f) => [f, digest(f)])),
-    fingerprints: Object.fromEntries(files.map((f) => [f, fingerprint(f)])),
+    packages: digest(PACKAGES),
+    fingerprints: Object.fromEntries([...files, PACKAGES].map((f) => [f, fingerprint(f)])),
   };
 }
 
@@ -46,9 +50,14 @@ function unchanged(meta, file, hash) {
   return (meta.fingerprints?.[file] !== undefined && meta.fingerprints[file] === fingerprint(file)) || digest(file) === hash;
 }
 
-/** Whether every file a build recorded is as it was then. */
-function allUnchanged(meta) {
-  return Object.entries(meta.inputs ?? {}).every(([file, hash]) => unchanged(meta, file, hash));
+/** Whether the packages and every file a build recorded are as they were then. */
+function unchangedSince(meta) {
+  return unchanged(meta, PACKAGES, meta.packages) && Object.entries(meta.inputs ?? {}).every(([file, hash]) => unchanged(meta, file, hash));
+}
+
+/** The source of a module that exports each of the packages `ids` by its name: what a bundle of them is built from. */
+function packagesModule(ids) {
+  return `module.exports = {\n${ids.map((id) => `  ${JSON.stringify(id)}: require(${JSON.stringify(id)}),`).join("\n")}\n};\n`;
 }
 
 /** Writes through a temporary file and a rename, so a concurrent run never reads half a file. */
@@ -75,4 +84,4 @@ function readJson(path) {
   }
 }
 
-module.exports = { root, PACKAGES, digest, fingerprint, record, unchanged, allUnchanged, writeAtomically, bundle, readJson };
+module.exports = { root, PACKAGES, digest, record, unchangedSince, packagesModule, writeAtomically, bundle, readJson };
