@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { Testing, type TerraformStack } from "cdktf";
 import { decodeJsonDocument, decodeTemplatefileCall } from "../policy/synthesized";
 import { TemplateFile, showVariables } from "../constructs/template-file";
-import { composeApp } from "../main";
+import { composeApp, main } from "../main";
 import { SettingsError } from "../settings/errors";
 import { resolveSettings } from "../settings/load";
 import { projectRoot } from "../settings/paths";
@@ -118,6 +118,20 @@ export function terraformOutputs(dir: string): Record<string, unknown> {
   }
   const outputs = spawnSync("terraform", ["output", "-json"], { cwd: dir, env, encoding: "utf8" });
   return Object.fromEntries(Object.entries(JSON.parse(outputs.stdout) as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]));
+}
+
+/** The app run in this process with INFRA_CONFIG = `config`, into `outdir`: its exit code and what it wrote to stderr. */
+export function runApp(config: string, outdir: string): { code: number; stderr: string } {
+  let stderr = "";
+  const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    return { code: main({ INFRA_CONFIG: config, CDKTF_OUTDIR: outdir }), stderr };
+  } finally {
+    spy.mockRestore();
+  }
 }
 
 /**

@@ -19,13 +19,12 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { main } from "../../main";
 import { PolicyChecks, checkStack, suppressRule, suppressionsIn } from "../../policy/policy-checks";
 import { RULES } from "../../policy/rules";
 import { TLS_POLICY } from "../../constructs/service-load-balancer";
 import { PLAIN_HTTP_REASON, settingsSchema } from "../../settings/schema";
 import { projectRoot } from "../../settings/paths";
-import { buildStacks } from "../helpers";
+import { buildStacks, runApp } from "../helpers";
 
 /** Synthesizes a stack holding what `build` adds, under the policy; returns the error message, if any. */
 function synthWith(build: (stack: TerraformStack) => void): string | undefined {
@@ -337,13 +336,8 @@ describe("the app itself", () => {
     const dir = mkdtempSync(join(tmpdir(), "policy-"));
     const config = join(dir, "infra.json");
     writeFileSync(config, JSON.stringify({ dockerHost: { keyPair: "ops", adminCidrs: ["0.0.0.0/0"] } }));
-    let stderr = "";
-    const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
-    try {
-      expect(main({ INFRA_CONFIG: config, CDKTF_OUTDIR: join(dir, "out") })).toBe(1);
-    } finally {
-      spy.mockRestore();
-    }
+    const { code, stderr } = runApp(config, join(dir, "out"));
+    expect(code).toBe(1);
     expect(stderr).toMatch(/^Policy check failed, nothing was synthesized:\n1 policy violation:\naws\/docker-host\/ssh\/in-0: CKV_AWS_24 .*; fix: set dockerHost\.adminCidrs /);
     expect(existsSync(join(dir, "out"))).toBe(false);
   });

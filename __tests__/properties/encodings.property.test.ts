@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
-import { main } from "../../main";
+import { runApp } from "../helpers";
 import { projectRoot } from "../../settings/paths";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 60);
@@ -62,17 +62,7 @@ function check(bytes: Buffer, task?: Buffer): void {
   mkdirSync(dir);
   if (task) writeFileSync(join(dir, "task.json"), task);
   writeFileSync(join(dir, "infra.json"), bytes);
-  let stderr = "";
-  const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  let code: number;
-  try {
-    code = main({ INFRA_CONFIG: join(dir, "infra.json"), CDKTF_OUTDIR: join(dir, "cdktf.out") });
-  } finally {
-    spy.mockRestore();
-  }
+  const { code, stderr } = runApp(join(dir, "infra.json"), join(dir, "cdktf.out"));
   expect(stderr).not.toMatch(RAW);
   if (code === 0) {
     synthesized += 1;

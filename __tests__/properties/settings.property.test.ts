@@ -10,6 +10,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { dockerHostCertificateNames } from "../../constructs/docker-tls";
 import { main } from "../../main";
+import { runApp } from "../helpers";
 import { ensureCertificates } from "../../commands/certs";
 import { terraformEnvironment } from "../../commands/provider-mirror";
 import { resolveSettings } from "../../settings/load";
@@ -171,17 +172,7 @@ function check(input: Record<string, unknown>, definitions: unknown, useDefiniti
     ? { ...input, services: { ...services, web: { ...((services.web as object) ?? {}), taskDefinition: task } } }
     : input;
   writeFileSync(join(dir, "infra.json"), JSON.stringify(overlayed));
-  let stderr = "";
-  const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  let code: number;
-  try {
-    code = main({ INFRA_CONFIG: join(dir, "infra.json"), CDKTF_OUTDIR: join(dir, "cdktf.out") });
-  } finally {
-    spy.mockRestore();
-  }
+  const { code, stderr } = runApp(join(dir, "infra.json"), join(dir, "cdktf.out"));
   // Plausible inputs (hostile free text included) are what AWS and Docker take: refusing one is a regression.
   if (mustSynthesize) expect({ code, stderr }).toEqual({ code: 0, stderr: expect.any(String) });
   if (code === 0) {

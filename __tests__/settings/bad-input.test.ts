@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { literal } from "../../constructs/literal";
-import { main } from "../../main";
+import { runApp } from "../helpers";
 import { type Outcome, expectRefused, inputFiles, webTask } from "./refused-input";
 
 const root = mkdtempSync(join(tmpdir(), "bad-input-"));
@@ -17,17 +17,8 @@ const files = inputFiles(root);
 
 /** Runs the app in this process with INFRA_CONFIG = dir/infra.json. */
 function run(dir: string, config = join(dir, "infra.json")): Outcome {
-  let stderr = "";
-  const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = main({ INFRA_CONFIG: config, CDKTF_OUTDIR: join(dir, "out") });
-    return { code, stderr, wrote: existsSync(join(dir, "out")) };
-  } finally {
-    spy.mockRestore();
-  }
+  const { code, stderr } = runApp(config, join(dir, "out"));
+  return { code, stderr, wrote: existsSync(join(dir, "out")) };
 }
 
 const task = (overrides: Record<string, unknown> = {}, extra: unknown[] = []) => [
