@@ -1,62 +1,94 @@
 // `npm run compile` (commands/compile.js), which every command but synth runs first: dist/ is never stale, and an
-// unchanged tree costs no bundling. Runs in a copy of the project, whose sources the test edits.
+// unchanged tree costs no bundling. Runs the real script and its build state on a small project of the same layout
+// (main.ts, programs in commands/, deploy/ and maintainer/, a module they share deep in the import graph), whose
+// sources the test edits: what is under test is when compile rebuilds, which does not depend on the size of what
+// it bundles. (Every other command test runs on the project's own compile.)
 import { spawnSync } from "node:child_process";
-import { appendFileSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { projectRoot } from "../../settings/paths";
-import { projectCopy } from "../project-copy";
 
-const copy = projectCopy("compile-");
+const copy = mkdtempSync(join(tmpdir(), "compile-"));
+
+const SOURCES: Record<string, string> = {
+  "main.ts": 'import { WORD } from "./lib/words";\nexport const main = () => WORD;\n',
+  "lib/words.ts": 'import { DEEP } from "./deep";\nexport const WORD = `word ${DEEP}`;\n',
+  "lib/deep.ts": "export const DEEP = 1;\n",
+  "commands/greet.ts": 'import { WORD } from "../lib/words";\nconsole.log(`usage: npm run greet (${WORD})`);\n',
+  "deploy/gate.ts": 'console.log("gate");\n',
+  "maintainer/tool.ts": 'import { main } from "../main";\nconsole.log(main());\n',
+};
+
+beforeAll(() => {
+  // The script and the build state it shares with the app command, as they are in the project; its package and
+  // TypeScript settings, which esbuild reads; the installed packages (esbuild), linked.
+  for (const file of ["commands/compile.js", "deploy/build-state.js", "package.json", "tsconfig.json"]) {
+    mkdirSync(dirname(join(copy, file)), { recursive: true });
+    cpSync(join(projectRoot, file), join(copy, file));
+  }
+  symlinkSync(join(projectRoot, "node_modules"), join(copy, "node_modules"));
+  for (const [file, text] of Object.entries(SOURCES)) {
+    mkdirSync(dirname(join(copy, file)), { recursive: true });
+    writeFileSync(join(copy, file), text);
+  }
+});
+afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
 const mtime = (file: string) => statSync(join(copy, "dist", file)).mtimeMs;
-const ALL = ["main.js", "commands/certs.js", "commands/review.js", "deploy/wait-for-docker.js", "maintainer/bench.js"];
+const ALL = ["main.js", "commands/greet.js", "deploy/gate.js", "maintainer/tool.js"];
 
-/** Runs the script `npm run compile` runs, in the copy; then a compiled command's --help. */
+/** Runs the script `npm run compile` runs, in the copy. */
 function compile(): void {
   const script: string = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")).scripts.compile;
   const result = spawnSync(script, { shell: true, cwd: copy, encoding: "utf8" });
   expect(result.stderr).toBe("");
   expect(result.status).toBe(0);
 }
-const certsHelp = () => spawnSync(process.execPath, [join(copy, "dist", "commands", "certs.js"), "--help"], { cwd: copy, encoding: "utf8" }).stdout;
+const run = (program: string) => spawnSync(process.execPath, [join(copy, "dist", program)], { encoding: "utf8" }).stdout;
 
 test("builds main.ts and every program, then nothing while nothing changed, even when files are touched", () => {
   compile();
-  expect(certsHelp()).toMatch(/^usage: npm run certs/);
+  expect(run("commands/greet.js")).toBe("usage: npm run greet (word 1)\n");
+  expect(run("maintainer/tool.js")).toBe("word 1\n");
   const built = ALL.map(mtime);
-  const now = new Date();
-  utimesSync(join(copy, "commands", "certs.ts"), now, now);
+  const now = new Date(Date.now() + 5_000);
+  utimesSync(join(copy, "commands", "greet.ts"), now, now);
+  utimesSync(join(copy, "lib", "deep.ts"), now, now);
   compile();
   expect(ALL.map(mtime)).toEqual(built);
 });
 
 test("an edit to any file a program is built from rebuilds dist/", () => {
-  const before = mtime("commands/certs.js");
-  const file = join(copy, "commands", "certs.ts");
-  writeFileSync(file, readFileSync(file, "utf8").replace("usage: npm run certs", "usage: npm run certs-edited"));
+  const file = join(copy, "commands", "greet.ts");
+  writeFileSync(file, readFileSync(file, "utf8").replace("usage: npm run greet", "usage: npm run greet-edited"));
   compile();
-  expect(certsHelp()).toMatch(/^usage: npm run certs-edited/);
+  expect(run("commands/greet.js")).toBe("usage: npm run greet-edited (word 1)\n");
   // A file deep in the import graph counts as much as the entry point.
-  const deep = mtime("main.js");
-  appendFileSync(join(copy, "constructs", "instance-defaults.ts"), "\nexport const EDITED = 1;\n");
+  writeFileSync(join(copy, "lib", "deep.ts"), readFileSync(join(copy, "lib", "deep.ts"), "utf8").replace("DEEP = 1", "DEEP = 2"));
   compile();
-  expect(mtime("main.js")).not.toBe(deep);
-  expect(mtime("commands/certs.js")).not.toBe(before);
+  expect(run("commands/greet.js")).toBe("usage: npm run greet-edited (word 2)\n");
+  expect(run("maintainer/tool.js")).toBe("word 2\n");
 });
 
 test("a new program is compiled, and a deleted output is made again", () => {
   writeFileSync(join(copy, "maintainer", "hello.ts"), 'console.log("hello");\n');
   compile();
-  expect(spawnSync(process.execPath, [join(copy, "dist", "maintainer", "hello.js")], { encoding: "utf8" }).stdout).toBe("hello\n");
-  rmSync(join(copy, "dist", "commands", "review.js"));
+  expect(run("maintainer/hello.js")).toBe("hello\n");
+  rmSync(join(copy, "dist", "commands", "greet.js"));
   compile();
-  expect(statSync(join(copy, "dist", "commands", "review.js")).size).toBeGreaterThan(0);
+  expect(run("commands/greet.js")).toMatch(/^usage: npm run greet-edited/);
 });
 
-test("a change to the TypeScript settings esbuild reads rebuilds too", () => {
-  const before = mtime("main.js");
-  const file = join(copy, "tsconfig.json");
-  writeFileSync(file, readFileSync(file, "utf8").replace('"strict": true', '"strict": true '));
-  compile();
-  expect(mtime("main.js")).not.toBe(before);
+test("a change to the TypeScript or package settings esbuild reads rebuilds too", () => {
+  for (const [name, from, to] of [
+    ["tsconfig.json", '"strict": true', '"strict": true '],
+    ["package.json", '"private": true', '"private": true '],
+  ]) {
+    const before = mtime("main.js");
+    const file = join(copy, name);
+    writeFileSync(file, readFileSync(file, "utf8").replace(from, to));
+    compile();
+    expect(mtime("main.js")).not.toBe(before);
+  }
 });
