@@ -16,7 +16,6 @@ module.exports = {
   testPathIgnorePatterns: ["/node_modules/", "\\.cli\\.test\\.ts$", "<rootDir>/__tests__/tls/", "<rootDir>/__tests__/root/", "<rootDir>/__tests__/properties/", "<rootDir>/__tests__/end-to-end/"],
   transform: { "^.+\\.ts$": "<rootDir>/__tests__/esbuild-transform.js" },
   setupFiles: ["<rootDir>/__tests__/lean-traces.ts"],
-  setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   resolver: "<rootDir>/__tests__/resolver.js",
   snapshotSerializers: ["<rootDir>/__tests__/snapshot-serializer.js"],
   globalSetup: "<rootDir>/__tests__/tmpdir-setup.js",

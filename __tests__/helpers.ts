@@ -3,12 +3,17 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Testing, type TerraformStack } from "cdktf";
+import "cdktf/lib/testing/adapters/jest"; // the matchers' type declarations
 import { decodeJsonDocument, decodeTemplatefileCall } from "../policy/synthesized";
 import { TemplateFile, showVariables } from "../constructs/template-file";
 import { composeApp, main } from "../main";
 import { SettingsError } from "../settings/errors";
 import { resolveSettings } from "../settings/load";
 import { projectRoot } from "../settings/paths";
+
+// cdktf's matchers (toHaveResource, toHaveResourceWithProperties, ...) for the files that build stacks; a test file
+// that imports nothing of cdktf does not load it.
+Testing.setupJest();
 
 /** Synthesized Terraform JSON of one stack. */
 export interface Synthesized {

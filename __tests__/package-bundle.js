@@ -42,7 +42,8 @@ function manifestPath() {
  */
 function ensure() {
   const ids = imported();
-  const key = createHash("sha256").update(`${digest(INSTALLED)}`).update(JSON.stringify(ids)).digest("hex").slice(0, 16);
+  const entry = packagesModule(ids);
+  const key = createHash("sha256").update(`${digest(INSTALLED)}`).update(entry).digest("hex").slice(0, 16);
   const dir = join(out, key);
   const shim = (id) => join(dir, `${createHash("sha256").update(id).digest("hex").slice(0, 16)}.js`);
   try {
@@ -50,7 +51,7 @@ function ensure() {
   } catch {
     // no manifest yet: build
   }
-  bundle({ stdin: { contents: packagesModule(ids), resolveDir: root, sourcefile: "test-packages.js" }, outfile: join(dir, "bundle.js") });
+  bundle({ stdin: { contents: entry, resolveDir: root, sourcefile: "test-packages.js" }, outfile: join(dir, "bundle.js") });
   for (const id of ids) writeAtomically(shim(id), `module.exports = require("./bundle.js")[${JSON.stringify(id)}];\n`);
   writeAtomically(manifestPath(), JSON.stringify({ key, ids: Object.fromEntries(ids.map((id) => [id, shim(id)])) }, null, 2));
   // Bundles of other packages or imports are of no use any more.

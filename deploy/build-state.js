@@ -55,9 +55,14 @@ function unchangedSince(meta) {
   return unchanged(meta, PACKAGES, meta.packages) && Object.entries(meta.inputs ?? {}).every(([file, hash]) => unchanged(meta, file, hash));
 }
 
-/** The source of a module that exports each of the packages `ids` by its name: what a bundle of them is built from. */
+/**
+ * The source of a module that exports each of the packages `ids` by its name: what a bundle of them is built from.
+ * Each package loads when it is first asked for (esbuild wraps every bundled module in a function it runs on the
+ * first require), so a program or a test file pays only for the packages it uses.
+ */
 function packagesModule(ids) {
-  return `module.exports = {\n${ids.map((id) => `  ${JSON.stringify(id)}: require(${JSON.stringify(id)}),`).join("\n")}\n};\n`;
+  const getters = ids.map((id) => `  get ${JSON.stringify(id)}() {\n    return require(${JSON.stringify(id)});\n  },`);
+  return `module.exports = {\n${getters.join("\n")}\n};\n`;
 }
 
 /** Writes through a temporary file and a rename, so a concurrent run never reads half a file. */
