@@ -8,15 +8,16 @@
 // first asked for, and main.js our own sources (about 0.2 MB), whose imports of packages are served from vendor.js.
 // An edit rebuilds main.js alone. meta.json records a SHA-256 of every project file main.js was built from, of the
 // installed packages (node_modules/.package-lock.json) and of vendor.js's entry module, with each file's inode, size
-// and modification time to check it quickly (deploy/build-state.js): any difference, or a missing bundle, rebuilds. Files the app reads at run time (cloud-config/, task-definitions/, schemas/) are always read fresh.
-// Both bundles load with V8's code cache: compiling 4 MB of JavaScript was a third of a synth.
+// and modification time to check it quickly (deploy/build-state.js): any difference, or a missing bundle, rebuilds.
+// Files the app reads at run time (cloud-config/, task-definitions/, schemas/) are always read fresh. Both bundles
+// load with V8's code cache (deploy/load-bundle.js): compiling 5 MB of JavaScript was a third of a synth.
 "use strict";
 const { createHash } = require("node:crypto");
-const { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } = require("node:fs");
+const { existsSync, mkdirSync } = require("node:fs");
 const Module = require("node:module");
-const { dirname, join } = require("node:path");
-const vm = require("node:vm");
+const { join } = require("node:path");
 const { bundle, packagesModule, readJson, record, root, unchangedSince, writeAtomically } = require("./build-state");
+const { loadBundle } = require("./load-bundle");
 
 const out = join(root, "dist", "app");
 const files = {
@@ -60,49 +61,16 @@ function upToDate(meta) {
   return unchangedSince(meta);
 }
 
-/**
- * Loads a bundle as require() would, through V8's code cache (made after the first run, so it also holds what
- * ran lazily). V8 rejects a cache made for other source, so a stale one costs only a recompile.
- */
-function load(file, requireFor) {
-  const source = readFileSync(file, "utf8");
-  // V8 checks a cache against the source's length, not its content: name each cache after the file it is for.
-  // Every build replaces a bundle by a rename, so its inode, size and modification time name that content;
-  // hashing the 4 MB of source each run cost 15 ms.
-  const { ino, size, mtimeMs } = statSync(file);
-  const hash = createHash("sha256").update(`${ino}:${size}:${mtimeMs}`).digest("hex").slice(0, 16);
-  const cache = `${file}.${hash}.v8cache`;
-  const cachedData = existsSync(cache) ? readFileSync(cache) : undefined;
-  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
-  const mod = new Module(file, module);
-  mod.filename = file;
-  mod.paths = Module._nodeModulePaths(dirname(file));
-  const require = requireFor ? requireFor(mod) : (id) => mod.require(id);
-  script.runInThisContext().call(mod.exports, mod.exports, require, mod, file, dirname(file));
-  const save =
-    !cachedData || script.cachedDataRejected
-      ? () => {
-          writeAtomically(cache, script.createCachedData());
-          // Caches of earlier builds of this bundle are of no use any more.
-          const base = `${file.slice(dirname(file).length + 1)}.`;
-          for (const old of readdirSync(dirname(file))) {
-            if (old.startsWith(base) && old.endsWith(".v8cache") && join(dirname(file), old) !== cache) rmSync(join(dirname(file), old), { force: true });
-          }
-        }
-      : () => {};
-  return { exports: mod.exports, save };
-}
-
 const meta = readMeta();
 if (!upToDate(meta)) {
   mkdirSync(out, { recursive: true });
   build(meta);
 }
-const vendor = load(files.vendor);
+const vendor = loadBundle(files.vendor);
 // A synth parses the settings once: zod's compiled fast path costs more to build (about 30 ms) than it saves. zod
 // reads this as it builds each schema, so before our sources load. (The tests, which parse thousands, keep it.)
 vendor.exports.zod.config({ jitless: true });
-const app = load(files.main, (mod) => (id) => (Object.prototype.hasOwnProperty.call(vendor.exports, id) ? vendor.exports[id] : mod.require(id)));
+const app = loadBundle(files.main, (mod) => (id) => (Object.prototype.hasOwnProperty.call(vendor.exports, id) ? vendor.exports[id] : mod.require(id)));
 process.exitCode = app.exports.main();
 vendor.save();
 app.save();

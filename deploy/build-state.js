@@ -73,10 +73,10 @@ function writeAtomically(path, contents) {
   renameSync(temporary, path);
 }
 
-/** Bundles with esbuild in memory, then writes each output atomically; returns the metafile. */
-function bundle(options) {
+/** Bundles with esbuild in memory, then writes each output (by default atomically, where esbuild names it); returns the metafile. */
+function bundle(options, write = writeAtomically) {
   const result = require("esbuild").buildSync({ ...BUILD, ...options, write: false, metafile: true });
-  for (const output of result.outputFiles) writeAtomically(output.path, output.contents);
+  for (const output of result.outputFiles) write(output.path, output.contents);
   return result.metafile;
 }
 

@@ -4,7 +4,7 @@
 // sources the test edits: what is under test is when compile rebuilds, which does not depend on the size of what
 // it bundles. (Every other command test runs on the project's own compile.)
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { projectRoot } from "../../settings/paths";
@@ -21,9 +21,9 @@ const SOURCES: Record<string, string> = {
 };
 
 beforeAll(() => {
-  // The script and the build state it shares with the app command, as they are in the project; its package and
-  // TypeScript settings, which esbuild reads; the installed packages (esbuild), linked.
-  for (const file of ["commands/compile.js", "deploy/build-state.js", "package.json", "tsconfig.json"]) {
+  // The script, the build state it shares with the app command and the loader its programs start with, as they are
+  // in the project; its package and TypeScript settings, which esbuild reads; the installed packages, linked.
+  for (const file of ["commands/compile.js", "deploy/build-state.js", "deploy/load-bundle.js", "package.json", "tsconfig.json"]) {
     mkdirSync(dirname(join(copy, file)), { recursive: true });
     cpSync(join(projectRoot, file), join(copy, file));
   }
@@ -36,7 +36,7 @@ beforeAll(() => {
 afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
 const mtime = (file: string) => statSync(join(copy, "dist", file)).mtimeMs;
-const ALL = ["main.js", "commands/greet.js", "deploy/gate.js", "maintainer/tool.js"];
+const ALL = ["main.js", "commands/greet.js", "commands/greet.bundle.js", "deploy/gate.js", "maintainer/tool.js", "maintainer/tool.bundle.js"];
 
 /** Runs the script `npm run compile` runs, in the copy. */
 function compile(): void {
@@ -75,9 +75,27 @@ test("a new program is compiled, and a deleted output is made again", () => {
   writeFileSync(join(copy, "maintainer", "hello.ts"), 'console.log("hello");\n');
   compile();
   expect(run("maintainer/hello.js")).toBe("hello\n");
-  rmSync(join(copy, "dist", "commands", "greet.js"));
+  for (const output of ["greet.js", "greet.bundle.js"]) {
+    rmSync(join(copy, "dist", "commands", output));
+    compile();
+    expect(run("commands/greet.js")).toMatch(/^usage: npm run greet-edited/);
+  }
+});
+
+test("a program starts through V8's code cache, kept beside its bundle and made again for a new build", () => {
+  const caches = () => readdirSync(join(copy, "dist", "commands")).filter((f) => f.startsWith("greet.bundle.js.") && f.endsWith(".v8cache"));
+  expect(run("commands/greet.js")).toMatch(/^usage: npm run greet/);
+  const first = caches();
+  expect(first).toHaveLength(1);
+  expect(run("commands/greet.js")).toMatch(/^usage: npm run greet/);
+  expect(caches()).toEqual(first);
+  const file = join(copy, "commands", "greet.ts");
+  writeFileSync(file, readFileSync(file, "utf8").replace("greet-edited", "greet-cached"));
   compile();
-  expect(run("commands/greet.js")).toMatch(/^usage: npm run greet-edited/);
+  expect(run("commands/greet.js")).toMatch(/^usage: npm run greet-cached/);
+  // The cache of the earlier build is gone: V8 would reject it for this one.
+  expect(caches()).toHaveLength(1);
+  expect(caches()).not.toEqual(first);
 });
 
 test("a change to the TypeScript or package settings esbuild reads rebuilds too", () => {

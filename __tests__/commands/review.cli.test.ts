@@ -27,9 +27,9 @@ describe("npm run review, in a git checkout", () => {
     git("commit", "-q", "-m", "base");
     base = git("rev-parse", "HEAD").trim().slice(0, 12);
     symlinkSync(join(projectRoot, "node_modules"), join(repo, "node_modules"));
-    // The entry point as `npm run compile` built it before the tests; the app's bundles when there are some (the
-    // app command checks them against every source and rebuilds what differs).
-    cpSync(join(projectRoot, "dist", "commands", "review.js"), script);
+    // The entry point as `npm run compile` built it before the tests (and the bundle it runs); the app's bundles
+    // when there are some (the app command checks them against every source and rebuilds what differs).
+    for (const file of ["review.js", "review.bundle.js"]) cpSync(join(projectRoot, "dist", "commands", file), join(repo, "dist", "commands", file));
     if (existsSync(join(projectRoot, "dist", "app"))) cpSync(join(projectRoot, "dist", "app"), join(repo, "dist", "app"), { recursive: true });
     appendFileSync(join(repo, "cloud-config", "docker-host-init.sh"), "echo reviewed\n");
     const secret = "arn:aws:secretsmanager:us-west-1:123456789012:secret:registry-AbCdEf";
@@ -108,7 +108,7 @@ describe("npm run review, in a git checkout", () => {
   test("outside a git checkout, or without git, it says that it needs a git checkout", () => {
     const outside = join(root, "outside");
     mkdirSync(join(outside, "dist", "deploy"), { recursive: true });
-    cpSync(script, join(outside, "dist", "commands", "review.js"));
+    for (const file of ["dist/commands/review.js", "dist/commands/review.bundle.js", "deploy/load-bundle.js", "deploy/build-state.js"]) cpSync(join(repo, file), join(outside, file));
     cpSync(join(repo, "cdktf.json"), join(outside, "cdktf.json"));
     const run = spawnSync(process.execPath, [join(outside, "dist", "commands", "review.js")], { cwd: outside, encoding: "utf8", env: { ...process.env, GIT_CEILING_DIRECTORIES: root } });
     oneLine(run, 1, /needs a git checkout to compare with: \/.*\/outside is not in a git repository/);
