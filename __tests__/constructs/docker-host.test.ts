@@ -8,7 +8,7 @@ import { type DockerHostBoot, FLATCAR_AMI_OWNER, dockerHostCloudConfig } from ".
 import { certificateProblem, dockerHostCertificateNames, ec2PublicDnsDomain } from "../../constructs/docker-tls";
 import { ensureCertificates } from "../../commands/certs";
 import { cloudConfigProblems } from "../contracts/coreos-cloudinit";
-import { type Synthesized, buildStacks, evaluateWithTerraform, named, renderedTemplate, resourcesOf, synthesize, terraformAvailable } from "../helpers";
+import { type Synthesized, buildStacks, named, renderedTemplate, resourcesOf, synthesize } from "../helpers";
 
 const ADMIN = "198.51.100.0/24";
 let plain: Synthesized;
@@ -147,15 +147,7 @@ describe("the cloud-config as coreos-cloudinit reads it (keys and patterns from 
     expect(cloudConfigProblems(render(over as Partial<DockerHostBoot>))).toEqual([]);
   });
 
-  (terraformAvailable() ? test : test.skip)("what Terraform renders from the synthesized template file, certificates and volume ID filled in, passes too", () => {
-    const path = "templates/docker-host/cloud-config.yaml";
-    const rendered = evaluateWithTerraform(
-      `templatefile("${path}", { ca_pem = "${b64("CA\n")}", server_pem = "${b64("SERVER\n")}", server_key_pem = "${b64("KEY\n")}", volume_id = "vol-0123456789abcdef0" })`,
-      { [path]: plain.templates[path] },
-    ) as string;
-    expect(rendered).toBe(render());
-    expect(cloudConfigProblems(rendered)).toEqual([]);
-  });
+  // What Terraform renders from the synthesized template file passes too: docker-host.cli.test.ts.
 });
 
 describe("the cloud-config, rendered and parsed as coreos-cloudinit does (exact keys)", () => {
