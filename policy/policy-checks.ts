@@ -87,58 +87,27 @@ export function checkStack(stack: TerraformStack): Violation[] {
         return id === rule && (subject === undefined || detail?.startsWith(`${subject}:`) === true);
       }),
     );
-  const configs = new Configurations(stack);
   for (const element of stack.node.findAll()) {
     if (!(element instanceof TerraformElement)) continue;
     // The rules read literal values, which need no token resolution: resolve only to confirm a finding.
-    const quick = configs.literal(element);
+    const quick = describe(element, element.toTerraform());
     if (!quick) continue;
+    let exact: typeof quick | undefined;
     for (const rule of RULES) {
       if (!rule.check || (rule.types && !rule.types.includes(quick.type))) continue;
       if (rule.check(quick.config, quick.type).every((detail) => suppressed(element, rule.id, detail))) continue;
-      const exact = configs.resolved(element)!;
+      exact ??= describe(element, resolveIn(stack, element.toTerraform()))!;
       for (const detail of rule.check(exact.config, exact.type)) {
         if (!suppressed(element, rule.id, detail)) violations.push({ path: element.node.path, rule, detail });
       }
     }
   }
-  violations.push(...checkRelations(stack, configs, suppressed));
+  violations.push(...checkRelations(stack, suppressed));
   return violations;
 }
 
-/**
- * Each element's type and configuration, as it is written (tokens unresolved) and resolved, each worked out once
- * per check: an element's toTerraform() and its resolution are most of what checking a stack costs.
- */
-class Configurations {
-  private readonly literals = new Map<TerraformElement, Described | undefined>();
-  private readonly resolvedOnes = new Map<TerraformElement, Described | undefined>();
-  private readonly written = new Map<TerraformElement, Record<string, Record<string, any>>>();
-
-  constructor(private readonly stack: TerraformStack) {}
-
-  literal(element: TerraformElement): Described | undefined {
-    if (!this.literals.has(element)) this.literals.set(element, describe(element, this.terraformOf(element)));
-    return this.literals.get(element);
-  }
-
-  resolved(element: TerraformElement): Described | undefined {
-    if (!this.resolvedOnes.has(element)) this.resolvedOnes.set(element, describe(element, resolveIn(this.stack, this.terraformOf(element))));
-    return this.resolvedOnes.get(element);
-  }
-
-  private terraformOf(element: TerraformElement): Record<string, Record<string, any>> {
-    if (!this.written.has(element)) this.written.set(element, element.toTerraform());
-    return this.written.get(element)!;
-  }
-}
-
 /** The rules about how elements relate, over the stack's resolved configuration (only the types they ask for). */
-function checkRelations(
-  stack: TerraformStack,
-  configs: Configurations,
-  suppressed: (element: IConstruct, rule: string, detail?: string) => boolean,
-): Violation[] {
+function checkRelations(stack: TerraformStack, suppressed: (element: IConstruct, rule: string, detail?: string) => boolean): Violation[] {
   type Element = TerraformResource | TerraformDataSource;
   const elements = stack.node.findAll().filter((e): e is Element => e instanceof TerraformResource || e instanceof TerraformDataSource);
   const cache = new Map<string, { address: string; config: Record<string, any>; element: Element }[]>();
@@ -151,7 +120,7 @@ function checkRelations(
           matching.map((element) => ({
             element,
             address: `${type}.${stack.getLogicalId(element)}`,
-            config: configs.resolved(element)!.config,
+            config: describe(element, resolveIn(stack, element.toTerraform()))!.config,
           })),
         );
       }
@@ -172,13 +141,8 @@ function resolveIn(stack: TerraformStack, value: unknown): any {
   return Tokenization.resolve(value, { scope: stack, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) });
 }
 
-interface Described {
-  readonly type: string;
-  readonly config: Record<string, any>;
-}
-
 /** An element's Terraform type and its configuration, from its toTerraform() output. */
-function describe(element: TerraformElement, json: Record<string, Record<string, any>>): Described | undefined {
+function describe(element: TerraformElement, json: Record<string, Record<string, any>>): { type: string; config: Record<string, any> } | undefined {
   const first = (block: Record<string, any> | undefined) => (block ? Object.values(block)[0] : undefined);
   if (element instanceof TerraformResource && !(element instanceof TerraformDataSource)) {
     return { type: element.terraformResourceType, config: first(json.resource?.[element.terraformResourceType]) ?? {} };
