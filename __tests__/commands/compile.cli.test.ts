@@ -4,7 +4,7 @@
 // sources the test edits: what is under test is when compile rebuilds, which does not depend on the size of what
 // it bundles. (Every other command test runs on the project's own compile.)
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { projectRoot } from "../../settings/paths";
@@ -96,6 +96,12 @@ test("a program starts through V8's code cache, kept beside its bundle and made 
   // The cache of the earlier build is gone: V8 would reject it for this one.
   expect(caches()).toHaveLength(1);
   expect(caches()).not.toEqual(first);
+  // A damaged cache is rejected by V8 and written again; the program runs as ever.
+  const cache = join(copy, "dist", "commands", caches()[0]);
+  const whole = statSync(cache).size;
+  truncateSync(cache, 100);
+  expect(run("commands/greet.js")).toMatch(/^usage: npm run greet-cached/);
+  expect(statSync(cache).size).toBe(whole);
 });
 
 test("a change to the TypeScript or package settings esbuild reads rebuilds too", () => {
