@@ -51,6 +51,7 @@ function build(meta) {
   if (!existsSync(files.vendor) || meta?.packages !== recorded.packages || meta?.vendorEntry !== vendorEntry) {
     bundle({ stdin: { contents: entry, resolveDir: root, sourcefile: "vendor-entry.js" }, outfile: files.vendor });
   }
+  // `imported` is what earlier launchers compared instead of vendorEntry: a review's base checkout may run one.
   const next = { ...recorded, imported, vendorEntry };
   writeAtomically(files.meta, `${JSON.stringify(next, null, 2)}\n`);
 }

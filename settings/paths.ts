@@ -16,7 +16,8 @@ export const projectRoot: string = (() => {
  */
 export function startedAs(name: string): boolean {
   const script = process.argv[1];
-  return script !== undefined && basename(script).replace(/\.[cm]?[jt]s$/, "") === name;
+  // `npm run compile` writes each program as <name>.bundle.js, run by <name>.js; either may be the script.
+  return script !== undefined && basename(script).replace(/(\.bundle)?\.[cm]?[jt]s$/, "") === name;
 }
 
 /**

@@ -87,8 +87,15 @@ test("a program starts through V8's code cache, kept beside its bundle and made 
   expect(run("commands/greet.js")).toMatch(/^usage: npm run greet/);
   const first = caches();
   expect(first).toHaveLength(1);
+  const written = () => {
+    const { ino, mtimeMs } = statSync(join(copy, "dist", "commands", first[0]));
+    return { ino, mtimeMs };
+  };
+  const once = written();
+  // The second start is served from the cache: V8 accepts it, so nothing is written again.
   expect(run("commands/greet.js")).toMatch(/^usage: npm run greet/);
   expect(caches()).toEqual(first);
+  expect(written()).toEqual(once);
   const file = join(copy, "commands", "greet.ts");
   writeFileSync(file, readFileSync(file, "utf8").replace("greet-edited", "greet-cached"));
   compile();
@@ -102,6 +109,11 @@ test("a program starts through V8's code cache, kept beside its bundle and made 
   truncateSync(cache, 100);
   expect(run("commands/greet.js")).toMatch(/^usage: npm run greet-cached/);
   expect(statSync(cache).size).toBe(whole);
+  // A program that exits while it loads gets its cache too.
+  writeFileSync(join(copy, "commands", "quit.ts"), "process.exit(3);\n");
+  compile();
+  expect(spawnSync(process.execPath, [join(copy, "dist", "commands", "quit.js")]).status).toBe(3);
+  expect(readdirSync(join(copy, "dist", "commands")).filter((f) => f.startsWith("quit.bundle.js.") && f.endsWith(".v8cache"))).toHaveLength(1);
 });
 
 test("a change to the TypeScript or package settings esbuild reads rebuilds too", () => {

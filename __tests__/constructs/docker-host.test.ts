@@ -4,10 +4,11 @@ import { join } from "node:path";
 import { Testing } from "cdktf";
 import { parse } from "yaml";
 import { readBootTemplate } from "../../constructs/boot-config";
-import { type DockerHostBoot, FLATCAR_AMI_OWNER, dockerHostCloudConfig } from "../../constructs/docker-host";
+import { type DockerHostBoot, FLATCAR_AMI_OWNER } from "../../constructs/docker-host";
 import { certificateProblem, dockerHostCertificateNames, ec2PublicDnsDomain } from "../../constructs/docker-tls";
 import { ensureCertificates } from "../../commands/certs";
 import { cloudConfigProblems } from "../contracts/coreos-cloudinit";
+import { WINDOW, b64, render } from "./docker-host-fixture";
 import { type Synthesized, buildStacks, named, renderedTemplate, resourcesOf, synthesize } from "../helpers";
 
 const ADMIN = "198.51.100.0/24";
@@ -121,22 +122,6 @@ describe("the readiness gate", () => {
     expect(gate.triggers_replace.config).toMatch(/^\$\{sha256\(local\.docker-host_cloud-config_/);
   });
 });
-
-const b64 = (text: string) => Buffer.from(text).toString("base64");
-const WINDOW = { reboots: "window", windowStart: "Sun 04:00", windowLength: "1h" } as const;
-const render = (over: Partial<DockerHostBoot> = {}) =>
-  dockerHostCloudConfig(
-    {
-      caPem: b64("CA\n"),
-      serverPem: b64("SERVER\n"),
-      serverKeyPem: b64("KEY\n"),
-      apiPort: 2376,
-      dataVolume: { volumeId: "vol-0123456789abcdef0", device: "/dev/xvdf" },
-      updates: WINDOW,
-      ...over,
-    },
-    "plain",
-  );
 
 describe("the cloud-config as coreos-cloudinit reads it (keys and patterns from its source)", () => {
   test.each([
