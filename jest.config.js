@@ -3,7 +3,7 @@
  * (tsc) checks types once, for everything.
  */
 module.exports = {
-  testEnvironment: "node",
+  testEnvironment: "<rootDir>/__tests__/environment.js",
   // Many tests wait on the processes they start: two workers on two cores, not jest's default of one.
   maxWorkers: 2,
   roots: ["<rootDir>/__tests__"],

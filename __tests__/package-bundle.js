@@ -31,6 +31,15 @@ function imported() {
   return [...ids].sort();
 }
 
+/**
+ * What the shims require: the bundle, run by the test environment's compiled copy of it (__tests__/environment.js)
+ * when there is one, else by jest as any module.
+ */
+const LOADER = `"use strict";
+if (typeof globalThis.__runCompiledBundle === "function") globalThis.__runCompiledBundle(require.resolve("./bundle.js"), module, require);
+else module.exports = require("./bundle.js");
+`;
+
 function manifestPath() {
   return join(out, "manifest.json");
 }
@@ -43,7 +52,7 @@ function manifestPath() {
 function ensure() {
   const ids = imported();
   const entry = packagesModule(ids);
-  const key = createHash("sha256").update(`${digest(INSTALLED)}`).update(entry).digest("hex").slice(0, 16);
+  const key = createHash("sha256").update(`${digest(INSTALLED)}`).update(entry).update(LOADER).digest("hex").slice(0, 16);
   const dir = join(out, key);
   const shim = (id) => join(dir, `${createHash("sha256").update(id).digest("hex").slice(0, 16)}.js`);
   try {
@@ -52,7 +61,8 @@ function ensure() {
     // no manifest yet: build
   }
   bundle({ stdin: { contents: entry, resolveDir: root, sourcefile: "test-packages.js" }, outfile: join(dir, "bundle.js") });
-  for (const id of ids) writeAtomically(shim(id), `module.exports = require("./bundle.js")[${JSON.stringify(id)}];\n`);
+  writeAtomically(join(dir, "load.js"), LOADER);
+  for (const id of ids) writeAtomically(shim(id), `module.exports = require("./load.js")[${JSON.stringify(id)}];\n`);
   writeAtomically(manifestPath(), JSON.stringify({ key, ids: Object.fromEntries(ids.map((id) => [id, shim(id)])) }, null, 2));
   // Bundles of other packages or imports are of no use any more.
   for (const other of readdirSync(out)) if (other !== key && other !== "manifest.json") rmSync(join(out, other), { recursive: true, force: true });
