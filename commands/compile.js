@@ -71,4 +71,33 @@ function compile() {
   writeAtomically(META, `${JSON.stringify({ entries, ...record(inputs) }, null, 2)}\n`);
 }
 
-compile();
+const USAGE = `usage: npm run compile [-- --help]
+
+Bundles main.ts and the programs of commands/, deploy/ and maintainer/ into dist/, when a file they are built from
+changed since the last compile; with nothing changed it writes nothing. Every command but synth runs it first.
+  --help, -h   show this
+Exit 0 when dist/ is up to date, 1 when esbuild cannot build a source (its errors above), 2 on a bad command line.`;
+
+/** The exit code, after the command line's answer or the compile. */
+function commandLine(args) {
+  if (args.length === 1 && (args[0] === "--help" || args[0] === "-h")) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (args.length > 0) {
+    const problem = args[0].startsWith("-") ? `unknown option ${args[0].split("=")[0]}` : `takes no arguments (got ${JSON.stringify(args[0])})`;
+    process.stderr.write(`npm run compile: ${problem} (npm run compile -- --help shows the usage)\n`);
+    return 2;
+  }
+  try {
+    compile();
+    return 0;
+  } catch (error) {
+    // esbuild has printed each error with its file and line; its exception would only repeat them with a trace.
+    if (!Array.isArray(error.errors)) throw error;
+    process.stderr.write(`npm run compile: esbuild could not build dist/ (${error.errors.length} error${error.errors.length === 1 ? "" : "s"} above)\n`);
+    return 1;
+  }
+}
+
+process.exitCode = commandLine(process.argv.slice(2));

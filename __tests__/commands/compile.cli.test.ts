@@ -116,6 +116,30 @@ test("a program starts through V8's code cache, kept beside its bundle and made 
   expect(readdirSync(join(copy, "dist", "commands")).filter((f) => f.startsWith("quit.bundle.js.") && f.endsWith(".v8cache"))).toHaveLength(1);
 });
 
+test("--help prints the usage; a bad command line is one line and exit 2; a source esbuild cannot build, exit 1 without a trace", () => {
+  const script = join(copy, "commands", "compile.js");
+  const help = spawnSync(process.execPath, [script, "--help"], { cwd: copy, encoding: "utf8" });
+  expect(help).toMatchObject({ status: 0, stderr: "" });
+  expect(help.stdout).toMatch(/^usage: npm run compile/);
+  for (const [args, message] of [
+    [["--bogus"], "unknown option --bogus"],
+    [["--force=yes"], "unknown option --force"],
+    [["main.ts"], 'takes no arguments (got "main.ts")'],
+  ] as const) {
+    const result = spawnSync(process.execPath, [script, ...args], { cwd: copy, encoding: "utf8" });
+    expect(result).toMatchObject({ status: 2, stdout: "", stderr: `npm run compile: ${message} (npm run compile -- --help shows the usage)\n` });
+  }
+  const file = join(copy, "lib", "deep.ts");
+  const text = readFileSync(file, "utf8");
+  writeFileSync(file, `${text}export const BROKEN = ;\n`);
+  const broken = spawnSync(process.execPath, [script], { cwd: copy, encoding: "utf8" });
+  writeFileSync(file, text);
+  expect(broken.status).toBe(1);
+  expect(broken.stderr).toMatch(/lib\/deep\.ts:\d+:\d+/);
+  expect(broken.stderr).toMatch(/\nnpm run compile: esbuild could not build dist\/ \(1 error above\)\n$/);
+  expect(broken.stderr).not.toMatch(/^\s+at /m);
+});
+
 test("a change to the TypeScript or package settings esbuild reads rebuilds too", () => {
   for (const [name, from, to] of [
     ["tsconfig.json", '"strict": true', '"strict": true '],
