@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { Testing, type TerraformStack } from "cdktf";
+import { App, LocalBackend, Testing, TerraformStack } from "cdktf";
 import "cdktf/lib/testing/adapters/jest"; // the matchers' type declarations
 import { decodeJsonDocument, decodeTemplatefileCall } from "../policy/synthesized";
 import { TemplateFile, showVariables } from "../constructs/template-file";
@@ -115,6 +115,25 @@ export function evaluateWithTerraform(expression: string, files: Record<string, 
 }
 
 /** Applies the provider-less configuration in `dir` with real Terraform and returns its outputs' values. */
+/**
+ * A stack of its own, `name`, in an App that writes to a new directory in $TMPDIR (the caller removes it), filled by
+ * `build`: made while SYNTH_HCL_OUTPUT says which format to write, as `cdktf synth [--hcl]` sets it for the App and
+ * each stack's synthesizer.
+ */
+export function scratchStack(name: string, hcl: boolean, build: (stack: TerraformStack) => void): { app: App; stack: TerraformStack; outdir: string } {
+  const outdir = mkdtempSync(join(tmpdir(), `${name}-`));
+  process.env.SYNTH_HCL_OUTPUT = String(hcl);
+  try {
+    const app = new App({ outdir, skipValidation: true, stackTraces: false });
+    const stack = new TerraformStack(app, name);
+    new LocalBackend(stack, { path: "terraform.tfstate" });
+    build(stack);
+    return { app, stack, outdir };
+  } finally {
+    delete process.env.SYNTH_HCL_OUTPUT;
+  }
+}
+
 export function terraformOutputs(dir: string): Record<string, unknown> {
   const env = { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" };
   for (const args of [["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-no-color"]]) {

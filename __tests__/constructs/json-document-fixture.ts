@@ -1,23 +1,16 @@
 // A stack whose outputs are jsonDocument()s, and the data each must read as: shared by json-document.test.ts (the
 // synthesized text) and json-document.cli.test.ts (what real Terraform makes of it).
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { App, Fn, LocalBackend, TerraformLocal, TerraformOutput, TerraformStack } from "cdktf";
+import { rmSync } from "node:fs";
+import { Fn, TerraformLocal, TerraformOutput } from "cdktf";
 import { jsonDocument } from "../../constructs/json-document";
+import { scratchStack } from "../helpers";
 
 export const ARN = "arn:aws:s3:::bucket-1";
 const HOSTILE = ['${file("/etc/hostname")}', "%{ if true }x%{ endif }", "$${already} %%{escaped}", 'say "hi" \\ \\"', "line\nnext\ttab", "cost $", "50%"];
 
 /** A stack whose outputs are documents; `arn` is a reference (a local) holding ARN. */
 export function documents(hcl: boolean) {
-  const outdir = mkdtempSync(join(tmpdir(), "json-document-"));
-  // As `cdktf synth --hcl` asks for it: the App and each stack's synthesizer read the variable.
-  process.env.SYNTH_HCL_OUTPUT = String(hcl);
-  try {
-    const app = new App({ outdir, skipValidation: true, stackTraces: false });
-    const stack = new TerraformStack(app, "documents");
-    new LocalBackend(stack, { path: "terraform.tfstate" });
+  return scratchStack("documents", hcl, (stack) => {
     const arn = new TerraformLocal(stack, "arn", ARN).asString;
     const outputs = {
       policy: jsonDocument({ Statement: [{ Effect: "Allow", Resource: [arn, `${arn}/*`], Note: HOSTILE, Keyed: { "${k}": 1, "%{k}": 2 } }] }),
@@ -27,10 +20,7 @@ export function documents(hcl: boolean) {
       dollar: jsonDocument({ Price: `$${arn}` }),
     };
     for (const [name, value] of Object.entries(outputs)) new TerraformOutput(stack, name, { value });
-    return { app, stack, outdir };
-  } finally {
-    delete process.env.SYNTH_HCL_OUTPUT;
-  }
+  });
 }
 
 export function synthesizedValues(hcl: boolean): Record<string, string> {

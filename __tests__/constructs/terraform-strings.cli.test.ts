@@ -4,14 +4,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App, Fn, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { App, Fn, TerraformOutput, TerraformStack } from "cdktf";
 import fc from "fast-check";
 import { jsonDocument } from "../../constructs/json-document";
 import { decodeJsonDocument } from "../../policy/synthesized";
 import { type BootTemplate, fillTemplate } from "../../constructs/boot-config";
 import { literal } from "../../constructs/literal";
 import { TemplateFile } from "../../constructs/template-file";
-import { terraformAvailable, terraformOutputs } from "../helpers";
+import { scratchStack, terraformAvailable, terraformOutputs } from "../helpers";
 
 // Characters that mean something to HCL, JSON, Terraform's templates or cdktf's converter.
 const TRICKY = ["$", "{", "}", "%", '"', "\\", "\n", "\r", "\t", "[", "]", "=", "#", "<", ">", "&", "0", "7", "-", " ", "é", "🙂", "\u0000", "\u007f", "\u2028", "EOF", "a"];
@@ -39,23 +39,18 @@ const TEMPLATE_VALUES = { v: Fn.lower("ABC"), ...Object.fromEntries(SAMPLES.map(
 const run = terraformAvailable() ? test : test.skip;
 
 function applyOutputs(hcl: boolean): Record<string, unknown> {
-  const outdir = mkdtempSync(join(tmpdir(), "terraform-strings-"));
-  // As `cdktf synth --hcl` asks for it: each stack's synthesizer reads the variable, not the App's option.
-  process.env.SYNTH_HCL_OUTPUT = String(hcl);
-  try {
-    const app = new App({ outdir, skipValidation: true, stackTraces: false });
-    const stack = new TerraformStack(app, "strings");
-    new LocalBackend(stack, { path: "terraform.tfstate" });
+  const { app, outdir } = scratchStack("strings", hcl, (stack) => {
     new TerraformOutput(stack, "literal", { value: SAMPLES.map(literal) });
     new TerraformOutput(stack, "document", {
       value: jsonDocument({ list: SAMPLES, keyed: Object.fromEntries(SAMPLES.map((s, i) => [`${i}:${s}`, i])), number: 1.5, flag: true, nothing: null }),
     });
     const file = new TemplateFile(stack, "file", { fileName: "text.tpl", template: fillTemplate(TEMPLATE, TEMPLATE_VALUES, "terraform", "test") as BootTemplate });
     new TerraformOutput(stack, "template", { value: file.rendered });
+  });
+  try {
     app.synth();
     return terraformOutputs(join(outdir, "stacks", "strings"));
   } finally {
-    delete process.env.SYNTH_HCL_OUTPUT;
     rmSync(outdir, { recursive: true, force: true });
   }
 }
