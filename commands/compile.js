@@ -12,7 +12,7 @@
 "use strict";
 const { existsSync, readdirSync } = require("node:fs");
 const { basename, dirname, join, relative, sep } = require("node:path");
-const { bundle, readJson, record, root, unchangedSince, writeAtomically } = require("../deploy/build-state");
+const { bundle, readJson, recordBuild, root, unchangedSince, writeAtomically } = require("../deploy/build-state");
 
 const META = join(root, "dist", "compile-meta.json");
 const PROGRAMS = ["commands", "deploy", "maintainer"];
@@ -64,11 +64,7 @@ function compile() {
   const entries = entryPoints();
   if (upToDate(readJson(META), entries)) return;
   const built = bundle({ entryPoints: entries, outdir: join(root, "dist"), outbase: "." }, write);
-  // Also what shapes the bundles without being bundled: this script, and the TypeScript and package settings.
-  const inputs = [...new Set([...Object.keys(built.inputs), "commands/compile.js", "deploy/build-state.js", "tsconfig.json", "package.json"])]
-    .filter((f) => !f.startsWith("node_modules/"))
-    .sort();
-  writeAtomically(META, `${JSON.stringify({ entries, ...record(inputs) }, null, 2)}\n`);
+  writeAtomically(META, `${JSON.stringify({ entries, ...recordBuild([built], "commands/compile.js") }, null, 2)}\n`);
 }
 
 const USAGE = `usage: npm run compile [-- --help]

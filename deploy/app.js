@@ -16,7 +16,7 @@ const { createHash } = require("node:crypto");
 const { existsSync, mkdirSync } = require("node:fs");
 const Module = require("node:module");
 const { join } = require("node:path");
-const { bundle, packagesModule, readJson, record, root, unchangedSince, writeAtomically } = require("./build-state");
+const { bundle, packagesModule, readJson, recordBuild, root, unchangedSince, writeAtomically } = require("./build-state");
 const { loadBundle } = require("./load-bundle");
 
 const out = join(root, "dist", "app");
@@ -36,15 +36,12 @@ function readMeta() {
 function build(meta) {
   const app = bundle({ entryPoints: ["main.ts"], outfile: files.main, packages: "external" });
   const gate = bundle({ entryPoints: ["deploy/wait-for-docker.ts"], outfile: files.gate });
-  // Also what shapes the bundles without being bundled: this launcher, and the TypeScript and package settings
-  // esbuild reads.
-  const inputs = [...new Set([...Object.keys(app.inputs), ...Object.keys(gate.inputs), "deploy/app.js", "deploy/build-state.js", "tsconfig.json", "package.json"])].sort();
   const imported = [
     ...new Set(Object.values(app.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path))),
   ]
     .filter((id) => !id.startsWith("node:") && !Module.isBuiltin(id))
     .sort();
-  const recorded = record(inputs);
+  const recorded = recordBuild([app, gate], "deploy/app.js");
   // The packages bundle is built from the installed packages and the module that exports the ones main.js imports.
   const entry = packagesModule(imported);
   const vendorEntry = createHash("sha256").update(entry).digest("hex");

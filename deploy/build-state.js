@@ -43,6 +43,16 @@ function record(files) {
 }
 
 /**
+ * What a build records (see record()) from esbuild's metafiles: the project files it bundled, and what shapes the
+ * bundles without being bundled: `script`, which built them, this file, and the TypeScript and package settings
+ * esbuild reads. Installed packages are covered by `packages`.
+ */
+function recordBuild(metafiles, script) {
+  const bundled = metafiles.flatMap((m) => Object.keys(m.inputs)).filter((f) => !f.startsWith("node_modules/"));
+  return record([...new Set([...bundled, script, "deploy/build-state.js", "tsconfig.json", "package.json"])].sort());
+}
+
+/**
  * Whether a file still has the content `hash` names: by its fingerprint when that is unchanged since the build
  * (as make and git's index do; reading and hashing every source each run cost 9 ms), else by its content.
  */
@@ -89,4 +99,4 @@ function readJson(path) {
   }
 }
 
-module.exports = { root, PACKAGES, digest, record, unchangedSince, packagesModule, writeAtomically, bundle, readJson };
+module.exports = { root, PACKAGES, digest, recordBuild, unchangedSince, packagesModule, writeAtomically, bundle, readJson };
