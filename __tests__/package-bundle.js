@@ -6,7 +6,7 @@
 const { createHash } = require("node:crypto");
 const { existsSync, readFileSync, readdirSync, rmSync } = require("node:fs");
 const { join } = require("node:path");
-const { PACKAGES: INSTALLED, bundle, digest, packagesModule, root, writeAtomically } = require("../deploy/build-state");
+const { PACKAGES: INSTALLED, bundlePackages, digest, packagesModule, root, writeAtomically } = require("../deploy/build-state");
 
 const out = join(root, "dist", "test-packages");
 const BUNDLED = /^(cdktf|constructs|zod|@cdktf\/[^/]+)(\/.*)?$/;
@@ -52,7 +52,8 @@ function manifestPath() {
 function ensure() {
   const ids = imported();
   const entry = packagesModule(ids);
-  const key = createHash("sha256").update(`${digest(INSTALLED)}`).update(entry).update(LOADER).digest("hex").slice(0, 16);
+  const recipe = `${digest(INSTALLED)}${digest("deploy/build-state.js")}`;
+  const key = createHash("sha256").update(recipe).update(entry).update(LOADER).digest("hex").slice(0, 16);
   const dir = join(out, key);
   const shim = (id) => join(dir, `${createHash("sha256").update(id).digest("hex").slice(0, 16)}.js`);
   try {
@@ -60,7 +61,7 @@ function ensure() {
   } catch {
     // no manifest yet: build
   }
-  bundle({ stdin: { contents: entry, resolveDir: root, sourcefile: "test-packages.js" }, outfile: join(dir, "bundle.js") });
+  bundlePackages(entry, join(dir, "bundle.js"));
   writeAtomically(join(dir, "load.js"), LOADER);
   for (const id of ids) writeAtomically(shim(id), `module.exports = require("./load.js")[${JSON.stringify(id)}];\n`);
   writeAtomically(manifestPath(), JSON.stringify({ key, ids: Object.fromEntries(ids.map((id) => [id, shim(id)])) }, null, 2));

@@ -4,11 +4,12 @@
 // Plain JavaScript, so nothing needs compiling before it runs.
 //
 // Two bundles in dist/app/ (and the readiness gate deploy runs, dist/deploy/wait-for-docker.js): vendor.js holds
-// the packages the app imports (cdktf, the providers, zod; 5 MB that change only with `npm ci`), each loaded when
+// the packages the app imports (cdktf, the providers, zod; 3.4 MB that change only with `npm ci`), each loaded when
 // first asked for, and main.js our own sources (about 0.2 MB), whose imports of packages are served from vendor.js.
-// An edit rebuilds main.js alone. meta.json records a SHA-256 of every project file main.js was built from, of the
-// installed packages (node_modules/.package-lock.json) and of vendor.js's entry module, with each file's inode, size
-// and modification time to check it quickly (deploy/build-state.js): any difference, or a missing bundle, rebuilds.
+// An edit rebuilds main.js alone. meta.json records a SHA-256 of every project file main.js was built from and of
+// the installed packages (node_modules/.package-lock.json), with each file's inode, size and modification time to
+// check it quickly (deploy/build-state.js), and a key of how vendor.js was built: any difference, or a missing
+// bundle, rebuilds.
 // Files the app reads at run time (cloud-config/, task-definitions/, schemas/) are always read fresh. Both bundles
 // load with V8's code cache (deploy/load-bundle.js): compiling 5 MB of JavaScript was a third of a synth.
 "use strict";
@@ -16,7 +17,7 @@ const { createHash } = require("node:crypto");
 const { existsSync, mkdirSync } = require("node:fs");
 const Module = require("node:module");
 const { join } = require("node:path");
-const { bundle, packagesModule, readJson, recordBuild, root, unchangedSince, writeAtomically } = require("./build-state");
+const { bundle, bundlePackages, packagesModule, readJson, recordBuild, root, unchangedSince, writeAtomically } = require("./build-state");
 const { loadBundle } = require("./load-bundle");
 
 const out = join(root, "dist", "app");
@@ -42,14 +43,15 @@ function build(meta) {
     .filter((id) => !id.startsWith("node:") && !Module.isBuiltin(id))
     .sort();
   const recorded = recordBuild([app, gate], "deploy/app.js");
-  // The packages bundle is built from the installed packages and the module that exports the ones main.js imports.
+  // The packages bundle is built from the installed packages, the module that exports the ones main.js imports, and
+  // the recipe in build-state.js.
   const entry = packagesModule(imported);
-  const vendorEntry = createHash("sha256").update(entry).digest("hex");
-  if (!existsSync(files.vendor) || meta?.packages !== recorded.packages || meta?.vendorEntry !== vendorEntry) {
-    bundle({ stdin: { contents: entry, resolveDir: root, sourcefile: "vendor-entry.js" }, outfile: files.vendor });
+  const vendorKey = createHash("sha256").update(entry).update(recorded.inputs["deploy/build-state.js"] ?? "").digest("hex");
+  if (!existsSync(files.vendor) || meta?.packages !== recorded.packages || meta?.vendorKey !== vendorKey) {
+    bundlePackages(entry, files.vendor, { minify: true });
   }
-  // `imported` is what earlier launchers compared instead of vendorEntry: a review's base checkout may run one.
-  const next = { ...recorded, imported, vendorEntry };
+  // `imported` is what earlier launchers compared instead: a review's base checkout may run one.
+  const next = { ...recorded, imported, vendorKey };
   writeAtomically(files.meta, `${JSON.stringify(next, null, 2)}\n`);
 }
 

@@ -67,6 +67,39 @@ test("data files are read at run time: an edited boot script is in the next synt
   expect(mtime("main.js")).toBe(main);
 });
 
+test("the packages' bundle loads no zip code", () => {
+  synth();
+  // cdktf loads archiver, and Node's zlib with it, for TerraformAsset archives, which neither stack has (and which
+  // it makes in a child process that runs its own file, not the bundle): deploy/build-state.js defers that require.
+  const script = `
+    const { loadBundle } = require(${JSON.stringify(join(copy, "deploy", "load-bundle.js"))});
+    const packages = loadBundle(${JSON.stringify(join(copy, "dist", "app", "vendor.js"))}).exports;
+    for (const id of Object.keys(packages)) packages[id];
+    new packages.cdktf.App({ outdir: ${JSON.stringify(join(copy, "scratch"))}, stackTraces: false, skipValidation: true }).synth();
+    process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => m.includes("zlib"))));
+  `;
+  const result = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
+  expect(result.stderr).toBe("");
+  expect(JSON.parse(result.stdout)).toEqual([]);
+});
+
+test("an uncaught error from the packages quotes one short line of their bundle", () => {
+  synth();
+  // The bundle is written without whitespace and comments, in lines of about 160 characters: Node prints the line an
+  // uncaught error was thrown from, which would otherwise be hundreds of kilobytes of code.
+  const script = `
+    const { loadBundle } = require(${JSON.stringify(join(copy, "deploy", "load-bundle.js"))});
+    const { App, AssetType, TerraformStack, TerraformAsset } = loadBundle(${JSON.stringify(join(copy, "dist", "app", "vendor.js"))}).exports.cdktf;
+    new TerraformAsset(new TerraformStack(new App({ outdir: ${JSON.stringify(join(copy, "scratch"))} }), "s"), "a", { path: ${JSON.stringify(join(copy, "package.json"))}, type: AssetType.ARCHIVE });
+  `;
+  const result = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
+  expect(result.status).toBe(1);
+  const [where, line] = result.stderr.split("\n");
+  expect(where).toMatch(/dist\/app\/vendor\.js:\d+$/);
+  expect(line.length).toBeLessThan(400);
+  expect(result.stderr).toMatch(/^Error: TerraformAsset a expects path to point to a directory/m);
+});
+
 test("a same-length edit is never served from the code cache of the old source", () => {
   // V8 checks a cache against the source's length only; caches are named after their content instead.
   const file = join(copy, "stacks", "aws-stack.ts");
