@@ -313,7 +313,7 @@ export function review(options: { baseRef?: string; markdown?: boolean; baseSett
     const short = base.slice(0, 12);
     synthesizeTree(projectRoot, join(work, "head.out"), settings.head, "the working tree");
     // The base's sources as committed, with this checkout's installed packages and, when the app command finds
-    // them up to date (it compares the digest of every input), this checkout's app bundles: no rebuild of 5 MB.
+    // them up to date (it compares the digest of every input), this checkout's app bundles: no rebuild of 3.4 MB.
     const tree = join(work, "base");
     extractTree(base, tree);
     if (!lstatSync(join(tree, "node_modules"), { throwIfNoEntry: false })) symlinkSync(join(projectRoot, "node_modules"), join(tree, "node_modules"), "dir");
