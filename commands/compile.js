@@ -12,7 +12,7 @@
 "use strict";
 const { existsSync, readdirSync } = require("node:fs");
 const { basename, dirname, join, relative, sep } = require("node:path");
-const { bundle, readJson, recordBuild, root, unchangedSince, writeAtomically } = require("../deploy/build-state");
+const { bundle, deferRequires, readJson, recordBuild, root, unchangedSince, writeAtomically } = require("../deploy/build-state");
 
 const META = join(root, "dist", "compile-meta.json");
 const PROGRAMS = ["commands", "deploy", "maintainer"];
@@ -41,7 +41,8 @@ const bundleOf = (program) => program.replace(/\.js$/, ".bundle.js");
 /** Writes one of esbuild's outputs: a program in CACHED as its bundle and the few lines that run it. */
 function write(output, contents) {
   if (!cached(output)) return writeAtomically(output, contents);
-  writeAtomically(bundleOf(output), contents);
+  // The packages in it load as in the app's bundle: cdktf's zip code only if something zips.
+  writeAtomically(bundleOf(output), deferRequires(contents));
   // The loader is the project's, found from where the program is: dist/ runs inside the project it was built in.
   const loader = relative(dirname(output), join(root, "deploy", "load-bundle.js")).split(sep).join("/");
   const lines = [

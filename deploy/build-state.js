@@ -91,10 +91,14 @@ const DEFERRED_REQUIRES = [{ statement: /\bvar archiver\s*=\s*require_archiver\(
  */
 function bundlePackages(entry, outfile, { minify = false } = {}) {
   const options = { stdin: { contents: entry, resolveDir: root, sourcefile: "packages-entry.js" }, outfile };
-  const deferred = (code) => DEFERRED_REQUIRES.reduce((text, { statement, deferred: lazy }) => text.replace(statement, lazy), code);
   return bundle(minify ? { ...options, minifyWhitespace: true, lineLimit: 160 } : options, (path, contents) =>
-    writeAtomically(path, deferred(Buffer.from(contents).toString("utf8"))),
+    writeAtomically(path, deferRequires(contents)),
   );
+}
+
+/** esbuild's output `contents` (bytes) as text, with the DEFERRED_REQUIRES deferred. */
+function deferRequires(contents) {
+  return DEFERRED_REQUIRES.reduce((text, { statement, deferred }) => text.replace(statement, deferred), Buffer.from(contents).toString("utf8"));
 }
 
 /** Writes through a temporary file and a rename, so a concurrent run never reads half a file. */
@@ -121,4 +125,4 @@ function readJson(path) {
   }
 }
 
-module.exports = { root, PACKAGES, digest, recordBuild, unchangedSince, packagesModule, bundlePackages, writeAtomically, bundle, readJson };
+module.exports = { root, PACKAGES, digest, recordBuild, unchangedSince, packagesModule, bundlePackages, deferRequires, writeAtomically, bundle, readJson };

@@ -21,6 +21,17 @@ function graph(args: string[], env: NodeJS.ProcessEnv = {}, initCwd = projectRoo
 const committed = statSync(join(projectRoot, GRAPH_FILE)).mtimeMs;
 afterAll(() => expect(statSync(join(projectRoot, GRAPH_FILE)).mtimeMs).toBe(committed));
 
+test("draws without loading cdktf's zip code, which only archive assets need (npm run compile defers it)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "graph-"));
+  const probe = join(dir, "probe.js");
+  writeFileSync(probe, `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(join(dir, "modules.json"))}, JSON.stringify(process.moduleLoadList)));`);
+  const result = graph(["--out", join(dir, "out.svg")], { NODE_OPTIONS: `--require ${probe}` });
+  expect(result.status).toBe(0);
+  const modules: string[] = JSON.parse(readFileSync(join(dir, "modules.json"), "utf8"));
+  expect(modules.filter((m) => m.includes("zlib"))).toEqual([]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
 test("draws the stacks of the INFRA_CONFIG file, to --out relative to where npm was run", () => {
   const dir = mkdtempSync(join(tmpdir(), "graph-"));
   const settings = join(dir, "settings.json");
