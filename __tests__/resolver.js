@@ -1,19 +1,30 @@
 // jest's resolver: imports of the bundled packages (__tests__/package-bundle.js) resolve to the bundle, everything
 // else as jest resolves it. Before globalSetup has built the bundle (jest resolving its own configuration), none.
+// jest asks before globalSetup too, and a run of one file resolves in that same process: the manifest is read again
+// whenever globalSetup has replaced it (a new bundle, after an install or a new import), never kept stale.
 "use strict";
-const { readFileSync } = require("node:fs");
+const { readFileSync, statSync } = require("node:fs");
 const { manifestPath } = require("./package-bundle");
 
-let shims;
+let cached = { version: undefined, shims: {} };
 
 function bundled() {
-  if (shims) return shims;
+  let version;
   try {
-    shims = JSON.parse(readFileSync(manifestPath(), "utf8")).ids;
-    return shims;
+    // Written through a rename: a new manifest is a new file.
+    const { ino, mtimeMs } = statSync(manifestPath());
+    version = `${ino}:${mtimeMs}`;
   } catch {
     return {};
   }
+  if (cached.version !== version) {
+    try {
+      cached = { version, shims: JSON.parse(readFileSync(manifestPath(), "utf8")).ids };
+    } catch {
+      return {};
+    }
+  }
+  return cached.shims;
 }
 
 module.exports = (request, options) => {
