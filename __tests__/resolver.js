@@ -1,7 +1,7 @@
 // jest's resolver: imports of the bundled packages (__tests__/package-bundle.js) resolve to the bundle, everything
-// else as jest resolves it. Before globalSetup has built the bundle (jest resolving its own configuration), none.
-// jest asks before globalSetup too, and a run of one file resolves in that same process: the manifest is read again
-// whenever globalSetup has replaced it (a new bundle, after an install or a new import), never kept stale.
+// else as jest resolves it. Before globalSetup has built the bundle (jest resolving its own configuration), none. A
+// run of one file resolves in that same process, so the manifest is read again whenever globalSetup has replaced it
+// (a new bundle, after an install, a new import or a new recipe), never kept from before.
 "use strict";
 const { readFileSync, statSync } = require("node:fs");
 const { manifestPath } = require("./package-bundle");

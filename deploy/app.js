@@ -4,8 +4,9 @@
 // Plain JavaScript, so nothing needs compiling before it runs.
 //
 // Two bundles in dist/app/ (and the readiness gate deploy runs, dist/deploy/wait-for-docker.js): vendor.js holds
-// the packages the app imports (cdktf, the providers, zod; 3.4 MB that change only with `npm ci`), each loaded when
-// first asked for, and main.js our own sources (about 0.2 MB), whose imports of packages are served from vendor.js.
+// the packages the app imports (cdktf, the providers, zod; 3.4 MB that change only with `npm ci` or with how they
+// are bundled), each loaded when first asked for, and main.js our own sources (about 0.2 MB), whose imports of
+// packages are served from vendor.js.
 // An edit rebuilds main.js alone. meta.json records a SHA-256 of every project file main.js was built from and of
 // the installed packages (node_modules/.package-lock.json), with each file's inode, size and modification time to
 // check it quickly (deploy/build-state.js), and a key of how vendor.js was built: any difference, or a missing
@@ -44,14 +45,17 @@ function build(meta) {
     .sort();
   const recorded = recordBuild([app, gate], "deploy/app.js");
   // The packages bundle is built from the installed packages, the module that exports the ones main.js imports, and
-  // the recipe in build-state.js.
+  // how it is bundled: build-state.js and the options below.
   const entry = packagesModule(imported);
-  const vendorKey = createHash("sha256").update(entry).update(recorded.inputs["deploy/build-state.js"] ?? "").digest("hex");
+  const recipe = ["deploy/build-state.js", "deploy/app.js"].map((f) => recorded.inputs[f] ?? "").join(" ");
+  const vendorKey = createHash("sha256").update(entry).update(recipe).digest("hex");
   if (!existsSync(files.vendor) || meta?.packages !== recorded.packages || meta?.vendorKey !== vendorKey) {
     bundlePackages(entry, files.vendor, { minify: true });
   }
-  // `imported` is what earlier launchers compared instead: a review's base checkout may run one.
-  const next = { ...recorded, imported, vendorKey };
+  // What earlier launchers compared instead (`imported`, then `vendorEntry`), so that the base checkout of a review,
+  // which may run one, reuses this bundle of the same packages instead of bundling them again.
+  const vendorEntry = createHash("sha256").update(entry).digest("hex");
+  const next = { ...recorded, imported, vendorEntry, vendorKey };
   writeAtomically(files.meta, `${JSON.stringify(next, null, 2)}\n`);
 }
 

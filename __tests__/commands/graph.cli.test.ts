@@ -25,7 +25,7 @@ test("draws without loading cdktf's zip code, which only archive assets need (np
   const dir = mkdtempSync(join(tmpdir(), "graph-"));
   const probe = join(dir, "probe.js");
   writeFileSync(probe, `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(join(dir, "modules.json"))}, JSON.stringify(process.moduleLoadList)));`);
-  const result = graph(["--out", join(dir, "out.svg")], { NODE_OPTIONS: `--require ${probe}` });
+  const result = graph(["--out", join(dir, "out.svg")], { NODE_OPTIONS: `--require ${JSON.stringify(probe)}` });
   expect(result.status).toBe(0);
   const modules: string[] = JSON.parse(readFileSync(join(dir, "modules.json"), "utf8"));
   expect(modules.filter((m) => m.includes("zlib"))).toEqual([]);

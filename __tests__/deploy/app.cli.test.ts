@@ -69,8 +69,8 @@ test("data files are read at run time: an edited boot script is in the next synt
 
 test("the packages' bundle loads no zip code", () => {
   synth();
-  // cdktf loads archiver, and Node's zlib with it, for TerraformAsset archives, which neither stack has (and which
-  // it makes in a child process that runs its own file, not the bundle): deploy/build-state.js defers that require.
+  // cdktf loads archiver, and Node's zlib with it, for TerraformAsset archives, which neither stack has (and which it
+  // zips in a child `node <its own file>`, from a bundle the bundle): deploy/build-state.js defers that require.
   const script = `
     const { loadBundle } = require(${JSON.stringify(join(copy, "deploy", "load-bundle.js"))});
     const packages = loadBundle(${JSON.stringify(join(copy, "dist", "app", "vendor.js"))}).exports;
