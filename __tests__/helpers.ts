@@ -114,7 +114,6 @@ export function evaluateWithTerraform(expression: string, files: Record<string, 
   }
 }
 
-/** Applies the provider-less configuration in `dir` with real Terraform and returns its outputs' values. */
 /**
  * A stack of its own, `name`, in an App that writes to a new directory in $TMPDIR (the caller removes it), filled by
  * `build`: made while SYNTH_HCL_OUTPUT says which format to write, as `cdktf synth [--hcl]` sets it for the App and
@@ -134,6 +133,7 @@ export function scratchStack(name: string, hcl: boolean, build: (stack: Terrafor
   }
 }
 
+/** Applies the provider-less configuration in `dir` with real Terraform and returns its outputs' values. */
 export function terraformOutputs(dir: string): Record<string, unknown> {
   const env = { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" };
   for (const args of [["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-no-color"]]) {

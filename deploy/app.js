@@ -47,14 +47,14 @@ function build(meta) {
   // The packages bundle is built from the installed packages, the module that exports the ones main.js imports, and
   // how it is bundled: build-state.js and the options below.
   const entry = packagesModule(imported);
+  const vendorEntry = createHash("sha256").update(entry).digest("hex");
   const recipe = ["deploy/build-state.js", "deploy/app.js"].map((f) => recorded.inputs[f] ?? "").join(" ");
-  const vendorKey = createHash("sha256").update(entry).update(recipe).digest("hex");
+  const vendorKey = createHash("sha256").update(`${vendorEntry} ${recipe}`).digest("hex");
   if (!existsSync(files.vendor) || meta?.packages !== recorded.packages || meta?.vendorKey !== vendorKey) {
     bundlePackages(entry, files.vendor, { minify: true });
   }
-  // What earlier launchers compared instead (`imported`, then `vendorEntry`), so that the base checkout of a review,
-  // which may run one, reuses this bundle of the same packages instead of bundling them again.
-  const vendorEntry = createHash("sha256").update(entry).digest("hex");
+  // `imported` and `vendorEntry` are what earlier launchers compared instead: the base checkout of a review, which
+  // may run one, then reuses this bundle of the same packages instead of bundling them again.
   const next = { ...recorded, imported, vendorEntry, vendorKey };
   writeAtomically(files.meta, `${JSON.stringify(next, null, 2)}\n`);
 }

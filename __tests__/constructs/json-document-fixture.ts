@@ -40,4 +40,3 @@ export const expected = (arn: string, lowered: string) => ({
 /** Each document's data, read with `read`; `dollar` left out, as what it reads as is cdktf's jsonencode() rendering. */
 export const read = (values: Record<string, unknown>, fn: (v: string) => unknown) =>
   Object.fromEntries(Object.entries(values).filter(([k]) => k !== "dollar").map(([k, v]) => [k, fn(v as string)]));
-
