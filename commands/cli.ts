@@ -2,7 +2,7 @@
 // missing or bad value, or a stray argument prints one line that names it and exits 2; an error the user can fix
 // prints one line and exits 1. Only a bug in our own code prints a stack trace.
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { SettingsError } from "../settings/errors";
+import { SettingsError, escapeInvisible } from "../settings/errors";
 
 /** A bad command line: one line, exit 2. */
 export class UsageError extends Error {
@@ -52,24 +52,53 @@ export function parseCommandLine<O extends Options>(spec: CommandSpec<O>, args: 
     }
     if (parsed.positionals.length < min) throw new UsageError(`expected ${min === 1 ? `a ${name}` : `${min} ${name}s`}`);
     for (const [key, value] of Object.entries(parsed.values as Record<string, unknown>)) {
-      if (value === "" && (options[key] as { type: string }).type === "string") throw new UsageError(`--${key} needs a value, got an empty one`);
+      // A repeatable option gives a list: each of its values must be there.
+      const empty = Array.isArray(value) ? value.includes("") : value === "";
+      if (empty && (options[key] as { type: string }).type === "string") throw new UsageError(`--${key} needs a value, got an empty one`);
     }
   }
   return Object.assign(parsed, { help });
 }
 
-/** node:util's parseArgs messages, in one line and in our words. */
-function parseArgsMessage(error: Error): string {
+/** node:util's parseArgs messages, in one line and in our words, naming the option as the user typed it. */
+export function parseArgsMessage(error: Error): string {
   const code = (error as NodeJS.ErrnoException).code;
   const first = error.message.split("\n")[0];
-  // "Unknown option '--x'…", "Option '-o, --output <value>' argument missing", "Option '-h, --help' does not take an argument"
-  const quoted = /'([^']+)'/.exec(first)?.[1] ?? "";
-  const option = /--[A-Za-z0-9-]+/.exec(quoted)?.[0] ?? quoted.split(/[ ,]/)[0];
-  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option) return `unknown option ${option}`;
-  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && option) {
-    return /argument missing/.test(first) ? `${option} needs a value` : `${option} takes no value`;
+  // "Unknown option '--x'. To specify…", "Option '-o, --output <value>' argument missing", "Option '--output'
+  // argument is ambiguous." (its value looks like an option), "Option '-h, --help' does not take an argument"
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    const typed = /^Unknown option '(.*)'\. To specify/.exec(first)?.[1];
+    if (typed) return `unknown option ${escapeInvisible(typed)}`;
   }
-  return first.replace(/\.$/, "");
+  const quoted = /'([^']+)'/.exec(first)?.[1] ?? "";
+  const option = /--\S+/.exec(quoted)?.[0] ?? quoted.split(/[ ,]/)[0];
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && option) {
+    return /does not take an argument/.test(first) ? `${option} takes no value` : `${option} needs a value`;
+  }
+  return escapeInvisible(first.replace(/\.$/, ""));
+}
+
+/**
+ * The command's options that npm took as its own: `npm run docs --check`, without `--`, reaches the script only as
+ * npm_config_check=true in its environment (npm warns of an "Unknown cli config"), so the check would silently not
+ * happen. Each is read as if typed after `--`. A string option written with a space (`--out DIR`) arrives as
+ * "true", its value passed on as an argument: that is refused, since the value can only be guessed.
+ */
+function optionsNpmTook(spec: CommandSpec<Options>, env: NodeJS.ProcessEnv): { name: string; value: string | true }[] {
+  if (env.npm_lifecycle_event === undefined) return []; // not run by npm
+  const took: { name: string; value: string | true }[] = [];
+  for (const [name, option] of Object.entries(spec.options)) {
+    const value = env[`npm_config_${name.replace(/-/g, "_")}`];
+    if (value === undefined || value === "" || value === "false") continue;
+    if (option.type === "boolean") {
+      if (value === "true") took.push({ name, value: true });
+    } else if (value === "true") {
+      throw new UsageError(`npm took --${name} as its own option and passed its value on as an argument; put options after \`--\`, as in \`${spec.name} -- --${name}=VALUE\``);
+    } else {
+      took.push({ name, value });
+    }
+  }
+  return took;
 }
 
 /** How to ask a command for its usage: npm passes options to the script only after `--`. */
@@ -79,7 +108,7 @@ export function helpCommand(name: string): string {
 
 /** A whole number from `--name=value`, within [min, max]. */
 export function integerOption(name: string, value: string, min: number, max: number, unit = ""): number {
-  const n = /^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
+  const n = /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {
     throw new UsageError(`--${name}=${value}: expected a whole number${unit ? ` of ${unit}` : ""} from ${min} to ${max}`);
   }
@@ -107,12 +136,20 @@ export async function commandExitCode<O extends Options>(
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),
   },
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   try {
+    const took = optionsNpmTook(spec, env);
     const parsed = parseCommandLine(spec, args);
     if (parsed.help) {
       io.out(`${spec.usage.trimEnd()}\n`);
       return 0;
+    }
+    const values = parsed.values as Record<string, unknown>;
+    for (const { name, value } of took) {
+      if (values[name] !== undefined) continue;
+      values[name] = (spec.options[name] as { multiple?: boolean }).multiple ? [value] : value;
+      io.err(`(npm took --${name} as its own option; read as \`${spec.name} -- --${name}${value === true ? "" : `=${value}`}\`)\n`);
     }
     return await main(parsed);
   } catch (error) {

@@ -110,3 +110,15 @@ describe("npm run generate:container-shape -- --check", () => {
     expect(readFileSync(copy, "utf8")).toBe(readFileSync(CONTAINER_SHAPE_FILE, "utf8"));
   });
 });
+
+test.each([
+  ["readme-tables", "docs", /are up to date/],
+  ["generate-container-shape", "generate:container-shape", /is up to date with @aws-sdk\/client-ecs/],
+])("%s: `npm run %s --check` (npm takes --check as its own option) checks, and writes nothing", (script, command, upToDate) => {
+  const before = projectOutputs();
+  const result = run(script, [], { npm_lifecycle_event: command, npm_config_check: "true" });
+  expect(result.stderr).toBe(`(npm took --check as its own option; read as \`npm run ${command} -- --check\`)\n`);
+  expect(result.stdout).toMatch(upToDate);
+  expect(result.status).toBe(0);
+  expect(projectOutputs()).toEqual(before);
+});
