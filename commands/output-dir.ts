@@ -1,12 +1,17 @@
 // The synthesized output as Terraform reads it: one configuration format per stack directory.
-import { existsSync, readdirSync } from "node:fs";
+import { type Dirent, existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 
 /** Stack directories below `outdir` that hold both cdk.tf.json and cdk.tf, which Terraform would read together. */
 export function mixedFormatStacks(outdir: string): string[] {
   const stacks = join(outdir, "stacks");
-  if (!existsSync(stacks)) return [];
-  return readdirSync(stacks, { withFileTypes: true })
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(stacks, { withFileTypes: true });
+  } catch {
+    return []; // no stacks yet, or not a directory: a synthesis says what is wrong with it
+  }
+  return entries
     .filter((e) => e.isDirectory() && ["cdk.tf.json", "cdk.tf"].every((f) => existsSync(join(stacks, e.name, f))))
     .map((e) => join(stacks, e.name));
 }

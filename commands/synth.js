@@ -6,7 +6,7 @@
 // `npx cdktf synth` (a test holds them to it); errors print once, and no spinner is drawn. Plain JavaScript, so
 // nothing is compiled before it runs.
 "use strict";
-const { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } = require("node:fs");
+const { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } = require("node:fs");
 const { basename, join, resolve } = require("node:path");
 const { parseArgs } = require("node:util");
 
@@ -24,27 +24,48 @@ Each run leaves one format in each stack directory. Exit 0 when written, 1 on ba
 (nothing is written), 2 on a bad command line.`;
 
 /** The command line, or the exit code when it says to stop. */
-function commandLine(args) {
+function commandLine(args, env) {
+  const options = { output: { type: "string", short: "o" }, hcl: { type: "boolean" }, help: { type: "boolean", short: "h" } };
+  let parsed;
   try {
-    const { values, positionals } = parseArgs({
-      args,
-      options: { output: { type: "string", short: "o" }, hcl: { type: "boolean" }, help: { type: "boolean", short: "h" } },
-      allowPositionals: true,
-    });
-    if (values.help) return { exit: 0, out: `${USAGE}\n` };
-    if (positionals.length > 0) return usageError(`takes no stacks: it synthesizes all of them (got ${JSON.stringify(positionals[0])})`);
-    if (values.output === "") return usageError("--output needs a directory, got an empty value");
-    return { values };
+    parsed = parseArgs({ args, options, allowPositionals: true });
   } catch (error) {
-    // node:util's words, said as the other commands say them (commands/cli.ts).
-    const first = error.message.split("\n")[0];
-    const option = /--[A-Za-z0-9-]+|-[A-Za-z]/.exec(/'([^']+)'/.exec(first)?.[1] ?? "")?.[0];
-    if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option) return usageError(`unknown option ${option}`);
-    if (error.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && option) {
-      return usageError(/argument missing/.test(first) ? `${option} needs a value` : `${option} takes no value`);
-    }
-    return usageError(first.replace(/\.$/, ""));
+    return usageError(parseArgsMessage(error));
   }
+  const { values, positionals } = parsed;
+  if (values.help) return { exit: 0, out: `${USAGE}\n` };
+  // `npm run synth --output=DIR`, without `--`, reaches us only as npm's own configuration (commands/cli.ts reads
+  // every command's options so). (npm answers `npm run synth --hcl` with its own usage.)
+  const notes = [];
+  const took = env.npm_lifecycle_event === undefined ? undefined : env.npm_config_output;
+  if (values.output === undefined && took === "true") {
+    return usageError("npm took --output as its own option and passed its value on as an argument; put options after `--`, as in `npm run synth -- --output=DIR`");
+  }
+  if (values.output === undefined && took && took !== "false") {
+    values.output = took;
+    notes.push(`(npm took --output as its own option; read as \`${NAME} -- --output=${shown(took)}\`)\n`);
+  }
+  if (positionals.length > 0) return usageError(`takes no stacks: it synthesizes all of them (got ${shown(positionals[0])})`);
+  if (values.output === "") return usageError("--output needs a directory, got an empty value");
+  return { values, notes };
+}
+
+/** node:util's messages in one line and in our words, naming the option as the user typed it (commands/cli.ts says them so). */
+function parseArgsMessage(error) {
+  const first = error.message.split("\n")[0];
+  const typed = /^Unknown option '(.*)'\. To specify/.exec(first)?.[1];
+  if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && typed) return `unknown option ${shown(typed)}`;
+  const quoted = /'([^']+)'/.exec(first)?.[1] ?? "";
+  const option = /--\S+/.exec(quoted)?.[0];
+  if (error.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && option) {
+    return /does not take an argument/.test(first) ? `${option} takes no value` : `${option} needs a value`;
+  }
+  return shown(first.replace(/\.$/, ""));
+}
+
+/** Text as a message may show it: control, zero-width and bidirectional characters escaped (settings/errors.ts). */
+function shown(text) {
+  return text.replace(/[\u0000-\u001F\u007F-\u009F\u200B-\u200F\u2028-\u202E\u2060\u2066-\u2069\u061C\uFEFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
 }
 
 function usageError(message) {
@@ -79,32 +100,47 @@ function parseContext(text) {
   }
 }
 
+/**
+ * The stack directories a synthesis wrote into `outdir` (each holds a configuration), which the next one removes when
+ * it no longer makes that stack, as the cdktf CLI does. Anything else there (the CLI would remove every directory)
+ * is not ours to remove.
+ */
 function stackDirectories(outdir) {
   const stacks = join(outdir, "stacks");
-  if (!existsSync(stacks)) return [];
-  return readdirSync(stacks)
-    .map((name) => join(stacks, name))
-    .filter((path) => statSync(path).isDirectory());
+  let entries;
+  try {
+    entries = readdirSync(stacks, { withFileTypes: true });
+  } catch {
+    return []; // none yet; anything else wrong with it the app names
+  }
+  return entries
+    .filter((e) => e.isDirectory() && ["cdk.tf.json", "cdk.tf"].some((f) => existsSync(join(stacks, e.name, f))))
+    .map((e) => join(stacks, e.name));
 }
 
 async function synth(args) {
-  const line = commandLine(args);
+  const line = commandLine(args, process.env);
   if (line.exit !== undefined) return line;
   const config = JSON.parse(readFileSync(join(root, "cdktf.json"), "utf8"));
   if ((config.terraformModules ?? []).length > 0 || (config.terraformProviders ?? []).length > 0) {
     return { exit: 1, err: `${NAME}: cdktf.json lists modules or providers to generate; run \`npx cdktf synth\`, which handles them\n` };
   }
   const invoked = process.env.INIT_CWD || process.cwd();
-  // As in the CLI, the output directory is relative to the project unless given on the command line.
   process.chdir(root);
-  const outdir = line.values.output ? resolve(invoked, line.values.output) : process.env.CDKTF_OUTDIR || config.output || "cdktf.out";
+  // Paths the user gives (--output, CDKTF_OUTDIR) are relative to where they typed the command; cdktf.json's to the project.
+  const given = line.values.output ?? process.env.CDKTF_OUTDIR;
+  const outdir = given ? resolve(invoked, given) : config.output || "cdktf.out";
   const hcl = Boolean(line.values.hcl);
   const before = stackDirectories(outdir);
 
-  // The app reads process.env and writes its own errors; it runs here as it would in the CLI's child process.
-  process.env = appEnvironment(process.env, config, outdir, hcl);
+  // The app reads process.env and writes its own errors; it runs here as it would in the CLI's child process. It
+  // checks the output directory, as --output when that is where it came from; a value with spaces or control
+  // characters around it is passed as it is, for the app to name.
+  const env = appEnvironment(process.env, config, given && given.trim() !== given ? given : outdir, hcl);
+  if (line.values.output !== undefined) env.SOA_OUTDIR_OPTION = "--output";
+  process.env = env;
   require("../deploy/app.js");
-  if (process.exitCode) return { exit: process.exitCode };
+  if (process.exitCode) return { exit: process.exitCode, err: line.notes.join("") };
 
   const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
   const stacks = Object.values(manifest.stacks);
@@ -117,7 +153,7 @@ async function synth(args) {
   }
   const names = stacks.map((s) => s.name);
   for (const dir of before) if (!names.includes(basename(dir))) rmSync(dir, { recursive: true });
-  return { exit: 0, out: `Generated Terraform code for the stacks: ${names.join(", ")}\n`, err: annotations(stacks) };
+  return { exit: 0, out: `Generated Terraform code for the stacks: ${names.join(", ")}\n`, err: line.notes.join("") + annotations(stacks) };
 }
 
 /** The stacks' warnings (and notes), as the CLI prints them after synthesis: the app only records them in the manifest. */

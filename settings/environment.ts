@@ -1,13 +1,19 @@
 // The environment variables cdktf's App reads, checked as settings are: a bad one is named with what was expected,
 // before anything is written, instead of failing deep inside cdktf with a trace.
-import { accessSync, constants, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { type SettingsProblem, showValue } from "./errors";
+import { accessSync, constants, lstatSync, statSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { type SettingsProblem, invisibleCharacters, showValue } from "./errors";
 import { isPlainObject } from "./json-file";
+import { projectRoot } from "./paths";
 
 /** Variables the app reads besides INFRA_CONFIG: where to write, and cdktf's context. */
 export const OUTDIR_ENV = "CDKTF_OUTDIR";
 export const CONTEXT_ENV = "CDKTF_CONTEXT_JSON";
+/**
+ * Set by `npm run synth` when the output directory came from its --output option, which it hands to the app as
+ * CDKTF_OUTDIR: a problem with it is then named as the option the user typed.
+ */
+export const OUTDIR_OPTION_ENV = "SOA_OUTDIR_OPTION";
 
 /** What is wrong with the environment cdktf's App will read; empty when it will do. */
 export function environmentProblems(env: NodeJS.ProcessEnv): SettingsProblem[] {
@@ -17,8 +23,12 @@ export function environmentProblems(env: NodeJS.ProcessEnv): SettingsProblem[] {
 
   const outdir = env[OUTDIR_ENV];
   if (outdir !== undefined && outdir !== "") {
-    const problem = outdirProblem(resolve(outdir));
-    if (problem) report(OUTDIR_ENV, outdir, `${problem}; expected a directory this user can write, or a new one in such a directory`);
+    const problem = outdirProblem(outdir);
+    if (problem) {
+      const expected = `${problem}; expected a directory of its own (cdktf.out, or a new one) that this user can write`;
+      if (env[OUTDIR_OPTION_ENV]) problems.push({ file: env[OUTDIR_OPTION_ENV]!, path: "", value: showValue(outdir), expected });
+      else report(OUTDIR_ENV, outdir, expected);
+    }
   }
   const context = env[CONTEXT_ENV];
   if (context !== undefined && context !== "") {
@@ -34,28 +44,51 @@ export function environmentProblems(env: NodeJS.ProcessEnv): SettingsProblem[] {
   return problems;
 }
 
-/** Why `dir` cannot be the output directory (cdktf makes it, but not its parents), or undefined. */
-function outdirProblem(dir: string): string | undefined {
-  const kind = (path: string) => {
+/**
+ * Why `path` cannot be the output directory (cdktf makes it, but not its parents), or undefined. Synthesis writes
+ * manifest.json and stacks/<stack>/ there and removes stack directories it no longer makes, so the project itself
+ * (or a directory above it) is refused, as is a directory whose `stacks` is not a directory.
+ */
+function outdirProblem(path: string): string | undefined {
+  if (path.trim() !== path || invisibleCharacters(path).length > 0) return "has leading or trailing spaces, or control characters";
+  const dir = resolve(path);
+  const kind = (p: string): "directory" | "file" | "missing" | "dangling link" | string => {
     try {
-      return statSync(path).isDirectory() ? "directory" : "file";
-    } catch {
-      return undefined;
+      return statSync(p).isDirectory() ? "directory" : "file";
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT") return `cannot be used (${code})`;
+      try {
+        return lstatSync(p).isSymbolicLink() ? "dangling link" : "missing";
+      } catch {
+        return "missing";
+      }
     }
   };
-  const writable = (path: string) => {
+  const writable = (p: string) => {
     try {
-      accessSync(path, constants.W_OK | constants.X_OK);
+      accessSync(p, constants.W_OK | constants.X_OK);
       return true;
     } catch {
       return false;
     }
   };
+  const toProject = relative(dir, projectRoot);
+  if (!toProject.startsWith("..") && !isAbsolute(toProject)) {
+    return dir === projectRoot ? "is the project directory, which holds the sources" : "is a directory above the project";
+  }
   const here = kind(dir);
   if (here === "file") return "names a file, not a directory";
-  if (here === "directory") return writable(dir) ? undefined : "is a directory this user cannot write";
+  if (here === "dangling link") return "is a symbolic link to nothing";
+  if (here === "directory") {
+    const stacks = kind(join(dir, "stacks"));
+    if (stacks !== "directory" && stacks !== "missing") return `its stacks ${stacks === "file" ? "is a file" : stacks}, where synthesis writes a directory`;
+    return writable(dir) ? undefined : "is a directory this user cannot write";
+  }
+  if (here !== "missing") return here;
   const parent = kind(dirname(dir));
-  if (parent === undefined) return `its parent ${dirname(dir)} does not exist`;
+  if (parent === "missing" || parent === "dangling link") return `its parent ${dirname(dir)} does not exist`;
   if (parent === "file") return `its parent ${dirname(dir)} is a file`;
+  if (parent !== "directory") return `its parent ${dirname(dir)} ${parent}`;
   return writable(dirname(dir)) ? undefined : `its parent ${dirname(dir)} is a directory this user cannot write`;
 }

@@ -1,9 +1,9 @@
 // The commands users type, through their real entry points (node processes, as npm runs them): usage and exit
 // codes, the user's own settings and environment, and output directories that never hold two formats.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { projectRoot } from "../../settings/paths";
 
 const work = mkdtempSync(join(tmpdir(), "commands-"));
@@ -21,6 +21,28 @@ function run(script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
 const synth = (args: string[], env: NodeJS.ProcessEnv = {}) => run("commands/synth.js", args, env);
 const wrapper = (args: string[], env: NodeJS.ProcessEnv = {}) => run("dist/commands/cdktf.js", args, env);
 const checks = (args: string[], env: NodeJS.ProcessEnv = {}) => run("dist/commands/terraform-checks.js", args, env);
+
+/** A file at `path` (its directory made), returned. */
+function fileAt(path: string): string {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, "");
+  return path;
+}
+
+function linkTo(target: string, link: string): string {
+  symlinkSync(target, link);
+  return link;
+}
+
+/** What is at `path`: a link, a file, or a directory's entries (enough to see that nothing was written or removed). */
+function snapshot(path: string): string {
+  try {
+    const stat = lstatSync(path);
+    return stat.isDirectory() ? `dir: ${readdirSync(path).sort().join(",")}` : stat.isSymbolicLink() ? "link" : `file of ${stat.size}`;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? "error";
+  }
+}
 
 /** One line on stderr, no stack trace. */
 function expectOneLine(stderr: string, pattern: RegExp) {
@@ -64,13 +86,68 @@ describe("npm run synth", () => {
     expect(files("docker")).toEqual(["cdk.tf.json"]);
   });
 
-  test("a stack directory the app no longer synthesizes is removed, as cdktf synth removes it", () => {
+  test("a stack directory the app no longer synthesizes is removed, as cdktf synth removes it; a directory no synthesis wrote stays", () => {
     const out = join(work, "orphans");
     mkdirSync(join(out, "stacks", "gone"), { recursive: true });
+    writeFileSync(join(out, "stacks", "gone", "cdk.tf.json"), "{}");
+    mkdirSync(join(out, "stacks", "mine"));
+    writeFileSync(join(out, "stacks", "mine", "notes.txt"), "mine");
     const result = synth([], { CDKTF_OUTDIR: out });
     expect(result.status).toBe(0);
     expect(result.stdout).toBe("Generated Terraform code for the stacks: aws, docker\n");
-    expect(readdirSync(join(out, "stacks")).sort()).toEqual(["aws", "docker"]);
+    expect(readdirSync(join(out, "stacks")).sort()).toEqual(["aws", "docker", "mine"]);
+  });
+
+  test.each([
+    ["the project itself", () => projectRoot, /--output = .*: is the project directory, which holds the sources/],
+    ["a directory above the project", () => dirname(projectRoot), /--output = .*: is a directory above the project/],
+    ["a directory whose stacks is a file", () => dirname(fileAt(join(work, "stacks-file", "stacks"))), /--output = .*: its stacks is a file/],
+    ["a symbolic link to nothing", () => linkTo(join(work, "nowhere"), join(work, "dangling")), /--output = .*: is a symbolic link to nothing/],
+    ["a name longer than the system takes", () => join(work, "x".repeat(300)), /--output = .*: cannot be used \(ENAMETOOLONG\)/],
+    ["a file", () => fileAt(join(work, "plain-file")), /--output = .*: names a file, not a directory/],
+  ])("--output naming %s is refused by its name, before anything is written or removed", (_, target, pattern) => {
+    const dir = target();
+    const before = snapshot(dir);
+    const result = synth(["--output", dir]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^Invalid environment, nothing was synthesized:\n/);
+    expect(result.stderr).toMatch(pattern);
+    expect(result.stderr).not.toMatch(/this is a bug|\n\s+at |CDKTF_OUTDIR/);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  test("a relative CDKTF_OUTDIR is where the user typed the command; one with spaces around it is refused", () => {
+    const here = join(work, "outdir-typed-here");
+    mkdirSync(here);
+    expect(synth([], { CDKTF_OUTDIR: "out", INIT_CWD: here }).status).toBe(0);
+    expect(readdirSync(join(here, "out")).sort()).toEqual(["manifest.json", "stacks"]);
+    const spaced = synth([], { CDKTF_OUTDIR: " ", INIT_CWD: here });
+    expect(spaced.status).toBe(1);
+    expect(spaced.stderr).toMatch(/CDKTF_OUTDIR = " ": has leading or trailing spaces/);
+    expect(readdirSync(here)).toEqual(["out"]);
+  });
+
+  test.each([
+    [["--output", "--hcl"], /^npm run synth: --output needs a value/],
+    [["-o"], /^npm run synth: --output needs a value/],
+    [["--h\u00e9lp"], /^npm run synth: unknown option --h\u00e9lp /],
+    [["--hcl\u202e"], /^npm run synth: unknown option --hcl\\u202E /],
+  ])("%j is named as typed, in one line", (args, pattern) => {
+    const result = synth(args, { CDKTF_OUTDIR: join(work, "never") });
+    expect(result.status).toBe(2);
+    expectOneLine(result.stderr, pattern);
+  });
+
+  test("an --output that npm took as its own option (no `--`) is read as typed after `--`, or refused when npm kept its value", () => {
+    const out = join(work, "npm-took");
+    const npm = { npm_lifecycle_event: "synth", INIT_CWD: work };
+    const took = synth([], { ...npm, npm_config_output: "npm-took" });
+    expect(took.status).toBe(0);
+    expect(took.stderr).toContain("(npm took --output as its own option; read as `npm run synth -- --output=npm-took`)");
+    expect(readdirSync(out).sort()).toEqual(["manifest.json", "stacks"]);
+    const lost = synth([join(work, "elsewhere")], { ...npm, npm_config_output: "true" });
+    expect(lost.status).toBe(2);
+    expectOneLine(lost.stderr, /npm took --output as its own option and passed its value on as an argument; put options after `--`/);
   });
 
   test("a settings error prints once, with no spinner frames, and writes nothing", () => {
