@@ -76,13 +76,21 @@ changed since the last compile; with nothing changed it writes nothing. Every co
 Exit 0 when dist/ is up to date, 1 when esbuild cannot build a source (its errors above), 2 on a bad command line.`;
 
 /** The exit code, after the command line's answer or the compile. */
-function commandLine(args) {
-  if (args.length === 1 && (args[0] === "--help" || args[0] === "-h")) {
+function commandLine(given) {
+  // `--` only ends the options, of which there is one.
+  const args = given.filter((a) => a !== "--");
+  if (args.length > 0 && args.every((a) => a === "--help" || a === "-h")) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (args.length > 0) {
-    const problem = args[0].startsWith("-") ? `unknown option ${args[0].split("=")[0]}` : `takes no arguments (got ${JSON.stringify(args[0])})`;
+  const bad = args.find((a) => a !== "--help" && a !== "-h");
+  if (bad !== undefined) {
+    const name = bad.split("=")[0];
+    const problem = /^(--help|-h)=/.test(bad)
+      ? `${name} takes no value`
+      : bad.startsWith("-")
+        ? `unknown option ${JSON.stringify(name).slice(1, -1)}`
+        : `takes no arguments (got ${JSON.stringify(bad)})`;
     process.stderr.write(`npm run compile: ${problem} (npm run compile -- --help shows the usage)\n`);
     return 2;
   }

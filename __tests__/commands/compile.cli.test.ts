@@ -121,10 +121,16 @@ test("--help prints the usage; a bad command line is one line and exit 2; a sour
   const help = spawnSync(process.execPath, [script, "--help"], { cwd: copy, encoding: "utf8" });
   expect(help).toMatchObject({ status: 0, stderr: "" });
   expect(help.stdout).toMatch(/^usage: npm run compile/);
+  // `--` only ends the options: with --help after it, or twice, it is still the usage.
+  for (const args of [["--", "--help"], ["--help", "--help"]]) {
+    expect(spawnSync(process.execPath, [script, ...args], { cwd: copy, encoding: "utf8" })).toMatchObject({ status: 0, stdout: help.stdout });
+  }
   for (const [args, message] of [
     [["--bogus"], "unknown option --bogus"],
     [["--force=yes"], "unknown option --force"],
     [["main.ts"], 'takes no arguments (got "main.ts")'],
+    [["--help=1"], "--help takes no value"],
+    [["--help", "x"], 'takes no arguments (got "x")'],
   ] as const) {
     const result = spawnSync(process.execPath, [script, ...args], { cwd: copy, encoding: "utf8" });
     expect(result).toMatchObject({ status: 2, stdout: "", stderr: `npm run compile: ${message} (npm run compile -- --help shows the usage)\n` });
