@@ -39,9 +39,18 @@ export function parseCommandLine<O extends Options>(spec: CommandSpec<O>, args: 
   const options = { ...spec.options, help: { type: "boolean", short: "h" } } as O;
   let parsed: Parsed<O>;
   try {
-    parsed = parseArgs({ args: [...args], options, allowPositionals: true, strict: true }) as Parsed<O>;
+    parsed = parseArgs({ args: [...args], options, allowPositionals: true, strict: true, tokens: true }) as Parsed<O>;
   } catch (error) {
     throw new UsageError(parseArgsMessage(error as Error));
+  }
+  // A value given twice would silently be the last one: `--host=a --host=b` waits for b.
+  const seen = new Set<string>();
+  for (const token of (parsed as { tokens?: { kind: string; name?: string }[] }).tokens ?? []) {
+    if (token.kind !== "option" || !token.name) continue;
+    const option = options[token.name] as { type: string; multiple?: boolean };
+    if (option.type !== "string" || option.multiple) continue;
+    if (seen.has(token.name)) throw new UsageError(`--${token.name} is given more than once; give it once`);
+    seen.add(token.name);
   }
   const help = Boolean((parsed.values as Record<string, unknown>).help);
   if (!help) {

@@ -87,3 +87,10 @@ test("integerOption takes the whole numbers of its range, negative ones included
     expect(() => integerOption("parallelism", bad, -1, 1024)).toThrow(`--parallelism=${bad}: expected a whole number from -1 to 1024`);
   }
 });
+
+test("an option that takes one value is refused when given twice, which would silently be the last", async () => {
+  const result = await example(["--out=a", "--out", "b"]);
+  expect(result.code).toBe(2);
+  expect(result.err).toBe("npm run example: --out is given more than once; give it once (npm run example -- --help shows the usage)\n");
+  expect((await example(["--var=a", "--var=b", "--check", "--check"])).values).toEqual({ var: ["a", "b"], check: true });
+});

@@ -83,6 +83,8 @@ describe("dist/deploy/wait-for-docker.js, as Terraform's local-exec runs it", ()
     [["--host=localhost", "--port=0"], "--port=0: expected a whole number from 1 to 65535"],
     [["--host=localhost", "--port=65536"], "--port=65536: expected a whole number from 1 to 65535"],
     [["--host=localhost", "--port=docker"], "--port=docker: expected a whole number from 1 to 65535"],
+    [["--host=localhost", "--host=other.example.com"], "--host is given more than once; give it once"],
+    [["--host=localhost", "--port=-1"], "--port=-1: expected a whole number from 1 to 65535"],
   ])("%j is a usage error, exit 2, before any waiting", async (args, line) => {
     const result = await gate(args);
     expect(result).toMatchObject({ status: 2, stdout: "", stderr: usageError(line) });
