@@ -9,6 +9,7 @@ import { dirname, join, relative } from "node:path";
 import { type App, TerraformDataSource, TerraformResource, Testing } from "cdktf";
 import { instance } from "@viz-js/viz";
 import { type Stacks, composeApp } from "../main";
+import { CONTEXT_ENV, environmentMessage } from "../settings/environment";
 import { type AppSettings, CONFIG_ENV, loadSettings } from "../settings/load";
 import { invocationDir, projectRoot, startedAs, userPath } from "../settings/paths";
 import { UserError, runCommand } from "./cli";
@@ -155,6 +156,9 @@ export async function graph(out: string | undefined, env: NodeJS.ProcessEnv = pr
   if (out !== undefined && !(existsSync(dir) && statSync(dir).isDirectory())) {
     throw new UserError(`--out ${out}: no directory ${dir} to write it in; create it first`);
   }
+  // cdktf's App reads the context from the environment, and fails on a bad one with a trace.
+  const environment = environmentMessage(env, [CONTEXT_ENV]);
+  if (environment) throw new UserError(environment);
   const svg = await stacksSvg(loadSettings(env));
   try {
     if (out === undefined) mkdirSync(dir, { recursive: true });

@@ -2,25 +2,28 @@
 // before anything is written, instead of failing deep inside cdktf with a trace.
 import { accessSync, constants, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { type SettingsProblem, showValue } from "./errors";
+import { SettingsError, type SettingsProblem, showValue } from "./errors";
 import { isPlainObject } from "./json-file";
 
 /** Variables the app reads besides INFRA_CONFIG: where to write, and cdktf's context. */
 export const OUTDIR_ENV = "CDKTF_OUTDIR";
 export const CONTEXT_ENV = "CDKTF_CONTEXT_JSON";
 
-/** What is wrong with the environment cdktf's App will read; empty when it will do. */
-export function environmentProblems(env: NodeJS.ProcessEnv): SettingsProblem[] {
+/**
+ * What is wrong with the environment cdktf's App will read; empty when it will do. `variables`: those the caller
+ * reads (an App given its own output directory reads only the context), all of them when left out.
+ */
+export function environmentProblems(env: NodeJS.ProcessEnv, variables: readonly string[] = [OUTDIR_ENV, CONTEXT_ENV]): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
   const report = (name: string, value: string, expected: string) =>
     problems.push({ file: `environment variable ${name}`, path: "", value: showValue(value), expected });
 
-  const outdir = env[OUTDIR_ENV];
+  const outdir = variables.includes(OUTDIR_ENV) ? env[OUTDIR_ENV] : undefined;
   if (outdir !== undefined && outdir !== "") {
     const problem = outdirProblem(resolve(outdir));
     if (problem) report(OUTDIR_ENV, outdir, `${problem}; expected a directory this user can write, or a new one in such a directory`);
   }
-  const context = env[CONTEXT_ENV];
+  const context = variables.includes(CONTEXT_ENV) ? env[CONTEXT_ENV] : undefined;
   if (context !== undefined && context !== "") {
     let parsed: unknown;
     try {
@@ -32,6 +35,12 @@ export function environmentProblems(env: NodeJS.ProcessEnv): SettingsProblem[] {
     if (!isPlainObject(parsed)) report(CONTEXT_ENV, context, "expected a JSON object of context values");
   }
   return problems;
+}
+
+/** environmentProblems as a message for a command to print after its name, a line for each; undefined when none. */
+export function environmentMessage(env: NodeJS.ProcessEnv, variables?: readonly string[]): string | undefined {
+  const problems = environmentProblems(env, variables);
+  return problems.length > 0 ? new SettingsError(problems).message : undefined;
 }
 
 /** Why `dir` cannot be the output directory (cdktf makes it, but not its parents), or undefined. */

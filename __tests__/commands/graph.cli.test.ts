@@ -75,6 +75,19 @@ test("bad settings: the settings error, exit 1, nothing written", () => {
   expect(readdirSync(dir)).toEqual(["bad.json"]);
 });
 
+test.each([
+  ["[", /^npm run graph: environment variable CDKTF_CONTEXT_JSON = "\[": not valid JSON \([^)\n]*\); expected a JSON object of context values\n$/],
+  ["null", /^npm run graph: environment variable CDKTF_CONTEXT_JSON = "null": expected a JSON object of context values\n$/],
+])("CDKTF_CONTEXT_JSON=%s, which cdktf's App would fail on: one line naming it, exit 1, nothing written", (context, message) => {
+  const dir = mkdtempSync(join(tmpdir(), "graph-"));
+  const result = graph(["--out", "pic.svg"], { CDKTF_CONTEXT_JSON: context }, dir);
+  expect(result.stderr).toMatch(message);
+  expect(result.stdout).toBe("");
+  expect(result.status).toBe(1);
+  expect(readdirSync(dir)).toEqual([]);
+  expect(result.leftInTmp).toEqual([]);
+});
+
 test(`without --out it draws to ${GRAPH_DEFAULT_OUT}, which git ignores, and not to ${GRAPH_FILE}`, () => {
   expect(readFileSync(join(projectRoot, ".gitignore"), "utf8").split("\n")).toContain(`${GRAPH_DEFAULT_OUT.split("/")[0]}/`);
   const out = join(projectRoot, GRAPH_DEFAULT_OUT);
