@@ -1,7 +1,7 @@
 // `npm run review` through its built entry point (dist/commands/review.js), in a git checkout made for it: what it
 // compares with what, the settings each side reads, and the one-line errors of a bad command line or checkout.
 import { execFileSync, spawnSync } from "node:child_process";
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { projectRoot } from "../../settings/paths";
@@ -103,6 +103,12 @@ describe("npm run review, in a git checkout", () => {
 
   test("a base ref that does not exist is named", () => {
     oneLine(review(["no-such-branch"]), 1, /base ref "no-such-branch" is not a commit in this repository/);
+  });
+
+  test("a CDKTF_CONTEXT_JSON the app would refuse stops it in one line, before anything is synthesized", () => {
+    const tmp = mkdtempSync(join(root, "tmp-"));
+    oneLine(review([], { CDKTF_CONTEXT_JSON: "[", TMPDIR: tmp }), 1, /environment variable CDKTF_CONTEXT_JSON = "\[": not valid JSON \([^)]*\); expected a JSON object of context values/);
+    expect(readdirSync(tmp)).toEqual([]);
   });
 
   test("outside a git checkout, or without git, it says that it needs a git checkout", () => {
