@@ -10,6 +10,7 @@ import { type App, TerraformDataSource, TerraformResource, Testing } from "cdktf
 import { instance } from "@viz-js/viz";
 import { type Stacks, composeApp } from "../main";
 import { CONTEXT_ENV, OUTDIR_ENV, environmentMessage } from "../settings/environment";
+import { escapeInvisible } from "../settings/errors";
 import { type AppSettings, CONFIG_ENV, loadSettings } from "../settings/load";
 import { invocationDir, projectRoot, startedAs, userPath } from "../settings/paths";
 import { UsageError, UserError, runCommand } from "./cli";
@@ -224,25 +225,26 @@ function targetProblem(file: string, makeDirectory: boolean): string | undefined
 /** `npm run graph`: draws the stacks of the settings `env` names to `out`, or beside the synthesized stacks; says where. */
 export async function graph(out: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const { file, origin, given } = target(out, env);
-  // Refused before drawing, in this order: the command line, the environment, the default place, the settings.
+  // Refused before drawing, in this order: the command line, the environment, the default place, the settings. Paths
+  // are the user's: escaped as settings messages escape them, so the terminal shows a control character, not obeys it.
   const badOut = given ? targetProblem(file, false) : undefined;
-  if (badOut) throw new UsageError(`${origin}: ${badOut}`);
+  if (badOut) throw new UsageError(escapeInvisible(`${origin}: ${badOut}`));
   // cdktf's App reads the context from the environment, and fails on a bad one with a trace.
   const environment = environmentMessage(env, given ? [CONTEXT_ENV] : [OUTDIR_ENV, CONTEXT_ENV]);
   if (environment) throw new UserError(environment);
   const badDefault = given ? undefined : targetProblem(file, true);
-  if (badDefault) throw new UserError(`${origin}: ${badDefault}; give --out FILE, or move it`);
+  if (badDefault) throw new UserError(escapeInvisible(`${origin}: ${badDefault}; give --out FILE, or move it`));
   const svg = await stacksSvg(loadSettings(env));
   try {
     if (!given) mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, svg);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(`${origin}: cannot write ${file} (${code ?? (error as Error).message})`);
+    throw new UserError(escapeInvisible(`${origin}: cannot write ${file} (${code ?? (error as Error).message})`));
   }
   const source = env[CONFIG_ENV]?.trim() ? `${CONFIG_ENV} file ${env[CONFIG_ENV].trim()}` : "the default settings";
   const shown = relative(invocationDir(env), file);
-  return `drew the stacks of ${source} to ${shown === "" || shown.startsWith("..") ? file : shown}`;
+  return escapeInvisible(`drew the stacks of ${source} to ${shown === "" || shown.startsWith("..") ? file : shown}`);
 }
 
 if (startedAs("graph")) {

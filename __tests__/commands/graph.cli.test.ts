@@ -91,6 +91,21 @@ test.each([
   if (existsSync(join(dir, "file"))) expect(readFileSync(join(dir, "file"), "utf8")).toBe("mine");
 });
 
+test("user paths are shown with control and bidirectional characters escaped, as settings messages show them", () => {
+  const dir = mkdtempSync(join(tmpdir(), "graph-"));
+  const odd = "evil\u202Egvs.\u001b[31mred";
+  const escaped = "evil\\u202Egvs.\\u001B[31mred";
+  const refused = graph(["--out", `${odd}/pic.svg`], {}, dir);
+  expect(refused.stderr).toBe(`npm run graph: --out ${escaped}/pic.svg: no directory ${join(dir, escaped)} to write it in; create it first${USAGE_HINT}\n`);
+  expect(refused.status).toBe(2);
+  writeFileSync(join(dir, `${odd}.json`), "{}");
+  const drawn = graph(["--out", `${odd}.svg`], { INFRA_CONFIG: `${odd}.json` }, dir);
+  expect(drawn.stderr).toBe("");
+  expect(drawn.stdout).toBe(`drew the stacks of INFRA_CONFIG file ${escaped}.json to ${escaped}.svg\n`);
+  expect(drawn.status).toBe(0);
+  expect(readdirSync(dir).sort()).toEqual([`${odd}.json`, `${odd}.svg`]);
+});
+
 test("without --out, a cdktf.out that is a file is named as the default output directory: exit 1, nothing written", () => {
   const project = graphProject();
   writeFileSync(join(project, "cdktf.out"), "not a directory\n");
