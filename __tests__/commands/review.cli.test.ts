@@ -101,8 +101,12 @@ describe("npm run review, in a git checkout", () => {
     oneLine(review(["--base-settings"]), 2, /--base-settings needs a value/);
   });
 
-  test("a base ref that does not exist is named", () => {
-    oneLine(review(["no-such-branch"]), 1, /base ref "no-such-branch" is not a commit in this repository/);
+  test("a base ref that is not a commit is a bad command line: one line naming it, exit 2", () => {
+    oneLine(review(["no-such-branch"]), 2, /base ref "no-such-branch" is not a commit in this repository \(npm run review -- --help shows the usage\)/);
+    oneLine(review(["--", "-p"]), 2, /base ref "-p" is not a commit in this repository/);
+    oneLine(review(["HEAD:cdktf.json"]), 2, /base ref "HEAD:cdktf\.json" is not a commit in this repository/);
+    // Shown as settings messages show what a user typed: a bidirectional control is escaped, not obeyed.
+    oneLine(review(["main\u202Egnp.exe"]), 2, /base ref "main\\u202Egnp\.exe" is not a commit in this repository/);
   });
 
   test("a CDKTF_CONTEXT_JSON the app would refuse stops it in one line, before anything is synthesized", () => {
