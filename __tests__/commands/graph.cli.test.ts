@@ -119,12 +119,16 @@ test("without --out, a cdktf.out that is a file is named as the default output d
 });
 
 test("without --out it draws into CDKTF_OUTDIR, where synth writes, making it as synth would", () => {
+  // In a project of its own: a graph that ignored CDKTF_OUTDIR would draw into that project's cdktf.out, not ours.
+  const project = graphProject();
   const outdir = join(mkdtempSync(join(tmpdir(), "graph-")), "out");
-  const result = graph([], { CDKTF_OUTDIR: outdir });
+  const result = graph([], { CDKTF_OUTDIR: outdir }, project, project);
   expect(result.stderr).toBe("");
   expect(result.stdout).toBe(`drew the stacks of the default settings to ${join(outdir, "stacks.svg")}\n`);
   expect(result.status).toBe(0);
   expect(readFileSync(join(outdir, "stacks.svg"), "utf8")).toBe(readFileSync(join(projectRoot, GRAPH_FILE), "utf8"));
+  expect(existsSync(join(project, "cdktf.out"))).toBe(false);
+  rmSync(project, { recursive: true, force: true });
 });
 
 test("without --out, a CDKTF_OUTDIR that will not do is named as that variable: exit 1, nothing written", () => {
