@@ -3,19 +3,21 @@
 // (the docker stack's remote state reading the aws stack's output) and the readiness gate it passes through are
 // marked. Graphviz lays it out (its WebAssembly build, @viz-js/viz). `npm run docs` keeps docs/stacks.svg, the
 // picture of the default settings, current.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { type Stats, accessSync, constants, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { type App, TerraformDataSource, TerraformResource, Testing } from "cdktf";
 import { instance } from "@viz-js/viz";
 import { type Stacks, composeApp } from "../main";
+import { CONTEXT_ENV, OUTDIR_ENV, environmentMessage } from "../settings/environment";
+import { escapeInvisible } from "../settings/errors";
 import { type AppSettings, CONFIG_ENV, loadSettings } from "../settings/load";
 import { invocationDir, projectRoot, startedAs, userPath } from "../settings/paths";
-import { UserError, runCommand } from "./cli";
+import { UsageError, UserError, runCommand } from "./cli";
 
 /** The picture of every resource in docs/stacks.md, of the default settings; only `npm run docs` writes it. */
 export const GRAPH_FILE = "docs/stacks.svg";
-/** Where `npm run graph` draws when not told: beside the synthesized stacks, ignored by git. */
+/** Where `npm run graph` draws when not told: beside the synthesized stacks, ignored by git (unless CDKTF_OUTDIR moves them). */
 export const GRAPH_DEFAULT_OUT = "cdktf.out/stacks.svg";
 
 interface Node {
@@ -139,8 +141,9 @@ export const GRAPH_COMMAND = {
 Draws both stacks of your settings (the file ${CONFIG_ENV} names, or the defaults) as SVG: resources grouped by
 construct, references as edges, the cross-stack edge and the readiness gate marked.
 
-  --out FILE   where to write the picture, relative to where you run npm (its directory must exist);
-               default: ${GRAPH_DEFAULT_OUT} in the project, which git ignores
+  --out FILE   where to write the picture, relative to where you run npm: a new or regular file, in a
+               directory that exists; default: stacks.svg beside the synthesized stacks, in ${OUTDIR_ENV} when set,
+               else ${GRAPH_DEFAULT_OUT} in the project, which git ignores
   -h, --help   this text
 
 ${GRAPH_FILE}, the picture in docs/stacks.md, is drawn from the default settings by \`npm run docs\`.
@@ -148,25 +151,100 @@ ${GRAPH_FILE}, the picture in docs/stacks.md, is drawn from the default settings
   options: { out: { type: "string" } },
 } as const;
 
-/** `npm run graph`: draws the stacks of the settings `env` names to `out`, or to GRAPH_DEFAULT_OUT; says where. */
-export async function graph(out: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const file = out === undefined ? join(projectRoot, GRAPH_DEFAULT_OUT) : userPath(out, env);
-  const dir = dirname(file);
-  if (out !== undefined && !(existsSync(dir) && statSync(dir).isDirectory())) {
-    throw new UserError(`--out ${out}: no directory ${dir} to write it in; create it first`);
+/** Where the picture goes, and how a refusal names where that came from. */
+interface Target {
+  readonly file: string;
+  readonly origin: string;
+  /** Named by --out: a refusal is a bad command line. */
+  readonly given: boolean;
+}
+
+function target(out: string | undefined, env: NodeJS.ProcessEnv): Target {
+  if (out !== undefined) return { file: userPath(out, env), origin: `--out ${out}`, given: true };
+  // Beside the synthesized stacks, as synth finds their directory (from the project, where npm runs scripts).
+  const outdir = env[OUTDIR_ENV];
+  if (outdir) return { file: join(resolve(projectRoot, outdir), "stacks.svg"), origin: `the output directory ${OUTDIR_ENV}=${outdir} (no --out given)`, given: false };
+  return { file: join(projectRoot, GRAPH_DEFAULT_OUT), origin: `the default output directory ${dirname(GRAPH_DEFAULT_OUT)} (no --out given)`, given: false };
+}
+
+/** What a path holds, for a message: "a directory", "a named pipe (FIFO)", … */
+function kindOf(stats: Stats): string {
+  if (stats.isFile()) return "a file";
+  if (stats.isDirectory()) return "a directory";
+  if (stats.isFIFO()) return "a named pipe (FIFO)";
+  if (stats.isSocket()) return "a socket";
+  if (stats.isCharacterDevice()) return "a character device";
+  if (stats.isBlockDevice()) return "a block device";
+  return "not a file";
+}
+
+/** The stats of `path`; undefined when nothing is there, or a file stands where a directory should. */
+function statOf(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch (error) {
+    if (["ENOENT", "ENOTDIR"].includes((error as NodeJS.ErrnoException).code ?? "")) return undefined;
+    throw error;
   }
+}
+
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Why the picture cannot be written to `file`, or undefined. Only a regular file is replaced: writing to a named
+ * pipe would wait for a reader forever, and to a device is no picture. A new file needs a directory this user can
+ * write; a missing one is made only when `makeDirectory` (the output directory, as synth makes it).
+ */
+function targetProblem(file: string, makeDirectory: boolean): string | undefined {
+  try {
+    const stats = statOf(file);
+    if (stats) {
+      if (!stats.isFile()) return `${file} is ${kindOf(stats)}, not a regular file`;
+      return writable(file) ? undefined : `${file} is a file this user cannot write`;
+    }
+    // The nearest of its directories that exists, or what stands in their way.
+    let dir = dirname(file);
+    while (!statOf(dir)) dir = dirname(dir);
+    const found = statOf(dir)!;
+    if (!found.isDirectory()) return `${dir} is ${kindOf(found)}, not a directory`;
+    if (dir !== dirname(file) && !makeDirectory) return `no directory ${dirname(file)} to write it in; create it first`;
+    return writable(dir) ? undefined : `${dir} is a directory this user cannot write`;
+  } catch (error) {
+    // A directory on the way this user may not search (EACCES), a loop of links (ELOOP), …
+    return `cannot reach ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+  }
+}
+
+/** `npm run graph`: draws the stacks of the settings `env` names to `out`, or beside the synthesized stacks; says where. */
+export async function graph(out: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const { file, origin, given } = target(out, env);
+  // Refused before drawing, in this order: the command line, the environment, the default place, the settings. Paths
+  // are the user's: escaped as settings messages escape them, so the terminal shows a control character, not obeys it.
+  const badOut = given ? targetProblem(file, false) : undefined;
+  if (badOut) throw new UsageError(escapeInvisible(`${origin}: ${badOut}`));
+  // cdktf's App reads the context from the environment, and fails on a bad one with a trace.
+  const environment = environmentMessage(env, given ? [CONTEXT_ENV] : [OUTDIR_ENV, CONTEXT_ENV]);
+  if (environment) throw new UserError(environment);
+  const badDefault = given ? undefined : targetProblem(file, true);
+  if (badDefault) throw new UserError(escapeInvisible(`${origin}: ${badDefault}; give --out FILE, or move it`));
   const svg = await stacksSvg(loadSettings(env));
   try {
-    if (out === undefined) mkdirSync(dir, { recursive: true });
+    if (!given) mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, svg);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "EISDIR" ? `${file} is a directory; expected a file name` : `cannot write ${file} (${code ?? (error as Error).message})`;
-    throw new UserError(`--out ${out ?? GRAPH_DEFAULT_OUT}: ${why}`);
+    throw new UserError(escapeInvisible(`${origin}: cannot write ${file} (${code ?? (error as Error).message})`));
   }
   const source = env[CONFIG_ENV]?.trim() ? `${CONFIG_ENV} file ${env[CONFIG_ENV].trim()}` : "the default settings";
   const shown = relative(invocationDir(env), file);
-  return `drew the stacks of ${source} to ${shown === "" || shown.startsWith("..") ? file : shown}`;
+  return escapeInvisible(`drew the stacks of ${source} to ${shown === "" || shown.startsWith("..") ? file : shown}`);
 }
 
 if (startedAs("graph")) {

@@ -7,9 +7,10 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, realpathSync, writeFileSync } from "node:fs";
 import { basename, isAbsolute, join, relative, sep } from "node:path";
+import { escapeInvisible } from "../settings/errors";
 import { readJsonFile } from "../settings/json-file";
 import { projectRoot, userPath } from "../settings/paths";
-import { UserError } from "./cli";
+import { UsageError, UserError } from "./cli";
 
 /** settings/load.ts's CONFIG_ENV; importing it would bundle the whole settings schema into this command. */
 const CONFIG_ENV = "INFRA_CONFIG";
@@ -55,7 +56,8 @@ export function baseCommit(given?: string): string {
   if (given !== undefined) {
     // A leading "-" would be read as an option of rev-parse.
     const commit = given.startsWith("-") ? undefined : git(["rev-parse", "--verify", "--quiet", `${given}^{commit}`]);
-    if (!commit || commit.status !== 0) throw new UserError(`base ref ${JSON.stringify(given)} is not a commit in this repository`);
+    // The argument is wrong, not the checkout (git() has said so already when there is none): a bad command line.
+    if (!commit || commit.status !== 0) throw new UsageError(`base ref ${escapeInvisible(JSON.stringify(given))} is not a commit in this repository`);
     return commit.stdout;
   }
   for (const main of ["main", "origin/main"]) {

@@ -16,6 +16,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { decodeTemplatefileCall } from "../policy/synthesized";
 import { showVariables } from "../constructs/template-file";
+import { CONTEXT_ENV, environmentMessage } from "../settings/environment";
 import { projectRoot, startedAs } from "../settings/paths";
 import { UserError, runCommand } from "./cli";
 import { replacementOf } from "./review-replacements";
@@ -307,6 +308,9 @@ const COMMAND = {
 export function review(options: { baseRef?: string; markdown?: boolean; baseSettings?: string }, env: NodeJS.ProcessEnv = process.env): string {
   const top = repositoryTop();
   const base = baseCommit(options.baseRef);
+  // Both sides' app commands read the context (each is given its output directory); the base's code may not check it.
+  const environment = environmentMessage(env, [CONTEXT_ENV]);
+  if (environment) throw new UserError(environment);
   const work = mkdtempSync(join(tmpdir(), "soa-review-"));
   try {
     const settings = reviewSettings({ commit: base, top, work, baseSettings: options.baseSettings, env });

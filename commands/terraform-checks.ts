@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { dockerHostCertificateNames } from "../constructs/docker-tls";
+import { CONTEXT_ENV, environmentMessage } from "../settings/environment";
 import { CONFIG_ENV, loadSettings, resolveSettings } from "../settings/load";
 import { projectRoot, startedAs, userPath } from "../settings/paths";
 import { ensureCertificates } from "./certs";
@@ -26,7 +27,6 @@ export type Format = (typeof FORMATS)[number];
 
 interface Workspace {
   readonly variant: string;
-  readonly root: string;
   readonly stacks: string[];
   stackDir(stack: string, format: Format): string;
   /** The JSON configuration of a stack (the HCL is converted from the same app). */
@@ -76,9 +76,18 @@ export function selectVariants(names: readonly string[], env: NodeJS.ProcessEnv)
   });
 }
 
-/** Synthesizes one variant into a fresh workspace, with throwaway certificates and the gate stub. */
-async function workspace(variant: Variant, env: NodeJS.ProcessEnv): Promise<Workspace> {
+/** Runs `use` with a fresh workspace of `variant`, removed afterwards whether it was made, used or failed. */
+async function withWorkspace<T>(variant: Variant, env: NodeJS.ProcessEnv, use: (ws: Workspace) => T | Promise<T>): Promise<T> {
   const root = mkdtempSync(join(tmpdir(), `soa-terraform-${variant.name}-`));
+  try {
+    return await use(await workspace(root, variant, env));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** Synthesizes one variant into `root`, with throwaway certificates and the gate stub. */
+async function workspace(root: string, variant: Variant, env: NodeJS.ProcessEnv): Promise<Workspace> {
   const settingsFile = variant.settingsFile;
   const settings = settingsFile ? loadSettings({ [CONFIG_ENV]: settingsFile }) : resolveSettings({});
   const outdirs: Record<Format, string> = { json: join(root, "cdktf.out"), hcl: join(root, "cdktf.out.hcl") };
@@ -107,7 +116,6 @@ async function workspace(variant: Variant, env: NodeJS.ProcessEnv): Promise<Work
   const stackDir = (stack: string, format: Format) => join(outdirs[format], "stacks", stack);
   return {
     variant: variant.name,
-    root,
     stacks: readdirSync(join(outdirs.json, "stacks")).sort(),
     stackDir,
     synthesized: (stack) => JSON.parse(readFileSync(join(stackDir(stack, "json"), "cdk.tf.json"), "utf8")),
@@ -162,33 +170,33 @@ type Outcome = { stack: string; result: "passed" | "failed" | "not validated"; d
 async function validate(variants: Variant[], env: NodeJS.ProcessEnv): Promise<boolean> {
   const outcomes: Outcome[] = [];
   for (const variant of variants) {
-    const ws = await workspace(variant, env);
-    for (const [stack, format] of ws.stacks.flatMap((st) => FORMATS.map((f) => [st, f] as const))) {
-      const name = `${variant.name}/${stack} (${format})`;
-      const init = terraform(["init", "-backend=false", "-input=false", "-no-color"], ws.stackDir(stack, format), env);
-      if (init.status !== 0) {
-        const reason = unavailableProvider(init.output);
-        if (!reason) {
-          outcomes.push({ stack: name, result: "failed", detail: `terraform init failed:\n${init.output}` });
+    await withWorkspace(variant, env, (ws) => {
+      for (const [stack, format] of ws.stacks.flatMap((st) => FORMATS.map((f) => [st, f] as const))) {
+        const name = `${variant.name}/${stack} (${format})`;
+        const init = terraform(["init", "-backend=false", "-input=false", "-no-color"], ws.stackDir(stack, format), env);
+        if (init.status !== 0) {
+          const reason = unavailableProvider(init.output);
+          if (!reason) {
+            outcomes.push({ stack: name, result: "failed", detail: `terraform init failed:\n${init.output}` });
+            continue;
+          }
+          // Without its providers Terraform can still parse HCL: `terraform fmt` fails on any syntax error.
+          const syntax = format === "hcl" ? terraform(["fmt", "-no-color", "-list=false", "-write=false"], ws.stackDir(stack, format), env) : undefined;
+          outcomes.push(
+            syntax && syntax.status !== 0
+              ? { stack: name, result: "failed", detail: `terraform fmt cannot parse it:\n${syntax.output}` }
+              : {
+                  stack: name,
+                  result: "not validated",
+                  detail: `${syntax ? "its HCL parses (terraform fmt), but " : ""}its providers cannot be installed here: ${reason}`,
+                },
+          );
           continue;
         }
-        // Without its providers Terraform can still parse HCL: `terraform fmt` fails on any syntax error.
-        const syntax = format === "hcl" ? terraform(["fmt", "-no-color", "-list=false", "-write=false"], ws.stackDir(stack, format), env) : undefined;
-        outcomes.push(
-          syntax && syntax.status !== 0
-            ? { stack: name, result: "failed", detail: `terraform fmt cannot parse it:\n${syntax.output}` }
-            : {
-                stack: name,
-                result: "not validated",
-                detail: `${syntax ? "its HCL parses (terraform fmt), but " : ""}its providers cannot be installed here: ${reason}`,
-              },
-        );
-        continue;
+        const check = terraform(["validate", "-no-color"], ws.stackDir(stack, format), env);
+        outcomes.push({ stack: name, result: check.status === 0 ? "passed" : "failed", detail: check.output.trim() });
       }
-      const check = terraform(["validate", "-no-color"], ws.stackDir(stack, format), env);
-      outcomes.push({ stack: name, result: check.status === 0 ? "passed" : "failed", detail: check.output.trim() });
-    }
-    rmSync(ws.root, { recursive: true, force: true });
+    });
   }
   for (const o of outcomes) console.log(`${o.result.toUpperCase().padEnd(13)} ${o.stack}: ${o.detail}`);
   const count = (r: Outcome["result"]) => outcomes.filter((o) => o.result === r).length;
@@ -211,63 +219,63 @@ async function test(variants: Variant[], env: NodeJS.ProcessEnv): Promise<boolea
   for (const variant of variants) {
     const files = variant.testsDir ? readdirSync(variant.testsDir).filter((f) => f.endsWith(".tftest.hcl")) : [];
     if (variant.testsDir && files.length === 0) continue;
-    const ws = await workspace(variant, env);
-    const config = ws.synthesized("aws");
-    // A fixture's assertions must name what it synthesizes; the user's settings get an apply with no assertions.
-    const sources = variant.testsDir ? files.map((f) => readFileSync(join(variant.testsDir!, f), "utf8")) : [plainApply(config, variant)];
-    const names = variant.testsDir ? files : ["aws.tftest.hcl"];
-    for (const type of variant.testsDir ? ["aws_instance", "aws_launch_template", "aws_vpc_security_group_ingress_rule"] : []) {
-      for (const name of Object.keys(config.resource?.[type] ?? {})) {
-        if (!sources.some((s) => s.includes(`${type}.${name}`))) fail(`${variant.name}: ${type}.${name} is in the stack but in no assertion`);
+    await withWorkspace(variant, env, (ws) => {
+      const config = ws.synthesized("aws");
+      // A fixture's assertions must name what it synthesizes; the user's settings get an apply with no assertions.
+      const sources = variant.testsDir ? files.map((f) => readFileSync(join(variant.testsDir!, f), "utf8")) : [plainApply(config, variant)];
+      const names = variant.testsDir ? files : ["aws.tftest.hcl"];
+      for (const type of variant.testsDir ? ["aws_instance", "aws_launch_template", "aws_vpc_security_group_ingress_rule"] : []) {
+        for (const name of Object.keys(config.resource?.[type] ?? {})) {
+          if (!sources.some((s) => s.includes(`${type}.${name}`))) fail(`${variant.name}: ${type}.${name} is in the stack but in no assertion`);
+        }
       }
-    }
-    const keptVolumes = Object.entries((config.resource?.aws_ebs_volume ?? {}) as Record<string, { lifecycle?: { prevent_destroy?: boolean } }>)
-      .filter(([, v]) => v.lifecycle?.prevent_destroy)
-      .map(([n]) => `aws_ebs_volume.${n}`);
+      const keptVolumes = Object.entries((config.resource?.aws_ebs_volume ?? {}) as Record<string, { lifecycle?: { prevent_destroy?: boolean } }>)
+        .filter(([, v]) => v.lifecycle?.prevent_destroy)
+        .map(([n]) => `aws_ebs_volume.${n}`);
 
-    for (const format of FORMATS) {
-      const run = `${variant.name} (${format})`;
-      const dir = ws.stackDir("aws", format);
-      const tests = join(dir, "tests");
-      mkdirSync(join(tests, "mocks"), { recursive: true });
-      names.forEach((f, i) => writeFileSync(join(tests, f), sources[i]));
-      for (const mock of readdirSync(join(TESTS_DIR, "mocks"))) {
-        writeFileSync(join(tests, "mocks", mock), readFileSync(join(TESTS_DIR, "mocks", mock)));
-      }
-      ws.clearGateCalls();
+      for (const format of FORMATS) {
+        const run = `${variant.name} (${format})`;
+        const dir = ws.stackDir("aws", format);
+        const tests = join(dir, "tests");
+        mkdirSync(join(tests, "mocks"), { recursive: true });
+        names.forEach((f, i) => writeFileSync(join(tests, f), sources[i]));
+        for (const mock of readdirSync(join(TESTS_DIR, "mocks"))) {
+          writeFileSync(join(tests, "mocks", mock), readFileSync(join(TESTS_DIR, "mocks", mock)));
+        }
+        ws.clearGateCalls();
 
-      const init = terraform(["init", "-backend=false", "-input=false", "-no-color"], dir, env);
-      if (init.status !== 0) {
-        fail(`${run}: terraform init failed:\n${init.output}`);
-        continue;
+        const init = terraform(["init", "-backend=false", "-input=false", "-no-color"], dir, env);
+        if (init.status !== 0) {
+          fail(`${run}: terraform init failed:\n${init.output}`);
+          continue;
+        }
+        const result = terraform(["test", "-json"], dir, env);
+        const events = result.output.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+        for (const e of events) if (e.type === "test_run" && e.test_run.status) console.log(`${run}: ${e["@message"].trim()}`);
+        const summary = events.find((e) => e.type === "test_summary")?.test_summary;
+        const errors = events.filter((e) => e["@level"] === "error" && e.diagnostic);
+        const blocked = errors.filter((e) => e.diagnostic.summary === "Instance cannot be destroyed");
+        const other = errors.filter((e) => !blocked.includes(e));
+        if (!summary || summary.failed > 0 || summary.errored > 0 || summary.passed === 0) {
+          fail(`${run}: ${summary ? `${summary.passed} passed, ${summary.failed} failed, ${summary.errored} errored` : "no summary"}`);
+        }
+        for (const e of other) fail(`${run}: ${e.diagnostic.summary}: ${e.diagnostic.detail ?? ""}`);
+        for (const volume of keptVolumes) {
+          if (!blocked.some((e) => String(e.diagnostic.detail).includes(volume))) fail(`${run}: teardown destroyed ${volume} despite prevent_destroy`);
+          else console.log(`${run}: teardown refused to destroy ${volume} (prevent_destroy holds)`);
+        }
+        for (const e of blocked) {
+          if (!keptVolumes.some((v) => String(e.diagnostic.detail).includes(v))) fail(`${run}: unexpected teardown refusal: ${e.diagnostic.detail}`);
+        }
+        const calls = ws.gateCalls();
+        const hosts = calls.map((args) => args.find((a) => a.startsWith("--host="))?.slice(7));
+        if (calls.length === 0 || hosts.some((h) => !h || !/^[a-z0-9.-]+$/.test(h))) {
+          fail(`${run}: the readiness gate was not called with the host's name: ${JSON.stringify(calls)}`);
+        } else {
+          console.log(`${run}: readiness gate called with ${calls.map((c) => c.join(" ")).join("; ")}`);
+        }
       }
-      const result = terraform(["test", "-json"], dir, env);
-      const events = result.output.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
-      for (const e of events) if (e.type === "test_run" && e.test_run.status) console.log(`${run}: ${e["@message"].trim()}`);
-      const summary = events.find((e) => e.type === "test_summary")?.test_summary;
-      const errors = events.filter((e) => e["@level"] === "error" && e.diagnostic);
-      const blocked = errors.filter((e) => e.diagnostic.summary === "Instance cannot be destroyed");
-      const other = errors.filter((e) => !blocked.includes(e));
-      if (!summary || summary.failed > 0 || summary.errored > 0 || summary.passed === 0) {
-        fail(`${run}: ${summary ? `${summary.passed} passed, ${summary.failed} failed, ${summary.errored} errored` : "no summary"}`);
-      }
-      for (const e of other) fail(`${run}: ${e.diagnostic.summary}: ${e.diagnostic.detail ?? ""}`);
-      for (const volume of keptVolumes) {
-        if (!blocked.some((e) => String(e.diagnostic.detail).includes(volume))) fail(`${run}: teardown destroyed ${volume} despite prevent_destroy`);
-        else console.log(`${run}: teardown refused to destroy ${volume} (prevent_destroy holds)`);
-      }
-      for (const e of blocked) {
-        if (!keptVolumes.some((v) => String(e.diagnostic.detail).includes(v))) fail(`${run}: unexpected teardown refusal: ${e.diagnostic.detail}`);
-      }
-      const calls = ws.gateCalls();
-      const hosts = calls.map((args) => args.find((a) => a.startsWith("--host="))?.slice(7));
-      if (calls.length === 0 || hosts.some((h) => !h || !/^[a-z0-9.-]+$/.test(h))) {
-        fail(`${run}: the readiness gate was not called with the host's name: ${JSON.stringify(calls)}`);
-      } else {
-        console.log(`${run}: readiness gate called with ${calls.map((c) => c.join(" ")).join("; ")}`);
-      }
-    }
-    rmSync(ws.root, { recursive: true, force: true });
+    });
   }
   console.log(ok ? "\nterraform test: all variants passed" : "\nterraform test: FAILED");
   return ok;
@@ -327,6 +335,9 @@ if (startedAs("terraform-checks")) {
     process.exitCode = 2;
   } else {
     runCommand(spec(command), async ({ positionals }) => {
+      // Every synth here reads the context (each is given its output directory): refuse a bad one before Terraform.
+      const environment = environmentMessage(process.env, [CONTEXT_ENV]);
+      if (environment) throw new UserError(environment);
       const variants = selectVariants(positionals, process.env);
       // What the user deploys from must not hold two formats, whatever we check here.
       const mixed = mixedFormatStacks(resolve(projectRoot, process.env.CDKTF_OUTDIR || "cdktf.out"));

@@ -10,8 +10,9 @@ import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSyn
 import { cpus, release, tmpdir, totalmem } from "node:os";
 import { join, relative } from "node:path";
 import { performance } from "node:perf_hooks";
+import { CONTEXT_ENV, environmentMessage } from "../settings/environment";
 import { projectRoot, startedAs } from "../settings/paths";
-import { integerOption, runCommand } from "../commands/cli";
+import { UserError, integerOption, runCommand } from "../commands/cli";
 
 interface Sample {
   readonly ms: number;
@@ -201,6 +202,9 @@ export function benchOptions(values: { runs?: string; "synth-runs"?: string; "te
 }
 
 function bench(options: BenchOptions): void {
+  // Every synth it times reads the context (each gets its own output directory): a bad one would fail them all.
+  const environment = environmentMessage(process.env, [CONTEXT_ENV]);
+  if (environment) throw new UserError(environment);
   const scratch = makeScratch();
   try {
     main(options, scratch);

@@ -10,6 +10,7 @@ import { composeApp } from "../main";
 import { suppressionsIn } from "../policy/policy-checks";
 import { RULES } from "../policy/rules";
 import { AWS_RULES } from "../settings/aws-rules";
+import { CONTEXT_ENV, environmentMessage } from "../settings/environment";
 import { isPlainObject } from "../settings/json-file";
 import { CONFIG_ENV, REMOVABLE_ENTRIES, resolveSettings } from "../settings/load";
 import { projectRoot, startedAs } from "../settings/paths";
@@ -308,9 +309,11 @@ export const DOCS_FILES: DocsFiles = {
 /**
  * Rewrites the generated tables in their pages, the picture of the default stacks (docs/stacks.svg) and the settings'
  * JSON Schema only where they changed, and says what it did; with `check`, writes nothing and throws UserError
- * naming the stale.
+ * naming the stale. A context in `env` that cdktf's App would fail on is refused first.
  */
-export async function docs(check: boolean, files: DocsFiles = DOCS_FILES): Promise<string> {
+export async function docs(check: boolean, files: DocsFiles = DOCS_FILES, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const environment = environmentMessage(env, [CONTEXT_ENV]);
+  if (environment) throw new UserError(environment);
   const read = (path: string) => (existsSync(path) ? readFileSync(path, "utf8") : "");
   const pages = Object.fromEntries(TABLE_PAGES.map((page) => [page, read(files.pages[page])])) as Record<TablePage, string>;
   let withTables: Record<TablePage, string> | undefined;

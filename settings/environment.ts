@@ -2,7 +2,7 @@
 // before anything is written, instead of failing deep inside cdktf with a trace.
 import { accessSync, constants, lstatSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
-import { type SettingsProblem, invisibleCharacters, showValue } from "./errors";
+import { SettingsError, type SettingsProblem, invisibleCharacters, showValue } from "./errors";
 import { isPlainObject } from "./json-file";
 import { projectRoot } from "./paths";
 
@@ -15,13 +15,16 @@ export const CONTEXT_ENV = "CDKTF_CONTEXT_JSON";
  */
 export const OUTDIR_OPTION_ENV = "SOA_OUTDIR_OPTION";
 
-/** What is wrong with the environment cdktf's App will read; empty when it will do. */
-export function environmentProblems(env: NodeJS.ProcessEnv): SettingsProblem[] {
+/**
+ * What is wrong with the environment cdktf's App will read; empty when it will do. `variables`: those the caller
+ * reads (an App given its own output directory reads only the context), all of them when left out.
+ */
+export function environmentProblems(env: NodeJS.ProcessEnv, variables: readonly string[] = [OUTDIR_ENV, CONTEXT_ENV]): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
   const report = (name: string, value: string, expected: string) =>
     problems.push({ file: `environment variable ${name}`, path: "", value: showValue(value), expected });
 
-  const outdir = env[OUTDIR_ENV];
+  const outdir = variables.includes(OUTDIR_ENV) ? env[OUTDIR_ENV] : undefined;
   if (outdir !== undefined && outdir !== "") {
     const problem = outdirProblem(outdir);
     if (problem) {
@@ -30,7 +33,7 @@ export function environmentProblems(env: NodeJS.ProcessEnv): SettingsProblem[] {
       else report(OUTDIR_ENV, outdir, expected);
     }
   }
-  const context = env[CONTEXT_ENV];
+  const context = variables.includes(CONTEXT_ENV) ? env[CONTEXT_ENV] : undefined;
   if (context !== undefined && context !== "") {
     let parsed: unknown;
     try {
@@ -42,6 +45,12 @@ export function environmentProblems(env: NodeJS.ProcessEnv): SettingsProblem[] {
     if (!isPlainObject(parsed)) report(CONTEXT_ENV, context, "expected a JSON object of context values");
   }
   return problems;
+}
+
+/** environmentProblems as a message for a command to print after its name, a line for each; undefined when none. */
+export function environmentMessage(env: NodeJS.ProcessEnv, variables?: readonly string[]): string | undefined {
+  const problems = environmentProblems(env, variables);
+  return problems.length > 0 ? new SettingsError(problems).message : undefined;
 }
 
 /**

@@ -261,6 +261,26 @@ describe("npm run validate and npm run test:terraform", () => {
     expectOneLine(result.stderr, pattern);
   });
 
+  test.each(["validate", "test"])("%s refuses a CDKTF_CONTEXT_JSON the app would refuse in one line, before Terraform or a workspace", (command) => {
+    const tmp = mkdtempSync(join(work, "tmp-"));
+    const result = checks([command, "default"], { CDKTF_CONTEXT_JSON: "[", TMPDIR: tmp });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe("");
+    expectOneLine(result.stderr, /^npm run (validate|test:terraform): environment variable CDKTF_CONTEXT_JSON = "\[": not valid JSON \([^)]*\); expected a JSON object of context values\n$/);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  test.each(["validate", "test"])("%s removes a variant's workspace when its synth fails", (command) => {
+    const tmp = mkdtempSync(join(work, "tmp-"));
+    // The app command fails, as a synth would on a bug; the checks themselves run as usual.
+    const probe = join(work, "failing-synth.js");
+    writeFileSync(probe, 'if (/[\\/]main\\.js$/.test(process.argv[1] ?? "")) { process.stderr.write("synth failed on purpose\\n"); process.exit(1); }\n');
+    const result = checks([command, "default"], { NODE_OPTIONS: `--require ${JSON.stringify(probe)}`, TMPDIR: tmp });
+    expect(result.stderr).toContain("json synth of default failed:\nsynth failed on purpose\n");
+    expect(result.status).toBe(1);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
   test("a settings file that cannot be read fails the check instead of passing on the fixtures", () => {
     const result = checks(["validate"], { INFRA_CONFIG: join(work, "nonexistent.json") });
     expect(result.status).toBe(1);

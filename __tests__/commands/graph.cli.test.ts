@@ -1,21 +1,42 @@
 // npm run graph through its real entry point: the user's settings, drawn where the user asked (from where npm was
 // run), a clear line when that cannot be, and never docs/stacks.svg unless asked.
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync, statSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GRAPH_DEFAULT_OUT, GRAPH_FILE } from "../../commands/graph";
 import { projectRoot } from "../../settings/paths";
 
-/** Runs the entry point as npm does, from `initCwd`, with a temporary directory of its own. */
-function graph(args: string[], env: NodeJS.ProcessEnv = {}, initCwd = projectRoot) {
+/** Runs the entry point of `project` as npm does, from `initCwd`, with a temporary directory of its own. */
+function graph(args: string[], env: NodeJS.ProcessEnv = {}, initCwd = projectRoot, project = projectRoot) {
   const tmp = mkdtempSync(join(tmpdir(), "graph-tmp-"));
-  const result = spawnSync(process.execPath, [join(projectRoot, "dist", "commands", "graph.js"), ...args], {
-    cwd: projectRoot,
-    env: { ...process.env, INFRA_CONFIG: "", INIT_CWD: initCwd, ...env, TMPDIR: tmp },
+  const result = spawnSync(process.execPath, [join(project, "dist", "commands", "graph.js"), ...args], {
+    cwd: project,
+    env: { ...process.env, INFRA_CONFIG: "", CDKTF_OUTDIR: "", INIT_CWD: initCwd, ...env, TMPDIR: tmp },
     encoding: "utf8",
+    // A write that blocks (a pipe nobody reads) fails the test instead of hanging it.
+    timeout: 60_000,
   });
   return { ...result, leftInTmp: readdirSync(tmp) };
+}
+
+/**
+ * A project of its own for the entry point, whose cdktf.out a test may break: cdktf.json, the built graph.js and
+ * the bundle it runs, and links to what drawing reads.
+ */
+function graphProject(): string {
+  const project = mkdtempSync(join(tmpdir(), "graph-project-"));
+  mkdirSync(join(project, "dist", "commands"), { recursive: true });
+  for (const file of ["graph.js", "graph.bundle.js"]) copyFileSync(join(projectRoot, "dist", "commands", file), join(project, "dist", "commands", file));
+  copyFileSync(join(projectRoot, "cdktf.json"), join(project, "cdktf.json"));
+  for (const dir of ["deploy", "schemas", "task-definitions", "cloud-config"]) symlinkSync(join(projectRoot, dir), join(project, dir));
+  return project;
+}
+
+/** A named pipe: writing to it blocks until something reads it. */
+function fifo(path: string): string {
+  execFileSync("mkfifo", [path]);
+  return path;
 }
 
 const committed = statSync(join(projectRoot, GRAPH_FILE)).mtimeMs;
@@ -49,20 +70,83 @@ test("draws the stacks of the INFRA_CONFIG file, to --out relative to where npm 
   expect(readFileSync(join(projectRoot, GRAPH_FILE), "utf8")).toContain("bot_service");
 });
 
-test("--out into a missing directory: one line naming it, exit 1, nothing written", () => {
+const USAGE_HINT = " (npm run graph -- --help shows the usage)";
+
+test.each([
+  ["a missing directory", (_dir: string) => "missing/pic.svg", (dir: string) => `no directory ${join(dir, "missing")} to write it in; create it first`],
+  ["a directory", (dir: string) => (mkdirSync(join(dir, "sub")), "sub"), (dir: string) => `${join(dir, "sub")} is a directory, not a regular file`],
+  ["a named pipe", (dir: string) => (fifo(join(dir, "pipe")), "pipe"), (dir: string) => `${join(dir, "pipe")} is a named pipe (FIFO), not a regular file`],
+  ["a character device", () => "/dev/null", () => "/dev/null is a character device, not a regular file"],
+  ["a path under a file", (dir: string) => (writeFileSync(join(dir, "file"), "mine"), "file/pic.svg"), (dir: string) => `${join(dir, "file")} is a file, not a directory`],
+])("--out naming %s is a bad command line: one line naming it, exit 2, nothing written", (_, make, why) => {
   const dir = mkdtempSync(join(tmpdir(), "graph-"));
-  const result = graph(["--out", "missing/pic.svg"], {}, dir);
-  expect(result.stderr).toBe(`npm run graph: --out missing/pic.svg: no directory ${join(dir, "missing")} to write it in; create it first\n`);
+  const out = make(dir);
+  const before = readdirSync(dir);
+  const result = graph(["--out", out], {}, dir);
+  expect(result.stderr).toBe(`npm run graph: --out ${out}: ${why(dir)}${USAGE_HINT}\n`);
   expect(result.stdout).toBe("");
-  expect(result.status).toBe(1);
-  expect(readdirSync(dir)).toEqual([]);
+  expect(result.status).toBe(2);
+  expect(readdirSync(dir)).toEqual(before);
+  expect(result.leftInTmp).toEqual([]);
+  if (existsSync(join(dir, "file"))) expect(readFileSync(join(dir, "file"), "utf8")).toBe("mine");
 });
 
-test("--out naming a directory: one line, exit 1", () => {
+test("user paths are shown with control and bidirectional characters escaped, as settings messages show them", () => {
   const dir = mkdtempSync(join(tmpdir(), "graph-"));
-  const result = graph([`--out=${dir}`]);
-  expect(result.stderr).toBe(`npm run graph: --out ${dir}: ${dir} is a directory; expected a file name\n`);
+  const odd = "evil\u202Egvs.\u001b[31mred";
+  const escaped = "evil\\u202Egvs.\\u001B[31mred";
+  const refused = graph(["--out", `${odd}/pic.svg`], {}, dir);
+  expect(refused.stderr).toBe(`npm run graph: --out ${escaped}/pic.svg: no directory ${join(dir, escaped)} to write it in; create it first${USAGE_HINT}\n`);
+  expect(refused.status).toBe(2);
+  writeFileSync(join(dir, `${odd}.json`), "{}");
+  const drawn = graph(["--out", `${odd}.svg`], { INFRA_CONFIG: `${odd}.json` }, dir);
+  expect(drawn.stderr).toBe("");
+  expect(drawn.stdout).toBe(`drew the stacks of INFRA_CONFIG file ${escaped}.json to ${escaped}.svg\n`);
+  expect(drawn.status).toBe(0);
+  expect(readdirSync(dir).sort()).toEqual([`${odd}.json`, `${odd}.svg`]);
+});
+
+test("without --out, a cdktf.out that is a file is named as the default output directory: exit 1, nothing written", () => {
+  const project = graphProject();
+  writeFileSync(join(project, "cdktf.out"), "not a directory\n");
+  const result = graph([], {}, project, project);
+  expect(result.stderr).toBe(`npm run graph: the default output directory cdktf.out (no --out given): ${join(project, "cdktf.out")} is a file, not a directory; give --out FILE, or move it\n`);
+  expect(result.stdout).toBe("");
   expect(result.status).toBe(1);
+  expect(readFileSync(join(project, "cdktf.out"), "utf8")).toBe("not a directory\n");
+  expect(result.leftInTmp).toEqual([]);
+  rmSync(project, { recursive: true, force: true });
+});
+
+test("without --out it draws into CDKTF_OUTDIR, where synth writes, making it as synth would", () => {
+  // In a project of its own: a graph that ignored CDKTF_OUTDIR would draw into that project's cdktf.out, not ours.
+  const project = graphProject();
+  const outdir = join(mkdtempSync(join(tmpdir(), "graph-")), "out");
+  const result = graph([], { CDKTF_OUTDIR: outdir }, project, project);
+  expect(result.stderr).toBe("");
+  expect(result.stdout).toBe(`drew the stacks of the default settings to ${join(outdir, "stacks.svg")}\n`);
+  expect(result.status).toBe(0);
+  expect(readFileSync(join(outdir, "stacks.svg"), "utf8")).toBe(readFileSync(join(projectRoot, GRAPH_FILE), "utf8"));
+  expect(existsSync(join(project, "cdktf.out"))).toBe(false);
+  rmSync(project, { recursive: true, force: true });
+});
+
+test("without --out, a CDKTF_OUTDIR that will not do is named as that variable: exit 1, nothing written", () => {
+  const dir = mkdtempSync(join(tmpdir(), "graph-"));
+  writeFileSync(join(dir, "file"), "mine");
+  const file = graph([], { CDKTF_OUTDIR: join(dir, "file") });
+  expect(file.stderr).toBe(
+    `npm run graph: environment variable CDKTF_OUTDIR = ${JSON.stringify(join(dir, "file"))}: names a file, not a directory; expected a directory this user can write, or a new one in such a directory\n`,
+  );
+  expect(file.status).toBe(1);
+  mkdirSync(join(dir, "out", "stacks.svg"), { recursive: true });
+  const taken = graph([], { CDKTF_OUTDIR: join(dir, "out") });
+  expect(taken.stderr).toBe(
+    `npm run graph: the output directory CDKTF_OUTDIR=${join(dir, "out")} (no --out given): ${join(dir, "out", "stacks.svg")} is a directory, not a regular file; give --out FILE, or move it\n`,
+  );
+  expect(taken.status).toBe(1);
+  expect(readdirSync(dir).sort()).toEqual(["file", "out"]);
+  expect(readdirSync(join(dir, "out", "stacks.svg"))).toEqual([]);
 });
 
 test("bad settings: the settings error, exit 1, nothing written", () => {
@@ -73,6 +157,19 @@ test("bad settings: the settings error, exit 1, nothing written", () => {
   expect(result.stderr).not.toMatch(/\n\s+at /);
   expect(result.status).toBe(1);
   expect(readdirSync(dir)).toEqual(["bad.json"]);
+});
+
+test.each([
+  ["[", /^npm run graph: environment variable CDKTF_CONTEXT_JSON = "\[": not valid JSON \([^)\n]*\); expected a JSON object of context values\n$/],
+  ["null", /^npm run graph: environment variable CDKTF_CONTEXT_JSON = "null": expected a JSON object of context values\n$/],
+])("CDKTF_CONTEXT_JSON=%s, which cdktf's App would fail on: one line naming it, exit 1, nothing written", (context, message) => {
+  const dir = mkdtempSync(join(tmpdir(), "graph-"));
+  const result = graph(["--out", "pic.svg"], { CDKTF_CONTEXT_JSON: context }, dir);
+  expect(result.stderr).toMatch(message);
+  expect(result.stdout).toBe("");
+  expect(result.status).toBe(1);
+  expect(readdirSync(dir)).toEqual([]);
+  expect(result.leftInTmp).toEqual([]);
 });
 
 test(`without --out it draws to ${GRAPH_DEFAULT_OUT}, which git ignores, and not to ${GRAPH_FILE}`, () => {

@@ -1,7 +1,7 @@
 // `npm run review` through its built entry point (dist/commands/review.js), in a git checkout made for it: what it
 // compares with what, the settings each side reads, and the one-line errors of a bad command line or checkout.
 import { execFileSync, spawnSync } from "node:child_process";
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { projectRoot } from "../../settings/paths";
@@ -101,8 +101,18 @@ describe("npm run review, in a git checkout", () => {
     oneLine(review(["--base-settings"]), 2, /--base-settings needs a value/);
   });
 
-  test("a base ref that does not exist is named", () => {
-    oneLine(review(["no-such-branch"]), 1, /base ref "no-such-branch" is not a commit in this repository/);
+  test("a base ref that is not a commit is a bad command line: one line naming it, exit 2", () => {
+    oneLine(review(["no-such-branch"]), 2, /base ref "no-such-branch" is not a commit in this repository \(npm run review -- --help shows the usage\)/);
+    oneLine(review(["--", "-p"]), 2, /base ref "-p" is not a commit in this repository/);
+    oneLine(review(["HEAD:cdktf.json"]), 2, /base ref "HEAD:cdktf\.json" is not a commit in this repository/);
+    // Shown as settings messages show what a user typed: a bidirectional control is escaped, not obeyed.
+    oneLine(review(["main\u202Egnp.exe"]), 2, /base ref "main\\u202Egnp\.exe" is not a commit in this repository/);
+  });
+
+  test("a CDKTF_CONTEXT_JSON the app would refuse stops it in one line, before anything is synthesized", () => {
+    const tmp = mkdtempSync(join(root, "tmp-"));
+    oneLine(review([], { CDKTF_CONTEXT_JSON: "[", TMPDIR: tmp }), 1, /environment variable CDKTF_CONTEXT_JSON = "\[": not valid JSON \([^)]*\); expected a JSON object of context values/);
+    expect(readdirSync(tmp)).toEqual([]);
   });
 
   test("outside a git checkout, or without git, it says that it needs a git checkout", () => {

@@ -9,8 +9,9 @@ import { projectRoot } from "../../settings/paths";
 // Each docs run synthesizes the app three times over (tables, outputs, picture): seconds, more on a busy machine.
 jest.setTimeout(60_000);
 
-const docsCli = (...args: string[]) =>
-  spawnSync(process.execPath, [join(projectRoot, "dist", "maintainer", "readme-tables.js"), ...args], { encoding: "utf8" });
+const docsCli = (...args: string[]) => docsCliWith({}, ...args);
+const docsCliWith = (env: NodeJS.ProcessEnv, ...args: string[]) =>
+  spawnSync(process.execPath, [join(projectRoot, "dist", "maintainer", "readme-tables.js"), ...args], { encoding: "utf8", env: { ...process.env, ...env } });
 const UP_TO_DATE =
   "README.md tables, docs/settings.md tables, docs/security.md tables, docs/stacks.svg and schemas/settings.schema.json are up to date\n";
 const allFiles = (files: DocsFiles) => [...Object.values<string>(files.pages), files.graph, files.settingsSchema];
@@ -26,6 +27,19 @@ test("npm run docs leaves up-to-date files untouched", () => {
   const files = allFiles(DOCS_FILES);
   const before = files.map((f) => statSync(f).mtimeMs);
   expect(docsCli().stdout).toBe(UP_TO_DATE);
+  expect(files.map((f) => statSync(f).mtimeMs)).toEqual(before);
+});
+
+test.each([
+  [["--check"], "null", /^npm run docs: environment variable CDKTF_CONTEXT_JSON = "null": expected a JSON object of context values\n$/],
+  [[], "{bad", /^npm run docs: environment variable CDKTF_CONTEXT_JSON = "\{bad": not valid JSON \([^)\n]*\); expected a JSON object of context values\n$/],
+])("%j with CDKTF_CONTEXT_JSON=%s, which cdktf's App would fail on: one line naming it, exit 1, nothing written", (args, context, message) => {
+  const files = allFiles(DOCS_FILES);
+  const before = files.map((f) => statSync(f).mtimeMs);
+  const result = docsCliWith({ CDKTF_CONTEXT_JSON: context }, ...args);
+  expect(result.stderr).toMatch(message);
+  expect(result.stdout).toBe("");
+  expect(result.status).toBe(1);
   expect(files.map((f) => statSync(f).mtimeMs)).toEqual(before);
 });
 
