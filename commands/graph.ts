@@ -5,7 +5,7 @@
 // picture of the default settings, current.
 import { type Stats, accessSync, constants, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { type App, TerraformDataSource, TerraformResource, Testing } from "cdktf";
 import { instance } from "@viz-js/viz";
 import { type Stacks, composeApp } from "../main";
@@ -161,9 +161,9 @@ interface Target {
 
 function target(out: string | undefined, env: NodeJS.ProcessEnv): Target {
   if (out !== undefined) return { file: userPath(out, env), origin: `--out ${out}`, given: true };
-  // Beside the synthesized stacks, as synth finds their directory (from the project, where npm runs scripts).
+  // Beside the synthesized stacks, as synth finds their directory (a relative CDKTF_OUTDIR from where the user typed the command).
   const outdir = env[OUTDIR_ENV];
-  if (outdir) return { file: join(resolve(projectRoot, outdir), "stacks.svg"), origin: `the output directory ${OUTDIR_ENV}=${outdir} (no --out given)`, given: false };
+  if (outdir) return { file: join(userPath(outdir, env), "stacks.svg"), origin: `the output directory ${OUTDIR_ENV}=${outdir} (no --out given)`, given: false };
   return { file: join(projectRoot, GRAPH_DEFAULT_OUT), origin: `the default output directory ${dirname(GRAPH_DEFAULT_OUT)} (no --out given)`, given: false };
 }
 

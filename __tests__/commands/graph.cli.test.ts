@@ -136,7 +136,7 @@ test("without --out, a CDKTF_OUTDIR that will not do is named as that variable: 
   writeFileSync(join(dir, "file"), "mine");
   const file = graph([], { CDKTF_OUTDIR: join(dir, "file") });
   expect(file.stderr).toBe(
-    `npm run graph: environment variable CDKTF_OUTDIR = ${JSON.stringify(join(dir, "file"))}: names a file, not a directory; expected a directory this user can write, or a new one in such a directory\n`,
+    `npm run graph: environment variable CDKTF_OUTDIR = ${JSON.stringify(join(dir, "file"))}: names a file, not a directory; expected a directory of its own (cdktf.out, or a new one) that this user can write\n`,
   );
   expect(file.status).toBe(1);
   mkdirSync(join(dir, "out", "stacks.svg"), { recursive: true });
