@@ -173,10 +173,17 @@ function stacksWithoutOutputs(outdir: string, stacks: string[], env: NodeJS.Proc
   });
 }
 
+/** The usage of the wrapper as a whole, before a command is chosen. */
+const COMMANDS_USAGE = `usage: npm run ${COMMANDS.join("|")} -- [stack…] [cdktf options] (npm run synth synthesizes; npm run <command> -- --help describes one)`;
+
 /** Runs `npm run <command> -- args`, returning the exit code. */
 export async function cdktfCli(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  if (command === "--help" || command === "-h") {
+    process.stdout.write(`${COMMANDS_USAGE}\n`);
+    return 0;
+  }
   if (!COMMANDS.includes(command as Command)) {
-    process.stderr.write(`usage: npm run ${COMMANDS.join("|")} -- [stack…] [cdktf options] (npm run synth synthesizes)\n`);
+    process.stderr.write(`${COMMANDS_USAGE}\n`);
     return 2;
   }
   const cmd = command as Command;

@@ -174,6 +174,13 @@ describe("npm run validate and npm run test:terraform", () => {
     expect(result.stdout).toMatch(/\[settings\|default\|options/);
   });
 
+  test.each(["--help", "-h"])("%s before a command prints both commands on stdout and exits 0", (flag) => {
+    const result = checks([flag]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^usage: terraform-checks validate\|test/);
+    expect(result.stderr).toBe("");
+  });
+
   test.each([
     [["validate", "prod"], /^npm run validate: unknown variant "prod"; expected settings, default, options/],
     [["validate", "--help=x"], /^npm run validate: --help takes no value/],
