@@ -8,6 +8,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { promises as dns } from "node:dns";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { certificateProblem, dockerHostCertificateNames } from "../constructs/docker-tls";
@@ -21,7 +22,9 @@ import { cliConfigFile } from "./provider-mirror";
 
 export const COMMANDS = ["diff", "deploy", "destroy", "output"] as const;
 type Command = (typeof COMMANDS)[number];
-const STACKS = ["aws", "docker"];
+/** The app's stacks, in its order, each with the stacks whose outputs it reads (cdktf's manifest says the same). */
+export const STACK_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = { aws: [], docker: ["aws"] };
+const STACKS = Object.keys(STACK_DEPENDENCIES);
 
 /** Whether the user has a Terraform CLI configuration of their own, which we must not override. */
 export function hasOwnCliConfig(env: NodeJS.ProcessEnv): boolean {
@@ -106,7 +109,11 @@ function usage(command: Command): string {
   const flags = Object.entries(OPTIONS[command])
     .map(([name, o]) => `--${name}${o.type === "string" ? "=VALUE" : ""}`)
     .join(" ");
-  return `usage: npm run ${command} -- [${STACKS.join("|")} …] [cdktf options]
+  const stacks =
+    command === "diff"
+      ? `usage: npm run diff -- ${STACKS.join("|")} [cdktf options]\n\nOne stack, by name: cdktf diff plans one at a time.`
+      : `usage: npm run ${command} -- STACK… [cdktf options]\n\nSTACK: ${STACKS.join(", ")}, or a pattern cdktf matches against their names ('*' for both; quote it for the\nshell). A stack named twice runs once.${command === "output" ? "" : ` ${command === "deploy" ? "docker without aws" : "aws without docker"} takes --ignore-missing-stack-dependencies.`}`;
+  return `${stacks}
 
 \`cdktf ${command}\` ${WHAT[command]}, with telemetry off and, when you have no Terraform CLI configuration
 of your own and the registry cannot be reached, the provider mirror on this machine. Settings come from
@@ -119,7 +126,62 @@ function spec(command: Command): CommandSpec<Record<string, { type: OptionType; 
   const options = Object.fromEntries(
     Object.entries(OPTIONS[command]).map(([name, o]) => [name, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) }]),
   );
-  return { name: `npm run ${command}`, usage: usage(command), options, positionals: { max: STACKS.length, name: "stack" } };
+  return { name: `npm run ${command}`, usage: usage(command), options, positionals: { max: Infinity, name: "stack" } };
+}
+
+const VERB: Record<Command, string> = { diff: "plan", deploy: "deploy", destroy: "destroy", output: "print the outputs of" };
+
+/**
+ * The stacks cdktf is to act on, by name, each once: what the user named, as cdktf 0.21 reads it (diff: one stack by
+ * name; the others: names or minimatch patterns, each matching at least one stack, with every stack a deployed one
+ * reads, or every stack reading a destroyed one, unless --ignore-missing-stack-dependencies). cdktf would refuse
+ * anything else only after a synth; a stack named twice it would run twice at once, in one directory.
+ */
+function selectStacks(command: Command, named: readonly string[], ignoreMissingDependencies: boolean): string[] {
+  const choices = STACKS.join(" or ");
+  if (command === "diff") {
+    if (named.length === 0) throw new UsageError(`name the stack to plan: ${choices} (cdktf diff plans one stack at a time)`);
+    const unknown = named.find((name) => !STACKS.includes(name));
+    if (unknown !== undefined) {
+      const hint = /[*?[\]{}!+@()]/.test(unknown) ? " (diff takes one stack by name, not a pattern)" : "";
+      throw new UsageError(`unknown stack ${JSON.stringify(unknown)}; expected ${choices}${hint}`);
+    }
+    const unique = [...new Set(named)];
+    if (unique.length > 1) throw new UsageError(`cdktf diff plans one stack at a time, got ${unique.join(", ")}: run it once for each`);
+    return unique;
+  }
+  if (named.length === 0) throw new UsageError(`name the stacks to ${VERB[command]}: ${STACKS.join(", ")}, or '*' for both (cdktf takes no default when the app has two)`);
+  const selected: string[] = [];
+  for (const pattern of named) {
+    const matching = STACKS.includes(pattern) ? [pattern] : STACKS.filter((stack) => cdktfMatcher()(stack, pattern));
+    if (matching.length === 0) {
+      throw new UsageError(`unknown stack ${JSON.stringify(pattern)}; expected ${choices}, or a pattern matching them ('*' for both)`);
+    }
+    for (const stack of matching) if (!selected.includes(stack)) selected.push(stack);
+  }
+  if (!ignoreMissingDependencies && command !== "output") {
+    for (const [stack, dependencies] of Object.entries(STACK_DEPENDENCIES)) {
+      for (const dependency of dependencies) {
+        // deploy needs what a selected stack reads; destroy, whatever reads a selected stack.
+        const [needed, by] = command === "deploy" ? [dependency, stack] : [stack, dependency];
+        if (!selected.includes(by) || selected.includes(needed)) continue;
+        const both = STACKS.filter((s) => s === stack || s === dependency).join(" ");
+        const ignore = command === "deploy" ? `when ${dependency} is deployed and unchanged` : `to leave ${stack} reading a destroyed stack`;
+        throw new UsageError(
+          `${stack} reads the outputs of ${dependency}: ${command} them together (npm run ${command} -- ${both}), or add --ignore-missing-stack-dependencies ${ignore}`,
+        );
+      }
+    }
+  }
+  return selected;
+}
+
+let matcher: ((name: string, pattern: string) => boolean) | undefined;
+
+/** cdktf's own matcher of stack patterns: the minimatch that cdktf-cli depends on, resolved from its package. */
+function cdktfMatcher(): (name: string, pattern: string) => boolean {
+  matcher ??= createRequire(join(projectRoot, "node_modules", "cdktf-cli", "package.json"))("minimatch") as (name: string, pattern: string) => boolean;
+  return matcher;
 }
 
 /** The arguments cdktf gets: ours checked, user paths made absolute from where the user typed the command. */
@@ -163,7 +225,7 @@ function preflight(command: Command, outdir: string, skipSynth: boolean, env: No
 
 /** The stacks whose state holds no outputs, asked of Terraform in their directories (cdktf output initialized them). */
 function stacksWithoutOutputs(outdir: string, stacks: string[], env: NodeJS.ProcessEnv): string[] {
-  return (stacks.length > 0 ? stacks : STACKS).filter((stack) => {
+  return stacks.filter((stack) => {
     const result = spawnSync("terraform", ["output", "-json", "-no-color"], { cwd: join(outdir, "stacks", stack), env, encoding: "utf8" });
     try {
       return result.status === 0 && Object.keys(JSON.parse(result.stdout)).length === 0;
@@ -188,11 +250,10 @@ export async function cdktfCli(command: string, args: string[], env: NodeJS.Proc
   }
   const cmd = command as Command;
   return commandExitCode(spec(cmd), async ({ values, positionals }) => {
-    const unknown = positionals.find((p) => !STACKS.includes(p));
-    if (unknown !== undefined) throw new UsageError(`unknown stack ${JSON.stringify(unknown)}; expected ${STACKS.join(" or ")}`);
     const given = values as Record<string, unknown>;
+    const stacks = selectStacks(cmd, positionals, Boolean(given["ignore-missing-stack-dependencies"]));
     const outdir = given.output ? userPath(String(given.output), env) : resolve(projectRoot, env.CDKTF_OUTDIR || "cdktf.out");
-    const args = cdktfArgs(cmd, given, positionals, env);
+    const args = cdktfArgs(cmd, given, stacks, env);
     preflight(cmd, outdir, Boolean(given["skip-synth"]), env);
 
     const scratch = mkdtempSync(join(tmpdir(), "soa-cdktf-"));
@@ -208,10 +269,12 @@ export async function cdktfCli(command: string, args: string[], env: NodeJS.Proc
       const code = await new Promise<number>((done) => child.on("exit", (c, signal) => done(c ?? (signal ? 128 : 1))));
       if (code === 0 && cmd === "output") {
         // cdktf prints only the stack's name when its state has no outputs, and exits 0.
-        const empty = stacksWithoutOutputs(outdir, positionals, childEnv);
+        const empty = stacksWithoutOutputs(outdir, stacks, childEnv);
         if (empty.length > 0) {
+          // The deploy to suggest takes what those stacks read too, or the wrapper would refuse it.
+          const deploy = STACKS.filter((s) => empty.includes(s) || empty.some((e) => STACK_DEPENDENCIES[e].includes(s)));
           throw new UserError(
-            `no outputs for ${empty.join(", ")}: not deployed yet (npm run deploy -- ${empty.join(" ")}), or its state is not where the settings say`,
+            `no outputs for ${empty.join(", ")}: not deployed yet (npm run deploy -- ${deploy.join(" ")}), or its state is not where the settings say`,
           );
         }
       }

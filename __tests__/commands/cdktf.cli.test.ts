@@ -3,7 +3,7 @@
 // it does start. cdktf itself is stopped where it starts: a module preloaded through NODE_OPTIONS records the
 // arguments of the cdktf CLI's process and ends it, so nothing is synthesized, initialised or planned.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { projectRoot } from "../../settings/paths";
@@ -68,4 +68,65 @@ test("no command, or an unknown one, is a usage error on stderr", () => {
     expectOneLine(result.stderr, /^usage: npm run diff\|deploy\|destroy\|output -- /);
     expect(result.cdktf).toBeUndefined();
   }
+});
+
+describe("which stacks", () => {
+  // diff and deploy check the certificates in the project's certs/ next; this one is never made.
+  const noCerts = join(work, "no-certs.json");
+  beforeAll(() => writeFileSync(noCerts, JSON.stringify({ dockerHost: { certsDir: "certs/never-made-by-a-test" } })));
+  const out = () => `--output=${join(work, "out")}`;
+
+  test.each([
+    [["deploy"], /^npm run deploy: name the stacks to deploy: aws, docker, or '\*' for both/],
+    [["destroy"], /^npm run destroy: name the stacks to destroy: aws, docker, or '\*' for both/],
+    [["output"], /^npm run output: name the stacks to print the outputs of: aws, docker, or '\*' for both/],
+    [["diff"], /^npm run diff: name the stack to plan: aws or docker \(cdktf diff plans one stack at a time\)/],
+    [["diff", "aws", "docker"], /^npm run diff: cdktf diff plans one stack at a time, got aws, docker: run it once for each/],
+    [["diff", "*"], /^npm run diff: unknown stack "\*"; expected aws or docker \(diff takes one stack by name, not a pattern\)/],
+    [["output", "a*z"], /^npm run output: unknown stack "a\*z"; expected aws or docker, or a pattern matching them \('\*' for both\)/],
+    [["deploy", "docker"], /^npm run deploy: docker reads the outputs of aws: deploy them together \(npm run deploy -- aws docker\), or add --ignore-missing-stack-dependencies when aws is deployed and unchanged/],
+    [["destroy", "aws"], /^npm run destroy: docker reads the outputs of aws: destroy them together \(npm run destroy -- aws docker\), or add --ignore-missing-stack-dependencies to leave docker reading a destroyed stack/],
+  ])("%j is refused in one line with exit 2, before cdktf starts", (args, pattern) => {
+    const result = wrapper([...args, out()], { INFRA_CONFIG: noCerts });
+    expect(result.status).toBe(2);
+    expectOneLine(result.stderr, pattern);
+    expect(result.cdktf).toBeUndefined();
+  });
+
+  test.each([
+    [["destroy", "*"], ["aws", "docker"]],
+    [["destroy", "docker", "*"], ["docker", "aws"]],
+    [["destroy", "aws", "aws", "docker"], ["aws", "docker"]],
+    [["destroy", "{docker,aws}"], ["aws", "docker"]],
+    [["output", "d*"], ["docker"]],
+    [["output", "aws", "aws"], ["aws"]],
+    [["destroy", "docker"], ["docker"]],
+    [["destroy", "aws", "--ignore-missing-stack-dependencies"], ["aws"]],
+  ])("%j reaches cdktf with the stacks %j, each once", (args, stacks) => {
+    const result = wrapper([...args, out()]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.cdktf).toEqual([args[0], ...stacks, ...args.slice(1).filter((a) => a.startsWith("--")), out()]);
+  });
+
+  test("output of an undeployed docker stack suggests a deploy the wrapper takes: docker with aws", () => {
+    // Terraform answers {} in a stack directory with no state, as after a cdktf output before any deploy.
+    const dir = join(work, "undeployed");
+    mkdirSync(join(dir, "stacks", "docker"), { recursive: true });
+    const result = wrapper(["output", "docker", `--output=${dir}`]);
+    expect(result.cdktf).toEqual(["output", "docker", `--output=${dir}`]);
+    expect(result.status).toBe(1);
+    expectOneLine(result.stderr, /^npm run output: no outputs for docker: not deployed yet \(npm run deploy -- aws docker\)/);
+  });
+
+  test.each([
+    [["deploy", "docker", "--ignore-missing-stack-dependencies"]],
+    [["deploy", "*"]],
+    [["diff", "docker"]],
+  ])("%j passes the stack check and stops at the certificates", (args) => {
+    const result = wrapper([...args, out()], { INFRA_CONFIG: noCerts });
+    expect(result.status).toBe(1);
+    expectOneLine(result.stderr, /the Docker API's certificates will not do/);
+    expect(result.cdktf).toBeUndefined();
+  });
 });
