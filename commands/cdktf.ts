@@ -7,7 +7,7 @@
 // holding both JSON and HCL, options cdktf does not take.
 import { spawn, spawnSync } from "node:child_process";
 import { promises as dns } from "node:dns";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -196,11 +196,22 @@ function cdktfArgs(command: Command, values: Record<string, unknown>, stacks: st
         continue;
       }
       const text = String(v);
+      // An option given more than once arrives as a list, which the command line's check of empty values passes by.
+      if (text === "") throw new UsageError(`--${name} needs a value, got an empty one`);
       if (option.what === "count") integerOption(name, text, name === "parallelism" ? -1 : 1, 1024);
       if (name === "log-level" && !/^(ALL|TRACE|DEBUG|INFO|WARN|ERROR|FATAL|OFF)$/i.test(text)) {
         throw new UsageError(`--log-level=${text}: expected one of ALL, TRACE, DEBUG, INFO, WARN, ERROR, FATAL, OFF`);
       }
-      args.push(`--${name}=${option.what === "path" ? userPath(text, env) : text}`);
+      // Terraform's -var is a variable's name, an equals sign and its value; anything else it refuses.
+      if (name === "var" && !/^[A-Za-z_][A-Za-z0-9_-]*=/.test(text)) {
+        throw new UsageError(`--var=${text}: expected NAME=VALUE, as Terraform's -var takes it`);
+      }
+      const path = option.what === "path" ? userPath(text, env) : undefined;
+      if (name === "var-file" && path) {
+        const problem = !existsSync(path) ? "does not exist" : statSync(path).isFile() ? undefined : "is a directory, not a file";
+        if (problem) throw new UsageError(`--var-file=${text}: ${path} ${problem}`);
+      }
+      args.push(`--${name}=${path ?? text}`);
     }
   }
   return args;

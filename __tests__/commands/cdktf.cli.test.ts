@@ -130,3 +130,29 @@ describe("which stacks", () => {
     expect(result.cdktf).toBeUndefined();
   });
 });
+
+describe("option values", () => {
+  const out = () => `--output=${join(work, "out")}`;
+
+  test.each([
+    [["deploy", "aws", "docker", "--var-file="], /^npm run deploy: --var-file needs a value, got an empty one/],
+    [["diff", "aws", "--var="], /^npm run diff: --var needs a value, got an empty one/],
+    [["destroy", "*", "--var=a=1", "--var="], /^npm run destroy: --var needs a value, got an empty one/],
+    [["destroy", "*", "--var=region"], /^npm run destroy: --var=region: expected NAME=VALUE, as Terraform's -var takes it/],
+    [["destroy", "*", "--var==1"], /^npm run destroy: --var==1: expected NAME=VALUE/],
+    [["destroy", "*", "--var-file=missing.tfvars"], /^npm run destroy: --var-file=missing\.tfvars: .*cdktf-cli-\w+\/missing\.tfvars does not exist/],
+    [["destroy", "*", "--var-file=."], /^npm run destroy: --var-file=\.: .*cdktf-cli-\w+ is a directory, not a file/],
+  ])("%j is refused in one line with exit 2, before cdktf starts", (args, pattern) => {
+    const result = wrapper([...args, out()]);
+    expect(result.status).toBe(2);
+    expectOneLine(result.stderr, pattern);
+    expect(result.cdktf).toBeUndefined();
+  });
+
+  test("--var and --var-file reach cdktf, each as often as given, the file read from where the command was typed", () => {
+    writeFileSync(join(work, "values.tfvars"), "");
+    const result = wrapper(["destroy", "*", "--var=a=1", "--var=b=x=y", "--var-file=values.tfvars", out()]);
+    expect(result.stderr).toBe("");
+    expect(result.cdktf).toEqual(["destroy", "aws", "docker", "--var=a=1", "--var=b=x=y", `--var-file=${join(work, "values.tfvars")}`, out()]);
+  });
+});
