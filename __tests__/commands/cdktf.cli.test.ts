@@ -149,6 +149,16 @@ describe("option values", () => {
     expect(result.cdktf).toBeUndefined();
   });
 
+  test("--parallelism=-1 (cdktf's own default: no limit) reaches cdktf; -2 is refused", () => {
+    const unlimited = wrapper(["destroy", "*", "--parallelism=-1", out()]);
+    expect(unlimited.stderr).toBe("");
+    expect(unlimited.cdktf).toEqual(["destroy", "aws", "docker", "--parallelism=-1", out()]);
+    const below = wrapper(["destroy", "*", "--parallelism=-2", out()]);
+    expect(below.status).toBe(2);
+    expectOneLine(below.stderr, /^npm run destroy: --parallelism=-2: expected a whole number from -1 to 1024/);
+    expect(below.cdktf).toBeUndefined();
+  });
+
   test("--var and --var-file reach cdktf, each as often as given, the file read from where the command was typed", () => {
     writeFileSync(join(work, "values.tfvars"), "");
     const result = wrapper(["destroy", "*", "--var=a=1", "--var=b=x=y", "--var-file=values.tfvars", out()]);
