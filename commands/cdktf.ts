@@ -12,7 +12,7 @@ import { createRequire } from "node:module";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { certificateProblem, dockerHostCertificateNames } from "../constructs/docker-tls";
-import { environmentProblems } from "../settings/environment";
+import { environmentProblems, outdirProblem } from "../settings/environment";
 import { SettingsError } from "../settings/errors";
 import { loadSettings } from "../settings/load";
 import { projectRoot, startedAs, userPath } from "../settings/paths";
@@ -222,6 +222,9 @@ function preflight(command: Command, outdir: string, skipSynth: boolean, env: No
   const environment = environmentProblems(env);
   if (environment.length > 0) throw new UserError(`invalid environment:\n${new SettingsError(environment).message}`);
   const settings = loadSettings(env);
+  // --output and CDKTF_OUTDIR were checked as the command line and the environment; this is cdktf.out.
+  const outdirWrong = outdirProblem(outdir);
+  if (outdirWrong) throw new UserError(`the output directory ${outdir} ${outdirWrong}`);
   const mixed = mixedFormatStacks(outdir);
   // A synth rewrites the directory with one format; with --skip-synth Terraform reads it as it is.
   if (mixed.length > 0 && skipSynth) throw new UserError(mixedFormatMessage(mixed));
@@ -264,6 +267,8 @@ export async function cdktfCli(command: string, args: string[], env: NodeJS.Proc
     const given = values as Record<string, unknown>;
     const stacks = selectStacks(cmd, positionals, Boolean(given["ignore-missing-stack-dependencies"]));
     const outdir = given.output ? userPath(String(given.output), env) : resolve(projectRoot, env.CDKTF_OUTDIR || "cdktf.out");
+    const outdirWrong = given.output ? outdirProblem(outdir) : undefined;
+    if (outdirWrong) throw new UsageError(`--output=${given.output}: ${outdirWrong}; expected a directory this user can write, or a new one in such a directory`);
     const args = cdktfArgs(cmd, given, stacks, env);
     preflight(cmd, outdir, Boolean(given["skip-synth"]), env);
 

@@ -1,7 +1,7 @@
 // The environment variables cdktf's App reads, checked as settings are: a bad one is named with what was expected,
 // before anything is written, instead of failing deep inside cdktf with a trace.
 import { accessSync, constants, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { type SettingsProblem, showValue } from "./errors";
 import { isPlainObject } from "./json-file";
 
@@ -35,7 +35,7 @@ export function environmentProblems(env: NodeJS.ProcessEnv): SettingsProblem[] {
 }
 
 /** Why `dir` cannot be the output directory (cdktf makes it, but not its parents), or undefined. */
-function outdirProblem(dir: string): string | undefined {
+export function outdirProblem(dir: string): string | undefined {
   const kind = (path: string) => {
     try {
       return statSync(path).isDirectory() ? "directory" : "file";
@@ -53,7 +53,11 @@ function outdirProblem(dir: string): string | undefined {
   };
   const here = kind(dir);
   if (here === "file") return "names a file, not a directory";
-  if (here === "directory") return writable(dir) ? undefined : "is a directory this user cannot write";
+  if (here === "directory") {
+    if (!writable(dir)) return "is a directory this user cannot write";
+    // Both cdktf and the app read or make stacks/<stack> in it, and fail on ENOTDIR with a trace.
+    return kind(join(dir, "stacks")) === "file" ? "holds a file named stacks, where cdktf writes a directory for each stack" : undefined;
+  }
   const parent = kind(dirname(dir));
   if (parent === undefined) return `its parent ${dirname(dir)} does not exist`;
   if (parent === "file") return `its parent ${dirname(dir)} is a file`;

@@ -3,7 +3,7 @@
 // it does start. cdktf itself is stopped where it starts: a module preloaded through NODE_OPTIONS records the
 // arguments of the cdktf CLI's process and ends it, so nothing is synthesized, initialised or planned.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { projectRoot } from "../../settings/paths";
@@ -164,5 +164,52 @@ describe("option values", () => {
     const result = wrapper(["destroy", "*", "--var=a=1", "--var=b=x=y", "--var-file=values.tfvars", out()]);
     expect(result.stderr).toBe("");
     expect(result.cdktf).toEqual(["destroy", "aws", "docker", "--var=a=1", "--var=b=x=y", `--var-file=${join(work, "values.tfvars")}`, out()]);
+  });
+});
+
+describe("the output directory", () => {
+  beforeAll(() => {
+    writeFileSync(join(work, "a-file"), "");
+    mkdirSync(join(work, "stacks-file"));
+    writeFileSync(join(work, "stacks-file", "stacks"), "");
+  });
+
+  test.each([
+    [["--output", "a-file"], /^npm run output: --output=a-file: names a file, not a directory; expected a directory this user can write/],
+    [["--output=a-file/out"], /^npm run output: --output=a-file\/out: its parent .*cdktf-cli-\w+\/a-file is a file/],
+    [["-o", "no/such"], /^npm run output: --output=no\/such: its parent .*cdktf-cli-\w+\/no does not exist/],
+    [["--output=stacks-file"], /^npm run output: --output=stacks-file: holds a file named stacks, where cdktf writes a directory for each stack/],
+  ])("%j is refused in one line with exit 2, before cdktf starts", (args, pattern) => {
+    const result = wrapper(["output", "aws", ...args]);
+    expect(result.status).toBe(2);
+    expectOneLine(result.stderr, pattern);
+    expect(result.cdktf).toBeUndefined();
+  });
+
+  test("the default cdktf.out holding a file named stacks is named in one line, exit 1", () => {
+    // The wrapper as built, with what it reads at run time, in a directory laid out like the project: its cdktf.out
+    // is one this test may break.
+    const copy = join(work, "project");
+    for (const path of ["cdktf.json", "dist/commands/cdktf.js", "dist/commands/cdktf.bundle.js", "deploy/load-bundle.js", "deploy/build-state.js", "task-definitions", "schemas"]) {
+      cpSync(join(projectRoot, path), join(copy, path), { recursive: true });
+    }
+    mkdirSync(join(copy, "cdktf.out"));
+    writeFileSync(join(copy, "cdktf.out", "stacks"), "");
+    const result = spawnSync(process.execPath, [join(copy, "dist", "commands", "cdktf.js"), "output", "aws"], {
+      cwd: copy,
+      env: { ...process.env, INFRA_CONFIG: "", CDKTF_OUTDIR: "", INIT_CWD: copy, NODE_OPTIONS: `--require ${stub}`, STOPPED_CDKTF_ARGS: join(work, "never.json") },
+      encoding: "utf8",
+    });
+    expect(result.status).toBe(1);
+    expectOneLine(result.stderr, /^npm run output: the output directory .*project\/cdktf\.out holds a file named stacks, where cdktf writes a directory for each stack/);
+    expect(existsSync(join(work, "never.json"))).toBe(false);
+  });
+
+  test("CDKTF_OUTDIR holding a file named stacks is a bad environment, named before anything reads it", () => {
+    const result = wrapper(["output", "aws"], { CDKTF_OUTDIR: join(work, "stacks-file") });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^npm run output: invalid environment:\nenvironment variable CDKTF_OUTDIR = .*stacks-file.*: holds a file named stacks/);
+    expect(result.stderr).not.toMatch(/ENOTDIR|\n\s+at /);
+    expect(result.cdktf).toBeUndefined();
   });
 });
