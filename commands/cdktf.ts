@@ -15,8 +15,10 @@ import { certificateProblem, dockerHostCertificateNames } from "../constructs/do
 import { environmentProblems, outdirProblem } from "../settings/environment";
 import { SettingsError } from "../settings/errors";
 import { loadSettings } from "../settings/load";
-import { projectRoot, startedAs, userPath } from "../settings/paths";
+import { invocationDir, projectDirFromStacks, projectRoot, startedAs, userPath } from "../settings/paths";
+import { stateBackend } from "../settings/state-backend";
 import { type CommandSpec, UsageError, UserError, commandExitCode, integerOption } from "./cli";
+import { type Backend, describeState, recordedBackend, sameState, shown, synthesizedBackend } from "./initialized-backends";
 import { mixedFormatMessage, mixedFormatStacks } from "./output-dir";
 import { cliConfigFile } from "./provider-mirror";
 
@@ -218,7 +220,8 @@ function cdktfArgs(command: Command, values: Record<string, unknown>, stacks: st
 }
 
 /** What would make cdktf or Terraform fail later, as one line; undefined when nothing does. */
-function preflight(command: Command, outdir: string, skipSynth: boolean, env: NodeJS.ProcessEnv): void {
+function preflight(command: Command, outdir: string, stacks: readonly string[], given: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
+  const skipSynth = Boolean(given["skip-synth"]);
   const environment = environmentProblems(env);
   if (environment.length > 0) throw new UserError(`invalid environment:\n${new SettingsError(environment).message}`);
   const settings = loadSettings(env);
@@ -235,6 +238,58 @@ function preflight(command: Command, outdir: string, skipSynth: boolean, env: No
     });
     if (problem) throw new UserError(`the Docker API's certificates will not do (dockerHost.certsDir): ${problem}`);
   }
+  // --migrate-state is the user's approval of what Terraform would otherwise stop at.
+  if (!given["migrate-state"]) {
+    const wanted = skipSynth
+      ? (_: string, dir: string) => synthesizedBackend(dir)
+      : (stack: string) => stateBackend(settings, stack, projectDirFromStacks(outdir)).backend;
+    const switched = backendSwitch(outdir, stacks, wanted, env);
+    if (switched) throw new UserError(switchMessage(command, switched, outdir, Boolean(given.output), skipSynth, settings.environment, env));
+  }
+}
+
+/**
+ * The first of `stacks` whose directory Terraform last initialized for a state other than the one it is now to use
+ * (`wanted`): `terraform init` would stop there, "Backend configuration
+ * changed", and either way it offers could point this environment at another one's state, or at an empty one.
+ */
+function backendSwitch(
+  outdir: string,
+  stacks: readonly string[],
+  wanted: (stack: string, dir: string) => Backend | undefined,
+  env: NodeJS.ProcessEnv,
+): { dir: string; recorded: Backend; wanted: Backend } | undefined {
+  for (const stack of stacks) {
+    const dir = join(outdir, "stacks", stack);
+    const recorded = recordedBackend(dir, env);
+    const now = recorded && wanted(stack, dir);
+    if (recorded && now && !sameState(recorded, now)) return { dir, recorded, wanted: now };
+  }
+  return undefined;
+}
+
+/** The refusal of a switched backend, naming both states and the ways that risk neither. */
+function switchMessage(
+  command: Command,
+  { dir, recorded, wanted }: { dir: string; recorded: Backend; wanted: Backend },
+  outdir: string,
+  outdirGiven: boolean,
+  skipSynth: boolean,
+  environment: string | null,
+  env: NodeJS.ProcessEnv,
+): string {
+  const from = invocationDir(env);
+  // -migrate-state moves the state to what the directory's configuration names: that of the new settings, once synthesized.
+  const migrate = skipSynth
+    ? `run terraform init -migrate-state in ${shown(dir, from)}`
+    : command === "output"
+      ? `synthesize for it (npm run synth${outdirGiven ? ` -- --output=${shown(outdir, from)}` : ""}), then run terraform init -migrate-state in ${shown(dir, from)}`
+      : "add --migrate-state (cdktf synthesizes, then runs terraform init -migrate-state)";
+  return (
+    `${shown(dir, from)} was initialized for the state at ${describeState(recorded, dir, from)}, but ` +
+    `${skipSynth ? "its synthesized configuration now puts" : "the settings now put"} it at ${describeState(wanted, dir, from)}: ` +
+    `give each environment its own output directory (--output=cdktf.out.${environment ?? "<environment>"}), or, if this stack's state really moved there, ${migrate}`
+  );
 }
 
 /** The stacks whose state holds no outputs, asked of Terraform in their directories (cdktf output initialized them). */
@@ -270,7 +325,7 @@ export async function cdktfCli(command: string, args: string[], env: NodeJS.Proc
     const outdirWrong = given.output ? outdirProblem(outdir) : undefined;
     if (outdirWrong) throw new UsageError(`--output=${given.output}: ${outdirWrong}; expected a directory this user can write, or a new one in such a directory`);
     const args = cdktfArgs(cmd, given, stacks, env);
-    preflight(cmd, outdir, Boolean(given["skip-synth"]), env);
+    preflight(cmd, outdir, stacks, given, env);
 
     const scratch = mkdtempSync(join(tmpdir(), "soa-cdktf-"));
     try {

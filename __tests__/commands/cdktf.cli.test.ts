@@ -1,7 +1,7 @@
 // The cdktf wrapper through its entry point (node dist/commands/cdktf.js, as `npm run diff|deploy|destroy|output`
 // runs it), at the edges of its command line: what it refuses before cdktf starts, and the arguments cdktf gets when
 // it does start. cdktf itself is stopped where it starts: a module preloaded through NODE_OPTIONS records the
-// arguments of the cdktf CLI's process and ends it, so nothing is synthesized, initialised or planned.
+// arguments of the cdktf CLI's process and ends it, so nothing is synthesized, initialized or planned.
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -211,5 +211,85 @@ describe("the output directory", () => {
     expect(result.stderr).toMatch(/^npm run output: invalid environment:\nenvironment variable CDKTF_OUTDIR = .*stacks-file.*: holds a file named stacks/);
     expect(result.stderr).not.toMatch(/ENOTDIR|\n\s+at /);
     expect(result.cdktf).toBeUndefined();
+  });
+});
+
+describe("a stack directory initialized for another state", () => {
+  const staging = join(work, "staging.json");
+  const bucket = (keyPrefix: string) => join(work, `bucket-${keyPrefix}.json`);
+  beforeAll(() => {
+    writeFileSync(staging, JSON.stringify({ environment: "staging" }));
+    for (const prefix of ["soa", "other"]) writeFileSync(bucket(prefix), JSON.stringify({ state: { bucket: "my-state", keyPrefix: prefix } }));
+  });
+
+  /** An output directory whose aws stack Terraform initialized for `backend` (as .terraform/terraform.tfstate records it). */
+  function initialized(name: string, backend: { type: string; config: Record<string, unknown> }): string {
+    const dir = join(work, name);
+    mkdirSync(join(dir, "stacks", "aws", ".terraform"), { recursive: true });
+    const record = { version: 3, terraform_version: "1.11.4", backend: { ...backend, hash: 1648344604 } };
+    writeFileSync(join(dir, "stacks", "aws", ".terraform", "terraform.tfstate"), JSON.stringify(record, null, 2));
+    return dir;
+  }
+  // What Terraform recorded after `npm run output -- aws` with the defaults, in an output directory outside the project.
+  const defaults = { type: "local", config: { path: "../../../terraform-state/aws.tfstate", workspace_dir: null } };
+  const s3 = { type: "s3", config: { bucket: "my-state", key: "soa/aws.tfstate", region: "us-west-1", encrypt: true, use_lockfile: true, profile: null, dynamodb_table: null } };
+
+  test("another environment's settings are refused in one line, exit 1, naming both states and the safe fixes; nothing is written", () => {
+    const dir = initialized("local-defaults", defaults);
+    const record = readFileSync(join(dir, "stacks", "aws", ".terraform", "terraform.tfstate"), "utf8");
+    const result = wrapper(["output", "aws", `--output=${dir}`], { INFRA_CONFIG: staging });
+    expect(result.status).toBe(1);
+    expectOneLine(
+      result.stderr,
+      new RegExp(
+        "^npm run output: local-defaults/stacks/aws was initialized for the state at terraform-state/aws\\.tfstate, " +
+          "but the settings now put it at terraform-state/staging/aws\\.tfstate: give each environment its own output " +
+          "directory \\(--output=cdktf\\.out\\.staging\\), or, if this stack's state really moved there, synthesize for it " +
+          "\\(npm run synth -- --output=local-defaults\\), then run terraform init -migrate-state in local-defaults/stacks/aws\\n$",
+      ),
+    );
+    expect(result.cdktf).toBeUndefined();
+    expect(readFileSync(join(dir, "stacks", "aws", ".terraform", "terraform.tfstate"), "utf8")).toBe(record);
+  });
+
+  test("the settings it was initialized for reach cdktf, and so does a stack never initialized", () => {
+    const dir = initialized("local-same", defaults);
+    expect(wrapper(["output", "aws", `--output=${dir}`]).cdktf).toEqual(["output", "aws", `--output=${dir}`]);
+    expect(wrapper(["destroy", "*", `--output=${dir}`], { INFRA_CONFIG: staging }).stderr).toMatch(
+      /^npm run destroy: local-same\/stacks\/aws was initialized .*, or, if this stack's state really moved there, add --migrate-state \(cdktf synthesizes, then runs terraform init -migrate-state\)\n$/,
+    );
+    expect(wrapper(["destroy", "docker", `--output=${dir}`], { INFRA_CONFIG: staging }).cdktf).toEqual(["destroy", "docker", `--output=${dir}`]);
+  });
+
+  test("S3 states are told apart by bucket, key and region; the attributes Terraform records unset do not count", () => {
+    const dir = initialized("s3", s3);
+    expect(wrapper(["output", "aws", `--output=${dir}`], { INFRA_CONFIG: bucket("soa") }).cdktf).toBeDefined();
+    const moved = wrapper(["output", "aws", `--output=${dir}`], { INFRA_CONFIG: bucket("other") });
+    expect(moved.status).toBe(1);
+    expectOneLine(moved.stderr, /initialized for the state at s3:\/\/my-state\/soa\/aws\.tfstate \(us-west-1\), but the settings now put it at s3:\/\/my-state\/other\/aws\.tfstate \(us-west-1\)/);
+    const local = wrapper(["output", "aws", `--output=${dir}`]);
+    expectOneLine(local.stderr, /initialized for the state at s3:\/\/my-state\/soa\/aws\.tfstate \(us-west-1\), but the settings now put it at terraform-state\/aws\.tfstate:/);
+  });
+
+  test("--migrate-state is the user's approval: cdktf starts and runs terraform init -migrate-state", () => {
+    const dir = initialized("migrate", defaults);
+    const result = wrapper(["destroy", "*", "--migrate-state", `--output=${dir}`], { INFRA_CONFIG: staging });
+    expect(result.stderr).toBe("");
+    expect(result.cdktf).toEqual(["destroy", "aws", "docker", "--migrate-state", `--output=${dir}`]);
+  });
+
+  test("with --skip-synth, the backend compared is the synthesized one, not the settings'", () => {
+    const dir = initialized("skip-synth", defaults);
+    const synthesized = (path: string) =>
+      writeFileSync(join(dir, "stacks", "aws", "cdk.tf.json"), JSON.stringify({ terraform: { backend: { local: { path } } } }));
+    synthesized("../../../terraform-state/aws.tfstate");
+    expect(wrapper(["output", "aws", "--skip-synth", `--output=${dir}`], { INFRA_CONFIG: staging }).cdktf).toBeDefined();
+    synthesized("../../../terraform-state/staging/aws.tfstate");
+    const result = wrapper(["output", "aws", "--skip-synth", `--output=${dir}`]);
+    expect(result.status).toBe(1);
+    expectOneLine(
+      result.stderr,
+      /initialized for the state at terraform-state\/aws\.tfstate, but its synthesized configuration now puts it at terraform-state\/staging\/aws\.tfstate: .*, run terraform init -migrate-state in skip-synth\/stacks\/aws\n$/,
+    );
   });
 });
