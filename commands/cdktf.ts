@@ -186,9 +186,9 @@ function cdktfMatcher(): (name: string, pattern: string) => boolean {
   return matcher;
 }
 
-/** The arguments cdktf gets: ours checked, user paths made absolute from where the user typed the command. */
-function cdktfArgs(command: Command, values: Record<string, unknown>, stacks: string[], env: NodeJS.ProcessEnv): string[] {
-  const args: string[] = [command, ...stacks];
+/** The options cdktf gets: each value checked, user paths made absolute from where the user typed the command. */
+function cdktfOptions(command: Command, values: Record<string, unknown>, env: NodeJS.ProcessEnv): string[] {
+  const args: string[] = [];
   for (const [name, value] of Object.entries(values)) {
     if (name === "help" || value === undefined) continue;
     const option = OPTIONS[command][name];
@@ -320,11 +320,13 @@ export async function cdktfCli(command: string, args: string[], env: NodeJS.Proc
   const cmd = command as Command;
   return commandExitCode(spec(cmd), async ({ values, positionals }) => {
     const given = values as Record<string, unknown>;
-    const stacks = selectStacks(cmd, positionals, Boolean(given["ignore-missing-stack-dependencies"]));
+    // Option values before stacks: `npm run deploy -- --var-file=` is told of its empty value, whatever the stacks.
+    const options = cdktfOptions(cmd, given, env);
     const outdir = given.output ? userPath(String(given.output), env) : resolve(projectRoot, env.CDKTF_OUTDIR || "cdktf.out");
     const outdirWrong = given.output ? outdirProblem(outdir) : undefined;
     if (outdirWrong) throw new UsageError(`--output=${given.output}: ${outdirWrong}; expected a directory this user can write, or a new one in such a directory`);
-    const args = cdktfArgs(cmd, given, stacks, env);
+    const stacks = selectStacks(cmd, positionals, Boolean(given["ignore-missing-stack-dependencies"]));
+    const args = [cmd, ...stacks, ...options];
     preflight(cmd, outdir, stacks, given, env);
 
     const scratch = mkdtempSync(join(tmpdir(), "soa-cdktf-"));

@@ -136,6 +136,7 @@ describe("option values", () => {
 
   test.each([
     [["deploy", "aws", "docker", "--var-file="], /^npm run deploy: --var-file needs a value, got an empty one/],
+    [["deploy", "--var-file="], /^npm run deploy: --var-file needs a value, got an empty one/],
     [["diff", "aws", "--var="], /^npm run diff: --var needs a value, got an empty one/],
     [["destroy", "*", "--var=a=1", "--var="], /^npm run destroy: --var needs a value, got an empty one/],
     [["destroy", "*", "--var=region"], /^npm run destroy: --var=region: expected NAME=VALUE, as Terraform's -var takes it/],
@@ -184,6 +185,12 @@ describe("the output directory", () => {
     expect(result.status).toBe(2);
     expectOneLine(result.stderr, pattern);
     expect(result.cdktf).toBeUndefined();
+  });
+
+  test("a bad --output is named before missing stacks", () => {
+    const result = wrapper(["output", "--output=a-file"]);
+    expect(result.status).toBe(2);
+    expectOneLine(result.stderr, /^npm run output: --output=a-file: names a file, not a directory/);
   });
 
   test("the default cdktf.out holding a file named stacks is named in one line, exit 1", () => {
