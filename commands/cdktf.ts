@@ -3,8 +3,9 @@
 // have no Terraform CLI configuration of your own, the provider mirror found on this machine, as
 // `npm run validate` uses it, so `terraform init` installs the providers it holds without a registry (and
 // `terraform providers lock`, which only a registry answers, is skipped). Before cdktf starts, what would fail
-// later is refused in one line: bad settings or environment, certificates deploy cannot use, output directories
-// holding both JSON and HCL, options cdktf does not take.
+// later is refused in one line: stacks and options cdktf does not take, bad settings or environment, output
+// directories it cannot use or holding both JSON and HCL, certificates deploy cannot use, and stack directories
+// Terraform set up for another state than the settings name.
 import { spawn, spawnSync } from "node:child_process";
 import { promises as dns } from "node:dns";
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
@@ -120,7 +121,9 @@ function usage(command: Command): string {
 \`cdktf ${command}\` ${WHAT[command]}, with telemetry off and, when you have no Terraform CLI configuration
 of your own and the registry cannot be reached, the provider mirror on this machine. Settings come from
 INFRA_CONFIG (relative to where you typed the command) or the defaults; paths in options too.
-${command === "diff" || command === "deploy" ? "Stops before Terraform when the Docker API's certificates are missing, mismatched, expired or do not\ncover the settings, naming the command that fixes them.\n" : ""}${command === "output" ? "Exits 1 when a stack has no outputs (not deployed yet, or its state is elsewhere).\n" : ""}cdktf options it takes (\`npx cdktf ${command} --help\` describes them):
+${command === "diff" || command === "deploy" ? "Stops before Terraform when the Docker API's certificates are missing, mismatched, expired or do not\ncover the settings, naming the command that fixes them.\n" : ""}Stops before cdktf when Terraform set a stack's directory up for another state than the settings name (another
+environment's): give each environment its own --output (docs/backups-and-environments.md, Environments).
+${command === "output" ? "Exits 1 when a stack has no outputs (not deployed yet, or its state is elsewhere).\n" : ""}cdktf options it takes (\`npx cdktf ${command} --help\` describes them):
   ${flags}`;
 }
 
@@ -155,7 +158,8 @@ function selectStacks(command: Command, named: readonly string[], ignoreMissingD
   if (named.length === 0) throw new UsageError(`name the stacks to ${VERB[command]}: ${STACKS.join(", ")}, or '*' for both (cdktf takes no default when the app has two)`);
   const selected: string[] = [];
   for (const pattern of named) {
-    const matching = STACKS.includes(pattern) ? [pattern] : STACKS.filter((stack) => cdktfMatcher()(stack, pattern));
+    const matches = STACKS.includes(pattern) ? undefined : cdktfMatcher();
+    const matching = matches ? STACKS.filter((stack) => matches(stack, pattern)) : [pattern];
     if (matching.length === 0) {
       throw new UsageError(`unknown stack ${JSON.stringify(pattern)}; expected ${choices}, or a pattern matching them ('*' for both)`);
     }
@@ -178,12 +182,9 @@ function selectStacks(command: Command, named: readonly string[], ignoreMissingD
   return selected;
 }
 
-let matcher: ((name: string, pattern: string) => boolean) | undefined;
-
 /** cdktf's own matcher of stack patterns: the minimatch that cdktf-cli depends on, resolved from its package. */
 function cdktfMatcher(): (name: string, pattern: string) => boolean {
-  matcher ??= createRequire(join(projectRoot, "node_modules", "cdktf-cli", "package.json"))("minimatch") as (name: string, pattern: string) => boolean;
-  return matcher;
+  return createRequire(join(projectRoot, "node_modules", "cdktf-cli", "package.json"))("minimatch");
 }
 
 /** The options cdktf gets: each value checked, user paths made absolute from where the user typed the command. */
