@@ -1,6 +1,6 @@
 // The app: settings in, two stacks out. Every resource is reached from here in one hop through a stack.
 import { existsSync, rmSync } from "node:fs";
-import { join, relative, resolve, sep } from "node:path";
+import { join } from "node:path";
 import { App, Aspects } from "cdktf";
 import { HclConditionBlocks } from "./constructs/hcl-conditions";
 import { withLeanTokenTraces } from "./constructs/token-traces";
@@ -8,7 +8,7 @@ import { PolicyChecks, PolicyError } from "./policy/policy-checks";
 import { environmentProblems } from "./settings/environment";
 import { SettingsError } from "./settings/errors";
 import { type AppSettings, loadSettings } from "./settings/load";
-import { projectRoot, startedAs } from "./settings/paths";
+import { projectDirFromStacks, startedAs } from "./settings/paths";
 import { AwsStack } from "./stacks/aws-stack";
 import { DockerStack } from "./stacks/docker-stack";
 
@@ -92,17 +92,6 @@ function keepOneFormat(app: App): void {
   for (const stack of Object.values(app.manifest.stacks)) {
     for (const file of stale) rmSync(join(app.outdir, stack.workingDirectory, file), { force: true });
   }
-}
-
-/**
- * cdktf runs Terraform in <outdir>/stacks/<stack>; paths to the project (state, certificates) start from there.
- * An output directory outside the project is only ever read, never deployed from: keep the default layout's
- * path rather than spell out this machine's directories.
- */
-function projectDirFromStacks(outdir: string): string {
-  const fromStack = relative(join(resolve(outdir), "stacks", "any"), projectRoot);
-  const inside = !relative(projectRoot, resolve(outdir)).startsWith("..");
-  return inside ? fromStack.split(sep).join("/") : "../../..";
 }
 
 if (startedAs("main")) {

@@ -3,25 +3,31 @@
 // have no Terraform CLI configuration of your own, the provider mirror found on this machine, as
 // `npm run validate` uses it, so `terraform init` installs the providers it holds without a registry (and
 // `terraform providers lock`, which only a registry answers, is skipped). Before cdktf starts, what would fail
-// later is refused in one line: bad settings or environment, certificates deploy cannot use, output directories
-// holding both JSON and HCL, options cdktf does not take.
+// later is refused in one line: stacks and options cdktf does not take, bad settings or environment, output
+// directories it cannot use or holding both JSON and HCL, certificates deploy cannot use, and stack directories
+// Terraform set up for another state than the settings name.
 import { spawn, spawnSync } from "node:child_process";
 import { promises as dns } from "node:dns";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { certificateProblem, dockerHostCertificateNames } from "../constructs/docker-tls";
-import { environmentProblems } from "../settings/environment";
+import { environmentProblems, outdirProblem } from "../settings/environment";
 import { SettingsError } from "../settings/errors";
 import { loadSettings } from "../settings/load";
-import { projectRoot, startedAs, userPath } from "../settings/paths";
+import { invocationDir, projectDirFromStacks, projectRoot, startedAs, userPath } from "../settings/paths";
+import { stateBackend } from "../settings/state-backend";
 import { type CommandSpec, UsageError, UserError, commandExitCode, integerOption } from "./cli";
+import { type Backend, describeState, recordedBackend, sameState, shown, synthesizedBackend } from "./initialized-backends";
 import { mixedFormatMessage, mixedFormatStacks } from "./output-dir";
 import { cliConfigFile } from "./provider-mirror";
 
 export const COMMANDS = ["diff", "deploy", "destroy", "output"] as const;
 type Command = (typeof COMMANDS)[number];
-const STACKS = ["aws", "docker"];
+/** The app's stacks, in its order, each with the stacks whose outputs it reads (cdktf's manifest says the same). */
+export const STACK_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = { aws: [], docker: ["aws"] };
+const STACKS = Object.keys(STACK_DEPENDENCIES);
 
 /** Whether the user has a Terraform CLI configuration of their own, which we must not override. */
 export function hasOwnCliConfig(env: NodeJS.ProcessEnv): boolean {
@@ -106,12 +112,18 @@ function usage(command: Command): string {
   const flags = Object.entries(OPTIONS[command])
     .map(([name, o]) => `--${name}${o.type === "string" ? "=VALUE" : ""}`)
     .join(" ");
-  return `usage: npm run ${command} -- [${STACKS.join("|")} …] [cdktf options]
+  const stacks =
+    command === "diff"
+      ? `usage: npm run diff -- ${STACKS.join("|")} [cdktf options]\n\nOne stack, by name: cdktf diff plans one at a time.`
+      : `usage: npm run ${command} -- STACK… [cdktf options]\n\nSTACK: ${STACKS.join(", ")}, or a pattern cdktf matches against their names ('*' for both; quote it for the\nshell). A stack named twice runs once.${command === "output" ? "" : ` ${command === "deploy" ? "docker without aws" : "aws without docker"} takes --ignore-missing-stack-dependencies.`}`;
+  return `${stacks}
 
 \`cdktf ${command}\` ${WHAT[command]}, with telemetry off and, when you have no Terraform CLI configuration
 of your own and the registry cannot be reached, the provider mirror on this machine. Settings come from
 INFRA_CONFIG (relative to where you typed the command) or the defaults; paths in options too.
-${command === "diff" || command === "deploy" ? "Stops before Terraform when the Docker API's certificates are missing, mismatched, expired or do not\ncover the settings, naming the command that fixes them.\n" : ""}${command === "output" ? "Exits 1 when a stack has no outputs (not deployed yet, or its state is elsewhere).\n" : ""}cdktf options it takes (\`npx cdktf ${command} --help\` describes them):
+${command === "diff" || command === "deploy" ? "Stops before Terraform when the Docker API's certificates are missing, mismatched, expired or do not\ncover the settings, naming the command that fixes them.\n" : ""}Stops before cdktf when Terraform set a stack's directory up for another state than the settings name (another
+environment's): give each environment its own --output (docs/backups-and-environments.md, Environments).
+${command === "output" ? "Exits 1 when a stack has no outputs (not deployed yet, or its state is elsewhere).\n" : ""}cdktf options it takes (\`npx cdktf ${command} --help\` describes them):
   ${flags}`;
 }
 
@@ -119,12 +131,65 @@ function spec(command: Command): CommandSpec<Record<string, { type: OptionType; 
   const options = Object.fromEntries(
     Object.entries(OPTIONS[command]).map(([name, o]) => [name, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) }]),
   );
-  return { name: `npm run ${command}`, usage: usage(command), options, positionals: { max: STACKS.length, name: "stack" } };
+  return { name: `npm run ${command}`, usage: usage(command), options, positionals: { max: Infinity, name: "stack" } };
 }
 
-/** The arguments cdktf gets: ours checked, user paths made absolute from where the user typed the command. */
-function cdktfArgs(command: Command, values: Record<string, unknown>, stacks: string[], env: NodeJS.ProcessEnv): string[] {
-  const args: string[] = [command, ...stacks];
+const VERB: Record<Command, string> = { diff: "plan", deploy: "deploy", destroy: "destroy", output: "print the outputs of" };
+
+/**
+ * The stacks cdktf is to act on, by name, each once: what the user named, as cdktf 0.21 reads it (diff: one stack by
+ * name; the others: names or minimatch patterns, each matching at least one stack, with every stack a deployed one
+ * reads, or every stack reading a destroyed one, unless --ignore-missing-stack-dependencies). cdktf would refuse
+ * anything else only after a synth; a stack named twice it would run twice at once, in one directory.
+ */
+function selectStacks(command: Command, named: readonly string[], ignoreMissingDependencies: boolean): string[] {
+  const choices = STACKS.join(" or ");
+  if (command === "diff") {
+    if (named.length === 0) throw new UsageError(`name the stack to plan: ${choices} (cdktf diff plans one stack at a time)`);
+    const unknown = named.find((name) => !STACKS.includes(name));
+    if (unknown !== undefined) {
+      const hint = /[*?[\]{}!+@()]/.test(unknown) ? " (diff takes one stack by name, not a pattern)" : "";
+      throw new UsageError(`unknown stack ${JSON.stringify(unknown)}; expected ${choices}${hint}`);
+    }
+    const unique = [...new Set(named)];
+    if (unique.length > 1) throw new UsageError(`cdktf diff plans one stack at a time, got ${unique.join(", ")}: run it once for each`);
+    return unique;
+  }
+  if (named.length === 0) throw new UsageError(`name the stacks to ${VERB[command]}: ${STACKS.join(", ")}, or '*' for both (cdktf takes no default when the app has two)`);
+  const selected: string[] = [];
+  for (const pattern of named) {
+    const matches = STACKS.includes(pattern) ? undefined : cdktfMatcher();
+    const matching = matches ? STACKS.filter((stack) => matches(stack, pattern)) : [pattern];
+    if (matching.length === 0) {
+      throw new UsageError(`unknown stack ${JSON.stringify(pattern)}; expected ${choices}, or a pattern matching them ('*' for both)`);
+    }
+    for (const stack of matching) if (!selected.includes(stack)) selected.push(stack);
+  }
+  if (!ignoreMissingDependencies && command !== "output") {
+    for (const [stack, dependencies] of Object.entries(STACK_DEPENDENCIES)) {
+      for (const dependency of dependencies) {
+        // deploy needs what a selected stack reads; destroy, whatever reads a selected stack.
+        const [needed, by] = command === "deploy" ? [dependency, stack] : [stack, dependency];
+        if (!selected.includes(by) || selected.includes(needed)) continue;
+        const both = STACKS.filter((s) => s === stack || s === dependency).join(" ");
+        const ignore = command === "deploy" ? `when ${dependency} is deployed and unchanged` : `to leave ${stack} reading a destroyed stack`;
+        throw new UsageError(
+          `${stack} reads the outputs of ${dependency}: ${command} them together (npm run ${command} -- ${both}), or add --ignore-missing-stack-dependencies ${ignore}`,
+        );
+      }
+    }
+  }
+  return selected;
+}
+
+/** cdktf's own matcher of stack patterns: the minimatch that cdktf-cli depends on, resolved from its package. */
+function cdktfMatcher(): (name: string, pattern: string) => boolean {
+  return createRequire(join(projectRoot, "node_modules", "cdktf-cli", "package.json"))("minimatch");
+}
+
+/** The options cdktf gets: each value checked, user paths made absolute from where the user typed the command. */
+function cdktfOptions(command: Command, values: Record<string, unknown>, env: NodeJS.ProcessEnv): string[] {
+  const args: string[] = [];
   for (const [name, value] of Object.entries(values)) {
     if (name === "help" || value === undefined) continue;
     const option = OPTIONS[command][name];
@@ -134,21 +199,36 @@ function cdktfArgs(command: Command, values: Record<string, unknown>, stacks: st
         continue;
       }
       const text = String(v);
+      // An option given more than once arrives as a list, which the command line's check of empty values passes by.
+      if (text === "") throw new UsageError(`--${name} needs a value, got an empty one`);
       if (option.what === "count") integerOption(name, text, name === "parallelism" ? -1 : 1, 1024);
       if (name === "log-level" && !/^(ALL|TRACE|DEBUG|INFO|WARN|ERROR|FATAL|OFF)$/i.test(text)) {
         throw new UsageError(`--log-level=${text}: expected one of ALL, TRACE, DEBUG, INFO, WARN, ERROR, FATAL, OFF`);
       }
-      args.push(`--${name}=${option.what === "path" ? userPath(text, env) : text}`);
+      // Terraform's -var is a variable's name, an equals sign and its value; anything else it refuses.
+      if (name === "var" && !/^[A-Za-z_][A-Za-z0-9_-]*=/.test(text)) {
+        throw new UsageError(`--var=${text}: expected NAME=VALUE, as Terraform's -var takes it`);
+      }
+      const path = option.what === "path" ? userPath(text, env) : undefined;
+      if (name === "var-file" && path) {
+        const problem = !existsSync(path) ? "does not exist" : statSync(path).isFile() ? undefined : "is a directory, not a file";
+        if (problem) throw new UsageError(`--var-file=${text}: ${path} ${problem}`);
+      }
+      args.push(`--${name}=${path ?? text}`);
     }
   }
   return args;
 }
 
 /** What would make cdktf or Terraform fail later, as one line; undefined when nothing does. */
-function preflight(command: Command, outdir: string, skipSynth: boolean, env: NodeJS.ProcessEnv): void {
+function preflight(command: Command, outdir: string, stacks: readonly string[], given: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
+  const skipSynth = Boolean(given["skip-synth"]);
   const environment = environmentProblems(env);
   if (environment.length > 0) throw new UserError(`invalid environment:\n${new SettingsError(environment).message}`);
   const settings = loadSettings(env);
+  // --output and CDKTF_OUTDIR were checked as the command line and the environment; this is cdktf.out.
+  const outdirWrong = outdirProblem(outdir);
+  if (outdirWrong) throw new UserError(`the output directory ${outdir} ${outdirWrong}`);
   const mixed = mixedFormatStacks(outdir);
   // A synth rewrites the directory with one format; with --skip-synth Terraform reads it as it is.
   if (mixed.length > 0 && skipSynth) throw new UserError(mixedFormatMessage(mixed));
@@ -159,11 +239,63 @@ function preflight(command: Command, outdir: string, skipSynth: boolean, env: No
     });
     if (problem) throw new UserError(`the Docker API's certificates will not do (dockerHost.certsDir): ${problem}`);
   }
+  // --migrate-state is the user's approval of what Terraform would otherwise stop at.
+  if (!given["migrate-state"]) {
+    const wanted = skipSynth
+      ? (_: string, dir: string) => synthesizedBackend(dir)
+      : (stack: string) => stateBackend(settings, stack, projectDirFromStacks(outdir)).backend;
+    const switched = backendSwitch(outdir, stacks, wanted, env);
+    if (switched) throw new UserError(switchMessage(command, switched, outdir, Boolean(given.output), skipSynth, settings.environment, env));
+  }
+}
+
+/**
+ * The first of `stacks` whose directory Terraform last initialized for a state other than the one it is now to use
+ * (`wanted`): `terraform init` would stop there, "Backend configuration
+ * changed", and either way it offers could point this environment at another one's state, or at an empty one.
+ */
+function backendSwitch(
+  outdir: string,
+  stacks: readonly string[],
+  wanted: (stack: string, dir: string) => Backend | undefined,
+  env: NodeJS.ProcessEnv,
+): { dir: string; recorded: Backend; wanted: Backend } | undefined {
+  for (const stack of stacks) {
+    const dir = join(outdir, "stacks", stack);
+    const recorded = recordedBackend(dir, env);
+    const now = recorded && wanted(stack, dir);
+    if (recorded && now && !sameState(recorded, now)) return { dir, recorded, wanted: now };
+  }
+  return undefined;
+}
+
+/** The refusal of a switched backend, naming both states and the ways that risk neither. */
+function switchMessage(
+  command: Command,
+  { dir, recorded, wanted }: { dir: string; recorded: Backend; wanted: Backend },
+  outdir: string,
+  outdirGiven: boolean,
+  skipSynth: boolean,
+  environment: string | null,
+  env: NodeJS.ProcessEnv,
+): string {
+  const from = invocationDir(env);
+  // -migrate-state moves the state to what the directory's configuration names: that of the new settings, once synthesized.
+  const migrate = skipSynth
+    ? `run terraform init -migrate-state in ${shown(dir, from)}`
+    : command === "output"
+      ? `synthesize for it (npm run synth${outdirGiven ? ` -- --output=${shown(outdir, from)}` : ""}), then run terraform init -migrate-state in ${shown(dir, from)}`
+      : "add --migrate-state (cdktf synthesizes, then runs terraform init -migrate-state)";
+  return (
+    `${shown(dir, from)} was initialized for the state at ${describeState(recorded, dir, from)}, but ` +
+    `${skipSynth ? "its synthesized configuration now puts" : "the settings now put"} it at ${describeState(wanted, dir, from)}: ` +
+    `give each environment its own output directory (--output=cdktf.out.${environment ?? "<environment>"}), or, if this stack's state really moved there, ${migrate}`
+  );
 }
 
 /** The stacks whose state holds no outputs, asked of Terraform in their directories (cdktf output initialized them). */
 function stacksWithoutOutputs(outdir: string, stacks: string[], env: NodeJS.ProcessEnv): string[] {
-  return (stacks.length > 0 ? stacks : STACKS).filter((stack) => {
+  return stacks.filter((stack) => {
     const result = spawnSync("terraform", ["output", "-json", "-no-color"], { cwd: join(outdir, "stacks", stack), env, encoding: "utf8" });
     try {
       return result.status === 0 && Object.keys(JSON.parse(result.stdout)).length === 0;
@@ -173,20 +305,30 @@ function stacksWithoutOutputs(outdir: string, stacks: string[], env: NodeJS.Proc
   });
 }
 
+/** The usage of the wrapper as a whole, before a command is chosen. */
+const COMMANDS_USAGE = `usage: npm run ${COMMANDS.join("|")} -- [stack…] [cdktf options] (npm run synth synthesizes; npm run <command> -- --help describes one)`;
+
 /** Runs `npm run <command> -- args`, returning the exit code. */
 export async function cdktfCli(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  if (command === "--help" || command === "-h") {
+    process.stdout.write(`${COMMANDS_USAGE}\n`);
+    return 0;
+  }
   if (!COMMANDS.includes(command as Command)) {
-    process.stderr.write(`usage: npm run ${COMMANDS.join("|")} -- [stack…] [cdktf options] (npm run synth synthesizes)\n`);
+    process.stderr.write(`${COMMANDS_USAGE}\n`);
     return 2;
   }
   const cmd = command as Command;
   return commandExitCode(spec(cmd), async ({ values, positionals }) => {
-    const unknown = positionals.find((p) => !STACKS.includes(p));
-    if (unknown !== undefined) throw new UsageError(`unknown stack ${JSON.stringify(unknown)}; expected ${STACKS.join(" or ")}`);
     const given = values as Record<string, unknown>;
+    // Option values before stacks: `npm run deploy -- --var-file=` is told of its empty value, whatever the stacks.
+    const options = cdktfOptions(cmd, given, env);
     const outdir = given.output ? userPath(String(given.output), env) : resolve(projectRoot, env.CDKTF_OUTDIR || "cdktf.out");
-    const args = cdktfArgs(cmd, given, positionals, env);
-    preflight(cmd, outdir, Boolean(given["skip-synth"]), env);
+    const outdirWrong = given.output ? outdirProblem(outdir) : undefined;
+    if (outdirWrong) throw new UsageError(`--output=${given.output}: ${outdirWrong}; expected a directory this user can write, or a new one in such a directory`);
+    const stacks = selectStacks(cmd, positionals, Boolean(given["ignore-missing-stack-dependencies"]));
+    const args = [cmd, ...stacks, ...options];
+    preflight(cmd, outdir, stacks, given, env);
 
     const scratch = mkdtempSync(join(tmpdir(), "soa-cdktf-"));
     try {
@@ -201,10 +343,12 @@ export async function cdktfCli(command: string, args: string[], env: NodeJS.Proc
       const code = await new Promise<number>((done) => child.on("exit", (c, signal) => done(c ?? (signal ? 128 : 1))));
       if (code === 0 && cmd === "output") {
         // cdktf prints only the stack's name when its state has no outputs, and exits 0.
-        const empty = stacksWithoutOutputs(outdir, positionals, childEnv);
+        const empty = stacksWithoutOutputs(outdir, stacks, childEnv);
         if (empty.length > 0) {
+          // The deploy to suggest takes what those stacks read too, or the wrapper would refuse it.
+          const deploy = STACKS.filter((s) => empty.includes(s) || empty.some((e) => STACK_DEPENDENCIES[e].includes(s)));
           throw new UserError(
-            `no outputs for ${empty.join(", ")}: not deployed yet (npm run deploy -- ${empty.join(" ")}), or its state is not where the settings say`,
+            `no outputs for ${empty.join(", ")}: not deployed yet (npm run deploy -- ${deploy.join(" ")}), or its state is not where the settings say`,
           );
         }
       }

@@ -330,8 +330,11 @@ Exit 0 when all pass, 1 when one fails or the settings are bad, 2 on a bad comma
 
 if (startedAs("terraform-checks")) {
   const [command, ...rest] = process.argv.slice(2);
-  if (command !== "validate" && command !== "test") {
-    process.stderr.write("usage: terraform-checks validate|test [variant ...] (run as npm run validate or npm run test:terraform)\n");
+  const usage = "usage: terraform-checks validate|test [variant ...] (run as npm run validate or npm run test:terraform)\n";
+  if (command === "--help" || command === "-h") {
+    process.stdout.write(usage);
+  } else if (command !== "validate" && command !== "test") {
+    process.stderr.write(usage);
     process.exitCode = 2;
   } else {
     runCommand(spec(command), async ({ positionals }) => {

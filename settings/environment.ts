@@ -58,7 +58,7 @@ export function environmentMessage(env: NodeJS.ProcessEnv, variables?: readonly 
  * manifest.json and stacks/<stack>/ there and removes stack directories it no longer makes, so the project itself
  * (or a directory above it) is refused, as is a directory whose `stacks` is not a directory.
  */
-function outdirProblem(path: string): string | undefined {
+export function outdirProblem(path: string): string | undefined {
   if (path.trim() !== path || invisibleCharacters(path).length > 0) return "has leading or trailing spaces, or control characters";
   const dir = resolve(path);
   const kind = (p: string): "directory" | "file" | "missing" | "dangling link" | string => {
@@ -90,8 +90,12 @@ function outdirProblem(path: string): string | undefined {
   if (here === "file") return "names a file, not a directory";
   if (here === "dangling link") return "is a symbolic link to nothing";
   if (here === "directory") {
+    // Both cdktf and the app read or make stacks/<stack> in it, and fail on ENOTDIR with a trace.
     const stacks = kind(join(dir, "stacks"));
-    if (stacks !== "directory" && stacks !== "missing") return `its stacks ${stacks === "file" ? "is a file" : stacks}, where synthesis writes a directory`;
+    if (stacks === "file") return "holds a file named stacks, where cdktf writes a directory for each stack";
+    if (stacks !== "directory" && stacks !== "missing") {
+      return `its stacks ${stacks === "dangling link" ? "is a symbolic link to nothing" : stacks}, where cdktf writes a directory for each stack`;
+    }
     return writable(dir) ? undefined : "is a directory this user cannot write";
   }
   if (here !== "missing") return here;

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 
 /** The directory holding cdktf.json, found from this file so it works from sources and from compiled output alike. */
 export const projectRoot: string = (() => {
@@ -31,4 +31,15 @@ export function invocationDir(env: NodeJS.ProcessEnv = process.env): string {
 /** A path the user gave, resolved from where they typed the command. */
 export function userPath(path: string, env: NodeJS.ProcessEnv = process.env): string {
   return resolve(invocationDir(env), path);
+}
+
+/**
+ * The project as seen from a stack's directory: cdktf runs Terraform in <outdir>/stacks/<stack>, and paths to the
+ * project (state, certificates) start from there. An output directory outside the project is only ever read, never
+ * deployed from: keep the default layout's path rather than spell out this machine's directories.
+ */
+export function projectDirFromStacks(outdir: string): string {
+  const fromStack = relative(join(resolve(outdir), "stacks", "any"), projectRoot);
+  const inside = !relative(projectRoot, resolve(outdir)).startsWith("..");
+  return inside ? fromStack.split(sep).join("/") : "../../..";
 }

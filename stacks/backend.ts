@@ -1,6 +1,6 @@
-import { posix } from "node:path";
 import { Annotations, LocalBackend, S3Backend, type TerraformStack } from "cdktf";
 import type { Settings } from "../settings/schema";
+import { stateBackend } from "../settings/state-backend";
 
 /**
  * Gives a stack an explicit backend. cdktf's implicit local backend writes an absolute path of the machine
@@ -10,21 +10,13 @@ import type { Settings } from "../settings/schema";
 export function configureBackend(stack: TerraformStack, settings: Settings, projectDir: string): void {
   const name = stack.node.id;
   const state = settings.state;
-  // Each environment, and with keyIncludesRegion each region, keeps its state apart:
-  // <prefix>/<environment>/<region>/<stack>.tfstate, locally or in S3.
-  const file = posix.join(settings.environment ?? "", state.keyIncludesRegion ? settings.region : "", `${name}.tfstate`);
-  const location = state.bucket ? `s3://${state.bucket}/${state.keyPrefix}/${file}` : posix.join(state.localDir, file);
-  if (state.bucket) {
-    const backend = new S3Backend(stack, {
-      bucket: state.bucket,
-      key: `${state.keyPrefix}/${file}`,
-      region: state.region ?? settings.region,
-      encrypt: true,
-    });
-    // S3-native locking (Terraform 1.10+), no DynamoDB table; cdktf 0.21 has no typed property for it.
-    backend.addOverride("use_lockfile", true);
+  const { backend, location } = stateBackend(settings, name, projectDir);
+  if (backend.type === "s3") {
+    const { use_lockfile, ...props } = backend.config;
+    // cdktf 0.21 has no typed property for S3-native locking.
+    new S3Backend(stack, props).addOverride("use_lockfile", use_lockfile);
   } else {
-    new LocalBackend(stack, { path: posix.join(projectDir, state.localDir, file) });
+    new LocalBackend(stack, backend.config);
   }
   // An existing deployment's state stays where it is until its owner moves it; a new one should name the region.
   if (state.keyIncludesRegion === null) {

@@ -3,7 +3,9 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cdktfEnvironment } from "../../commands/cdktf";
+import type { TerraformStack } from "cdktf";
+import { STACK_DEPENDENCIES, cdktfEnvironment } from "../../commands/cdktf";
+import { buildStacks } from "../helpers";
 
 const dir = mkdtempSync(join(tmpdir(), "cdktf-"));
 const mirror = join(dir, "mirror");
@@ -27,4 +29,9 @@ test("a named mirror is used even while the registry answers; a mirror only foun
   expect((await cdktfEnvironment(base, dir, online)).note).toMatch(/^providers: provider mirror: .*mirror/);
   const found = { HOME: home, XDG_DATA_DIRS: join(dir, "none") };
   expect((await cdktfEnvironment(found, dir, online)).env.TF_CLI_CONFIG_FILE).toBeUndefined();
+});
+
+test("the stacks the wrapper selects from, and what each reads, are the app's (as cdktf's manifest records them)", () => {
+  const stacks: Record<string, TerraformStack> = { ...buildStacks() };
+  expect(Object.fromEntries(Object.entries(stacks).map(([name, stack]) => [name, stack.dependencies.map((d) => d.node.id)]))).toEqual(STACK_DEPENDENCIES);
 });

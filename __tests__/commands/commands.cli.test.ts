@@ -101,7 +101,7 @@ describe("npm run synth", () => {
   test.each([
     ["the project itself", () => projectRoot, /--output = .*: is the project directory, which holds the sources/],
     ["a directory above the project", () => dirname(projectRoot), /--output = .*: is a directory above the project/],
-    ["a directory whose stacks is a file", () => dirname(fileAt(join(work, "stacks-file", "stacks"))), /--output = .*: its stacks is a file/],
+    ["a directory whose stacks is a file", () => dirname(fileAt(join(work, "stacks-file", "stacks"))), /--output = .*: holds a file named stacks, where cdktf writes a directory for each stack/],
     ["a symbolic link to nothing", () => linkTo(join(work, "nowhere"), join(work, "dangling")), /--output = .*: is a symbolic link to nothing/],
     ["a name longer than the system takes", () => join(work, "x".repeat(300)), /--output = .*: cannot be used \(ENAMETOOLONG\)/],
     ["a file", () => fileAt(join(work, "plain-file")), /--output = .*: names a file, not a directory/],
@@ -191,17 +191,17 @@ describe("npm run diff, deploy, destroy and output", () => {
   test.each(["diff", "deploy", "destroy", "output"])("%s --help prints its usage and the cdktf options it takes", (command) => {
     const result = wrapper([command, "--help"]);
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`^usage: npm run ${command} -- \\[aws\\|docker`));
+    expect(result.stdout).toMatch(command === "diff" ? /^usage: npm run diff -- aws\|docker / : new RegExp(`^usage: npm run ${command} -- STACK… [^]*STACK: aws, docker, or a pattern`));
     expect(result.stdout).toContain("--skip-synth");
   });
 
   test.each([
     [["diff", "--bogus"], /^npm run diff: unknown option --bogus/],
     [["deploy", "prod"], /^npm run deploy: unknown stack "prod"; expected aws or docker/],
-    [["deploy", "--parallelism=many"], /--parallelism=many: expected a whole number/],
+    [["deploy", "aws", "docker", "--parallelism=many"], /--parallelism=many: expected a whole number/],
     [["destroy", "--refresh-only"], /unknown option --refresh-only/],
     [["output", "--auto-approve"], /unknown option --auto-approve/],
-    [["diff", "--log-level=loud"], /--log-level=loud: expected one of/],
+    [["diff", "aws", "--log-level=loud"], /--log-level=loud: expected one of/],
   ])("%j is refused in one line with exit 2, before cdktf starts", (args, pattern) => {
     const result = wrapper(args);
     expect(result.status).toBe(2);
@@ -223,10 +223,10 @@ describe("npm run diff, deploy, destroy and output", () => {
   });
 
   test("bad settings and a bad environment stop it before cdktf starts", () => {
-    const settings = wrapper(["deploy"], { INFRA_CONFIG: join(work, "absent.json") });
+    const settings = wrapper(["deploy", "aws", "docker"], { INFRA_CONFIG: join(work, "absent.json") });
     expect(settings.status).toBe(1);
     expect(settings.stderr).toMatch(/^Invalid settings, npm run deploy did nothing:\nINFRA_CONFIG file .*absent\.json: cannot be read/);
-    const environment = wrapper(["diff"], { CDKTF_CONTEXT_JSON: "nope" });
+    const environment = wrapper(["diff", "aws"], { CDKTF_CONTEXT_JSON: "nope" });
     expect(environment.status).toBe(1);
     expect(environment.stderr).toMatch(/^npm run diff: invalid environment:\nenvironment variable CDKTF_CONTEXT_JSON = "nope": not valid JSON/);
   });
@@ -249,6 +249,13 @@ describe("npm run validate and npm run test:terraform", () => {
     const result = checks([command, "--help"]);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/\[settings\|default\|options/);
+  });
+
+  test.each(["--help", "-h"])("%s before a command prints both commands on stdout and exits 0", (flag) => {
+    const result = checks([flag]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^usage: terraform-checks validate\|test/);
+    expect(result.stderr).toBe("");
   });
 
   test.each([

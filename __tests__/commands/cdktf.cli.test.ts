@@ -1,0 +1,302 @@
+// The cdktf wrapper through its entry point (node dist/commands/cdktf.js, as `npm run diff|deploy|destroy|output`
+// runs it), at the edges of its command line: what it refuses before cdktf starts, and the arguments cdktf gets when
+// it does start. cdktf itself is stopped where it starts: a module preloaded through NODE_OPTIONS records the
+// arguments of the cdktf CLI's process and ends it, so nothing is synthesized, initialized or planned.
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { projectRoot } from "../../settings/paths";
+
+const work = mkdtempSync(join(tmpdir(), "cdktf-cli-"));
+const stub = join(work, "stop-cdktf.js");
+writeFileSync(
+  stub,
+  // Only the cdktf CLI's own process (node_modules/.bin/cdktf), not the wrapper (dist/commands/cdktf.js).
+  `if (/[\\\\/]cdktf$/.test(process.argv[1] || "")) {
+  require("node:fs").writeFileSync(process.env.STOPPED_CDKTF_ARGS, JSON.stringify(process.argv.slice(2)));
+  process.exit(0);
+}
+`,
+);
+// A Terraform CLI configuration of the user's own: the wrapper neither looks up the registry nor adds the mirror.
+const ownCliConfig = join(work, "terraformrc");
+writeFileSync(ownCliConfig, "");
+
+let runs = 0;
+
+/** Runs the wrapper as npm would, typed in `work`; `cdktf` is what the cdktf CLI was started with, if it was. */
+function wrapper(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const argsFile = join(work, `cdktf-args-${++runs}.json`);
+  const result = spawnSync(process.execPath, [join(projectRoot, "dist", "commands", "cdktf.js"), ...args], {
+    cwd: projectRoot,
+    env: {
+      ...process.env,
+      INFRA_CONFIG: "",
+      INIT_CWD: work,
+      TF_CLI_CONFIG_FILE: ownCliConfig,
+      NODE_OPTIONS: `--require ${stub}`,
+      STOPPED_CDKTF_ARGS: argsFile,
+      ...env,
+    },
+    encoding: "utf8",
+  });
+  const cdktf: string[] | undefined = existsSync(argsFile) ? JSON.parse(readFileSync(argsFile, "utf8")) : undefined;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, cdktf };
+}
+
+/** One line on stderr, no stack trace. */
+function expectOneLine(stderr: string, pattern: RegExp) {
+  expect(stderr.trimEnd().split("\n")).toHaveLength(1);
+  expect(stderr).toMatch(pattern);
+  expect(stderr).not.toMatch(/\n\s+at |this is a bug/);
+}
+
+test("--help before a command prints the commands on stdout and exits 0", () => {
+  for (const flag of ["--help", "-h"]) {
+    const result = wrapper([flag]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^usage: npm run diff\|deploy\|destroy\|output -- /);
+    expect(result.stderr).toBe("");
+  }
+});
+
+test("no command, or an unknown one, is a usage error on stderr", () => {
+  for (const args of [[], ["plan"]]) {
+    const result = wrapper(args);
+    expect(result.status).toBe(2);
+    expectOneLine(result.stderr, /^usage: npm run diff\|deploy\|destroy\|output -- /);
+    expect(result.cdktf).toBeUndefined();
+  }
+});
+
+describe("which stacks", () => {
+  // diff and deploy check the certificates in the project's certs/ next; this one is never made.
+  const noCerts = join(work, "no-certs.json");
+  beforeAll(() => writeFileSync(noCerts, JSON.stringify({ dockerHost: { certsDir: "certs/never-made-by-a-test" } })));
+  const out = () => `--output=${join(work, "out")}`;
+
+  test.each([
+    [["deploy"], /^npm run deploy: name the stacks to deploy: aws, docker, or '\*' for both/],
+    [["destroy"], /^npm run destroy: name the stacks to destroy: aws, docker, or '\*' for both/],
+    [["output"], /^npm run output: name the stacks to print the outputs of: aws, docker, or '\*' for both/],
+    [["diff"], /^npm run diff: name the stack to plan: aws or docker \(cdktf diff plans one stack at a time\)/],
+    [["diff", "aws", "docker"], /^npm run diff: cdktf diff plans one stack at a time, got aws, docker: run it once for each/],
+    [["diff", "*"], /^npm run diff: unknown stack "\*"; expected aws or docker \(diff takes one stack by name, not a pattern\)/],
+    [["output", "a*z"], /^npm run output: unknown stack "a\*z"; expected aws or docker, or a pattern matching them \('\*' for both\)/],
+    [["deploy", "docker"], /^npm run deploy: docker reads the outputs of aws: deploy them together \(npm run deploy -- aws docker\), or add --ignore-missing-stack-dependencies when aws is deployed and unchanged/],
+    [["destroy", "aws"], /^npm run destroy: docker reads the outputs of aws: destroy them together \(npm run destroy -- aws docker\), or add --ignore-missing-stack-dependencies to leave docker reading a destroyed stack/],
+  ])("%j is refused in one line with exit 2, before cdktf starts", (args, pattern) => {
+    const result = wrapper([...args, out()], { INFRA_CONFIG: noCerts });
+    expect(result.status).toBe(2);
+    expectOneLine(result.stderr, pattern);
+    expect(result.cdktf).toBeUndefined();
+  });
+
+  test.each([
+    [["destroy", "*"], ["aws", "docker"]],
+    [["destroy", "docker", "*"], ["docker", "aws"]],
+    [["destroy", "aws", "aws", "docker"], ["aws", "docker"]],
+    [["destroy", "{docker,aws}"], ["aws", "docker"]],
+    [["output", "d*"], ["docker"]],
+    [["output", "aws", "aws"], ["aws"]],
+    [["destroy", "docker"], ["docker"]],
+    [["destroy", "aws", "--ignore-missing-stack-dependencies"], ["aws"]],
+  ])("%j reaches cdktf with the stacks %j, each once", (args, stacks) => {
+    const result = wrapper([...args, out()]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.cdktf).toEqual([args[0], ...stacks, ...args.slice(1).filter((a) => a.startsWith("--")), out()]);
+  });
+
+  test("output of an undeployed docker stack suggests a deploy the wrapper takes: docker with aws", () => {
+    // Terraform answers {} in a stack directory with no state, as after a cdktf output before any deploy.
+    const dir = join(work, "undeployed");
+    mkdirSync(join(dir, "stacks", "docker"), { recursive: true });
+    const result = wrapper(["output", "docker", `--output=${dir}`]);
+    expect(result.cdktf).toEqual(["output", "docker", `--output=${dir}`]);
+    expect(result.status).toBe(1);
+    expectOneLine(result.stderr, /^npm run output: no outputs for docker: not deployed yet \(npm run deploy -- aws docker\)/);
+  });
+
+  test.each([
+    [["deploy", "docker", "--ignore-missing-stack-dependencies"]],
+    [["deploy", "*"]],
+    [["diff", "docker"]],
+  ])("%j passes the stack check and stops at the certificates", (args) => {
+    const result = wrapper([...args, out()], { INFRA_CONFIG: noCerts });
+    expect(result.status).toBe(1);
+    expectOneLine(result.stderr, /the Docker API's certificates will not do/);
+    expect(result.cdktf).toBeUndefined();
+  });
+});
+
+describe("option values", () => {
+  const out = () => `--output=${join(work, "out")}`;
+
+  test.each([
+    [["deploy", "aws", "docker", "--var-file="], /^npm run deploy: --var-file needs a value, got an empty one/],
+    [["deploy", "--var-file="], /^npm run deploy: --var-file needs a value, got an empty one/],
+    [["diff", "aws", "--var="], /^npm run diff: --var needs a value, got an empty one/],
+    [["destroy", "*", "--var=a=1", "--var="], /^npm run destroy: --var needs a value, got an empty one/],
+    [["destroy", "*", "--var=region"], /^npm run destroy: --var=region: expected NAME=VALUE, as Terraform's -var takes it/],
+    [["destroy", "*", "--var==1"], /^npm run destroy: --var==1: expected NAME=VALUE/],
+    [["destroy", "*", "--var-file=missing.tfvars"], /^npm run destroy: --var-file=missing\.tfvars: .*cdktf-cli-\w+\/missing\.tfvars does not exist/],
+    [["destroy", "*", "--var-file=."], /^npm run destroy: --var-file=\.: .*cdktf-cli-\w+ is a directory, not a file/],
+  ])("%j is refused in one line with exit 2, before cdktf starts", (args, pattern) => {
+    const result = wrapper([...args, out()]);
+    expect(result.status).toBe(2);
+    expectOneLine(result.stderr, pattern);
+    expect(result.cdktf).toBeUndefined();
+  });
+
+  test("--parallelism=-1 (cdktf's own default: no limit) reaches cdktf; -2 is refused", () => {
+    const unlimited = wrapper(["destroy", "*", "--parallelism=-1", out()]);
+    expect(unlimited.stderr).toBe("");
+    expect(unlimited.cdktf).toEqual(["destroy", "aws", "docker", "--parallelism=-1", out()]);
+    const below = wrapper(["destroy", "*", "--parallelism=-2", out()]);
+    expect(below.status).toBe(2);
+    expectOneLine(below.stderr, /^npm run destroy: --parallelism=-2: expected a whole number from -1 to 1024/);
+    expect(below.cdktf).toBeUndefined();
+  });
+
+  test("--var and --var-file reach cdktf, each as often as given, the file read from where the command was typed", () => {
+    writeFileSync(join(work, "values.tfvars"), "");
+    const result = wrapper(["destroy", "*", "--var=a=1", "--var=b=x=y", "--var-file=values.tfvars", out()]);
+    expect(result.stderr).toBe("");
+    expect(result.cdktf).toEqual(["destroy", "aws", "docker", "--var=a=1", "--var=b=x=y", `--var-file=${join(work, "values.tfvars")}`, out()]);
+  });
+});
+
+describe("the output directory", () => {
+  beforeAll(() => {
+    writeFileSync(join(work, "a-file"), "");
+    mkdirSync(join(work, "stacks-file"));
+    writeFileSync(join(work, "stacks-file", "stacks"), "");
+  });
+
+  test.each([
+    [["--output", "a-file"], /^npm run output: --output=a-file: names a file, not a directory; expected a directory this user can write/],
+    [["--output=a-file/out"], /^npm run output: --output=a-file\/out: its parent .*cdktf-cli-\w+\/a-file is a file/],
+    [["-o", "no/such"], /^npm run output: --output=no\/such: its parent .*cdktf-cli-\w+\/no does not exist/],
+    [["--output=stacks-file"], /^npm run output: --output=stacks-file: holds a file named stacks, where cdktf writes a directory for each stack/],
+  ])("%j is refused in one line with exit 2, before cdktf starts", (args, pattern) => {
+    const result = wrapper(["output", "aws", ...args]);
+    expect(result.status).toBe(2);
+    expectOneLine(result.stderr, pattern);
+    expect(result.cdktf).toBeUndefined();
+  });
+
+  test("a bad --output is named before missing stacks", () => {
+    const result = wrapper(["output", "--output=a-file"]);
+    expect(result.status).toBe(2);
+    expectOneLine(result.stderr, /^npm run output: --output=a-file: names a file, not a directory/);
+  });
+
+  test("the default cdktf.out holding a file named stacks is named in one line, exit 1", () => {
+    // The wrapper as built, with what it reads at run time, in a directory laid out like the project: its cdktf.out
+    // is one this test may break.
+    const copy = join(work, "project");
+    for (const path of ["cdktf.json", "dist/commands/cdktf.js", "dist/commands/cdktf.bundle.js", "deploy/load-bundle.js", "deploy/build-state.js", "task-definitions", "schemas"]) {
+      cpSync(join(projectRoot, path), join(copy, path), { recursive: true });
+    }
+    mkdirSync(join(copy, "cdktf.out"));
+    writeFileSync(join(copy, "cdktf.out", "stacks"), "");
+    const result = spawnSync(process.execPath, [join(copy, "dist", "commands", "cdktf.js"), "output", "aws"], {
+      cwd: copy,
+      env: { ...process.env, INFRA_CONFIG: "", CDKTF_OUTDIR: "", INIT_CWD: copy, NODE_OPTIONS: `--require ${stub}`, STOPPED_CDKTF_ARGS: join(work, "never.json") },
+      encoding: "utf8",
+    });
+    expect(result.status).toBe(1);
+    expectOneLine(result.stderr, /^npm run output: the output directory .*project\/cdktf\.out holds a file named stacks, where cdktf writes a directory for each stack/);
+    expect(existsSync(join(work, "never.json"))).toBe(false);
+  });
+
+  test("CDKTF_OUTDIR holding a file named stacks is a bad environment, named before anything reads it", () => {
+    const result = wrapper(["output", "aws"], { CDKTF_OUTDIR: join(work, "stacks-file") });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^npm run output: invalid environment:\nenvironment variable CDKTF_OUTDIR = .*stacks-file.*: holds a file named stacks/);
+    expect(result.stderr).not.toMatch(/ENOTDIR|\n\s+at /);
+    expect(result.cdktf).toBeUndefined();
+  });
+});
+
+describe("a stack directory initialized for another state", () => {
+  const staging = join(work, "staging.json");
+  const bucket = (keyPrefix: string) => join(work, `bucket-${keyPrefix}.json`);
+  beforeAll(() => {
+    writeFileSync(staging, JSON.stringify({ environment: "staging" }));
+    for (const prefix of ["soa", "other"]) writeFileSync(bucket(prefix), JSON.stringify({ state: { bucket: "my-state", keyPrefix: prefix } }));
+  });
+
+  /** An output directory whose aws stack Terraform initialized for `backend` (as .terraform/terraform.tfstate records it). */
+  function initialized(name: string, backend: { type: string; config: Record<string, unknown> }): string {
+    const dir = join(work, name);
+    mkdirSync(join(dir, "stacks", "aws", ".terraform"), { recursive: true });
+    const record = { version: 3, terraform_version: "1.11.4", backend: { ...backend, hash: 1648344604 } };
+    writeFileSync(join(dir, "stacks", "aws", ".terraform", "terraform.tfstate"), JSON.stringify(record, null, 2));
+    return dir;
+  }
+  // What Terraform recorded after `npm run output -- aws` with the defaults, in an output directory outside the project.
+  const defaults = { type: "local", config: { path: "../../../terraform-state/aws.tfstate", workspace_dir: null } };
+  const s3 = { type: "s3", config: { bucket: "my-state", key: "soa/aws.tfstate", region: "us-west-1", encrypt: true, use_lockfile: true, profile: null, dynamodb_table: null } };
+
+  test("another environment's settings are refused in one line, exit 1, naming both states and the safe fixes; nothing is written", () => {
+    const dir = initialized("local-defaults", defaults);
+    const record = readFileSync(join(dir, "stacks", "aws", ".terraform", "terraform.tfstate"), "utf8");
+    const result = wrapper(["output", "aws", `--output=${dir}`], { INFRA_CONFIG: staging });
+    expect(result.status).toBe(1);
+    expectOneLine(
+      result.stderr,
+      new RegExp(
+        "^npm run output: local-defaults/stacks/aws was initialized for the state at terraform-state/aws\\.tfstate, " +
+          "but the settings now put it at terraform-state/staging/aws\\.tfstate: give each environment its own output " +
+          "directory \\(--output=cdktf\\.out\\.staging\\), or, if this stack's state really moved there, synthesize for it " +
+          "\\(npm run synth -- --output=local-defaults\\), then run terraform init -migrate-state in local-defaults/stacks/aws\\n$",
+      ),
+    );
+    expect(result.cdktf).toBeUndefined();
+    expect(readFileSync(join(dir, "stacks", "aws", ".terraform", "terraform.tfstate"), "utf8")).toBe(record);
+  });
+
+  test("the settings it was initialized for reach cdktf, and so does a stack never initialized", () => {
+    const dir = initialized("local-same", defaults);
+    expect(wrapper(["output", "aws", `--output=${dir}`]).cdktf).toEqual(["output", "aws", `--output=${dir}`]);
+    expect(wrapper(["destroy", "*", `--output=${dir}`], { INFRA_CONFIG: staging }).stderr).toMatch(
+      /^npm run destroy: local-same\/stacks\/aws was initialized .*, or, if this stack's state really moved there, add --migrate-state \(cdktf synthesizes, then runs terraform init -migrate-state\)\n$/,
+    );
+    expect(wrapper(["destroy", "docker", `--output=${dir}`], { INFRA_CONFIG: staging }).cdktf).toEqual(["destroy", "docker", `--output=${dir}`]);
+  });
+
+  test("S3 states are told apart by bucket, key and region; the attributes Terraform records unset do not count", () => {
+    const dir = initialized("s3", s3);
+    expect(wrapper(["output", "aws", `--output=${dir}`], { INFRA_CONFIG: bucket("soa") }).cdktf).toBeDefined();
+    const moved = wrapper(["output", "aws", `--output=${dir}`], { INFRA_CONFIG: bucket("other") });
+    expect(moved.status).toBe(1);
+    expectOneLine(moved.stderr, /initialized for the state at s3:\/\/my-state\/soa\/aws\.tfstate \(us-west-1\), but the settings now put it at s3:\/\/my-state\/other\/aws\.tfstate \(us-west-1\)/);
+    const local = wrapper(["output", "aws", `--output=${dir}`]);
+    expectOneLine(local.stderr, /initialized for the state at s3:\/\/my-state\/soa\/aws\.tfstate \(us-west-1\), but the settings now put it at terraform-state\/aws\.tfstate:/);
+  });
+
+  test("--migrate-state is the user's approval: cdktf starts and runs terraform init -migrate-state", () => {
+    const dir = initialized("migrate", defaults);
+    const result = wrapper(["destroy", "*", "--migrate-state", `--output=${dir}`], { INFRA_CONFIG: staging });
+    expect(result.stderr).toBe("");
+    expect(result.cdktf).toEqual(["destroy", "aws", "docker", "--migrate-state", `--output=${dir}`]);
+  });
+
+  test("with --skip-synth, the backend compared is the synthesized one, not the settings'", () => {
+    const dir = initialized("skip-synth", defaults);
+    const synthesized = (path: string) =>
+      writeFileSync(join(dir, "stacks", "aws", "cdk.tf.json"), JSON.stringify({ terraform: { backend: { local: { path } } } }));
+    synthesized("../../../terraform-state/aws.tfstate");
+    expect(wrapper(["output", "aws", "--skip-synth", `--output=${dir}`], { INFRA_CONFIG: staging }).cdktf).toBeDefined();
+    synthesized("../../../terraform-state/staging/aws.tfstate");
+    const result = wrapper(["output", "aws", "--skip-synth", `--output=${dir}`]);
+    expect(result.status).toBe(1);
+    expectOneLine(
+      result.stderr,
+      /initialized for the state at terraform-state\/aws\.tfstate, but its synthesized configuration now puts it at terraform-state\/staging\/aws\.tfstate: .*, run terraform init -migrate-state in skip-synth\/stacks\/aws\n$/,
+    );
+  });
+});
