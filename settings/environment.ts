@@ -66,7 +66,8 @@ export function outdirProblem(path: string): string | undefined {
       return statSync(p).isDirectory() ? "directory" : "file";
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code !== "ENOENT") return `cannot be used (${code})`;
+      // ENOTDIR: a file on the way to it, which the parent's check names.
+      if (code !== "ENOENT" && code !== "ENOTDIR") return `cannot be used (${code})`;
       try {
         return lstatSync(p).isSymbolicLink() ? "dangling link" : "missing";
       } catch {
