@@ -82,7 +82,9 @@ export function parseArgsMessage(error: Error): string {
   const quoted = /'([^']+)'/.exec(first)?.[1] ?? "";
   const option = /--\S+/.exec(quoted)?.[0] ?? quoted.split(/[ ,]/)[0];
   if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && option) {
-    return /does not take an argument/.test(first) ? `${option} takes no value` : `${option} needs a value`;
+    if (/does not take an argument/.test(first)) return `${option} takes no value`;
+    // "ambiguous": what follows it starts with "-", as a negative number does (`--parallelism -1`).
+    return /ambiguous/.test(first) ? `${option} needs a value (one that starts with "-" is written ${option}=VALUE)` : `${option} needs a value`;
   }
   return escapeInvisible(first.replace(/\.$/, ""));
 }

@@ -65,7 +65,7 @@ describe("options npm took as its own (`npm run example --check`, without `--`)"
 
 describe("a bad command line is one line that names the option as typed", () => {
   test.each([
-    [["--out", "--check"], "--out needs a value"],
+    [["--out", "--check"], '--out needs a value (one that starts with "-" is written --out=VALUE)'],
     [["--out"], "--out needs a value"],
     [["--check=yes"], "--check takes no value"],
     [["--var="], "--var needs a value, got an empty one"],
