@@ -5,7 +5,7 @@
 import "reflect-metadata"; // @peculiar/x509's dependency injection needs it before it loads
 import { randomBytes, webcrypto } from "node:crypto";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { join, resolve, sep } from "node:path";
+import { dirname, isAbsolute, join, posix, relative, resolve, sep } from "node:path";
 import * as x509 from "@peculiar/x509";
 import {
   CERT_FILES,
@@ -19,6 +19,7 @@ import {
 } from "../constructs/docker-tls";
 import { loadSettings } from "../settings/load";
 import { projectRoot, startedAs, userPath } from "../settings/paths";
+import { certsDirProblem } from "../settings/paths-checks";
 import { type CommandSpec, UsageError, UserError, commandExitCode, runCommand } from "./cli";
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
@@ -57,9 +58,17 @@ const isKey = (f: CertFile) => f.endsWith("Key");
  * into the project (whose files get shared) nor next to other files.
  */
 export function certificateDirProblem(dir: string): string | undefined {
-  const absolute = existsSync(dir) ? realpathSync(dir) : resolve(dir);
+  const absolute = realPath(dir);
   if (absolute === projectRoot) return `${dir} is the project directory: the certificates need a directory of their own`;
   if (projectRoot.startsWith(absolute + sep)) return `${dir} contains the project: the certificates need a directory of their own`;
+  // Inside the project (as typed, or once links are followed) the rules of dockerHost.certsDir hold: git must
+  // ignore it, and neither cdktf nor npm may empty it.
+  for (const candidate of new Set([resolve(dir), absolute])) {
+    const inProject = relative(projectRoot, candidate);
+    if (inProject === "" || inProject.startsWith("..") || isAbsolute(inProject)) continue;
+    const problem = certsDirProblem(inProject.split(sep).join(posix.sep));
+    if (problem) return `${dir}: ${problem}`;
+  }
   if (!existsSync(absolute)) return undefined;
   if (!statSync(absolute).isDirectory()) return `${dir} is not a directory`;
   const entries = readdirSync(absolute, { withFileTypes: true });
@@ -73,6 +82,15 @@ export function certificateDirProblem(dir: string): string | undefined {
     return `${dir} already holds files that are not certificates (${shown}): choose a new or empty directory`;
   }
   return undefined;
+}
+
+/** `dir` with its links followed, as far as it exists: the rest is appended as written. */
+function realPath(dir: string): string {
+  const absolute = resolve(dir);
+  for (let existing = absolute; ; existing = dirname(existing)) {
+    if (existsSync(existing)) return join(realpathSync(existing), relative(existing, absolute));
+    if (dirname(existing) === existing) return absolute;
+  }
 }
 
 export async function ensureCertificates(options: CertOptions): Promise<CertResult> {
@@ -247,7 +265,7 @@ CA's) and cover the settings, and missing ones are made; otherwise it stops and 
   --rotate      reissue the server and client certificates from the same CA (after changing region or dns)
   --rotate-ca   start over with a new CA; the replaced files are kept in a dated backup-… directory
   --out=DIR     write to DIR (from where you typed the command) instead of dockerHost.certsDir; a new or empty
-                directory, or one holding only certificates
+                directory, or one holding only certificates; inside the project, one git ignores (as certs/)
   -h, --help    this text
 Options go after \`--\`: npm takes \`npm run certs --rotate\` as its own option (that form is understood too).`;
 

@@ -1,7 +1,7 @@
 // `npm run certs` through its built entry point (dist/commands/certs.js), as npm runs it: --out from where the user
 // typed the command, the directories it refuses, and the broken sets of files it will not keep.
 import { spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { CERT_FILES, certificateProblem, checkCa, dockerHostCertificateNames } from "../../constructs/docker-tls";
@@ -84,6 +84,40 @@ describe("dist/commands/certs.js, as `npm run certs` runs it", () => {
     expect(inProject()).toEqual(before);
     // Nor anything that holds the project.
     expect(certificateDirProblem(dirname(projectRoot))).toBe(`${dirname(projectRoot)} contains the project: the certificates need a directory of their own`);
+  });
+
+  test("--out into the project gets dockerHost.certsDir's checks: a directory git would commit, or one cdktf or npm empties, is refused, exit 2", () => {
+    const mine = `mykeys-${process.pid}`;
+    const nested = `.certs-test-${process.pid}`;
+    const link = join(typedIn(), "project");
+    symlinkSync(projectRoot, link);
+    const notIgnored = `expected a directory .gitignore matches (as certs/): git would commit ${mine}/ca-key.pem, the CA's private key`;
+    const nodeModules = "expected a directory outside node_modules: npm ci removes everything in node_modules before it installs";
+    const cases: [string, string, string, string][] = [
+      // [--out, typed in, the directory it names, why it is refused]
+      [mine, projectRoot, join(projectRoot, mine), notIgnored],
+      [`../${mine}`, join(projectRoot, "docs"), join(projectRoot, mine), notIgnored],
+      [join(link, mine), typedIn(), join(link, mine), notIgnored],
+      [`cdktf.out/keys-${process.pid}`, projectRoot, join(projectRoot, "cdktf.out", `keys-${process.pid}`),
+        "expected a directory outside cdktf.out: cdktf synth removes every directory under cdktf.out/stacks that is not a stack's"],
+      [`${nested}/node_modules/.keys`, projectRoot, join(projectRoot, nested, "node_modules", ".keys"), nodeModules],
+      // Last: had the cases above been accepted, this one would have written into node_modules.
+      ["node_modules/.keys", projectRoot, join(projectRoot, "node_modules", ".keys"), nodeModules],
+    ];
+    const before = inProject();
+    try {
+      for (const [out, cwd, dir, why] of cases) {
+        expect(run([`--out=${out}`], cwd)).toMatchObject({
+          status: 2,
+          stdout: "",
+          stderr: `npm run certs: --out=${out}: ${dir}: ${why} (npm run certs -- --help shows the usage)\n`,
+        });
+        expect(existsSync(dir)).toBe(false);
+      }
+      expect(inProject()).toEqual(before);
+    } finally {
+      for (const made of [mine, join("cdktf.out", `keys-${process.pid}`), nested]) rmSync(join(projectRoot, made), { recursive: true, force: true });
+    }
   });
 
   test.each(["package.json", ".git"])("refuses a directory holding %s, exit 2, and writes nothing there", (marker) => {
