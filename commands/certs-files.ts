@@ -157,6 +157,24 @@ export function certificateDirProblem(dir: string): string | undefined {
   return undefined;
 }
 
+/**
+ * What stands at `path` when it is not a regular file ("a directory", "a named pipe"), or undefined: a file, or
+ * nothing (a dangling link counts as nothing: the rename that writes the file replaces the link).
+ */
+export function notAFile(path: string): string | undefined {
+  let stat: Stats;
+  try {
+    stat = statSync(path);
+  } catch {
+    return undefined; // missing, or unreadable: the checks that read it say so
+  }
+  if (stat.isFile()) return undefined;
+  if (stat.isDirectory()) return "a directory";
+  if (stat.isFIFO()) return "a named pipe";
+  if (stat.isSocket()) return "a socket";
+  return "a device";
+}
+
 /** A file to write: its path, its content and its mode. */
 export interface NewFile {
   readonly path: string;

@@ -19,7 +19,7 @@ import {
 } from "../constructs/docker-tls";
 import { loadSettings } from "../settings/load";
 import { projectRoot, startedAs, userPath } from "../settings/paths";
-import { type NewFile, WriteError, attempt, certificateDirProblem, writeAllOrNothing } from "./certs-files";
+import { type NewFile, WriteError, attempt, certificateDirProblem, notAFile, writeAllOrNothing } from "./certs-files";
 import { type CommandSpec, UsageError, UserError, commandExitCode, runCommand } from "./cli";
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
@@ -59,6 +59,15 @@ export async function ensureCertificates(options: CertOptions): Promise<CertResu
   const now = options.now ?? new Date();
   const unsafe = certificateDirProblem(dir);
   if (unsafe) throw new UserError(unsafe);
+  // A directory or a pipe where a file belongs can be neither read (a pipe waits for a writer) nor replaced by a
+  // rename; the fix is the command that works once it is gone (without a CA file, only a new CA).
+  const notFiles = ALL_FILES.flatMap((f) => {
+    const kind = notAFile(path(f));
+    if (kind === undefined) return [];
+    const fix = options.rotateCa || f === "ca" || f === "caKey" ? CERT_FIXES.rotateCa : options.rotate ? CERT_FIXES.rotate : CERT_FIXES.make;
+    return [`${path(f)} is ${kind}, not a file: remove it or move it away, then ${fix}`];
+  });
+  if (notFiles.length > 0) throw new UserError(notFiles.join("; "));
   const warnings: string[] = [];
   if (existsSync(dir)) {
     // Not ours to change: the user may share it on purpose. The keys in it are 0600 whatever its mode.

@@ -45,8 +45,9 @@ describe("dist/commands/certs.js, as `npm run certs` runs it", () => {
     // A time limit: a path that once made it spin (/proc) fails the test instead of stalling the run.
     return spawnSync(process.execPath, [join(projectRoot, "dist", "commands", "certs.js"), ...args], { cwd: projectRoot, env, encoding: "utf8", timeout: 30_000 });
   };
+  /** The certificate files in `dir` (regular ones only: reading a named pipe would wait for a writer). */
   const pems = (dir: string) =>
-    Object.fromEntries(Object.values(CERT_FILES).filter((f) => existsSync(join(dir, f))).map((f) => [f, readFileSync(join(dir, f), "utf8")]));
+    Object.fromEntries(Object.values(CERT_FILES).filter((f) => statSync(join(dir, f), { throwIfNoEntry: false })?.isFile()).map((f) => [f, readFileSync(join(dir, f), "utf8")]));
   const inProject = () => Object.values(CERT_FILES).filter((f) => existsSync(join(projectRoot, f)));
   const settings = loadSettings({ INFRA_CONFIG: "" });
   const names = dockerHostCertificateNames(settings.region, settings.dockerHost.dns?.name);
@@ -229,6 +230,41 @@ describe("dist/commands/certs.js, as `npm run certs` runs it", () => {
     } finally {
       unlock?.();
     }
+  });
+
+  test.each([
+    // [the file, what takes its place, the kind named, the command that works once it is gone]
+    [CERT_FILES.serverCert, "directory", "a directory", "run `npm run certs`"],
+    [CERT_FILES.ca, "directory", "a directory", "run `npm run certs -- --rotate-ca`"],
+    [CERT_FILES.caKey, "pipe", "a named pipe", "run `npm run certs -- --rotate-ca`"],
+  ])("a %s that is a %s is named as such and nothing is written, with or without --rotate or --rotate-ca; the advice works", (file, what, kind, fix) => {
+    const dir = made();
+    rmSync(join(dir, file));
+    if (what === "directory") {
+      mkdirSync(join(dir, file));
+      writeFileSync(join(dir, file, "inside"), "mine\n");
+    } else {
+      expect(spawnSync("mkfifo", [join(dir, file)]).status).toBe(0);
+    }
+    const before = pems(dir);
+    const listing = readdirSync(dir).sort();
+    const refusal = (advice: string) => `npm run certs: ${join(dir, file)} is ${kind}, not a file: remove it or move it away, then ${advice}\n`;
+    const ca = file === CERT_FILES.ca || file === CERT_FILES.caKey;
+    for (const [flags, advice] of [
+      [[], fix],
+      [["--rotate"], ca ? fix : "run `npm run certs -- --rotate`"],
+      [["--rotate-ca"], "run `npm run certs -- --rotate-ca`"],
+    ] as const) {
+      expect(run(["--out=certs", ...flags], dirname(dir))).toMatchObject({ status: 1, stdout: "", stderr: refusal(advice) });
+      expect(pems(dir)).toEqual(before);
+      expect(readdirSync(dir).sort()).toEqual(listing);
+    }
+    rmSync(join(dir, file), { recursive: true });
+    const args = fix.replace(/^run `npm run certs( -- )?|`$/g, "").split(" ").filter(Boolean);
+    const followed = run(["--out=certs", ...args], dirname(dir));
+    expect(followed).toMatchObject({ status: 0, stderr: "" });
+    expect(certificateProblem(dir, names)).toBeUndefined();
+    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 
   test.each(["package.json", ".git"])("refuses a directory holding %s, exit 2, and writes nothing there", (marker) => {
