@@ -129,7 +129,13 @@ export async function ensureCertificates(options: CertOptions): Promise<CertResu
   }
   const written = files.map((f) => f.path);
   // The old CA signed the certificates deployed hosts and clients still hold: keep it, dated, until they are gone.
-  const backup = newCa && exists.length > 0 ? join(dir, `backup-${now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}`) : undefined;
+  let backup: string | undefined;
+  if (newCa && exists.length > 0) {
+    const dated = join(dir, `backup-${now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}`);
+    // A second --rotate-ca within the same second keeps the first one's backup too.
+    backup = dated;
+    for (let n = 2; existsSync(backup); n++) backup = `${dated}-${n}`;
+  }
   for (const f of exists.filter(isKey)) {
     if (!written.includes(path(f)) && statSync(path(f)).mode & 0o077) attempt(`narrow the mode of ${path(f)} to 0600`, () => chmodSync(path(f), 0o600));
   }

@@ -267,6 +267,23 @@ describe("dist/commands/certs.js, as `npm run certs` runs it", () => {
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 
+  test("--rotate-ca in a second that already has a backup keeps both: the new one is numbered", () => {
+    const dir = made();
+    // A backup is named after the second it is made in: take the next ten, as runs a moment before would have.
+    const stamp = (t: number) => new Date(t).toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+    const taken = Array.from({ length: 10 }, (_, i) => `backup-${stamp(Date.now() + i * 1000)}`);
+    for (const name of taken) mkdirSync(join(dir, name));
+    const before = pems(dir);
+    const result = run(["--out=certs", "--rotate-ca"], dirname(dir));
+    expect(result).toMatchObject({ status: 0, stderr: "" });
+    const made2 = readdirSync(dir).filter((f) => f.startsWith("backup-") && !taken.includes(f));
+    expect(made2).toEqual([expect.stringMatching(/^backup-\d{8}T\d{6}Z-2$/)]);
+    expect(taken).toContain(made2[0].replace(/-2$/, ""));
+    expect(result.stdout).toContain(`kept the replaced files in ${join(dir, made2[0])}\n`);
+    expect(pems(join(dir, made2[0]))).toEqual(before);
+    for (const name of taken) expect(readdirSync(join(dir, name))).toEqual([]);
+  });
+
   test.each(["package.json", ".git"])("refuses a directory holding %s, exit 2, and writes nothing there", (marker) => {
     const cwd = typedIn();
     if (marker === ".git") mkdirSync(join(cwd, marker));
