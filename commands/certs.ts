@@ -4,8 +4,8 @@
 // CA. Keys are ECDSA P-256 in PKCS#8, written with mode 0600.
 import "reflect-metadata"; // @peculiar/x509's dependency injection needs it before it loads
 import { randomBytes, webcrypto } from "node:crypto";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { join, resolve, sep } from "node:path";
+import { chmodSync, existsSync, readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import * as x509 from "@peculiar/x509";
 import {
   CERT_FILES,
@@ -19,6 +19,7 @@ import {
 } from "../constructs/docker-tls";
 import { loadSettings } from "../settings/load";
 import { projectRoot, startedAs, userPath } from "../settings/paths";
+import { type NewFile, WriteError, attempt, certificateDirProblem, notAFile, writeAllOrNothing } from "./certs-files";
 import { type CommandSpec, UsageError, UserError, commandExitCode, runCommand } from "./cli";
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
@@ -52,35 +53,21 @@ export interface CertResult {
 const ALL_FILES = Object.keys(CERT_FILES) as CertFile[];
 const isKey = (f: CertFile) => f.endsWith("Key");
 
-/**
- * Why `dir` must not receive the certificates, or undefined: private keys go to a directory of their own, never
- * into the project (whose files get shared) nor next to other files.
- */
-export function certificateDirProblem(dir: string): string | undefined {
-  const absolute = existsSync(dir) ? realpathSync(dir) : resolve(dir);
-  if (absolute === projectRoot) return `${dir} is the project directory: the certificates need a directory of their own`;
-  if (projectRoot.startsWith(absolute + sep)) return `${dir} contains the project: the certificates need a directory of their own`;
-  if (!existsSync(absolute)) return undefined;
-  if (!statSync(absolute).isDirectory()) return `${dir} is not a directory`;
-  const entries = readdirSync(absolute, { withFileTypes: true });
-  const project = entries.find((e) => e.name === "package.json" || e.name === ".git");
-  if (project) return `${dir} holds ${project.name}, so it is a project: the certificates need a directory of their own`;
-  // Subdirectories are backups and the certificates of other environments (certs/<environment>).
-  const ours = new Set<string>(Object.values(CERT_FILES));
-  const others = entries.filter((e) => !e.isDirectory() && !ours.has(e.name) && !/\.pem\.\d+\.tmp$/.test(e.name)).map((e) => e.name);
-  if (others.length > 0) {
-    const shown = others.length > 3 ? `${others.slice(0, 3).join(", ")}, …` : others.join(", ");
-    return `${dir} already holds files that are not certificates (${shown}): choose a new or empty directory`;
-  }
-  return undefined;
-}
-
 export async function ensureCertificates(options: CertOptions): Promise<CertResult> {
   const { dir } = options;
   const path = (f: CertFile) => join(dir, CERT_FILES[f]);
   const now = options.now ?? new Date();
   const unsafe = certificateDirProblem(dir);
   if (unsafe) throw new UserError(unsafe);
+  // A directory or a pipe where a file belongs can be neither read (a pipe waits for a writer) nor replaced by a
+  // rename; the fix is the command that works once it is gone (without a CA file, only a new CA).
+  const notFiles = ALL_FILES.flatMap((f) => {
+    const kind = notAFile(path(f));
+    if (kind === undefined) return [];
+    const fix = options.rotateCa || f === "ca" || f === "caKey" ? CERT_FIXES.rotateCa : options.rotate ? CERT_FIXES.rotate : CERT_FIXES.make;
+    return [`${path(f)} is ${kind}, not a file: remove it or move it away, then ${fix}`];
+  });
+  if (notFiles.length > 0) throw new UserError(notFiles.join("; "));
   const warnings: string[] = [];
   if (existsSync(dir)) {
     // Not ours to change: the user may share it on purpose. The keys in it are 0600 whatever its mode.
@@ -91,14 +78,8 @@ export async function ensureCertificates(options: CertOptions): Promise<CertResu
           `left as it is: \`chmod 700 ${dir}\` keeps them from listing or replacing the certificates`,
       );
     }
-  } else {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    chmodSync(dir, 0o700); // the umask may have narrowed it
   }
   const exists = ALL_FILES.filter((f) => existsSync(path(f)));
-  for (const f of exists.filter(isKey)) {
-    if (statSync(path(f)).mode & 0o077) chmodSync(path(f), 0o600);
-  }
 
   // Everything is checked before anything is written: a refusal leaves the directory as it was.
   const check = { label: dir, now, marginDays: 30 };
@@ -128,30 +109,37 @@ export async function ensureCertificates(options: CertOptions): Promise<CertResu
     if (problems.length > 0) throw new UserError(problems.join("; "));
   }
 
-  const written: string[] = [];
-  let backup: string | undefined;
+  // Everything is made in memory, then written at once: all of it or, on a failure, none.
+  const files: NewFile[] = [];
   let ca: { cert: x509.X509Certificate; keys: webcrypto.CryptoKeyPair };
   if (newCa) {
-    if (exists.length > 0) {
-      // The old CA signed the certificates deployed hosts and clients still hold: keep it, dated, until they are gone.
-      backup = join(dir, `backup-${now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}`);
-      mkdirSync(backup, { mode: 0o700 });
-      for (const f of exists) copyFileSync(path(f), join(backup, CERT_FILES[f]));
-    }
     ca = await makeCa(now);
-    written.push(...(await save(path("ca"), path("caKey"), ca.cert, ca.keys.privateKey)));
+    files.push(...(await pemFiles(path("ca"), path("caKey"), ca.cert, ca.keys.privateKey)));
     reissue.add("server").add("client");
   } else {
     ca = await loadCa(path("ca"), path("caKey"));
   }
   if (reissue.has("server")) {
     const server = await issue(ca, now, options.serverNames[0], options.serverNames, "server");
-    written.push(...(await save(path("serverCert"), path("serverKey"), server.cert, server.keys.privateKey)));
+    files.push(...(await pemFiles(path("serverCert"), path("serverKey"), server.cert, server.keys.privateKey)));
   }
   if (reissue.has("client")) {
     const client = await issue(ca, now, "docker-client", [], "client");
-    written.push(...(await save(path("clientCert"), path("clientKey"), client.cert, client.keys.privateKey)));
+    files.push(...(await pemFiles(path("clientCert"), path("clientKey"), client.cert, client.keys.privateKey)));
   }
+  const written = files.map((f) => f.path);
+  // The old CA signed the certificates deployed hosts and clients still hold: keep it, dated, until they are gone.
+  let backup: string | undefined;
+  if (newCa && exists.length > 0) {
+    const dated = join(dir, `backup-${now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}`);
+    // A second --rotate-ca within the same second keeps the first one's backup too.
+    backup = dated;
+    for (let n = 2; existsSync(backup); n++) backup = `${dated}-${n}`;
+  }
+  for (const f of exists.filter(isKey)) {
+    if (!written.includes(path(f)) && statSync(path(f)).mode & 0o077) attempt(`narrow the mode of ${path(f)} to 0600`, () => chmodSync(path(f), 0o600));
+  }
+  if (files.length > 0) writeAllOrNothing(dir, files, backup);
   const kept = ALL_FILES.map(path).filter((f) => !written.includes(f));
   return { written, kept, backup, warnings };
 }
@@ -216,19 +204,13 @@ async function issue(
   return { cert, keys };
 }
 
-/** Writes the certificate (0644) and its key (0600), each through a temporary file and a rename. */
-async function save(certPath: string, keyPath: string, cert: x509.X509Certificate, key: webcrypto.CryptoKey): Promise<string[]> {
+/** The certificate (0644) and its key (0600) as files to write, in PEM. */
+async function pemFiles(certPath: string, keyPath: string, cert: x509.X509Certificate, key: webcrypto.CryptoKey): Promise<NewFile[]> {
   const pkcs8 = await webcrypto.subtle.exportKey("pkcs8", key);
-  writeAtomically(keyPath, x509.PemConverter.encode(pkcs8, "PRIVATE KEY"), 0o600);
-  writeAtomically(certPath, `${cert.toString("pem")}\n`, 0o644);
-  return [certPath, keyPath];
-}
-
-function writeAtomically(path: string, content: string, mode: number): void {
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, content, { mode });
-  chmodSync(temporary, mode); // the umask may have narrowed it
-  renameSync(temporary, path);
+  return [
+    { path: certPath, content: `${cert.toString("pem")}\n`, mode: 0o644 },
+    { path: keyPath, content: x509.PemConverter.encode(pkcs8, "PRIVATE KEY"), mode: 0o600 },
+  ];
 }
 
 /** A positive 128-bit serial number. */
@@ -247,7 +229,7 @@ CA's) and cover the settings, and missing ones are made; otherwise it stops and 
   --rotate      reissue the server and client certificates from the same CA (after changing region or dns)
   --rotate-ca   start over with a new CA; the replaced files are kept in a dated backup-… directory
   --out=DIR     write to DIR (from where you typed the command) instead of dockerHost.certsDir; a new or empty
-                directory, or one holding only certificates
+                directory, or one holding only certificates; inside the project, one git ignores (as certs/)
   -h, --help    this text
 Options go after \`--\`: npm takes \`npm run certs --rotate\` as its own option (that form is understood too).`;
 
@@ -273,17 +255,28 @@ async function certs(values: { out?: string; rotate?: boolean; "rotate-ca"?: boo
 
   const settings = loadSettings(env);
   let dir: string;
+  // What the messages about the directory name it by: the option or the setting it came from.
+  let source: string;
   if (options.out !== undefined) {
     dir = userPath(options.out, env);
+    source = `--out=${options.out}`;
     const unsafe = certificateDirProblem(dir);
-    if (unsafe) throw new UsageError(`--out=${options.out}: ${unsafe}`);
+    if (unsafe) throw new UsageError(`${source}: ${unsafe}`);
   } else {
     dir = resolve(projectRoot, settings.dockerHost.certsDir);
+    source = `dockerHost.certsDir (${settings.dockerHost.certsDir})`;
     const unsafe = certificateDirProblem(dir);
-    if (unsafe) throw new UserError(`dockerHost.certsDir (${settings.dockerHost.certsDir}): ${unsafe}`);
+    if (unsafe) throw new UserError(`${source}: ${unsafe}`);
   }
   const serverNames = dockerHostCertificateNames(settings.region, settings.dockerHost.dns?.name);
-  const result = await ensureCertificates({ dir, serverNames, rotate: options.rotate, rotateCa: options["rotate-ca"] });
+  let result: CertResult;
+  try {
+    result = await ensureCertificates({ dir, serverNames, rotate: options.rotate, rotateCa: options["rotate-ca"] });
+  } catch (error) {
+    // The path was fine but the system refused a write (permissions, a full disk): exit 1, nothing changed.
+    if (error instanceof WriteError) throw new UserError(`${source}: ${error.message}`);
+    throw error;
+  }
   for (const warning of result.warnings) io.err(`npm run certs: warning: ${warning}\n`);
   const lines = result.written.map((f) => `wrote ${f}`);
   if (result.backup) lines.push(`kept the replaced files in ${result.backup}`);

@@ -1,24 +1,53 @@
 // `npm run certs` through its built entry point (dist/commands/certs.js), as npm runs it: --out from where the user
-// typed the command, the directories it refuses, and the broken sets of files it will not keep.
+// typed the command, the directories it refuses, the broken sets of files it will not keep, and what a write the
+// system refuses leaves behind (nothing).
 import { spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { CERT_FILES, certificateProblem, checkCa, dockerHostCertificateNames } from "../../constructs/docker-tls";
-import { USAGE, certificateDirProblem, ensureCertificates } from "../../commands/certs";
+import { USAGE, ensureCertificates } from "../../commands/certs";
+import { certificateDirProblem } from "../../commands/certs-files";
 import { loadSettings } from "../../settings/load";
 import { projectRoot } from "../../settings/paths";
+
+/**
+ * Makes `dir` refuse new entries, even to root (chattr +i, which needs CAP_LINUX_IMMUTABLE); returns what undoes
+ * it, or undefined where neither that nor a mode can do it here.
+ */
+function lock(dir: string): (() => void) | undefined {
+  if (process.getuid?.() !== 0) {
+    chmodSync(dir, 0o555);
+    return () => chmodSync(dir, 0o755);
+  }
+  if (spawnSync("chattr", ["+i", dir]).status !== 0) return undefined;
+  return () => spawnSync("chattr", ["-i", dir]);
+}
+
+/** Whether lock() works here (a container without the capability cannot make a file immutable). */
+const lockable = (() => {
+  const dir = mkdtempSync(join(tmpdir(), "certs-lockable-"));
+  const unlock = lock(dir);
+  unlock?.();
+  rmSync(dir, { recursive: true, force: true });
+  return unlock !== undefined;
+})();
+
+/** Whether a file can be made immutable here, so that even root cannot replace it (a mode cannot do that). */
+const immutable = lockable && process.getuid?.() === 0;
 
 describe("dist/commands/certs.js, as `npm run certs` runs it", () => {
   /** A directory standing for where the user typed the command. */
   const typedIn = () => mkdtempSync(join(tmpdir(), "certs-typed-in-"));
-  const run = (args: string[], initCwd: string) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, INFRA_CONFIG: "", INIT_CWD: initCwd };
+  const run = (args: string[], initCwd: string, extraEnv: NodeJS.ProcessEnv = {}) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, INFRA_CONFIG: "", INIT_CWD: initCwd, ...extraEnv };
     for (const key of Object.keys(env)) if (key.startsWith("npm_config_rotate")) delete env[key];
-    return spawnSync(process.execPath, [join(projectRoot, "dist", "commands", "certs.js"), ...args], { cwd: projectRoot, env, encoding: "utf8" });
+    // A time limit: a path that once made it spin (/proc) fails the test instead of stalling the run.
+    return spawnSync(process.execPath, [join(projectRoot, "dist", "commands", "certs.js"), ...args], { cwd: projectRoot, env, encoding: "utf8", timeout: 30_000 });
   };
+  /** The certificate files in `dir` (regular ones only: reading a named pipe would wait for a writer). */
   const pems = (dir: string) =>
-    Object.fromEntries(Object.values(CERT_FILES).filter((f) => existsSync(join(dir, f))).map((f) => [f, readFileSync(join(dir, f), "utf8")]));
+    Object.fromEntries(Object.values(CERT_FILES).filter((f) => statSync(join(dir, f), { throwIfNoEntry: false })?.isFile()).map((f) => [f, readFileSync(join(dir, f), "utf8")]));
   const inProject = () => Object.values(CERT_FILES).filter((f) => existsSync(join(projectRoot, f)));
   const settings = loadSettings({ INFRA_CONFIG: "" });
   const names = dockerHostCertificateNames(settings.region, settings.dockerHost.dns?.name);
@@ -84,6 +113,175 @@ describe("dist/commands/certs.js, as `npm run certs` runs it", () => {
     expect(inProject()).toEqual(before);
     // Nor anything that holds the project.
     expect(certificateDirProblem(dirname(projectRoot))).toBe(`${dirname(projectRoot)} contains the project: the certificates need a directory of their own`);
+  });
+
+  test("--out into the project gets dockerHost.certsDir's checks: a directory git would commit, or one cdktf or npm empties, is refused, exit 2", () => {
+    const mine = `mykeys-${process.pid}`;
+    const nested = `.certs-test-${process.pid}`;
+    const link = join(typedIn(), "project");
+    symlinkSync(projectRoot, link);
+    const notIgnored = `expected a directory .gitignore matches (as certs/): git would commit ${mine}/ca-key.pem, the CA's private key`;
+    const nodeModules = "expected a directory outside node_modules: npm ci removes everything in node_modules before it installs";
+    const cases: [string, string, string, string][] = [
+      // [--out, typed in, the directory it names, why it is refused]
+      [mine, projectRoot, join(projectRoot, mine), notIgnored],
+      [`../${mine}`, join(projectRoot, "docs"), join(projectRoot, mine), notIgnored],
+      [join(link, mine), typedIn(), join(link, mine), notIgnored],
+      [`cdktf.out/keys-${process.pid}`, projectRoot, join(projectRoot, "cdktf.out", `keys-${process.pid}`),
+        "expected a directory outside cdktf.out: cdktf synth removes every directory under cdktf.out/stacks that is not a stack's"],
+      [`${nested}/node_modules/.keys`, projectRoot, join(projectRoot, nested, "node_modules", ".keys"), nodeModules],
+      // Last: had the cases above been accepted, this one would have written into node_modules.
+      ["node_modules/.keys", projectRoot, join(projectRoot, "node_modules", ".keys"), nodeModules],
+    ];
+    const before = inProject();
+    try {
+      for (const [out, cwd, dir, why] of cases) {
+        expect(run([`--out=${out}`], cwd)).toMatchObject({
+          status: 2,
+          stdout: "",
+          stderr: `npm run certs: --out=${out}: ${dir}: ${why} (npm run certs -- --help shows the usage)\n`,
+        });
+        expect(existsSync(dir)).toBe(false);
+      }
+      expect(inProject()).toEqual(before);
+    } finally {
+      for (const made of [mine, join("cdktf.out", `keys-${process.pid}`), nested]) rmSync(join(projectRoot, made), { recursive: true, force: true });
+    }
+  });
+
+  test("a directory it cannot make or look up is refused in one line naming --out and why, exit 2, without hanging or writing", () => {
+    const cwd = typedIn();
+    writeFileSync(join(cwd, "notes.txt"), "mine\n");
+    symlinkSync(join(cwd, "gone"), join(cwd, "dangling"));
+    symlinkSync("loop-b", join(cwd, "loop-a"));
+    symlinkSync("loop-a", join(cwd, "loop-b"));
+    const long = "k".repeat(300);
+    const cases: [string, string][] = [
+      ["notes.txt/certs", `${join(cwd, "notes.txt", "certs")} cannot be created: ${join(cwd, "notes.txt")} is not a directory`],
+      ["dangling", `${join(cwd, "dangling")} is a symbolic link to ${join(cwd, "gone")}, which does not exist`],
+      ["dangling/certs", `${join(cwd, "dangling", "certs")} cannot be created: ${join(cwd, "dangling")} is a symbolic link to ${join(cwd, "gone")}, which does not exist`],
+      ["loop-a", `${join(cwd, "loop-a")}: too many symbolic links encountered (ELOOP)`],
+      [long, `${join(cwd, long)}: name too long (ENAMETOOLONG)`],
+      ["/proc/certs", "/proc/certs is on a proc file system, which the kernel makes up and which cannot hold files: choose a directory on a disk"],
+      ["/sys/certs", "/sys/certs is on a sysfs file system, which the kernel makes up and which cannot hold files: choose a directory on a disk"],
+    ];
+    const before = readdirSync(cwd).sort();
+    for (const [out, why] of cases) {
+      expect(run([`--out=${out}`], cwd)).toMatchObject({ status: 2, stdout: "", stderr: `npm run certs: --out=${out}: ${why} (npm run certs -- --help shows the usage)\n` });
+    }
+    expect(readdirSync(cwd).sort()).toEqual(before);
+    expect(existsSync("/proc/certs") || existsSync("/sys/certs") || existsSync(join(cwd, "gone"))).toBe(false);
+  });
+
+  test("dockerHost.certsDir that leads to such a place is refused naming the setting, exit 1", () => {
+    const link = join("certs", `proc-link-${process.pid}`);
+    const certsDir = `${link}/docker-certs`;
+    const hadCerts = existsSync(join(projectRoot, "certs"));
+    mkdirSync(join(projectRoot, "certs"), { recursive: true });
+    symlinkSync("/proc", join(projectRoot, link));
+    const settings = join(typedIn(), "infra.json");
+    writeFileSync(settings, JSON.stringify({ dockerHost: { certsDir } }));
+    try {
+      const result = run([], projectRoot, { INFRA_CONFIG: settings });
+      expect(result).toMatchObject({
+        status: 1,
+        stdout: "",
+        stderr: `npm run certs: dockerHost.certsDir (${certsDir}): ${join(projectRoot, certsDir)} is on a proc file system, which the kernel makes up and which cannot hold files: choose a directory on a disk\n`,
+      });
+    } finally {
+      rmSync(join(projectRoot, link), { force: true });
+      if (!hadCerts) rmSync(join(projectRoot, "certs"), { recursive: true, force: true });
+    }
+  });
+
+  (lockable ? test : test.skip)("a directory it may not write to is one line naming --out, the path and why, exit 1, leaving nothing behind", () => {
+    const cwd = typedIn();
+    const locked = join(cwd, "locked");
+    mkdirSync(locked);
+    const unlock = lock(locked);
+    const denied = "(operation not permitted \\(EPERM\\)|permission denied \\(EACCES\\))";
+    try {
+      const inside = run(["--out=locked/certs"], cwd);
+      expect(inside).toMatchObject({ status: 1, stdout: "" });
+      expect(inside.stderr).toMatch(new RegExp(`^npm run certs: --out=locked/certs: cannot create ${join(locked, "certs")}: ${denied}; nothing was changed\n$`));
+      const into = run(["--out=locked"], cwd);
+      expect(into).toMatchObject({ status: 1, stdout: "" });
+      expect(into.stderr).toMatch(new RegExp(`^npm run certs: --out=locked: cannot write ${join(locked, CERT_FILES.ca)}: ${denied}; nothing was changed\n$`));
+      expect(readdirSync(locked)).toEqual([]);
+    } finally {
+      unlock?.();
+    }
+  });
+
+  (immutable ? test : test.skip)("a rotation the system stops halfway is undone: every file as it was, nothing left behind, one line naming --out", () => {
+    const dir = made();
+    const before = pems(dir);
+    // key.pem is replaced last: by then the other three files of the rotation are in place.
+    const unlock = lock(join(dir, CERT_FILES.clientKey));
+    try {
+      const result = run(["--out=certs", "--rotate"], dirname(dir));
+      expect(result).toMatchObject({
+        status: 1,
+        stdout: "",
+        stderr: `npm run certs: --out=certs: cannot replace ${join(dir, CERT_FILES.clientKey)}: operation not permitted (EPERM); nothing was changed\n`,
+      });
+      expect(pems(dir)).toEqual(before);
+      expect(readdirSync(dir).sort()).toEqual(Object.values(CERT_FILES).sort());
+    } finally {
+      unlock?.();
+    }
+  });
+
+  test.each([
+    // [the file, what takes its place, the kind named, the command that works once it is gone]
+    [CERT_FILES.serverCert, "directory", "a directory", "run `npm run certs`"],
+    [CERT_FILES.ca, "directory", "a directory", "run `npm run certs -- --rotate-ca`"],
+    [CERT_FILES.caKey, "pipe", "a named pipe", "run `npm run certs -- --rotate-ca`"],
+  ])("a %s that is a %s is named as such and nothing is written, with or without --rotate or --rotate-ca; the advice works", (file, what, kind, fix) => {
+    const dir = made();
+    rmSync(join(dir, file));
+    if (what === "directory") {
+      mkdirSync(join(dir, file));
+      writeFileSync(join(dir, file, "inside"), "mine\n");
+    } else {
+      expect(spawnSync("mkfifo", [join(dir, file)]).status).toBe(0);
+    }
+    const before = pems(dir);
+    const listing = readdirSync(dir).sort();
+    const refusal = (advice: string) => `npm run certs: ${join(dir, file)} is ${kind}, not a file: remove it or move it away, then ${advice}\n`;
+    const ca = file === CERT_FILES.ca || file === CERT_FILES.caKey;
+    for (const [flags, advice] of [
+      [[], fix],
+      [["--rotate"], ca ? fix : "run `npm run certs -- --rotate`"],
+      [["--rotate-ca"], "run `npm run certs -- --rotate-ca`"],
+    ] as const) {
+      expect(run(["--out=certs", ...flags], dirname(dir))).toMatchObject({ status: 1, stdout: "", stderr: refusal(advice) });
+      expect(pems(dir)).toEqual(before);
+      expect(readdirSync(dir).sort()).toEqual(listing);
+    }
+    rmSync(join(dir, file), { recursive: true });
+    const args = fix.replace(/^run `npm run certs( -- )?|`$/g, "").split(" ").filter(Boolean);
+    const followed = run(["--out=certs", ...args], dirname(dir));
+    expect(followed).toMatchObject({ status: 0, stderr: "" });
+    expect(certificateProblem(dir, names)).toBeUndefined();
+    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  test("--rotate-ca in a second that already has a backup keeps both: the new one is numbered", () => {
+    const dir = made();
+    // A backup is named after the second it is made in: take the next ten, as runs a moment before would have.
+    const stamp = (t: number) => new Date(t).toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+    const taken = Array.from({ length: 10 }, (_, i) => `backup-${stamp(Date.now() + i * 1000)}`);
+    for (const name of taken) mkdirSync(join(dir, name));
+    const before = pems(dir);
+    const result = run(["--out=certs", "--rotate-ca"], dirname(dir));
+    expect(result).toMatchObject({ status: 0, stderr: "" });
+    const made2 = readdirSync(dir).filter((f) => f.startsWith("backup-") && !taken.includes(f));
+    expect(made2).toEqual([expect.stringMatching(/^backup-\d{8}T\d{6}Z-2$/)]);
+    expect(taken).toContain(made2[0].replace(/-2$/, ""));
+    expect(result.stdout).toContain(`kept the replaced files in ${join(dir, made2[0])}\n`);
+    expect(pems(join(dir, made2[0]))).toEqual(before);
+    for (const name of taken) expect(readdirSync(join(dir, name))).toEqual([]);
   });
 
   test.each(["package.json", ".git"])("refuses a directory holding %s, exit 2, and writes nothing there", (marker) => {
