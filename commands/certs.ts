@@ -231,7 +231,8 @@ CA's) and cover the settings, and missing ones are made; otherwise it stops and 
   --out=DIR     write to DIR (from where you typed the command) instead of dockerHost.certsDir; a new or empty
                 directory, or one holding only certificates; inside the project, one git ignores (as certs/)
   -h, --help    this text
-Options go after \`--\`: npm takes \`npm run certs --rotate\` as its own option (that form is understood too).`;
+Options go after \`--\`: npm takes \`npm run certs --rotate\` as its own option (that form is understood too, with a
+note; \`--out DIR\` with a space is not, since npm passes DIR on as an argument).`;
 
 const COMMAND = {
   name: "npm run certs",
@@ -246,11 +247,8 @@ const COMMAND = {
 type Io = { out: (s: string) => void; err: (s: string) => void };
 
 async function certs(values: { out?: string; rotate?: boolean; "rotate-ca"?: boolean }, env: NodeJS.ProcessEnv, io: Io): Promise<number> {
-  // `npm run certs --rotate` reaches us only as npm's own configuration, in its environment.
+  // `npm run certs --rotate` (no `--`) arrives in values too: commandExitCode reads what npm took as its own.
   const options = { ...values };
-  const swallowed = (["rotate", "rotate-ca"] as const).filter((o) => !options[o] && env[`npm_config_${o.replace("-", "_")}`] === "true");
-  for (const o of swallowed) options[o] = true;
-  for (const o of swallowed) io.out(`(npm took --${o} as its own option; read as \`npm run certs -- --${o}\`)\n`);
   if (options.rotate && options["rotate-ca"]) throw new UsageError("--rotate and --rotate-ca exclude each other");
 
   const settings = loadSettings(env);
@@ -298,7 +296,7 @@ export async function certsCli(args: string[], env: NodeJS.ProcessEnv = process.
   let out = "";
   let err = "";
   const io: Io = { out: (s) => (out += s), err: (s) => (err += s) };
-  const code = await commandExitCode(COMMAND, ({ values }) => certs(values, env, io), args, io);
+  const code = await commandExitCode(COMMAND, ({ values }) => certs(values, env, io), args, io, env);
   return { code, out, err };
 }
 

@@ -63,6 +63,31 @@ describe("dist/commands/certs.js, as `npm run certs` runs it", () => {
     return dir;
   };
 
+  test("`npm run certs --rotate --out=DIR` (no `--`, so npm took both) rotates DIR, not the settings' directory; `--out DIR` is refused", () => {
+    const dir = made();
+    const before = pems(dir);
+    const npm = { npm_lifecycle_event: "certs", npm_config_out: "certs" };
+    // run() drops npm_config_rotate from the test's own environment; this one is the command line's.
+    const result = spawnSync(process.execPath, [join(projectRoot, "dist", "commands", "certs.js")], {
+      cwd: projectRoot,
+      env: { ...process.env, INFRA_CONFIG: "", INIT_CWD: dirname(dir), ...npm, npm_config_rotate: "true" },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(result.stderr).toBe(
+      "(npm took --out as its own option; read as `npm run certs -- --out=certs`)\n(npm took --rotate as its own option; read as `npm run certs -- --rotate`)\n",
+    );
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(`wrote ${join(dir, CERT_FILES.serverCert)}`);
+    expect(pems(dir)[CERT_FILES.serverCert]).not.toBe(before[CERT_FILES.serverCert]);
+    expect(pems(dir)[CERT_FILES.ca]).toBe(before[CERT_FILES.ca]);
+    expect(inProject()).toEqual([]);
+    const lost = run([dir], typedIn(), { npm_lifecycle_event: "certs", npm_config_out: "true" });
+    expect(lost.status).toBe(2);
+    expect(lost.stderr).toMatch(/^npm run certs: npm took --out as its own option and passed its value on as an argument; put options after `--`/);
+    expect(lost.stderr.trimEnd().split("\n")).toHaveLength(1);
+  });
+
   test("--help prints the usage and exits 0; an unknown option is one line and exit 2", () => {
     expect(run(["--help"], typedIn())).toMatchObject({ status: 0, stdout: `${USAGE}\n`, stderr: "" });
     expect(run(["--rotat"], typedIn())).toMatchObject({
