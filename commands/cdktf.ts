@@ -356,7 +356,7 @@ export async function cdktfCli(command: string, args: string[], env: NodeJS.Proc
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
-  }, args);
+  }, args, undefined, env);
 }
 
 if (startedAs("cdktf")) {

@@ -160,6 +160,14 @@ describe("option values", () => {
     expect(below.cdktf).toBeUndefined();
   });
 
+  test("options npm took as its own (`npm run destroy --auto-approve -- '*'`) reach cdktf as if typed after `--`, said once each", () => {
+    const result = wrapper(["destroy", "*", out()], { npm_lifecycle_event: "destroy", npm_config_auto_approve: "true", npm_config_parallelism: "3" });
+    expect(result.stderr).toBe(
+      "(npm took --auto-approve as its own option; read as `npm run destroy -- --auto-approve`)\n(npm took --parallelism as its own option; read as `npm run destroy -- --parallelism=3`)\n",
+    );
+    expect(result.cdktf).toEqual(["destroy", "aws", "docker", out(), "--auto-approve", "--parallelism=3"]);
+  });
+
   test("--var and --var-file reach cdktf, each as often as given, the file read from where the command was typed", () => {
     writeFileSync(join(work, "values.tfvars"), "");
     const result = wrapper(["destroy", "*", "--var=a=1", "--var=b=x=y", "--var-file=values.tfvars", out()]);
