@@ -20,7 +20,7 @@ import { invocationDir, projectDirFromStacks, projectRoot, startedAs, userPath }
 import { stateBackend } from "../settings/state-backend";
 import { type CommandSpec, UsageError, UserError, commandExitCode, integerOption } from "./cli";
 import { type Backend, describeState, recordedBackend, sameState, shown, synthesizedBackend } from "./initialized-backends";
-import { mixedFormatMessage, mixedFormatStacks } from "./output-dir";
+import { foreignStackDirectories, mixedFormatMessage, mixedFormatStacks } from "./output-dir";
 import { cliConfigFile } from "./provider-mirror";
 
 export const COMMANDS = ["diff", "deploy", "destroy", "output"] as const;
@@ -223,12 +223,17 @@ function cdktfOptions(command: Command, values: Record<string, unknown>, env: No
 /** What would make cdktf or Terraform fail later, as one line; undefined when nothing does. */
 function preflight(command: Command, outdir: string, stacks: readonly string[], given: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
   const skipSynth = Boolean(given["skip-synth"]);
-  const environment = environmentProblems(env);
+  const environment = environmentProblems(env, undefined, invocationDir(env));
   if (environment.length > 0) throw new UserError(`invalid environment:\n${new SettingsError(environment).message}`);
   const settings = loadSettings(env);
   // --output and CDKTF_OUTDIR were checked as the command line and the environment; this is cdktf.out.
   const outdirWrong = outdirProblem(outdir);
   if (outdirWrong) throw new UserError(`the output directory ${outdir} ${outdirWrong}`);
+  // cdktf's synth removes every directory in stacks/ that is not a stack: refuse to let it remove what no synthesis wrote.
+  const foreign = skipSynth ? [] : foreignStackDirectories(outdir, STACKS);
+  if (foreign.length > 0) {
+    throw new UserError(`${foreign.join(", ")} ${foreign.length === 1 ? "is" : "are"} in the output directory's stacks/ but no synthesis wrote ${foreign.length === 1 ? "it" : "them"}, and cdktf's synth would remove ${foreign.length === 1 ? "it" : "them"}: move ${foreign.length === 1 ? "it" : "them"}, or give another --output`);
+  }
   const mixed = mixedFormatStacks(outdir);
   // A synth rewrites the directory with one format; with --skip-synth Terraform reads it as it is.
   if (mixed.length > 0 && skipSynth) throw new UserError(mixedFormatMessage(mixed));
@@ -323,11 +328,14 @@ export async function cdktfCli(command: string, args: string[], env: NodeJS.Proc
     const given = values as Record<string, unknown>;
     // Option values before stacks: `npm run deploy -- --var-file=` is told of its empty value, whatever the stacks.
     const options = cdktfOptions(cmd, given, env);
-    const outdir = given.output ? userPath(String(given.output), env) : resolve(projectRoot, env.CDKTF_OUTDIR || "cdktf.out");
+    // cdktf takes its output directory from --output alone (it sets CDKTF_OUTDIR for the app itself): a CDKTF_OUTDIR
+    // of the user's, read from where they typed the command as synth reads it, is handed on as --output.
+    const fromEnv = !given.output && env.CDKTF_OUTDIR ? userPath(env.CDKTF_OUTDIR, env) : undefined;
+    const outdir = given.output ? userPath(String(given.output), env) : (fromEnv ?? resolve(projectRoot, "cdktf.out"));
     const outdirWrong = given.output ? outdirProblem(outdir) : undefined;
     if (outdirWrong) throw new UsageError(`--output=${given.output}: ${outdirWrong}; expected a directory this user can write, or a new one in such a directory`);
     const stacks = selectStacks(cmd, positionals, Boolean(given["ignore-missing-stack-dependencies"]));
-    const args = [cmd, ...stacks, ...options];
+    const args = [cmd, ...stacks, ...options, ...(fromEnv ? [`--output=${fromEnv}`] : [])];
     preflight(cmd, outdir, stacks, given, env);
 
     const scratch = mkdtempSync(join(tmpdir(), "soa-cdktf-"));

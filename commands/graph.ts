@@ -230,7 +230,7 @@ export async function graph(out: string | undefined, env: NodeJS.ProcessEnv = pr
   const badOut = given ? targetProblem(file, false) : undefined;
   if (badOut) throw new UsageError(escapeInvisible(`${origin}: ${badOut}`));
   // cdktf's App reads the context from the environment, and fails on a bad one with a trace.
-  const environment = environmentMessage(env, given ? [CONTEXT_ENV] : [OUTDIR_ENV, CONTEXT_ENV]);
+  const environment = environmentMessage(env, given ? [CONTEXT_ENV] : [OUTDIR_ENV, CONTEXT_ENV], invocationDir(env));
   if (environment) throw new UserError(environment);
   const badDefault = given ? undefined : targetProblem(file, true);
   if (badDefault) throw new UserError(escapeInvisible(`${origin}: ${badDefault}; give --out FILE, or move it`));

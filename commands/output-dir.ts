@@ -23,3 +23,20 @@ export function mixedFormatMessage(dirs: readonly string[]): string {
     "would read together as duplicate resources: run `npm run synth` (JSON) or `npm run synth -- --hcl` to rewrite the output"
   );
 }
+
+/**
+ * Directories in `outdir`'s stacks/ that are neither one of `stacks` nor a stack a synthesis wrote (holding cdk.tf.json
+ * or cdk.tf): cdktf's synth removes every directory there that it did not just synthesize.
+ */
+export function foreignStackDirectories(outdir: string, stacks: readonly string[]): string[] {
+  const dir = join(outdir, "stacks");
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((e) => e.isDirectory() && !stacks.includes(e.name) && !["cdk.tf.json", "cdk.tf"].some((f) => existsSync(join(dir, e.name, f))))
+    .map((e) => join(dir, e.name));
+}

@@ -343,7 +343,8 @@ if (startedAs("terraform-checks")) {
       if (environment) throw new UserError(environment);
       const variants = selectVariants(positionals, process.env);
       // What the user deploys from must not hold two formats, whatever we check here.
-      const mixed = mixedFormatStacks(resolve(projectRoot, process.env.CDKTF_OUTDIR || "cdktf.out"));
+      const outdir = process.env.CDKTF_OUTDIR;
+      const mixed = mixedFormatStacks(outdir ? userPath(outdir, process.env) : resolve(projectRoot, "cdktf.out"));
       if (mixed.length > 0) throw new UserError(mixedFormatMessage(mixed));
       const ok = await withTerraform((env) => (command === "validate" ? validate : test)(variants, env));
       return ok ? 0 : 1;

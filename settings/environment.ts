@@ -17,16 +17,21 @@ export const OUTDIR_OPTION_ENV = "SOA_OUTDIR_OPTION";
 
 /**
  * What is wrong with the environment cdktf's App will read; empty when it will do. `variables`: those the caller
- * reads (an App given its own output directory reads only the context), all of them when left out.
+ * reads (an App given its own output directory reads only the context), all of them when left out. `base`: where a
+ * relative CDKTF_OUTDIR is (the app's working directory; for a command a user typed, where they typed it).
  */
-export function environmentProblems(env: NodeJS.ProcessEnv, variables: readonly string[] = [OUTDIR_ENV, CONTEXT_ENV]): SettingsProblem[] {
+export function environmentProblems(
+  env: NodeJS.ProcessEnv,
+  variables: readonly string[] = [OUTDIR_ENV, CONTEXT_ENV],
+  base: string = process.cwd(),
+): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
   const report = (name: string, value: string, expected: string) =>
     problems.push({ file: `environment variable ${name}`, path: "", value: showValue(value), expected });
 
   const outdir = variables.includes(OUTDIR_ENV) ? env[OUTDIR_ENV] : undefined;
   if (outdir !== undefined && outdir !== "") {
-    const problem = outdirProblem(outdir);
+    const problem = outdirProblem(outdir, base);
     if (problem) {
       const expected = `${problem}; expected a directory of its own (cdktf.out, or a new one) that this user can write`;
       if (env[OUTDIR_OPTION_ENV]) problems.push({ file: env[OUTDIR_OPTION_ENV]!, path: "", value: showValue(outdir), expected });
@@ -48,8 +53,8 @@ export function environmentProblems(env: NodeJS.ProcessEnv, variables: readonly 
 }
 
 /** environmentProblems as a message for a command to print after its name, a line for each; undefined when none. */
-export function environmentMessage(env: NodeJS.ProcessEnv, variables?: readonly string[]): string | undefined {
-  const problems = environmentProblems(env, variables);
+export function environmentMessage(env: NodeJS.ProcessEnv, variables?: readonly string[], base?: string): string | undefined {
+  const problems = environmentProblems(env, variables, base);
   return problems.length > 0 ? new SettingsError(problems).message : undefined;
 }
 
@@ -58,9 +63,9 @@ export function environmentMessage(env: NodeJS.ProcessEnv, variables?: readonly 
  * manifest.json and stacks/<stack>/ there and removes stack directories it no longer makes, so the project itself
  * (or a directory above it) is refused, as is a directory whose `stacks` is not a directory.
  */
-export function outdirProblem(path: string): string | undefined {
+export function outdirProblem(path: string, base: string = process.cwd()): string | undefined {
   if (path.trim() !== path || invisibleCharacters(path).length > 0) return "has leading or trailing spaces, or control characters";
-  const dir = resolve(path);
+  const dir = resolve(base, path);
   const kind = (p: string): "directory" | "file" | "missing" | "dangling link" | string => {
     try {
       return statSync(p).isDirectory() ? "directory" : "file";

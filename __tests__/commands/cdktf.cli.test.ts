@@ -195,6 +195,27 @@ describe("the output directory", () => {
     expect(result.cdktf).toBeUndefined();
   });
 
+  test("CDKTF_OUTDIR, which cdktf itself ignores, is read from where the command was typed and handed to cdktf as --output", () => {
+    const result = wrapper(["destroy", "*"], { CDKTF_OUTDIR: "from-env" });
+    expect(result.stderr).toBe("");
+    expect(result.cdktf).toEqual(["destroy", "aws", "docker", `--output=${join(work, "from-env")}`]);
+  });
+
+  test("a directory in stacks/ that no synthesis wrote, which cdktf's synth would remove, is refused before cdktf starts", () => {
+    const dir = join(work, "with-notes");
+    mkdirSync(join(dir, "stacks", "notes"), { recursive: true });
+    writeFileSync(join(dir, "stacks", "notes", "todo.txt"), "mine");
+    mkdirSync(join(dir, "stacks", "old-stack"));
+    writeFileSync(join(dir, "stacks", "old-stack", "cdk.tf.json"), "{}");
+    const result = wrapper(["destroy", "*", `--output=${dir}`]);
+    expect(result.status).toBe(1);
+    expectOneLine(result.stderr, /^npm run destroy: .*with-notes\/stacks\/notes is in the output directory's stacks\/ but no synthesis wrote it, and cdktf's synth would remove it/);
+    expect(result.cdktf).toBeUndefined();
+    expect(existsSync(join(dir, "stacks", "notes", "todo.txt"))).toBe(true);
+    // With --skip-synth there is no synth to remove it.
+    expect(wrapper(["destroy", "*", `--output=${dir}`, "--skip-synth"]).cdktf).toBeDefined();
+  });
+
   test("a bad --output is named before missing stacks", () => {
     const result = wrapper(["output", "--output=a-file"]);
     expect(result.status).toBe(2);
