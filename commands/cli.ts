@@ -101,12 +101,18 @@ function optionsNpmTook(spec: CommandSpec<Options>, env: NodeJS.ProcessEnv): { n
   for (const [name, option] of Object.entries(spec.options)) {
     const value = env[`npm_config_${name.replace(/-/g, "_")}`];
     if (value === undefined || value === "" || value === "false") continue;
+    const after = `put options after \`--\`, as in \`${spec.name} -- --${name}${option.type === "boolean" ? "" : "=VALUE"}\``;
     if (option.type === "boolean") {
-      if (value === "true") took.push({ name, value: true });
+      if (value !== "true") throw new UsageError(`npm took --${name}=… as its own option, and --${name} takes no value; ${after}`);
+      took.push({ name, value: true });
     } else if (value === "true") {
-      throw new UsageError(`npm took --${name} as its own option and passed its value on as an argument; put options after \`--\`, as in \`${spec.name} -- --${name}=VALUE\``);
+      throw new UsageError(`npm took --${name} as its own option and passed its value on as an argument; ${after}`);
     } else {
-      took.push({ name, value });
+      // npm joins the values of an option it was given more than once with a blank line.
+      const values = value.split("\n\n");
+      if (values.includes("")) throw new UsageError(`--${name} needs a value, got an empty one`);
+      if (values.length > 1 && !option.multiple) throw new UsageError(`npm took --${name} as its own option, given more than once; ${after}, once`);
+      for (const v of values) took.push({ name, value: v });
     }
   }
   return took;
@@ -150,17 +156,32 @@ export async function commandExitCode<O extends Options>(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   try {
-    const took = optionsNpmTook(spec, env);
-    const parsed = parseCommandLine(spec, args);
+    // What npm took explains a stray argument (`--out DIR`), so its refusal comes before the command line's own.
+    let took: ReturnType<typeof optionsNpmTook> = [];
+    let npmProblem: unknown;
+    try {
+      took = optionsNpmTook(spec, env);
+    } catch (error) {
+      npmProblem = error;
+    }
+    let parsed: ReturnType<typeof parseCommandLine<O>>;
+    try {
+      parsed = parseCommandLine(spec, args);
+    } catch (error) {
+      throw npmProblem ?? error;
+    }
     if (parsed.help) {
       io.out(`${spec.usage.trimEnd()}\n`);
       return 0;
     }
+    if (npmProblem) throw npmProblem;
     const values = parsed.values as Record<string, unknown>;
+    const typed = new Set(Object.keys(values));
     for (const { name, value } of took) {
-      if (values[name] !== undefined) continue;
-      values[name] = (spec.options[name] as { multiple?: boolean }).multiple ? [value] : value;
-      io.err(`(npm took --${name} as its own option; read as \`${spec.name} -- --${name}${value === true ? "" : `=${value}`}\`)\n`);
+      if (typed.has(name)) continue;
+      const multiple = (spec.options[name] as { multiple?: boolean }).multiple;
+      values[name] = multiple ? [...((values[name] as unknown[] | undefined) ?? []), value] : value;
+      io.err(`(npm took --${name} as its own option; read as \`${spec.name} -- --${name}${value === true ? "" : `=${escapeInvisible(value)}`}\`)\n`);
     }
     return await main(parsed);
   } catch (error) {

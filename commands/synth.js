@@ -41,6 +41,10 @@ function commandLine(args, env) {
   if (values.output === undefined && took === "true") {
     return usageError("npm took --output as its own option and passed its value on as an argument; put options after `--`, as in `npm run synth -- --output=DIR`");
   }
+  if (values.output === undefined && took && took.includes("\n\n")) {
+    // npm joins the values of an option given more than once with a blank line.
+    return usageError("npm took --output as its own option, given more than once; put options after `--`, as in `npm run synth -- --output=DIR`, once");
+  }
   if (values.output === undefined && took && took !== "false") {
     values.output = took;
     notes.push(`(npm took --output as its own option; read as \`${NAME} -- --output=${shown(took)}\`)\n`);

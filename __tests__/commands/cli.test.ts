@@ -56,6 +56,22 @@ describe("options npm took as its own (`npm run example --check`, without `--`)"
     );
   });
 
+  test("npm's blank-line join of a repeated option is split for a repeatable one and refused for the others, as is a boolean's value", async () => {
+    expect((await example([], { ...NPM, npm_config_var: "a=1\n\nb=2" })).values).toEqual({ var: ["a=1", "b=2"] });
+    for (const [env, message] of [
+      [{ npm_config_out: "a\n\nb" }, "npm took --out as its own option, given more than once; put options after `--`, as in `npm run example -- --out=VALUE`, once"],
+      [{ npm_config_check: "yes" }, "npm took --check=… as its own option, and --check takes no value; put options after `--`, as in `npm run example -- --check`"],
+      [{ npm_config_var: "a=1\n\n" }, "--var needs a value, got an empty one"],
+    ] as const) {
+      const result = await example([], { ...NPM, ...env });
+      expect(result.code).toBe(2);
+      expect(result.values).toBeUndefined();
+      expect(result.err).toBe(`npm run example: ${message} (npm run example -- --help shows the usage)\n`);
+    }
+    // --help still answers.
+    expect((await example(["--help"], { ...NPM, npm_config_out: "true" })).code).toBe(0);
+  });
+
   test("what is typed after `--` wins; outside npm, npm_config_* means nothing", async () => {
     expect((await example(["--out=mine"], { ...NPM, npm_config_out: "npm's" })).values).toEqual({ out: "mine" });
     expect((await example([], { npm_config_check: "true" })).values).toEqual({});
