@@ -209,7 +209,10 @@ export function writeAllOrNothing(dir: string, files: readonly NewFile[], backup
       attempt(`create ${backup}`, () => mkdirSync(backup, { mode: 0o700 }));
       undo.push({ path: backup, run: () => rmSync(backup, { recursive: true, force: true }) });
       for (const f of files.filter((_, i) => previous[i])) {
-        attempt(`copy ${f.path} to ${backup}`, () => copyFileSync(f.path, join(backup, basename(f.path)), constants.COPYFILE_EXCL));
+        const copy = join(backup, basename(f.path));
+        attempt(`copy ${f.path} to ${backup}`, () => copyFileSync(f.path, copy, constants.COPYFILE_EXCL));
+        // The copy keeps the original's mode, which a key made by hand may have left open: a kept key is 0600.
+        if (/key\.pem$/.test(f.path)) attempt(`narrow the mode of ${copy} to 0600`, () => chmodSync(copy, 0o600));
       }
     }
 

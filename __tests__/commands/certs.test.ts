@@ -1,7 +1,7 @@
 // The certificates `npm run certs` makes, and its command line run in this process (the built command as npm runs
 // it: certs.cli.test.ts).
 import { X509Certificate } from "node:crypto";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { createServer, connect } from "node:tls";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -165,6 +165,8 @@ describe("npm run certs", () => {
     const out = fresh();
     await certsCli([`--out=${out}`], env);
     const oldCa = readFileSync(join(out, CERT_FILES.ca), "utf8");
+    // Keys a user opened up by hand stay 0600 in the backup too.
+    for (const key of [CERT_FILES.caKey, CERT_FILES.serverKey, CERT_FILES.clientKey]) chmodSync(join(out, key), 0o644);
     const result = await certsCli([`--out=${out}`, "--rotate-ca"], env);
     const [backup] = readdirSync(out).filter((f) => f.startsWith("backup-"));
     expect(backup).toMatch(/^backup-\d{8}T\d{6}Z$/);
@@ -172,7 +174,7 @@ describe("npm run certs", () => {
     expect(readFileSync(join(out, backup, CERT_FILES.ca), "utf8")).toBe(oldCa);
     expect(readFileSync(join(out, CERT_FILES.ca), "utf8")).not.toBe(oldCa);
     expect(statSync(join(out, backup)).mode & 0o777).toBe(0o700);
-    expect(existsSync(join(out, backup, CERT_FILES.caKey))).toBe(true);
+    for (const key of [CERT_FILES.caKey, CERT_FILES.serverKey, CERT_FILES.clientKey]) expect(statSync(join(out, backup, key)).mode & 0o777).toBe(0o600);
   });
 
   test("narrows its key files, but leaves an existing directory's mode alone, warning when others may enter it", async () => {
