@@ -2,7 +2,7 @@
 // gate and the DockerStack: file names as the Docker client expects them, the names the server answers to, and
 // the checks that the files fit together (each key its certificate's, both certificates the CA's).
 import { type KeyObject, X509Certificate, createPrivateKey } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, posix } from "node:path";
 
 export const CERT_FILES = {
@@ -77,6 +77,12 @@ type Read<T> = { readonly value: T; readonly problem?: undefined } | { readonly 
 /** A PEM file's bytes, or why there are none to use ("is empty", "cannot be read (EACCES)"). */
 function readPem(path: string): Read<Buffer> {
   try {
+    // Reading a named pipe would wait for a writer: synth and deploy would hang.
+    const stat = statSync(path);
+    if (!stat.isFile()) {
+      const kind = stat.isDirectory() ? "a directory" : stat.isFIFO() ? "a named pipe" : stat.isSocket() ? "a socket" : "a device";
+      return { problem: `is ${kind}, not a file (remove it or move it away)` };
+    }
     const pem = readFileSync(path);
     return pem.toString("utf8").trim() === "" ? { problem: "is empty" } : { value: pem };
   } catch (error) {

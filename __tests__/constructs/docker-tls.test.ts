@@ -1,5 +1,6 @@
 // certificateProblem, which synth warns with and deploy stops on: each way the files can fail to fit together,
 // with the command that fixes it. The files are mixed from two sets made by `npm run certs`'s own generator.
+import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -70,10 +71,13 @@ describe("files that cannot be read", () => {
     expect(problem(swapped)).toMatch(/^certs\/cert\.pem does not hold a PEM certificate/);
   });
 
-  test("a path that cannot be read", () => {
+  test("a path that is not a file: named as what it is, and a named pipe is not read (that would wait for a writer)", () => {
     const dir = mixed({ clientCert: null });
     mkdirSync(join(dir, CERT_FILES.clientCert));
-    expect(problem(dir)).toBe("certs/cert.pem cannot be read (EISDIR): run `npm run certs -- --rotate`");
+    expect(problem(dir)).toBe("certs/cert.pem is a directory, not a file (remove it or move it away): run `npm run certs -- --rotate`");
+    const piped = mixed({ serverKey: null });
+    execFileSync("mkfifo", [join(piped, CERT_FILES.serverKey)]);
+    expect(problem(piped)).toBe("certs/server-key.pem is a named pipe, not a file (remove it or move it away): run `npm run certs -- --rotate`");
   });
 });
 
