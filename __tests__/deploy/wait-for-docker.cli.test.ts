@@ -103,7 +103,7 @@ describe("dist/deploy/wait-for-docker.js, as Terraform's local-exec runs it", ()
     ["a missing file", () => join(certs, "nowhere"), /no client certificate: .*nowhere\/ca\.pem, .*nowhere\/cert\.pem, .*nowhere\/key\.pem missing\. Run `npm run certs` first\./],
     ["an empty ca.pem", () => broken(CERT_FILES.ca, ""), /certs\/ca\.pem is empty: run `npm run certs -- --rotate-ca`, then deploy again\.$/],
     ["an empty cert.pem", () => broken(CERT_FILES.clientCert, "\n"), /certs\/cert\.pem is empty: run `npm run certs -- --rotate`, then deploy again\.$/],
-    ["a key.pem that cannot be read", () => broken(CERT_FILES.clientKey, "directory"), /certs\/key\.pem cannot be read \(EISDIR\): run `npm run certs -- --rotate`/],
+    ["a key.pem that is a directory", () => broken(CERT_FILES.clientKey, "directory"), /certs\/key\.pem is a directory, not a file \(remove it or move it away\): run `npm run certs -- --rotate`/],
     ["a ca.pem that is not PEM", () => broken(CERT_FILES.ca, "ca\n"), /certs\/ca\.pem does not hold a PEM certificate \(.+\): run `npm run certs -- --rotate-ca`/],
     ["a key.pem that is not PEM", () => broken(CERT_FILES.clientKey, "key\n"), /certs\/key\.pem does not hold a PEM private key \(.+\): run `npm run certs -- --rotate`/],
     [
