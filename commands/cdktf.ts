@@ -226,8 +226,8 @@ function preflight(command: Command, outdir: string, stacks: readonly string[], 
   const environment = environmentProblems(env, undefined, invocationDir(env));
   if (environment.length > 0) throw new UserError(`invalid environment:\n${new SettingsError(environment).message}`);
   const settings = loadSettings(env);
-  // --output and CDKTF_OUTDIR were checked as the command line and the environment; this is cdktf.out.
-  const outdirWrong = outdirProblem(outdir);
+  // --output and CDKTF_OUTDIR were checked as the command line and the environment; what is left is cdktf.out.
+  const outdirWrong = given.output || env.CDKTF_OUTDIR ? undefined : outdirProblem(outdir);
   if (outdirWrong) throw new UserError(`the output directory ${outdir} ${outdirWrong}`);
   // cdktf's synth removes every directory in stacks/ that is not a stack: refuse to let it remove what no synthesis wrote.
   const foreign = skipSynth ? [] : foreignStackDirectories(outdir, STACKS);
