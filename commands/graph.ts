@@ -3,9 +3,10 @@
 // (the docker stack's remote state reading the aws stack's output) and the readiness gate it passes through are
 // marked. Graphviz lays it out (its WebAssembly build, @viz-js/viz). `npm run docs` keeps docs/stacks.svg, the
 // picture of the default settings, current.
-import { type Stats, accessSync, constants, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { type Stats, accessSync, closeSync, constants, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { type App, TerraformDataSource, TerraformResource, Testing } from "cdktf";
 import { instance } from "@viz-js/viz";
 import { type Stacks, composeApp } from "../main";
@@ -141,8 +142,8 @@ export const GRAPH_COMMAND = {
 Draws both stacks of your settings (the file ${CONFIG_ENV} names, or the defaults) as SVG: resources grouped by
 construct, references as edges, the cross-stack edge and the readiness gate marked.
 
-  --out FILE   where to write the picture, relative to where you run npm: a new or regular file, in a
-               directory that exists; default: stacks.svg beside the synthesized stacks, in ${OUTDIR_ENV} when set,
+  --out FILE   where to write the picture, relative to where you run npm: a new file in a directory that
+               exists, or a picture drawn before (an SVG file git does not track); default: stacks.svg beside the synthesized stacks, in ${OUTDIR_ENV} when set,
                else ${GRAPH_DEFAULT_OUT} in the project, which git ignores
   -h, --help   this text
 
@@ -197,17 +198,39 @@ function writable(path: string): boolean {
   }
 }
 
+/** Whether `file` begins as an SVG picture does (an XML declaration, a comment, a doctype or the svg element). */
+function looksLikeSvg(file: string): boolean {
+  const fd = openSync(file, "r");
+  try {
+    const head = Buffer.alloc(1024);
+    const text = head.subarray(0, readSync(fd, head, 0, head.length, 0)).toString("utf8").replace(/^\uFEFF/, "").trimStart();
+    return text === "" || (/^<(\?xml|!--|!DOCTYPE svg|svg[\s>])/i.test(text) && /<svg[\s>]/i.test(text));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Whether git tracks `file` in the repository that holds it (false when there is no git or no repository). */
+function trackedByGit(file: string): boolean {
+  const answer = spawnSync("git", ["-C", dirname(file), "ls-files", "--error-unmatch", "--", basename(file)], { stdio: "ignore", timeout: 10_000 });
+  return answer.status === 0;
+}
+
 /**
- * Why the picture cannot be written to `file`, or undefined. Only a regular file is replaced: writing to a named
- * pipe would wait for a reader forever, and to a device is no picture. A new file needs a directory this user can
- * write; a missing one is made only when `makeDirectory` (the output directory, as synth makes it).
+ * Why the picture cannot be written to `file`, or undefined. Only a regular file is replaced, and only an untracked
+ * picture: writing to a named pipe would wait for a reader forever, to a device is no picture, and over a source, a
+ * settings file or a committed file would lose what it held. A new file needs a directory this user can write; a
+ * missing one is made only when `makeDirectory` (the output directory, as synth makes it).
  */
 function targetProblem(file: string, makeDirectory: boolean): string | undefined {
   try {
     const stats = statOf(file);
     if (stats) {
       if (!stats.isFile()) return `${file} is ${kindOf(stats)}, not a regular file`;
-      return writable(file) ? undefined : `${file} is a file this user cannot write`;
+      if (!writable(file)) return `${file} is a file this user cannot write`;
+      if (!looksLikeSvg(file)) return `${file} holds something other than an SVG picture, which graph would replace; name a new file or an earlier picture`;
+      if (trackedByGit(file)) return `${file} is tracked by git, and graph writes no tracked file; name a file git does not track`;
+      return undefined;
     }
     // The nearest of its directories that exists, or what stands in their way.
     let dir = dirname(file);

@@ -91,6 +91,30 @@ test.each([
   if (existsSync(join(dir, "file"))) expect(readFileSync(join(dir, "file"), "utf8")).toBe("mine");
 });
 
+test.each([
+  ["a source file", "README.md", "# My project\n", "holds something other than an SVG picture, which graph would replace; name a new file or an earlier picture"],
+  ["a settings file", "infra.json", "{\"region\": \"eu-central-1\"}\n", "holds something other than an SVG picture, which graph would replace; name a new file or an earlier picture"],
+  ["a picture git tracks", "stacks.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>\n", "is tracked by git, and graph writes no tracked file; name a file git does not track"],
+])("--out naming %s is refused, exit 2, and the file keeps what it held", (_, name, content, why) => {
+  const dir = mkdtempSync(join(tmpdir(), "graph-"));
+  execFileSync("git", ["init", "-q", dir]);
+  writeFileSync(join(dir, name), content);
+  execFileSync("git", ["-C", dir, "add", name]);
+  const result = graph(["--out", name], {}, dir);
+  expect(result.stderr).toBe(`npm run graph: --out ${name}: ${join(dir, name)} ${why}${USAGE_HINT}\n`);
+  expect(result.status).toBe(2);
+  expect(readFileSync(join(dir, name), "utf8")).toBe(content);
+});
+
+test("--out naming a picture drawn before, which git does not track, replaces it", () => {
+  const dir = mkdtempSync(join(tmpdir(), "graph-"));
+  writeFileSync(join(dir, "old.svg"), '<?xml version="1.0"?>\n<!DOCTYPE svg>\n<svg width="1"></svg>\n');
+  const result = graph(["--out", "old.svg"], {}, dir);
+  expect(result.stderr).toBe("");
+  expect(result.status).toBe(0);
+  expect(readFileSync(join(dir, "old.svg"), "utf8")).toContain("bot_service");
+});
+
 test("user paths are shown with control and bidirectional characters escaped, as settings messages show them", () => {
   const dir = mkdtempSync(join(tmpdir(), "graph-"));
   const odd = "evil\u202Egvs.\u001b[31mred";
