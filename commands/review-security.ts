@@ -1,8 +1,10 @@
 // The security summary of `npm run review`, shown first as `cdk diff` shows it: the IAM statements, managed policy
-// attachments and network rules a change adds or removes, whichever resource holds them. Statements come from every
+// attachments, network rules and exposures to the internet a change adds or removes, whichever resource holds them. Statements come from every
 // policy document (role trust policies, inline and managed policies, bucket and key policies, policy-document data
 // sources); rules from security group rules (standalone or inline), network ACL rules and the ports Docker
-// containers publish. A statement or rule that changes shows as the old one removed and the new one added: what a
+// containers publish; exposures from what puts a resource on the internet without a rule of its own (an
+// internet-facing load balancer, a public IP address, a publicly accessible database, a public access block that
+// lets S3 grant public access). A statement or rule that changes shows as the old one removed and the new one added: what a
 // reviewer must judge is what the new one grants.
 import { decodeJsonDocument, isJsonDocument } from "../policy/synthesized";
 
@@ -59,10 +61,19 @@ export interface NetworkRuleChange {
   readonly description?: string;
 }
 
+export interface ExposureChange {
+  readonly change: "added" | "removed";
+  readonly stack: string;
+  readonly address: string;
+  /** What faces the internet, as a reviewer says it: `internet-facing load balancer (internal = false)`. */
+  readonly exposure: string;
+}
+
 export interface SecurityChanges {
   readonly statements: StatementChange[];
   readonly managedPolicies: ManagedPolicyChange[];
   readonly networkRules: NetworkRuleChange[];
+  readonly exposures: ExposureChange[];
 }
 
 type Item<T> = Omit<T, "change" | "stack">;
@@ -83,10 +94,12 @@ export function securityChanges(stack: string, before: Map<string, Json>, after:
     statements: diff<StatementChange>(statementsOf),
     managedPolicies: diff<ManagedPolicyChange>(managedPoliciesOf),
     networkRules: diff<NetworkRuleChange>(networkRulesOf),
+    exposures: diff<ExposureChange>(exposuresOf),
   };
 }
 
-export const hasSecurityChanges = (s: SecurityChanges) => s.statements.length + s.managedPolicies.length + s.networkRules.length > 0;
+const count = (s: SecurityChanges) => s.statements.length + s.managedPolicies.length + s.networkRules.length + s.exposures.length;
+export const hasSecurityChanges = (s: SecurityChanges) => count(s) > 0;
 
 /**
  * The data of a JSON document, whether written as jsonencode() or as JSON text: the AWS provider compares
@@ -271,6 +284,51 @@ function networkRulesOf(address: string, body: Json): Item<NetworkRuleChange>[] 
   }
 }
 
+const isTrue = (v: unknown) => v === true || v === "true";
+const isFalse = (v: unknown) => v === false || v === "false";
+
+/**
+ * What a resource puts on the internet by its own arguments. A load balancer is internet-facing unless `internal`
+ * is true (the provider's default is false); an instance, launch template or subnet gives public IP addresses
+ * when told to; a public access block lets S3 grant public access in each setting that is false or unset.
+ */
+function exposuresOf(address: string, body: Json): Item<ExposureChange>[] {
+  if (address.startsWith("data.")) return [];
+  const type = typeOf(address);
+  const exposure = (what: string) => [{ address, exposure: what }];
+  switch (type) {
+    case "aws_lb":
+    case "aws_alb": {
+      const groups = list(body.security_groups).map(shortRef);
+      const behind = groups.length ? `, behind ${groups.join(", ")}` : "";
+      return isTrue(body.internal) ? [] : exposure(`internet-facing load balancer (internal = ${JSON.stringify(body.internal ?? false)})${behind}`);
+    }
+    case "aws_elb":
+      return isTrue(body.internal) ? [] : exposure(`internet-facing classic load balancer (internal = ${JSON.stringify(body.internal ?? false)})`);
+    case "aws_instance":
+      return isTrue(body.associate_public_ip_address) ? exposure("public IP address (associate_public_ip_address = true)") : [];
+    case "aws_launch_template":
+    case "aws_launch_configuration":
+      return [...blocks(body.network_interfaces), body].some((b) => isTrue(b.associate_public_ip_address))
+        ? exposure("public IP address for every instance launched (associate_public_ip_address = true)")
+        : [];
+    case "aws_subnet":
+      return isTrue(body.map_public_ip_on_launch) ? exposure("public IP address for every instance launched in it (map_public_ip_on_launch = true)") : [];
+    case "aws_eip":
+      return exposure(`elastic IP address${body.instance ? ` of ${shortRef(body.instance)}` : ""}`);
+    case "aws_db_instance":
+    case "aws_rds_cluster_instance":
+      return isTrue(body.publicly_accessible) ? exposure("publicly accessible database (publicly_accessible = true)") : [];
+    case "aws_s3_bucket_public_access_block":
+    case "aws_s3_account_public_access_block": {
+      const open = ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"].filter((k) => !isTrue(body[k]) || isFalse(body[k]));
+      return open.length ? exposure(`public access allowed: ${open.map((k) => `${k} = ${JSON.stringify(body[k] ?? false)}`).join(", ")}`) : [];
+    }
+    default:
+      return [];
+  }
+}
+
 const SIGN = { added: "+", removed: "-" } as const;
 
 function statementLine(s: IamStatement): string {
@@ -295,8 +353,9 @@ export function securityText(all: SecurityChanges[]): string[] {
   const statements = all.flatMap((s) => s.statements);
   const managed = all.flatMap((s) => s.managedPolicies);
   const rules = all.flatMap((s) => s.networkRules);
-  if (statements.length + managed.length + rules.length === 0) {
-    return ["Security changes: none (no IAM statement, managed policy or network rule added or removed)"];
+  const exposures = all.flatMap((s) => s.exposures);
+  if (statements.length + managed.length + rules.length + exposures.length === 0) {
+    return ["Security changes: none (no IAM statement, managed policy, network rule or exposure to the internet added or removed)"];
   }
   const out = ["Security changes:"];
   if (statements.length) {
@@ -313,6 +372,10 @@ export function securityText(all: SecurityChanges[]): string[] {
       out.push(`    ${SIGN[r.change]} ${ruleLine(r)}`, `        ${r.stack}: ${r.address}${r.description ? ` "${r.description}"` : ""}`);
     }
   }
+  if (exposures.length) {
+    out.push("  Exposure to the internet:");
+    for (const e of exposures) out.push(`    ${SIGN[e.change]} ${e.exposure}`, `        ${e.stack}: ${e.address}`);
+  }
   return out;
 }
 
@@ -325,9 +388,10 @@ export function securityMarkdown(all: SecurityChanges[]): string[] {
   const statements = all.flatMap((s) => s.statements);
   const managed = all.flatMap((s) => s.managedPolicies);
   const rules = all.flatMap((s) => s.networkRules);
+  const exposures = all.flatMap((s) => s.exposures);
   const out = ["### Security changes", ""];
-  if (statements.length + managed.length + rules.length === 0) {
-    return [...out, "None: no IAM statement, managed policy or network rule added or removed."];
+  if (statements.length + managed.length + rules.length + exposures.length === 0) {
+    return [...out, "None: no IAM statement, managed policy, network rule or exposure to the internet added or removed."];
   }
   if (statements.length) {
     out.push("**IAM statements**", "", row(["", "Stack", "Where", "Effect", "Actions", "Resources", "Principals", "Conditions"]), row(Array(8).fill("---")));
@@ -349,6 +413,11 @@ export function securityMarkdown(all: SecurityChanges[]): string[] {
     for (const r of rules) {
       out.push(row([SIGN[r.change], r.stack, r.direction, r.action, r.protocol, r.ports, code(r.peer), code(r.target), code(r.address), cell(r.description ?? "")]));
     }
+    out.push("");
+  }
+  if (exposures.length) {
+    out.push("**Exposure to the internet**", "", row(["", "Stack", "Resource", "Exposure"]), row(Array(4).fill("---")));
+    for (const e of exposures) out.push(row([SIGN[e.change], e.stack, code(e.address), cell(e.exposure)]));
     out.push("");
   }
   return out.slice(0, -1);

@@ -1,7 +1,8 @@
 // `npm run review -- [base-ref] [--markdown] [--base-settings=FILE]`: what a change does to the synthesized
 // Terraform, as `cdk diff` shows it. Synthesizes the base (default: the merge base with main) and the working tree
-// into temporary directories and prints first a security summary (IAM statements, managed policies and network
-// rules added or removed, ./review-security.ts), then per stack the resources added and removed with their
+// into temporary directories and prints first a security summary (IAM statements, managed policies, network rules
+// and exposures to the internet added or removed, ./review-security.ts), then where state moves and what changes in
+// the providers (a new backend or region), then per stack the resources added and removed with their
 // attributes, the resources changed with each changed attribute, and the changes that force Terraform to replace a
 // resource (./review-replacements.ts). Long text (boot configurations, container definitions, policies) is shown as
 // lines; JSON documents as indented JSON and template files as the text Terraform renders. `--markdown` writes
@@ -45,6 +46,8 @@ export interface ElementChange {
   readonly attributes: AttributeChange[];
   /** The changed arguments that make Terraform replace the resource, when known. */
   readonly replacedBy: string[];
+  /** Where the state is kept: the whole backend block before and after, for a line of its own. */
+  readonly whole?: { readonly before: unknown; readonly after: unknown };
 }
 
 export interface StackReview {
@@ -58,10 +61,20 @@ export type DiffLine = { readonly op: " " | "-" | "+"; readonly text: string };
 const LONG_TEXT = 100;
 const CONTEXT = 3;
 
-/** The elements of a configuration by address: resources, data sources, outputs and locals. */
+/**
+ * The elements of a configuration by address: where its state is kept (`terraform.backend`), the providers it
+ * requires and how they are configured (`provider.aws`, `provider.aws.ALIAS`: the region, the account's role),
+ * resources, data sources, outputs and locals.
+ */
 function elements(stack: SynthesizedStack): Map<string, Json> {
   const out = new Map<string, Json>();
   const { config } = stack;
+  for (const [key, value] of Object.entries<unknown>(config.terraform ?? {})) {
+    out.set(`terraform.${key}`, value && typeof value === "object" && !Array.isArray(value) ? (value as Json) : { value });
+  }
+  for (const [name, blocks] of Object.entries<unknown>(config.provider ?? {})) {
+    for (const block of (Array.isArray(blocks) ? blocks : [blocks]) as Json[]) out.set(`provider.${name}${block.alias ? `.${block.alias}` : ""}`, block);
+  }
   for (const [type, byName] of Object.entries<Json>(config.resource ?? {})) {
     for (const [name, body] of Object.entries<Json>(byName)) out.set(`${type}.${name}`, body);
   }
@@ -136,9 +149,10 @@ export function reviewStack(stack: string, base: SynthesizedStack | undefined, h
     }
     const attributes = attributeChanges(readable(x, base ?? empty), readable(y, head ?? empty));
     if (attributes.length === 0) continue;
-    const resource = !/^(data|output|local)\./.test(address);
+    const resource = !/^(data|output|local|terraform|provider)\./.test(address);
     const replacedBy = resource ? replacementOf(address.split(".")[0], attributes, y) : [];
-    changes.push({ address, change: "changed", attributes, replacedBy });
+    const whole = address === "terraform.backend" ? { before: x, after: y } : undefined;
+    changes.push({ address, change: "changed", attributes, replacedBy, ...(whole ? { whole } : {}) });
   }
   return { stack, changes, security: securityChanges(stack, before, after) };
 }
@@ -215,9 +229,38 @@ function attributeText(c: ElementChange, a: AttributeChange): string[] {
   return [`    ${a.path}: ${show(c.change === "added" ? a.after : a.before)}`];
 }
 
+/** The backend and its settings in a line: `s3 bucket=my-state key=soa/prod/aws.tfstate region=us-west-1`. */
+function backendLine(value: unknown): string {
+  if (!value || typeof value !== "object") return "(none)";
+  return Object.entries(value as Json)
+    .map(([type, settings]) => [type, ...[...leaves(settings)].map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)].join(" "))
+    .join("; ");
+}
+
+/**
+ * Changes to where a stack's state is kept and to its providers' configuration, in a line each: a new backend or
+ * state key makes Terraform start from an empty state (every resource created again, the old ones left running),
+ * and a new region or account deploys the stack somewhere else. Shown before the stacks' elements.
+ */
+function placementLines(reviews: StackReview[]): string[] {
+  const lines: string[] = [];
+  for (const review of reviews) {
+    for (const c of review.changes) {
+      if (c.address === "terraform.backend") {
+        lines.push(`  ${review.stack}: state moves from ${backendLine(c.whole?.before)} to ${backendLine(c.whole?.after)}`);
+      } else if (c.address.startsWith("provider.")) {
+        const what = c.attributes.map((a) => (c.change === "changed" ? `${a.path}: ${show(a.before)} -> ${show(a.after)}` : `${a.path}: ${show(c.change === "added" ? a.after : a.before)}`));
+        lines.push(`  ${review.stack}: ${c.change === "changed" ? "" : `${c.change} `}${c.address}${what.length ? `: ${what.join(", ")}` : ""}`);
+      }
+    }
+  }
+  return lines.length ? ["State and providers:", ...lines] : [];
+}
+
 /** The review as plain text for a terminal; `subtitle` (the settings used) follows the title. */
 export function renderText(reviews: StackReview[], title: string, subtitle?: string): string {
-  const out = [title, ...(subtitle ? [subtitle] : []), "", ...securityText(reviews.map((r) => r.security))];
+  const placement = placementLines(reviews);
+  const out = [title, ...(subtitle ? [subtitle] : []), "", ...securityText(reviews.map((r) => r.security)), ...(placement.length ? ["", ...placement] : [])];
   for (const review of reviews) {
     out.push("", `== ${review.stack}: ${summary(review)}`);
     for (const c of review.changes) {
@@ -231,7 +274,9 @@ export function renderText(reviews: StackReview[], title: string, subtitle?: str
 /** The review as GitHub-flavoured Markdown, for a job summary. */
 export function renderMarkdown(reviews: StackReview[], title: string, subtitle?: string): string {
   const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
+  const placement = placementLines(reviews).slice(1).map((line) => `- ${line.trim()}`);
   const out = [`## ${title}`, "", ...(subtitle ? [subtitle, ""] : []), ...securityMarkdown(reviews.map((r) => r.security))];
+  if (placement.length) out.push("", "### State and providers", "", ...placement);
   out.push("", "| Stack | Changes |", "| --- | --- |", ...reviews.map((r) => `| ${r.stack} | ${summary(r)} |`));
   for (const review of reviews) {
     if (review.changes.length === 0) continue;
@@ -285,7 +330,8 @@ function synthesizeTree(dir: string, outdir: string, settings: SideSettings, sid
 export const USAGE = `usage: npm run review -- [base-ref] [--markdown] [--base-settings=FILE]
 
 What a change does to the synthesized Terraform, as cdk diff shows it: synthesizes base-ref and the working tree,
-then prints the security changes (IAM statements, managed policies and network rules added or removed) and, per
+then prints the security changes (IAM statements, managed policies, network rules and exposures to the internet
+added or removed), where each stack's state moves and what changes in its providers, and, per
 stack, the resources added and removed with their attributes and those changed with each changed attribute.
   base-ref              commit, branch or tag to compare with (default: the merge base of HEAD with main, or
                         origin/main)

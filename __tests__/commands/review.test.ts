@@ -173,3 +173,66 @@ describe("the security summary", () => {
     expect(renderMarkdown([reviewStack("aws", base, base)], "t")).toContain("### Security changes\n\nNone: ");
   });
 });
+
+describe("what a reviewer must see before the elements", () => {
+  const lb = (internal: unknown) => ({ internal, security_groups: ["${aws_security_group.public.id}"] });
+  const stack = (resource: Record<string, any>, terraform: Record<string, any>, provider: Record<string, any>) => ({ config: { terraform, provider, resource }, files: {} });
+  const base = stack(
+    { aws_lb: { web: lb(true) }, aws_instance: { i: { ami: "ami-1" } }, aws_s3_bucket_public_access_block: { b: { block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true } } },
+    { backend: { local: { path: "../../../terraform-state/aws.tfstate" } } },
+    { aws: [{ region: "us-west-1" }] },
+  );
+  const head = stack(
+    {
+      aws_lb: { web: lb(false) },
+      aws_instance: { i: { ami: "ami-1", associate_public_ip_address: true } },
+      aws_s3_bucket_public_access_block: { b: { block_public_acls: true, block_public_policy: false, ignore_public_acls: true, restrict_public_buckets: true } },
+      aws_db_instance: { d: { publicly_accessible: true } },
+    },
+    { backend: { s3: { bucket: "my-state", key: "soa/aws.tfstate", region: "us-west-1" } } },
+    { aws: [{ region: "eu-central-1" }] },
+  );
+  const text = renderText([reviewStack("aws", base, head)], "t");
+
+  test("exposures to the internet that no rule shows: a load balancer made internet-facing, a public IP address, a public database, S3 public access", () => {
+    expect(text).toContain(
+      [
+        "  Exposure to the internet:",
+        "    + internet-facing load balancer (internal = false), behind aws_security_group.public",
+        "        aws: aws_lb.web",
+        "    + public IP address (associate_public_ip_address = true)",
+        "        aws: aws_instance.i",
+        "    + public access allowed: block_public_policy = false",
+        "        aws: aws_s3_bucket_public_access_block.b",
+        "    + publicly accessible database (publicly_accessible = true)",
+        "        aws: aws_db_instance.d",
+      ].join("\n"),
+    );
+    expect(renderMarkdown([reviewStack("aws", base, head)], "t")).toContain("| + | aws | `aws_lb.web` | internet-facing load balancer (internal = false), behind aws_security_group.public |");
+  });
+
+  test("a state that moves and a provider that deploys elsewhere, in a line each, after the security changes", () => {
+    expect(text).toContain(
+      [
+        "State and providers:",
+        '  aws: provider.aws: region: "us-west-1" -> "eu-central-1"',
+        "  aws: state moves from local path=../../../terraform-state/aws.tfstate to s3 bucket=my-state key=soa/aws.tfstate region=us-west-1",
+      ].join("\n"),
+    );
+    expect(text.indexOf("State and providers:")).toBeGreaterThan(text.indexOf("Security changes:"));
+    expect(text.indexOf("State and providers:")).toBeLessThan(text.indexOf("== aws"));
+    expect(text).toMatch(/^~ terraform\.backend\n {4}local\.path: "\.\.\/\.\.\/\.\.\/terraform-state\/aws\.tfstate" -> \(none\)$/m);
+    expect(renderMarkdown([reviewStack("aws", base, head)], "t")).toContain('### State and providers\n\n- aws: provider.aws: region: "us-west-1" -> "eu-central-1"\n- aws: state moves from local');
+  });
+
+  test("the app's own settings: a service's load balancer made public is an exposure, its state in S3 a move", () => {
+    const reviews = reviewAll(
+      synthesized("internal", {}),
+      synthesized("public", { services: { db: { loadBalancer: { internal: false } } }, state: { bucket: "my-state" } }),
+    );
+    const shown = renderText(reviews, "t");
+    expect(shown).toMatch(/^ {4}\+ internet-facing load balancer \(internal = false\), behind aws_security_group\.firewalls_public-load-balancers_group_\w+\n {8}aws: aws_lb\.service-db_load-balancer_\w+$/m);
+    expect(shown).toMatch(/^ {2}aws: state moves from local path=\S+\/aws\.tfstate to s3 bucket=my-state /m);
+    expect(shown).toMatch(/^ {2}docker: state moves from local path=\S+\/docker\.tfstate to s3 bucket=my-state /m);
+  });
+});
