@@ -1,14 +1,14 @@
 // The app: settings in, two stacks out. Every resource is reached from here in one hop through a stack.
 import { existsSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve, sep } from "node:path";
 import { App, Aspects } from "cdktf";
 import { HclConditionBlocks } from "./constructs/hcl-conditions";
 import { withLeanTokenTraces } from "./constructs/token-traces";
 import { PolicyChecks, PolicyError } from "./policy/policy-checks";
-import { environmentProblems } from "./settings/environment";
-import { SettingsError } from "./settings/errors";
+import { OUTDIR_ENV, OUTDIR_OPTION_ENV, SYNTH_COMMAND, environmentProblems } from "./settings/environment";
+import { SettingsError, type SettingsProblem, formatProblem, showValue } from "./settings/errors";
 import { type AppSettings, loadSettings } from "./settings/load";
-import { projectDirFromStacks, startedAs } from "./settings/paths";
+import { projectDirFromStacks, projectRoot, startedAs } from "./settings/paths";
 import { AwsStack } from "./stacks/aws-stack";
 import { DockerStack } from "./stacks/docker-stack";
 
@@ -37,13 +37,31 @@ export function composeApp(app: App, settings: AppSettings, projectDir = "../../
   return { aws, docker };
 }
 
+/**
+ * Refuses a bad environment: npm run synth's --output (handed on as CDKTF_OUTDIR) as a bad command line in one line
+ * with exit 2, anything else as an invalid environment with exit 1.
+ */
+function refuseEnvironment(problems: readonly SettingsProblem[], env: NodeJS.ProcessEnv): number {
+  const option = env[OUTDIR_OPTION_ENV];
+  const badOption = option?.startsWith("--") ? problems.find((p) => p.file === option) : undefined;
+  if (badOption) {
+    process.stderr.write(`${SYNTH_COMMAND}: ${formatProblem(badOption)} (${SYNTH_COMMAND} -- --help shows the usage)\n`);
+    return 2;
+  }
+  process.stderr.write(`Invalid environment, nothing was synthesized:\n${new SettingsError(problems).message}\n`);
+  return 1;
+}
+
+/** The output directory's problem as the environment's: named as the option, the variable or the default it came from. */
+function outdirRefusal(outdir: string, expected: string, env: NodeJS.ProcessEnv): SettingsProblem {
+  const file = env[OUTDIR_OPTION_ENV] ?? (env[OUTDIR_ENV] ? `environment variable ${OUTDIR_ENV}` : "the output directory");
+  return { file, path: "", value: showValue(outdir), expected };
+}
+
 /** Loads the settings, then synthesizes; a bad setting stops it before anything is written. */
 export function main(env: NodeJS.ProcessEnv = process.env): number {
   const environment = environmentProblems(env);
-  if (environment.length > 0) {
-    process.stderr.write(`Invalid environment, nothing was synthesized:\n${new SettingsError(environment).message}\n`);
-    return 1;
-  }
+  if (environment.length > 0) return refuseEnvironment(environment, env);
   let settings: AppSettings;
   try {
     settings = loadSettings(env);
@@ -52,11 +70,17 @@ export function main(env: NodeJS.ProcessEnv = process.env): number {
     process.stderr.write(`Invalid settings, nothing was synthesized:\n${error.message}\n`);
     return 1;
   }
-  return withLeanTokenTraces(() => synthesize(settings, env));
+  const outdir = env.CDKTF_OUTDIR ?? process.env.CDKTF_OUTDIR ?? "cdktf.out";
+  // The certificates' directory holds the CA's private key: synthesis writing there would put its files beside it.
+  const certs = resolve(projectRoot, settings.dockerHost.certsDir);
+  if (resolve(outdir) === certs || resolve(outdir).startsWith(certs + sep)) {
+    const expected = `is the certificates' directory (dockerHost.certsDir = ${settings.dockerHost.certsDir}), which holds the private keys; expected a directory of its own (cdktf.out, or a new one)`;
+    return refuseEnvironment([outdirRefusal(outdir, expected, env)], env);
+  }
+  return withLeanTokenTraces(() => synthesize(settings, outdir));
 }
 
-function synthesize(settings: AppSettings, env: NodeJS.ProcessEnv): number {
-  const outdir = env.CDKTF_OUTDIR ?? process.env.CDKTF_OUTDIR ?? "cdktf.out";
+function synthesize(settings: AppSettings, outdir: string): number {
   const outdirExisted = existsSync(outdir);
   try {
     // Stack traces in construct metadata cost time and carry absolute paths. cdktf's own validations would only

@@ -11,8 +11,8 @@ import { promises as dns } from "node:dns";
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { certificateProblem, dockerHostCertificateNames } from "../constructs/docker-tls";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { CERT_FILES, CERT_FIXES, certificateProblem, dockerHostCertificateNames } from "../constructs/docker-tls";
 import { environmentProblems, outdirProblem } from "../settings/environment";
 import { SettingsError } from "../settings/errors";
 import { loadSettings } from "../settings/load";
@@ -211,13 +211,34 @@ function cdktfOptions(command: Command, values: Record<string, unknown>, env: No
       }
       const path = option.what === "path" ? userPath(text, env) : undefined;
       if (name === "var-file" && path) {
-        const problem = !existsSync(path) ? "does not exist" : statSync(path).isFile() ? undefined : "is a directory, not a file";
+        const problem = !existsSync(path) ? "does not exist" : statSync(path).isFile() ? undefined : `is ${kindOf(path)}, not a regular file`;
         if (problem) throw new UsageError(`--var-file=${text}: ${path} ${problem}`);
       }
       args.push(`--${name}=${path ?? text}`);
     }
   }
   return args;
+}
+
+/** What stands at `path`, for a message: "a directory", "a named pipe (FIFO)", "a character device", … */
+function kindOf(path: string): string {
+  const stats = statSync(path);
+  if (stats.isDirectory()) return "a directory";
+  if (stats.isFIFO()) return "a named pipe (FIFO)";
+  if (stats.isCharacterDevice()) return "a character device";
+  if (stats.isBlockDevice()) return "a block device";
+  if (stats.isSocket()) return "a socket";
+  return "not a regular file";
+}
+
+/**
+ * Why the stacks in `outdir` cannot be deployed from, or undefined: they reach the certificates and the local state
+ * by a path from their own directory, which the app writes only for an output directory inside the project.
+ */
+export function outsideProjectProblem(outdir: string): string | undefined {
+  const path = relative(projectRoot, outdir);
+  if (!path.startsWith("..") && !isAbsolute(path)) return undefined;
+  return "is outside the project, where the stacks would not find the certificates and the local state (they reach them by a path from their own directory); use one inside the project, as cdktf.out.<environment>";
 }
 
 /** What would make cdktf or Terraform fail later, as one line; undefined when nothing does. */
@@ -234,9 +255,23 @@ function preflight(command: Command, outdir: string, stacks: readonly string[], 
   if (foreign.length > 0) {
     throw new UserError(`${foreign.join(", ")} ${foreign.length === 1 ? "is" : "are"} in the output directory's stacks/ but no synthesis wrote ${foreign.length === 1 ? "it" : "them"}, and cdktf's synth would remove ${foreign.length === 1 ? "it" : "them"}: move ${foreign.length === 1 ? "it" : "them"}, or give another --output`);
   }
+  const certs = resolve(projectRoot, settings.dockerHost.certsDir);
+  if (outdir === certs || outdir.startsWith(certs + sep)) {
+    const why = `the certificates' directory (dockerHost.certsDir = ${settings.dockerHost.certsDir}), which holds the private keys`;
+    if (given.output) throw new UsageError(`--output=${given.output}: is ${why}; give another`);
+    throw new UserError(`the output directory ${outdir} is ${why}: give another --output`);
+  }
   const mixed = mixedFormatStacks(outdir);
   // A synth rewrites the directory with one format; with --skip-synth Terraform reads it as it is.
-  if (mixed.length > 0 && skipSynth) throw new UserError(mixedFormatMessage(mixed));
+  if (mixed.length > 0 && skipSynth) throw new UserError(mixedFormatMessage(mixed, given.output ? shown(outdir, invocationDir(env)) : undefined));
+  if (command === "destroy") {
+    // A destroy plans too: Terraform reads every certificate file the configuration names, and stops on a missing one.
+    const dir = join(projectRoot, settings.dockerHost.certsDir);
+    const missing = Object.values(CERT_FILES).filter((f) => f !== CERT_FILES.caKey && !existsSync(join(dir, f)));
+    if (missing.length > 0) {
+      throw new UserError(`${settings.dockerHost.certsDir} lacks ${missing.join(", ")}, which Terraform reads to plan the destroy: put back the files it was deployed with, or ${CERT_FIXES.make} to make new ones`);
+    }
+  }
   if (command === "diff" || command === "deploy") {
     const dir = join(projectRoot, settings.dockerHost.certsDir);
     const problem = certificateProblem(dir, dockerHostCertificateNames(settings.region, settings.dockerHost.dns?.name), {
@@ -334,6 +369,10 @@ export async function cdktfCli(command: string, args: string[], env: NodeJS.Proc
     const outdir = given.output ? userPath(String(given.output), env) : (fromEnv ?? resolve(projectRoot, "cdktf.out"));
     const outdirWrong = given.output ? outdirProblem(outdir) : undefined;
     if (outdirWrong) throw new UsageError(`--output=${given.output}: ${outdirWrong}; expected a directory this user can write, or a new one in such a directory`);
+    const outside = given.output ? outsideProjectProblem(outdir) : undefined;
+    if (outside) throw new UsageError(`--output=${given.output}: ${outside}`);
+    const envOutside = fromEnv ? outsideProjectProblem(fromEnv) : undefined;
+    if (envOutside) throw new UserError(`environment variable CDKTF_OUTDIR=${env.CDKTF_OUTDIR}: ${envOutside}`);
     const stacks = selectStacks(cmd, positionals, Boolean(given["ignore-missing-stack-dependencies"]));
     const args = [cmd, ...stacks, ...options, ...(fromEnv ? [`--output=${fromEnv}`] : [])];
     preflight(cmd, outdir, stacks, given, env);

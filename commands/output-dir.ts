@@ -16,11 +16,12 @@ export function mixedFormatStacks(outdir: string): string[] {
     .map((e) => join(stacks, e.name));
 }
 
-/** The one-line refusal for mixed directories, naming the command that rewrites them. */
-export function mixedFormatMessage(dirs: readonly string[]): string {
+/** The one-line refusal for mixed directories, naming the command that rewrites them (with `output`, the directory's option). */
+export function mixedFormatMessage(dirs: readonly string[], output?: string): string {
+  const option = output === undefined ? "" : ` --output=${output}`;
   return (
     `${dirs.join(", ")} ${dirs.length === 1 ? "holds" : "hold"} both cdk.tf.json (JSON) and cdk.tf (HCL), which Terraform ` +
-    "would read together as duplicate resources: run `npm run synth` (JSON) or `npm run synth -- --hcl` to rewrite the output"
+    `would read together as duplicate resources: run \`npm run synth${option ? ` --${option}` : ""}\` (JSON) or \`npm run synth -- --hcl${option}\` to rewrite the output`
   );
 }
 

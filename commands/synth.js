@@ -7,7 +7,7 @@
 // nothing is compiled before it runs.
 "use strict";
 const { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } = require("node:fs");
-const { basename, join, resolve } = require("node:path");
+const { basename, join, relative, resolve } = require("node:path");
 const { parseArgs } = require("node:util");
 
 const root = join(__dirname, "..");
@@ -17,7 +17,8 @@ const USAGE = `usage: ${NAME} [-- [--output=DIR] [--hcl]]
 Synthesizes both stacks into cdktf.out/stacks/<stack>/ as \`cdktf synth\` does, with the settings in INFRA_CONFIG
 (a JSON file; a relative path is read from where you typed the command) or the built-in defaults.
   --output=DIR, -o DIR   write to DIR (relative to where you typed the command) instead of cdktf.out
-                         (or CDKTF_OUTDIR); deploy from a directory three levels above the stacks' own
+                         (or CDKTF_OUTDIR): empty, new, or one a synthesis wrote; diff and deploy work
+                         from one inside the project (cdktf.out.<environment>), elsewhere it is for reading
   --hcl                  write HCL (cdk.tf) instead of JSON, as \`cdktf synth --hcl\` does
   --help, -h             show this
 Each run leaves one format in each stack directory. Exit 0 when written, 1 on bad settings or environment
@@ -25,7 +26,7 @@ Each run leaves one format in each stack directory. Exit 0 when written, 1 on ba
 
 /** The command line, or the exit code when it says to stop. */
 function commandLine(args, env) {
-  const options = { output: { type: "string", short: "o" }, hcl: { type: "boolean" }, help: { type: "boolean", short: "h" } };
+  const options = { output: { type: "string", short: "o", multiple: true }, hcl: { type: "boolean" }, help: { type: "boolean", short: "h" } };
   let parsed;
   try {
     parsed = parseArgs({ args, options, allowPositionals: true });
@@ -34,6 +35,10 @@ function commandLine(args, env) {
   }
   const { values, positionals } = parsed;
   if (values.help) return { exit: 0, out: `${USAGE}\n` };
+  if (values.output && values.output.length > 1) return usageError("--output is given more than once; give it once");
+  values.output = values.output?.[0];
+  // getopt reads `-o=DIR` as the value "=DIR": a directory named with an equals sign is never what was meant.
+  if (values.output?.startsWith("=")) return usageError(`--output ${shown(values.output)} starts with "=": write -o DIR or --output=DIR`);
   // `npm run synth --output=DIR`, without `--`, reaches us only as npm's own configuration (commands/cli.ts reads
   // every command's options so). (npm answers `npm run synth --hcl` with its own usage.)
   const notes = [];
@@ -141,7 +146,9 @@ async function synth(args) {
   // checks the output directory, as --output when that is where it came from; a value with spaces or control
   // characters around it is passed as it is, for the app to name.
   const env = appEnvironment(process.env, config, given && given.trim() !== given ? given : outdir, hcl);
+  // How a problem with the directory is named: the option, the variable (the app's default), or the default.
   if (line.values.output !== undefined) env.SOA_OUTDIR_OPTION = "--output";
+  else if (!process.env.CDKTF_OUTDIR) env.SOA_OUTDIR_OPTION = "the output directory";
   process.env = env;
   require("../deploy/app.js");
   if (process.exitCode) return { exit: process.exitCode, err: line.notes.join("") };
@@ -157,7 +164,12 @@ async function synth(args) {
   }
   const names = stacks.map((s) => s.name);
   for (const dir of before) if (!names.includes(basename(dir))) rmSync(dir, { recursive: true });
-  return { exit: 0, out: `Generated Terraform code for the stacks: ${names.join(", ")}\n`, err: line.notes.join("") + annotations(stacks) };
+  // The stacks reach the certificates and the local state by a path from their directory, into the project.
+  const outside = relative(root, resolve(outdir)).startsWith("..");
+  const note = outside
+    ? `NOTE: ${shown(resolve(outdir))} is outside the project, so its stacks are for reading (review, scanners, terraform validate): diff and deploy work from an output directory inside the project, as cdktf.out\n`
+    : "";
+  return { exit: 0, out: `Generated Terraform code for the stacks: ${names.join(", ")}\n`, err: line.notes.join("") + annotations(stacks) + note };
 }
 
 /** The stacks' warnings (and notes), as the CLI prints them after synthesis: the app only records them in the manifest. */

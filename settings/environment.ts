@@ -1,6 +1,6 @@
 // The environment variables cdktf's App reads, checked as settings are: a bad one is named with what was expected,
 // before anything is written, instead of failing deep inside cdktf with a trace.
-import { accessSync, constants, lstatSync, statSync } from "node:fs";
+import { accessSync, constants, lstatSync, mkdirSync, readFileSync, readdirSync, rmdirSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { SettingsError, type SettingsProblem, invisibleCharacters, showValue } from "./errors";
 import { isPlainObject } from "./json-file";
@@ -14,6 +14,8 @@ export const CONTEXT_ENV = "CDKTF_CONTEXT_JSON";
  * CDKTF_OUTDIR: a problem with it is then named as the option the user typed.
  */
 export const OUTDIR_OPTION_ENV = "SOA_OUTDIR_OPTION";
+/** The command that sets OUTDIR_OPTION_ENV, as its messages name it. */
+export const SYNTH_COMMAND = "npm run synth";
 
 /**
  * What is wrong with the environment cdktf's App will read; empty when it will do. `variables`: those the caller
@@ -34,7 +36,7 @@ export function environmentProblems(
     const problem = outdirProblem(outdir, base);
     if (problem) {
       const expected = `${problem}; expected a directory of its own (cdktf.out, or a new one) that this user can write`;
-      if (env[OUTDIR_OPTION_ENV]) problems.push({ file: env[OUTDIR_OPTION_ENV]!, path: "", value: showValue(outdir), expected });
+      if (env[OUTDIR_OPTION_ENV]) problems.push({ file: env[OUTDIR_OPTION_ENV], path: "", value: showValue(outdir), expected });
       else report(OUTDIR_ENV, outdir, expected);
     }
   }
@@ -58,10 +60,45 @@ export function environmentMessage(env: NodeJS.ProcessEnv, variables?: readonly 
   return problems.length > 0 ? new SettingsError(problems).message : undefined;
 }
 
+/** What a synthesis writes at the top of an output directory (and `npm run graph` its picture). */
+const OUTPUT_ENTRIES = new Set(["manifest.json", "stacks", "stacks.svg"]);
+
+/**
+ * Why the existing directory `dir` is not one to synthesize into, or undefined: it must be empty or hold what an
+ * earlier synthesis wrote. Synthesis replaces manifest.json and writes stacks/ beside whatever else is there, so a
+ * directory of other files (sources, the certificates, /proc) would gain them, or lose its own manifest.json.
+ */
+function foreignContentProblem(dir: string): string | undefined {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir).sort();
+  } catch (error) {
+    return `cannot be listed (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+  }
+  if (entries.length === 0) return undefined;
+  const others = entries.filter((e) => !OUTPUT_ENTRIES.has(e));
+  if (others.length > 0 && !entries.includes("manifest.json") && !entries.includes("stacks")) {
+    const shown = others.slice(0, 3).join(", ") + (others.length > 3 ? `, and ${others.length - 3} more` : "");
+    return `holds files no synthesis wrote (${shown}), among which synthesis would write its own`;
+  }
+  if (entries.includes("manifest.json")) {
+    let manifest: unknown;
+    try {
+      manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
+    } catch {
+      manifest = undefined;
+    }
+    const ours = typeof manifest === "object" && manifest !== null && "version" in manifest && "stacks" in manifest;
+    if (!ours) return "holds a manifest.json that cdktf did not write, which synthesis would replace";
+  }
+  return undefined;
+}
+
 /**
  * Why `path` cannot be the output directory (cdktf makes it, but not its parents), or undefined. Synthesis writes
  * manifest.json and stacks/<stack>/ there and removes stack directories it no longer makes, so the project itself
- * (or a directory above it) is refused, as is a directory whose `stacks` is not a directory.
+ * (or a directory above it) is refused, as are a directory whose `stacks` is not a directory and one that holds
+ * files no synthesis wrote.
  */
 export function outdirProblem(path: string, base: string = process.cwd()): string | undefined {
   if (path.trim() !== path || invisibleCharacters(path).length > 0) return "has leading or trailing spaces, or control characters";
@@ -102,12 +139,21 @@ export function outdirProblem(path: string, base: string = process.cwd()): strin
     if (stacks !== "directory" && stacks !== "missing") {
       return `its stacks ${stacks === "dangling link" ? "is a symbolic link to nothing" : stacks}, where cdktf writes a directory for each stack`;
     }
-    return writable(dir) ? undefined : "is a directory this user cannot write";
+    if (!writable(dir)) return "is a directory this user cannot write";
+    return foreignContentProblem(dir);
   }
   if (here !== "missing") return here;
   const parent = kind(dirname(dir));
   if (parent === "missing" || parent === "dangling link") return `its parent ${dirname(dir)} does not exist`;
   if (parent === "file") return `its parent ${dirname(dir)} is a file`;
   if (parent !== "directory") return `its parent ${dirname(dir)} ${parent}`;
-  return writable(dirname(dir)) ? undefined : `its parent ${dirname(dir)} is a directory this user cannot write`;
+  if (!writable(dirname(dir))) return `its parent ${dirname(dir)} is a directory this user cannot write`;
+  // Made and removed again: a kernel's directory (/proc, /sys) passes the checks above and still refuses it.
+  try {
+    mkdirSync(dir);
+    rmdirSync(dir);
+  } catch (error) {
+    return `cannot be made there (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+  }
+  return undefined;
 }

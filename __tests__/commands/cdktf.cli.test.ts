@@ -3,12 +3,14 @@
 // it does start. cdktf itself is stopped where it starts: a module preloaded through NODE_OPTIONS records the
 // arguments of the cdktf CLI's process and ends it, so nothing is synthesized, initialized or planned.
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { projectRoot } from "../../settings/paths";
 
-const work = mkdtempSync(join(tmpdir(), "cdktf-cli-"));
+// Inside the project, as every output directory deploy uses must be (git ignores cdktf.out.*/).
+const work = mkdtempSync(join(projectRoot, "cdktf.out.cli-test-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 const stub = join(work, "stop-cdktf.js");
 writeFileSync(
   stub,
@@ -19,6 +21,13 @@ writeFileSync(
 }
 `,
 );
+// Certificate files where destroy looks for them (it checks only that Terraform will find each file it reads), in
+// settings every run uses unless it names its own.
+const certsDir = relative(projectRoot, join(work, "certs"));
+mkdirSync(join(work, "certs"));
+for (const file of ["ca.pem", "server.pem", "server-key.pem", "cert.pem", "key.pem"]) writeFileSync(join(work, "certs", file), "placeholder\n");
+const withCerts = join(work, "with-certs.json");
+writeFileSync(withCerts, JSON.stringify({ dockerHost: { certsDir } }));
 // A Terraform CLI configuration of the user's own: the wrapper neither looks up the registry nor adds the mirror.
 const ownCliConfig = join(work, "terraformrc");
 writeFileSync(ownCliConfig, "");
@@ -32,7 +41,7 @@ function wrapper(args: string[], env: NodeJS.ProcessEnv = {}) {
     cwd: projectRoot,
     env: {
       ...process.env,
-      INFRA_CONFIG: "",
+      INFRA_CONFIG: withCerts,
       INIT_CWD: work,
       TF_CLI_CONFIG_FILE: ownCliConfig,
       NODE_OPTIONS: `--require ${stub}`,
@@ -141,8 +150,9 @@ describe("option values", () => {
     [["destroy", "*", "--var=a=1", "--var="], /^npm run destroy: --var needs a value, got an empty one/],
     [["destroy", "*", "--var=region"], /^npm run destroy: --var=region: expected NAME=VALUE, as Terraform's -var takes it/],
     [["destroy", "*", "--var==1"], /^npm run destroy: --var==1: expected NAME=VALUE/],
-    [["destroy", "*", "--var-file=missing.tfvars"], /^npm run destroy: --var-file=missing\.tfvars: .*cdktf-cli-\w+\/missing\.tfvars does not exist/],
-    [["destroy", "*", "--var-file=."], /^npm run destroy: --var-file=\.: .*cdktf-cli-\w+ is a directory, not a file/],
+    [["destroy", "*", "--var-file=missing.tfvars"], /^npm run destroy: --var-file=missing\.tfvars: .*cdktf\.out\.cli-test-\w+\/missing\.tfvars does not exist/],
+    [["destroy", "*", "--var-file=."], /^npm run destroy: --var-file=\.: .*cdktf\.out\.cli-test-\w+ is a directory, not a regular file/],
+    [["destroy", "*", "--var-file=/dev/null"], /^npm run destroy: --var-file=\/dev\/null: \/dev\/null is a character device, not a regular file/],
   ])("%j is refused in one line with exit 2, before cdktf starts", (args, pattern) => {
     const result = wrapper([...args, out()]);
     expect(result.status).toBe(2);
@@ -185,13 +195,42 @@ describe("the output directory", () => {
 
   test.each([
     [["--output", "a-file"], /^npm run output: --output=a-file: names a file, not a directory; expected a directory this user can write/],
-    [["--output=a-file/out"], /^npm run output: --output=a-file\/out: its parent .*cdktf-cli-\w+\/a-file is a file/],
-    [["-o", "no/such"], /^npm run output: --output=no\/such: its parent .*cdktf-cli-\w+\/no does not exist/],
+    [["--output=a-file/out"], /^npm run output: --output=a-file\/out: its parent .*cdktf\.out\.cli-test-\w+\/a-file is a file/],
+    [["-o", "no/such"], /^npm run output: --output=no\/such: its parent .*cdktf\.out\.cli-test-\w+\/no does not exist/],
     [["--output=stacks-file"], /^npm run output: --output=stacks-file: holds a file named stacks, where cdktf writes a directory for each stack/],
+    [["--output", tmpdir()], /^npm run output: --output=\S+: (is outside the project, where the stacks would not find the certificates and the local state|holds files no synthesis wrote)/],
+    [["--output", join(tmpdir(), "soa-not-in-the-project")], /^npm run output: --output=\S+soa-not-in-the-project: is outside the project, where the stacks would not find the certificates and the local state \(they reach them by a path from their own directory\); use one inside the project, as cdktf\.out\.<environment>/],
+    [["--output=/proc"], /^npm run output: --output=\/proc: holds files no synthesis wrote/],
   ])("%j is refused in one line with exit 2, before cdktf starts", (args, pattern) => {
     const result = wrapper(["output", "aws", ...args]);
     expect(result.status).toBe(2);
     expectOneLine(result.stderr, pattern);
+    expect(result.cdktf).toBeUndefined();
+  });
+
+  test("a CDKTF_OUTDIR outside the project is refused in one line with exit 1, naming the variable", () => {
+    const result = wrapper(["destroy", "*"], { CDKTF_OUTDIR: join(tmpdir(), "soa-not-in-the-project") });
+    expect(result.status).toBe(1);
+    expectOneLine(result.stderr, /^npm run destroy: environment variable CDKTF_OUTDIR=\S+soa-not-in-the-project: is outside the project/);
+    expect(result.cdktf).toBeUndefined();
+  });
+
+  test("destroy stops before cdktf when a certificate file Terraform reads to plan it is missing, naming each", () => {
+    const settings = join(work, "missing-certs.json");
+    writeFileSync(settings, JSON.stringify({ dockerHost: { certsDir: "certs/never-made-by-a-test" } }));
+    const result = wrapper(["destroy", "*", `--output=${join(work, "out")}`], { INFRA_CONFIG: settings });
+    expect(result.status).toBe(1);
+    expectOneLine(result.stderr, /^npm run destroy: certs\/never-made-by-a-test lacks ca\.pem, server\.pem, server-key\.pem, cert\.pem, key\.pem, which Terraform reads to plan the destroy: put back the files it was deployed with, or run `npm run certs` to make new ones\n$/);
+    expect(result.cdktf).toBeUndefined();
+  });
+
+  test("the certificates' directory, even empty, is refused as the output directory: exit 2, one line", () => {
+    mkdirSync(join(work, "empty-certs"));
+    const settings = join(work, "empty-certs.json");
+    writeFileSync(settings, JSON.stringify({ dockerHost: { certsDir: relative(projectRoot, join(work, "empty-certs")) } }));
+    const result = wrapper(["output", "aws", "--output=empty-certs"], { INFRA_CONFIG: settings });
+    expect(result.status).toBe(2);
+    expectOneLine(result.stderr, /^npm run output: --output=empty-certs: is the certificates' directory \(dockerHost\.certsDir = cdktf\.out\.cli-test-\w+\/empty-certs\), which holds the private keys; give another/);
     expect(result.cdktf).toBeUndefined();
   });
 
@@ -254,20 +293,23 @@ describe("a stack directory initialized for another state", () => {
   const staging = join(work, "staging.json");
   const bucket = (keyPrefix: string) => join(work, `bucket-${keyPrefix}.json`);
   beforeAll(() => {
-    writeFileSync(staging, JSON.stringify({ environment: "staging" }));
-    for (const prefix of ["soa", "other"]) writeFileSync(bucket(prefix), JSON.stringify({ state: { bucket: "my-state", keyPrefix: prefix } }));
+    writeFileSync(staging, JSON.stringify({ environment: "staging", dockerHost: { certsDir } }));
+    for (const prefix of ["soa", "other"]) writeFileSync(bucket(prefix), JSON.stringify({ state: { bucket: "my-state", keyPrefix: prefix }, dockerHost: { certsDir } }));
   });
 
   /** An output directory whose aws stack Terraform initialized for `backend` (as .terraform/terraform.tfstate records it). */
-  function initialized(name: string, backend: { type: string; config: Record<string, unknown> }): string {
+  function initialized(name: string, backend: { type: string; config: Record<string, unknown> } | ((dir: string) => { type: string; config: Record<string, unknown> })): string {
     const dir = join(work, name);
+    if (typeof backend === "function") backend = backend(dir);
     mkdirSync(join(dir, "stacks", "aws", ".terraform"), { recursive: true });
     const record = { version: 3, terraform_version: "1.11.4", backend: { ...backend, hash: 1648344604 } };
     writeFileSync(join(dir, "stacks", "aws", ".terraform", "terraform.tfstate"), JSON.stringify(record, null, 2));
     return dir;
   }
-  // What Terraform recorded after `npm run output -- aws` with the defaults, in an output directory outside the project.
-  const defaults = { type: "local", config: { path: "../../../terraform-state/aws.tfstate", workspace_dir: null } };
+  // What Terraform recorded after `npm run output -- aws` with the defaults, in an output directory of the project.
+  const defaults = (dir: string) => ({ type: "local", config: { path: fromStack(dir, "terraform-state/aws.tfstate"), workspace_dir: null } });
+  /** A path of the project as the stacks in `dir` name it, from their own directory. */
+  const fromStack = (dir: string, path: string) => relative(join(dir, "stacks", "aws"), join(projectRoot, path));
   const s3 = { type: "s3", config: { bucket: "my-state", key: "soa/aws.tfstate", region: "us-west-1", encrypt: true, use_lockfile: true, profile: null, dynamodb_table: null } };
 
   test("another environment's settings are refused in one line, exit 1, naming both states and the safe fixes; nothing is written", () => {
@@ -278,8 +320,8 @@ describe("a stack directory initialized for another state", () => {
     expectOneLine(
       result.stderr,
       new RegExp(
-        "^npm run output: local-defaults/stacks/aws was initialized for the state at terraform-state/aws\\.tfstate, " +
-          "but the settings now put it at terraform-state/staging/aws\\.tfstate: give each environment its own output " +
+        "^npm run output: local-defaults/stacks/aws was initialized for the state at \\S*terraform-state/aws\\.tfstate, " +
+          "but the settings now put it at \\S*terraform-state/staging/aws\\.tfstate: give each environment its own output " +
           "directory \\(--output=cdktf\\.out\\.staging\\), or, if this stack's state really moved there, synthesize for it " +
           "\\(npm run synth -- --output=local-defaults\\), then run terraform init -migrate-state in local-defaults/stacks/aws\\n$",
       ),
@@ -304,7 +346,7 @@ describe("a stack directory initialized for another state", () => {
     expect(moved.status).toBe(1);
     expectOneLine(moved.stderr, /initialized for the state at s3:\/\/my-state\/soa\/aws\.tfstate \(us-west-1\), but the settings now put it at s3:\/\/my-state\/other\/aws\.tfstate \(us-west-1\)/);
     const local = wrapper(["output", "aws", `--output=${dir}`]);
-    expectOneLine(local.stderr, /initialized for the state at s3:\/\/my-state\/soa\/aws\.tfstate \(us-west-1\), but the settings now put it at terraform-state\/aws\.tfstate:/);
+    expectOneLine(local.stderr, /initialized for the state at s3:\/\/my-state\/soa\/aws\.tfstate \(us-west-1\), but the settings now put it at \S*terraform-state\/aws\.tfstate:/);
   });
 
   test("--migrate-state is the user's approval: cdktf starts and runs terraform init -migrate-state", () => {
@@ -318,14 +360,14 @@ describe("a stack directory initialized for another state", () => {
     const dir = initialized("skip-synth", defaults);
     const synthesized = (path: string) =>
       writeFileSync(join(dir, "stacks", "aws", "cdk.tf.json"), JSON.stringify({ terraform: { backend: { local: { path } } } }));
-    synthesized("../../../terraform-state/aws.tfstate");
+    synthesized(fromStack(dir, "terraform-state/aws.tfstate"));
     expect(wrapper(["output", "aws", "--skip-synth", `--output=${dir}`], { INFRA_CONFIG: staging }).cdktf).toBeDefined();
-    synthesized("../../../terraform-state/staging/aws.tfstate");
+    synthesized(fromStack(dir, "terraform-state/staging/aws.tfstate"));
     const result = wrapper(["output", "aws", "--skip-synth", `--output=${dir}`]);
     expect(result.status).toBe(1);
     expectOneLine(
       result.stderr,
-      /initialized for the state at terraform-state\/aws\.tfstate, but its synthesized configuration now puts it at terraform-state\/staging\/aws\.tfstate: .*, run terraform init -migrate-state in skip-synth\/stacks\/aws\n$/,
+      /initialized for the state at \S*terraform-state\/aws\.tfstate, but its synthesized configuration now puts it at \S*terraform-state\/staging\/aws\.tfstate: .*, run terraform init -migrate-state in skip-synth\/stacks\/aws\n$/,
     );
   });
 });

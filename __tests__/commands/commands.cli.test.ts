@@ -1,7 +1,7 @@
 // The commands users type, through their real entry points (node processes, as npm runs them): usage and exit
 // codes, the user's own settings and environment, and output directories that never hold two formats.
 import { spawnSync } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { projectRoot } from "../../settings/paths";
@@ -105,15 +105,42 @@ describe("npm run synth", () => {
     ["a symbolic link to nothing", () => linkTo(join(work, "nowhere"), join(work, "dangling")), /--output = .*: is a symbolic link to nothing/],
     ["a name longer than the system takes", () => join(work, "x".repeat(300)), /--output = .*: cannot be used \(ENAMETOOLONG\)/],
     ["a file", () => fileAt(join(work, "plain-file")), /--output = .*: names a file, not a directory/],
-  ])("--output naming %s is refused by its name, before anything is written or removed", (_, target, pattern) => {
+    ["a directory of other files", () => dirname(fileAt(join(work, "sources", "README.md"))), /--output = .*: holds files no synthesis wrote \(README\.md\), among which synthesis would write its own/],
+    ["a directory whose manifest.json cdktf did not write", () => dirname(fileAt(join(work, "own-manifest", "manifest.json"))), /--output = .*: holds a manifest\.json that cdktf did not write, which synthesis would replace/],
+    ["a directory the kernel will not make", () => "/proc/no-such-output", /--output = "\/proc\/no-such-output": cannot be made there \(ENOENT\)/],
+    ["the certificates' directory", () => join(projectRoot, "certs"), /--output = .*: is the certificates' directory \(dockerHost\.certsDir = certs\), which holds the private keys/],
+  ])("--output naming %s is a bad command line: one line naming it, exit 2, nothing written or removed", (_, target, pattern) => {
     const dir = target();
     const before = snapshot(dir);
     const result = synth(["--output", dir]);
-    expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/^Invalid environment, nothing was synthesized:\n/);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^npm run synth: --output = /);
     expect(result.stderr).toMatch(pattern);
+    expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(result.stderr).not.toMatch(/this is a bug|\n\s+at |CDKTF_OUTDIR/);
     expect(snapshot(dir)).toEqual(before);
+  });
+
+  test("without --output or CDKTF_OUTDIR, a problem with cdktf.out is named as the output directory, not as a variable", () => {
+    // A project of its own, whose cdktf.out is a file: the launcher and the bundles it runs, and what the app reads.
+    const project = mkdtempSync(join(tmpdir(), "synth-project-"));
+    // synth.js works in the directory above its own (node would follow a link to ours): a copy.
+    mkdirSync(join(project, "commands"));
+    copyFileSync(join(projectRoot, "commands", "synth.js"), join(project, "commands", "synth.js"));
+    for (const dir of ["deploy", "dist", "node_modules", "schemas", "task-definitions", "cloud-config"]) symlinkSync(join(projectRoot, dir), join(project, dir));
+    for (const file of ["cdktf.json", "package.json", "tsconfig.json"]) symlinkSync(join(projectRoot, file), join(project, file));
+    writeFileSync(join(project, "cdktf.out"), "");
+    const result = spawnSync(process.execPath, [join(project, "commands", "synth.js")], { cwd: project, env: { ...process.env, INFRA_CONFIG: "", CDKTF_OUTDIR: "" }, encoding: "utf8" });
+    expect(result.stderr).toMatch(/^Invalid environment, nothing was synthesized:\nthe output directory = "cdktf\.out": names a file, not a directory/);
+    expect(result.status).toBe(1);
+  });
+
+  test("an output directory outside the project is written, with a note that diff and deploy need one inside it", () => {
+    const out = join(work, "for-reading");
+    const result = synth(["--output", out]);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain(`NOTE: ${out} is outside the project, so its stacks are for reading (review, scanners, terraform validate): diff and deploy work from an output directory inside the project, as cdktf.out\n`);
+    expect(synth(["--output", join(projectRoot, "cdktf.out")]).stderr).not.toContain("NOTE:");
   });
 
   test("a relative CDKTF_OUTDIR is where the user typed the command; one with spaces around it is refused", () => {
@@ -130,6 +157,8 @@ describe("npm run synth", () => {
   test.each([
     [["--output", "--hcl"], /^npm run synth: --output needs a value/],
     [["-o"], /^npm run synth: --output needs a value/],
+    [["-o", "one", "-o", "two"], /^npm run synth: --output is given more than once; give it once/],
+    [["-o=odir"], /^npm run synth: --output =odir starts with "=": write -o DIR or --output=DIR/],
     [["--h\u00e9lp"], /^npm run synth: unknown option --h\u00e9lp /],
     [["--hcl\u202e"], /^npm run synth: unknown option --hcl\\u202E /],
   ])("%j is named as typed, in one line", (args, pattern) => {
@@ -231,8 +260,8 @@ describe("npm run diff, deploy, destroy and output", () => {
     expect(environment.stderr).toMatch(/^npm run diff: invalid environment:\nenvironment variable CDKTF_CONTEXT_JSON = "nope": not valid JSON/);
   });
 
-  test("with --skip-synth, an output directory holding both JSON and HCL is refused", () => {
-    const out = join(work, "mixed");
+  test("with --skip-synth, an output directory holding both JSON and HCL is refused, naming the synth that rewrites it", () => {
+    const out = mkdtempSync(join(projectRoot, "cdktf.out.mixed-test-"));
     mkdirSync(join(out, "stacks", "aws"), { recursive: true });
     writeFileSync(join(out, "stacks", "aws", "cdk.tf.json"), "{}");
     writeFileSync(join(out, "stacks", "aws", "cdk.tf"), "");
@@ -240,7 +269,8 @@ describe("npm run diff, deploy, destroy and output", () => {
     writeFileSync(certs, JSON.stringify({ dockerHost: { certsDir: "certs/never-made-by-a-test" } }));
     const result = wrapper(["output", "aws", "--skip-synth", `--output=${out}`], { INFRA_CONFIG: certs });
     expect(result.status).toBe(1);
-    expectOneLine(result.stderr, /stacks\/aws holds both cdk\.tf\.json \(JSON\) and cdk\.tf \(HCL\).*npm run synth/);
+    rmSync(out, { recursive: true });
+    expectOneLine(result.stderr, /stacks\/aws holds both cdk\.tf\.json \(JSON\) and cdk\.tf \(HCL\).*run `npm run synth -- --output=\S*cdktf\.out\.mixed-test-\w+` \(JSON\) or `npm run synth -- --hcl --output=/);
   });
 });
 
