@@ -94,10 +94,10 @@ describe("each bad input stops the app before anything is written, naming file, 
     expectRejected(runWith({ services: { web: { cluster: "c" } } }), /services\.web\.cluster = "c": expected one of the cluster keys: a, b/);
   });
 
-  test("a service that names a missing task-definition file", () => {
+  test("a service that names a missing task-definition file: the setting, and the path tried from the project", () => {
     expectRejected(
       runWith({ services: { web: { taskDefinition: "task-definitions/nope.json" } } }),
-      /task-definitions\/nope\.json: cannot be read \(no such file\); expected a readable JSON file/,
+      /: services\.web\.taskDefinition = "task-definitions\/nope\.json": cannot be read \(no such file\) at \/\S+\/task-definitions\/nope\.json; expected a JSON file of container definitions, by a path relative to the project directory/,
     );
   });
 

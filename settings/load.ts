@@ -94,6 +94,21 @@ function withoutSchemaReference(overrides: unknown, label: string): { settings: 
   return { settings, problems: [{ file: label, path: "$schema", value: showValue(reference), expected }] };
 }
 
+/**
+ * A task definition file that cannot be opened, named as the setting that names it and the path tried: a relative
+ * path is the project's, not the settings file's directory. Problems inside a file that was read name the file.
+ */
+function unreadable(problem: SettingsProblem, key: string, path: string, label: string): SettingsProblem {
+  if (!problem.expected.startsWith("cannot be read")) return problem;
+  const why = problem.expected.replace(/; expected .*$/, "");
+  return {
+    file: label,
+    path: `services.${key}.taskDefinition`,
+    value: showValue(problem.file),
+    expected: `${why} at ${path}; expected a JSON file of container definitions, by a path relative to the project directory`,
+  };
+}
+
 function loadTaskDefinitions(settings: Settings, label: string): AppSettings {
   const problems: SettingsProblem[] = [];
   const byFile = new Map<string, ContainerDefinition[] | undefined>();
@@ -101,9 +116,10 @@ function loadTaskDefinitions(settings: Settings, label: string): AppSettings {
   for (const [key, service] of Object.entries(settings.services)) {
     const file = service.taskDefinition;
     if (!byFile.has(file)) {
-      const read = readJsonFile(isAbsolute(file) ? file : join(projectRoot, file), file);
+      const path = isAbsolute(file) ? file : join(projectRoot, file);
+      const read = readJsonFile(path, file);
       const unsafe = read.ok ? inputProblems(read.value, file) : [];
-      const found = !read.ok ? [read.problem] : unsafe.length > 0 ? unsafe : checkContainerDefinitions(read.value, file);
+      const found = !read.ok ? [unreadable(read.problem, key, path, label)] : unsafe.length > 0 ? unsafe : checkContainerDefinitions(read.value, file);
       problems.push(...found);
       byFile.set(file, found.length === 0 ? (read as { value: ContainerDefinition[] }).value : undefined);
     }
