@@ -12,8 +12,7 @@
 // given, else the INFRA_CONFIG file as committed at the base ref if it is in the repository and tracked there,
 // else the same working-tree file. The output's second line says which.
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, lstatSync, readFileSync, readdirSync, statSync, symlinkSync } from "node:fs";
 import { join, relative } from "node:path";
 import { decodeTemplatefileCall } from "../policy/synthesized";
 import { showVariables } from "../constructs/template-file";
@@ -21,6 +20,7 @@ import { CONTEXT_ENV, environmentMessage } from "../settings/environment";
 import { projectRoot, startedAs } from "../settings/paths";
 import { UserError, runCommand } from "./cli";
 import { replacementOf } from "./review-replacements";
+import { exitIfInterrupted, removeScratch, scratchDirectory } from "./scratch";
 import { type SecurityChanges, documentData, securityChanges, securityMarkdown, securityText } from "./review-security";
 import { type SideSettings, baseCommit, extractTree, repositoryTop, reviewSettings } from "./review-sides";
 
@@ -324,6 +324,7 @@ function synthesizeTree(dir: string, outdir: string, settings: SideSettings, sid
   const app: string = JSON.parse(readFileSync(join(dir, "cdktf.json"), "utf8")).app;
   const env = { ...process.env, CDKTF_OUTDIR: outdir, SYNTH_HCL_OUTPUT: "false", INFRA_CONFIG: settings.file ?? "" };
   const result = spawnSync(app, { shell: true, cwd: dir, env, encoding: "utf8" });
+  exitIfInterrupted(result);
   if (result.status !== 0) throw new UserError(`${side} does not synthesize (${app}, settings ${settings.shown}):\n${result.stderr.trim()}`);
 }
 
@@ -357,7 +358,7 @@ export function review(options: { baseRef?: string; markdown?: boolean; baseSett
   // Both sides' app commands read the context (each is given its output directory); the base's code may not check it.
   const environment = environmentMessage(env, [CONTEXT_ENV]);
   if (environment) throw new UserError(environment);
-  const work = mkdtempSync(join(tmpdir(), "soa-review-"));
+  const work = scratchDirectory("soa-review-");
   try {
     const settings = reviewSettings({ commit: base, top, work, baseSettings: options.baseSettings, env });
     const short = base.slice(0, 12);
@@ -373,7 +374,7 @@ export function review(options: { baseRef?: string; markdown?: boolean; baseSett
     const title = `Synthesized Terraform: ${short} (base) → working tree`;
     return options.markdown ? renderMarkdown(reviews, title, settings.summary) : renderText(reviews, title, settings.summary);
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    removeScratch(work);
   }
 }
 

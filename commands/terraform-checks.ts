@@ -9,8 +9,7 @@
 // dist/deploy/wait-for-docker.js as a stub that records how the readiness gate called it. Nothing touches the
 // project's certificates, state or cdktf.out.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { dockerHostCertificateNames } from "../constructs/docker-tls";
 import { CONTEXT_ENV, environmentMessage } from "../settings/environment";
@@ -19,6 +18,7 @@ import { projectRoot, startedAs, userPath } from "../settings/paths";
 import { ensureCertificates } from "./certs";
 import { type CommandSpec, UsageError, UserError, runCommand } from "./cli";
 import { mixedFormatMessage, mixedFormatStacks } from "./output-dir";
+import { exitIfInterrupted, removeScratch, scratchDirectory } from "./scratch";
 import { terraformEnvironment } from "./provider-mirror";
 
 export const TESTS_DIR = join(projectRoot, "__tests__", "terraform");
@@ -78,11 +78,11 @@ export function selectVariants(names: readonly string[], env: NodeJS.ProcessEnv)
 
 /** Runs `use` with a fresh workspace of `variant`, removed afterwards whether it was made, used or failed. */
 async function withWorkspace<T>(variant: Variant, env: NodeJS.ProcessEnv, use: (ws: Workspace) => T | Promise<T>): Promise<T> {
-  const root = mkdtempSync(join(tmpdir(), `soa-terraform-${variant.name}-`));
+  const root = scratchDirectory(`soa-terraform-${variant.name}-`);
   try {
     return await use(await workspace(root, variant, env));
   } finally {
-    rmSync(root, { recursive: true, force: true });
+    removeScratch(root);
   }
 }
 
@@ -101,6 +101,7 @@ async function workspace(root: string, variant: Variant, env: NodeJS.ProcessEnv)
       },
       encoding: "utf8",
     });
+    exitIfInterrupted(synth);
     if (synth.status !== 0) throw new UserError(`${format} synth of ${variant.name} failed:\n${synth.stderr}`);
   }
   await ensureCertificates({
@@ -131,6 +132,7 @@ interface Run {
 
 function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): Run {
   const result = spawnSync("terraform", args, { cwd, env, encoding: "utf8", timeout: 600_000 });
+  exitIfInterrupted(result);
   if ((result.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") {
     throw new UserError("terraform is not on PATH: install Terraform 1.10 or later");
   }
@@ -149,7 +151,7 @@ function unavailableProvider(initOutput: string): string | undefined {
 
 /** Runs one check with Terraform's environment, reporting the version and where providers come from. */
 async function withTerraform(check: (env: NodeJS.ProcessEnv) => Promise<boolean>): Promise<boolean> {
-  const scratch = mkdtempSync(join(tmpdir(), "soa-terraform-"));
+  const scratch = scratchDirectory("soa-terraform-");
   try {
     let found: ReturnType<typeof terraformEnvironment>;
     try {
@@ -161,7 +163,7 @@ async function withTerraform(check: (env: NodeJS.ProcessEnv) => Promise<boolean>
     console.log(`terraform: ${terraform(["version"], scratch, env).output.split("\n")[0]}; ${description}`);
     return await check(env);
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    removeScratch(scratch);
   }
 }
 
@@ -322,7 +324,8 @@ Runs ${what}, each in a throwaway workspace
   ${YOURS.padEnd(9)} your settings: the INFRA_CONFIG file (relative to where you typed the command), or the defaults
 ${known.map((k) => `  ${k.padEnd(9)} our fixture __tests__/terraform/${k}/`).join("\n")}
 Without names: your settings (when INFRA_CONFIG is set) and every fixture.${command === "test" ? "\nYour settings get the apply and the harness's checks (readiness gate, prevent_destroy), not our assertions." : ""}
-Exit 0 when all pass, 1 when one fails or the settings are bad, 2 on a bad command line.`,
+Exit 0 when every check that ran passed (a stack whose providers cannot be installed here is listed as not
+validated, and counts neither way), 1 when one fails or the settings are bad, 2 on a bad command line.`,
     options: {},
     positionals: { max: Infinity, name: "variant" },
   };
@@ -342,6 +345,8 @@ if (startedAs("terraform-checks")) {
       const environment = environmentMessage(process.env, [CONTEXT_ENV]);
       if (environment) throw new UserError(environment);
       const variants = selectVariants(positionals, process.env);
+      const yours = variants.find((v) => v.name === YOURS);
+      if (yours) console.log(`${YOURS}: ${yours.settingsFile ? `the INFRA_CONFIG file ${yours.settingsFile}` : "the built-in defaults"}`);
       // What the user deploys from must not hold two formats, whatever we check here.
       const outdir = process.env.CDKTF_OUTDIR;
       const mixed = mixedFormatStacks(outdir ? userPath(outdir, process.env) : resolve(projectRoot, "cdktf.out"));

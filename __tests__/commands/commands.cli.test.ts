@@ -1,6 +1,6 @@
 // The commands users type, through their real entry points (node processes, as npm runs them): usage and exit
 // codes, the user's own settings and environment, and output directories that never hold two formats.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -315,6 +315,29 @@ describe("npm run validate and npm run test:terraform", () => {
     const result = checks([command, "default"], { NODE_OPTIONS: `--require ${JSON.stringify(probe)}`, TMPDIR: tmp });
     expect(result.stderr).toContain("json synth of default failed:\nsynth failed on purpose\n");
     expect(result.status).toBe(1);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  test.each([
+    ["validate", "dist/commands/terraform-checks.js", ["validate", "default"], "soa-terraform-"],
+    ["review", "dist/commands/review.js", ["HEAD"], "soa-review-"],
+  ])("%s interrupted (Ctrl-C reaches the command and the programs it runs) removes its temporary directories", async (_, script, args, prefix) => {
+    const tmp = mkdtempSync(join(work, "tmp-"));
+    // Its own process group, as a terminal makes for a command: Ctrl-C signals every process in it.
+    const child = spawn(process.execPath, [join(projectRoot, script), ...args], {
+      cwd: projectRoot,
+      env: { ...process.env, INFRA_CONFIG: "", INIT_CWD: projectRoot, TMPDIR: tmp },
+      detached: true,
+      stdio: "ignore",
+    });
+    const ended = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+    // Until it has made a directory and begun to fill it.
+    const deadline = Date.now() + 30_000;
+    const started = () => readdirSync(tmp).some((d) => d.startsWith(prefix) && readdirSync(join(tmp, d)).length > 0);
+    while (!started() && Date.now() < deadline) await new Promise((wait) => setTimeout(wait, 50));
+    expect(started()).toBe(true);
+    process.kill(-child.pid!, "SIGINT");
+    expect(await ended).toBe(130);
     expect(readdirSync(tmp)).toEqual([]);
   });
 

@@ -1,0 +1,49 @@
+// Temporary directories a command removes however it ends: by its own `finally` when it returns or fails, and here
+// when it is interrupted (Ctrl-C, SIGTERM, a closed terminal), where Node would otherwise end the process at once
+// and leave them behind, with the throwaway keys and providers some of them hold.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const live = new Set<string>();
+/** The exit code of a process ended by each signal, as a shell reports it (128 + the signal's number). */
+const SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+let listening = false;
+
+/**
+ * A new directory in the system's temporary directory, removed if the process is interrupted before
+ * `removeScratch` removes it. A child started with spawnSync gets the same Ctrl-C and ends; the removal runs as soon
+ * as it has.
+ */
+export function scratchDirectory(prefix: string): string {
+  if (!listening) {
+    listening = true;
+    for (const [signal, code] of Object.entries(SIGNALS)) {
+      process.on(signal, () => {
+        for (const dir of live) rmSync(dir, { recursive: true, force: true });
+        process.exit(code);
+      });
+    }
+  }
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  live.add(dir);
+  return dir;
+}
+
+/**
+ * After a spawnSync: when the child ended by Ctrl-C or SIGTERM (itself, or a shell running it, which exits with 128 +
+ * the signal's number), the user interrupted the command too, though its own handler has not run yet: the child's
+ * failure is not the command's to report. Removes the directories and exits as the signal would.
+ */
+export function exitIfInterrupted(result: { readonly status: number | null; readonly signal: NodeJS.Signals | null }): void {
+  const code = result.signal ? SIGNALS[result.signal as keyof typeof SIGNALS] : Object.values(SIGNALS).find((c) => c === result.status);
+  if (code === undefined) return;
+  for (const dir of live) rmSync(dir, { recursive: true, force: true });
+  process.exit(code);
+}
+
+/** Removes a directory scratchDirectory made. */
+export function removeScratch(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  live.delete(dir);
+}
