@@ -11,7 +11,7 @@ import { promises as dns } from "node:dns";
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir, tmpdir } from "node:os";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { CERT_FILES, CERT_FIXES, certificateProblem, dockerHostCertificateNames } from "../constructs/docker-tls";
 import { environmentProblems, outdirProblem } from "../settings/environment";
 import { SettingsError } from "../settings/errors";
@@ -232,13 +232,13 @@ function kindOf(path: string): string {
 }
 
 /**
- * Why the stacks in `outdir` cannot be deployed from, or undefined: they reach the certificates and the local state
- * by a path from their own directory, which the app writes only for an output directory inside the project.
+ * The directory the stacks in `outdir` take for the project: they reach the certificates and the local state by a
+ * path from their own directory, to the project when the output directory is inside it, and otherwise three levels
+ * up, as in the project's own layout (settings/paths.ts): the directory that holds `outdir`.
  */
-export function outsideProjectProblem(outdir: string): string | undefined {
+function projectOfStacks(outdir: string): string {
   const path = relative(projectRoot, outdir);
-  if (!path.startsWith("..") && !isAbsolute(path)) return undefined;
-  return "is outside the project, where the stacks would not find the certificates and the local state (they reach them by a path from their own directory); use one inside the project, as cdktf.out.<environment>";
+  return path.startsWith("..") || isAbsolute(path) ? dirname(outdir) : projectRoot;
 }
 
 /** What would make cdktf or Terraform fail later, as one line; undefined when nothing does. */
@@ -264,20 +264,21 @@ function preflight(command: Command, outdir: string, stacks: readonly string[], 
   const mixed = mixedFormatStacks(outdir);
   // A synth rewrites the directory with one format; with --skip-synth Terraform reads it as it is.
   if (mixed.length > 0 && skipSynth) throw new UserError(mixedFormatMessage(mixed, given.output ? shown(outdir, invocationDir(env)) : undefined));
+  // Where the stacks will read the certificates: the project's, or beside an output directory outside it.
+  const base = projectOfStacks(outdir);
+  const certsDir = join(base, settings.dockerHost.certsDir);
+  const label = base === projectRoot ? settings.dockerHost.certsDir : shown(certsDir, invocationDir(env));
+  const where = base === projectRoot ? "" : ` (the stacks in ${shown(outdir, invocationDir(env))}, outside the project, read it three levels above their own directories, as in the project's layout)`;
   if (command === "destroy") {
     // A destroy plans too: Terraform reads every certificate file the configuration names, and stops on a missing one.
-    const dir = join(projectRoot, settings.dockerHost.certsDir);
-    const missing = Object.values(CERT_FILES).filter((f) => f !== CERT_FILES.caKey && !existsSync(join(dir, f)));
+    const missing = Object.values(CERT_FILES).filter((f) => f !== CERT_FILES.caKey && !existsSync(join(certsDir, f)));
     if (missing.length > 0) {
-      throw new UserError(`${settings.dockerHost.certsDir} lacks ${missing.join(", ")}, which Terraform reads to plan the destroy: put back the files it was deployed with, or ${CERT_FIXES.make} to make new ones`);
+      throw new UserError(`${label} lacks ${missing.join(", ")}, which Terraform reads to plan the destroy${where}: put back the files it was deployed with, or ${CERT_FIXES.make} to make new ones`);
     }
   }
   if (command === "diff" || command === "deploy") {
-    const dir = join(projectRoot, settings.dockerHost.certsDir);
-    const problem = certificateProblem(dir, dockerHostCertificateNames(settings.region, settings.dockerHost.dns?.name), {
-      label: settings.dockerHost.certsDir,
-    });
-    if (problem) throw new UserError(`the Docker API's certificates will not do (dockerHost.certsDir): ${problem}`);
+    const problem = certificateProblem(certsDir, dockerHostCertificateNames(settings.region, settings.dockerHost.dns?.name), { label });
+    if (problem) throw new UserError(`the Docker API's certificates will not do (dockerHost.certsDir${where}): ${problem}`);
   }
   // --migrate-state is the user's approval of what Terraform would otherwise stop at.
   if (!given["migrate-state"]) {
@@ -369,10 +370,6 @@ export async function cdktfCli(command: string, args: string[], env: NodeJS.Proc
     const outdir = given.output ? userPath(String(given.output), env) : (fromEnv ?? resolve(projectRoot, "cdktf.out"));
     const outdirWrong = given.output ? outdirProblem(outdir) : undefined;
     if (outdirWrong) throw new UsageError(`--output=${given.output}: ${outdirWrong}; expected a directory this user can write, or a new one in such a directory`);
-    const outside = given.output ? outsideProjectProblem(outdir) : undefined;
-    if (outside) throw new UsageError(`--output=${given.output}: ${outside}`);
-    const envOutside = fromEnv ? outsideProjectProblem(fromEnv) : undefined;
-    if (envOutside) throw new UserError(`environment variable CDKTF_OUTDIR=${env.CDKTF_OUTDIR}: ${envOutside}`);
     const stacks = selectStacks(cmd, positionals, Boolean(given["ignore-missing-stack-dependencies"]));
     const args = [cmd, ...stacks, ...options, ...(fromEnv ? [`--output=${fromEnv}`] : [])];
     preflight(cmd, outdir, stacks, given, env);

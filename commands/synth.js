@@ -7,7 +7,7 @@
 // nothing is compiled before it runs.
 "use strict";
 const { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } = require("node:fs");
-const { basename, join, relative, resolve } = require("node:path");
+const { basename, dirname, join, relative, resolve } = require("node:path");
 const { parseArgs } = require("node:util");
 
 const root = join(__dirname, "..");
@@ -17,8 +17,8 @@ const USAGE = `usage: ${NAME} [-- [--output=DIR] [--hcl]]
 Synthesizes both stacks into cdktf.out/stacks/<stack>/ as \`cdktf synth\` does, with the settings in INFRA_CONFIG
 (a JSON file; a relative path is read from where you typed the command) or the built-in defaults.
   --output=DIR, -o DIR   write to DIR (relative to where you typed the command) instead of cdktf.out
-                         (or CDKTF_OUTDIR): empty, new, or one a synthesis wrote; diff and deploy work
-                         from one inside the project (cdktf.out.<environment>), elsewhere it is for reading
+                         (or CDKTF_OUTDIR): empty, new, or one a synthesis wrote; outside the project,
+                         its stacks read certificates and state from the directory that holds DIR
   --hcl                  write HCL (cdk.tf) instead of JSON, as \`cdktf synth --hcl\` does
   --help, -h             show this
 Each run leaves one format in each stack directory. Exit 0 when written, 1 on bad settings or environment
@@ -164,10 +164,11 @@ async function synth(args) {
   }
   const names = stacks.map((s) => s.name);
   for (const dir of before) if (!names.includes(basename(dir))) rmSync(dir, { recursive: true });
-  // The stacks reach the certificates and the local state by a path from their directory, into the project.
+  // The stacks reach the certificates and the local state by a path from their directory: into the project from
+  // inside it, three levels up from outside it (settings/paths.ts).
   const outside = relative(root, resolve(outdir)).startsWith("..");
   const note = outside
-    ? `NOTE: ${shown(resolve(outdir))} is outside the project, so its stacks are for reading (review, scanners, terraform validate): diff and deploy work from an output directory inside the project, as cdktf.out\n`
+    ? `NOTE: ${shown(resolve(outdir))} is outside the project, so its stacks read the certificates and keep the local state in ${shown(dirname(resolve(outdir)))} (three levels above their own directories, as in the project's layout), not in the project\n`
     : "";
   return { exit: 0, out: `Generated Terraform code for the stacks: ${names.join(", ")}\n`, err: line.notes.join("") + annotations(stacks) + note };
 }

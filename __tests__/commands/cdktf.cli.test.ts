@@ -198,8 +198,7 @@ describe("the output directory", () => {
     [["--output=a-file/out"], /^npm run output: --output=a-file\/out: its parent .*cdktf\.out\.cli-test-\w+\/a-file is a file/],
     [["-o", "no/such"], /^npm run output: --output=no\/such: its parent .*cdktf\.out\.cli-test-\w+\/no does not exist/],
     [["--output=stacks-file"], /^npm run output: --output=stacks-file: holds a file named stacks, where cdktf writes a directory for each stack/],
-    [["--output", tmpdir()], /^npm run output: --output=\S+: (is outside the project, where the stacks would not find the certificates and the local state|holds files no synthesis wrote)/],
-    [["--output", join(tmpdir(), "soa-not-in-the-project")], /^npm run output: --output=\S+soa-not-in-the-project: is outside the project, where the stacks would not find the certificates and the local state \(they reach them by a path from their own directory\); use one inside the project, as cdktf\.out\.<environment>/],
+    [["--output", tmpdir()], /^npm run output: --output=\S+: holds files no synthesis wrote/],
     [["--output=/proc"], /^npm run output: --output=\/proc: holds files no synthesis wrote/],
   ])("%j is refused in one line with exit 2, before cdktf starts", (args, pattern) => {
     const result = wrapper(["output", "aws", ...args]);
@@ -208,11 +207,21 @@ describe("the output directory", () => {
     expect(result.cdktf).toBeUndefined();
   });
 
-  test("a CDKTF_OUTDIR outside the project is refused in one line with exit 1, naming the variable", () => {
-    const result = wrapper(["destroy", "*"], { CDKTF_OUTDIR: join(tmpdir(), "soa-not-in-the-project") });
-    expect(result.status).toBe(1);
-    expectOneLine(result.stderr, /^npm run destroy: environment variable CDKTF_OUTDIR=\S+soa-not-in-the-project: is outside the project/);
-    expect(result.cdktf).toBeUndefined();
+  test.each([
+    ["--output", (dir: string) => ({ args: [`--output=${dir}`], env: {} })],
+    ["CDKTF_OUTDIR", (dir: string) => ({ args: [], env: { CDKTF_OUTDIR: dir } })],
+  ])("an output directory outside the project (%s) has its certificates checked where its stacks read them, beside it", (_, given) => {
+    // Laid out like the project: the stacks in elsewhere/out read elsewhere/<certsDir>, not the project's.
+    const elsewhere = mkdtempSync(join(tmpdir(), "cdktf-elsewhere-"));
+    const { args, env } = given(join(elsewhere, "out"));
+    const refused = wrapper(["destroy", "*", ...args], env);
+    expect(refused.status).toBe(1);
+    expectOneLine(refused.stderr, new RegExp(`^npm run destroy: ${elsewhere}/${certsDir} lacks ca\\.pem, .*, which Terraform reads to plan the destroy \\(the stacks in ${elsewhere}/out, outside the project, read it three levels above their own directories, as in the project's layout\\): `));
+    expect(refused.cdktf).toBeUndefined();
+    cpSync(join(work, "certs"), join(elsewhere, certsDir), { recursive: true });
+    const result = wrapper(["destroy", "*", ...args], env);
+    expect(result.stderr).toBe("");
+    expect(result.cdktf).toEqual(["destroy", "aws", "docker", `--output=${join(elsewhere, "out")}`]);
   });
 
   test("destroy stops before cdktf when a certificate file Terraform reads to plan it is missing, naming each", () => {
