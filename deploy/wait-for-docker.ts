@@ -38,6 +38,7 @@ const TRANSIENT_ERRORS: Record<string, { readonly name: string; readonly meaning
   ECONNRESET: { name: "connection reset", meaning: "the host hung up: dockerd starting, or refusing our client certificate" },
   EHOSTUNREACH: { name: "host unreachable", meaning: "no route to the address: the instance not up yet, or a network problem on this side" },
   ENETUNREACH: { name: "network unreachable", meaning: "this machine has no route to that network" },
+  ANSWER_UNFINISHED: { name: "an answer that did not end", meaning: "the port sends slowly or without end: not dockerd, or a congested link" },
   // A host being replaced may still answer with the old one's CA for a while.
   ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE: CLIENT_REFUSED,
   ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: CLIENT_REFUSED,
@@ -154,20 +155,43 @@ export function servesPlainDockerApi(host: string, port: number): Promise<boolea
   });
 }
 
-/** GET /_ping with the client certificate, verifying the server against the CA and `host`. */
+/** How much of an answer to /_ping is read, in characters: dockerd answers "OK", so a longer one is something else. */
+const MAX_ANSWER_LENGTH = 4096;
+
+/**
+ * GET /_ping with the client certificate, verifying the server against the CA and `host`: the answer, or an error
+ * once `timeoutMs` has passed, however slowly the server sends it.
+ */
 function ping(host: string, port: number, tls: { ca: Buffer; cert: Buffer; key: Buffer }, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     // SNI carries host names only (RFC 6066); the certificate is still checked against an IP address.
     const servername = isIP(host) ? undefined : host;
-    const options = { host, port, path: "/_ping", method: "GET", ...tls, servername, timeout: timeoutMs, agent: false };
-    const req = request(options, (res) => {
+    let answered = false;
+    const settle = (settled: () => void) => {
+      clearTimeout(timer);
+      settled();
+      req.destroy();
+    };
+    const req = request({ host, port, path: "/_ping", method: "GET", ...tls, servername, agent: false }, (res) => {
+      answered = true;
       let body = "";
       res.setEncoding("utf8");
-      res.on("data", (chunk) => (body += chunk));
-      res.on("end", () => resolve(body));
+      res.on("data", (chunk: string) => {
+        body += chunk;
+        if (body.length > MAX_ANSWER_LENGTH) settle(() => resolve(body));
+      });
+      res.on("end", () => settle(() => resolve(body)));
+      res.on("error", (error) => settle(() => reject(error)));
     });
-    req.on("timeout", () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs / 1000} s`), { code: "ETIMEDOUT" })));
-    req.on("error", reject);
+    // A socket timeout counts idle time only: a server that sends a byte now and then would hold it forever.
+    const timer = setTimeout(() => {
+      const seconds = (timeoutMs / 1000).toFixed(1);
+      const error = answered
+        ? Object.assign(new Error(`the answer to /_ping did not end within ${seconds} s`), { code: "ANSWER_UNFINISHED" })
+        : Object.assign(new Error(`no answer within ${seconds} s`), { code: "ETIMEDOUT" });
+      settle(() => reject(error));
+    }, timeoutMs);
+    req.on("error", (error) => settle(() => reject(error)));
     req.end();
   });
 }

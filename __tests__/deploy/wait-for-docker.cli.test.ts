@@ -157,6 +157,24 @@ describe("dist/deploy/wait-for-docker.js, as Terraform's local-exec runs it", ()
     expect(result.ms).toBeLessThan(6000);
   });
 
+  describe("never runs past its timeout (by more than a second, process start included)", () => {
+    test("against a server that sends its answer a byte every half second", async () => {
+      const drip = await mutualTlsServer((_, res) => {
+        res.writeHead(200, { "Content-Type": "text/plain" }); // chunked: no length, so the end is never in sight
+        const timer = setInterval(() => res.write("O"), 500);
+        res.on("close", () => clearInterval(timer));
+      });
+      try {
+        const result = await gate(["--host=localhost", `--port=${drip.port}`, `--certs=${drip.certs}`, "--timeout=1"]);
+        expect(result).toMatchObject({ status: 1, stderr: expect.stringMatching(/within 1 s \(last error: .*did not end/) });
+        expect(result.ms).toBeLessThan(2000);
+      } finally {
+        drip.server.closeAllConnections();
+        await new Promise((r) => drip.server.close(r));
+      }
+    });
+  });
+
   test("waits through a name that does not resolve (yet), then names it", async () => {
     // .invalid never resolves (RFC 6761); a machine without DNS says so differently.
     const result = await gate(["--host=docker-host.invalid", `--port=${port}`, `--certs=${certs}`, "--timeout=1"]);
