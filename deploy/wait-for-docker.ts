@@ -44,8 +44,11 @@ const TRANSIENT_ERRORS: Record<string, { readonly name: string; readonly meaning
   ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: CLIENT_REFUSED,
 };
 
-/** Errors that leave no connection to ask in plain HTTP. */
-const NO_CONNECTION = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+/** Errors after which asking in plain HTTP cannot tell more: no connection, a silent port, or one that spoke TLS. */
+const NO_PLAIN_ANSWER = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT", "ANSWER_UNFINISHED"]);
+
+/** The longest a single attempt (or plain-HTTP probe) takes, when the deadline is further away. */
+const ATTEMPT_MS = 5000;
 
 /** Certificate errors do not go away by waiting: they stop the gate at once. */
 const VERIFICATION_ERRORS = new Set([
@@ -87,10 +90,10 @@ export async function waitForDocker(options: WaitOptions): Promise<WaitResult> {
     entry.count += 1;
     seen.set(kind, entry);
   };
-  for (;;) {
+  // Every attempt, probe and pause ends by the deadline: the gate never runs past its timeout.
+  for (let left = options.timeoutSeconds * 1000; left > 0; left = deadline - Date.now()) {
     try {
-      const attemptMs = Math.min(5000, Math.max(1000, deadline - Date.now()));
-      const body = await ping(options.host, options.port, { ca: caPem, cert, key }, attemptMs);
+      const body = await ping(options.host, options.port, { ca: caPem, cert, key }, Math.min(ATTEMPT_MS, left));
       if (body === "OK") return { ok: true, seconds: Math.round((Date.now() - started) / 1000) };
       lastError = `/_ping answered ${JSON.stringify(body.slice(0, 80))}`;
       saw("answer", "an answer other than OK", "something other than dockerd serves this port");
@@ -110,7 +113,8 @@ export async function waitForDocker(options: WaitOptions): Promise<WaitResult> {
       const known = e.code ? TRANSIENT_ERRORS[e.code] : undefined;
       saw(e.code ?? firstLine, known?.name ?? e.code ?? firstLine, known ? known.meaning : e.code && firstLine);
       // A daemon that never got its TLS settings answers /_ping in plain HTTP: that is a broken boot, not a slow one.
-      if (!NO_CONNECTION.has(e.code ?? "") && (await servesPlainDockerApi(options.host, options.port))) {
+      const probeMs = Math.min(ATTEMPT_MS, deadline - Date.now());
+      if (!NO_PLAIN_ANSWER.has(e.code ?? "") && probeMs > 0 && (await servesPlainDockerApi(options.host, options.port, probeMs))) {
         return {
           ok: false,
           message:
@@ -121,36 +125,39 @@ export async function waitForDocker(options: WaitOptions): Promise<WaitResult> {
         };
       }
     }
-    if (Date.now() >= deadline) {
-      return {
-        ok: false,
-        message:
-          `the Docker API at ${endpoint} did not answer over TLS within ${options.timeoutSeconds} s (last error: ${lastError}; ` +
-          `saw: ${[...seen.values()]
-            .sort((a, b) => b.count - a.count)
-            .map((s) => `${s.name} ×${s.count}${s.meaning ? ` (${s.meaning})` : ""}`)
-            .join(", ")}). ` +
-          `Check that dockerHost.adminCidrs (${options.adminCidrs ?? "?"}) contains the address you deploy from, ` +
-          "and read the host's boot log (EC2 console: Monitor and troubleshoot, Get system log).",
-      };
-    }
     const pause = Math.min(options.intervalMs ?? 5000, deadline - Date.now());
-    await new Promise((resolve) => setTimeout(resolve, Math.max(pause, 0)));
+    if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
   }
+  return {
+    ok: false,
+    message:
+      `the Docker API at ${endpoint} did not answer over TLS within ${options.timeoutSeconds} s (last error: ${lastError}; ` +
+      `saw: ${[...seen.values()]
+        .sort((a, b) => b.count - a.count)
+        .map((s) => `${s.name} ×${s.count}${s.meaning ? ` (${s.meaning})` : ""}`)
+        .join(", ")}). ` +
+      `Check that dockerHost.adminCidrs (${options.adminCidrs ?? "?"}) contains the address you deploy from, ` +
+      "and read the host's boot log (EC2 console: Monitor and troubleshoot, Get system log).",
+  };
 }
 
 /**
- * Whether `host:port` answers GET /_ping without TLS as the Docker API does (200, or its Api-Version header).
- * A TLS server answers plain HTTP with a 400 of its own, and a closed or silent port not at all.
+ * Whether `host:port` answers GET /_ping without TLS as the Docker API does (200, or its Api-Version header),
+ * within `timeoutMs`. A TLS server answers plain HTTP with a 400 of its own, and a closed or silent port not at all.
  */
-export function servesPlainDockerApi(host: string, port: number): Promise<boolean> {
+export function servesPlainDockerApi(host: string, port: number, timeoutMs = ATTEMPT_MS): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = plainRequest({ host, port, path: "/_ping", method: "GET", timeout: 5000, agent: false }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200 || res.headers["api-version"] !== undefined);
-    });
-    req.on("timeout", () => req.destroy());
-    req.on("error", () => resolve(false));
+    const settle = (answer: boolean) => {
+      clearTimeout(timer);
+      resolve(answer);
+      req.destroy();
+    };
+    // The status line and headers are all it reads: the body could take as long as the server likes.
+    const req = plainRequest({ host, port, path: "/_ping", method: "GET", agent: false }, (res) =>
+      settle(res.statusCode === 200 || res.headers["api-version"] !== undefined),
+    );
+    const timer = setTimeout(() => settle(false), timeoutMs);
+    req.on("error", () => settle(false));
     req.end();
   });
 }
@@ -229,6 +236,14 @@ function hostName(value: string): string {
   throw new UsageError(`--host=${value}: expected a DNS name or an IP address`);
 }
 
+/**
+ * Ends the process half a second from now if it is still running: a name lookup cannot be cancelled, and one that
+ * waits for a slow resolver would keep it alive after its answer, past its timeout.
+ */
+function exitSoon(): void {
+  setTimeout(() => process.exit(), 500).unref();
+}
+
 async function gate(values: Record<string, string | undefined>, args: readonly string[]): Promise<number> {
   if (values.host === undefined) {
     // Run bare, it says how to run it.
@@ -245,9 +260,11 @@ async function gate(values: Record<string, string | undefined>, args: readonly s
   const result = await waitForDocker({ host, port, certs: values.certs!, timeoutSeconds, adminCidrs: values["admin-cidrs"] });
   if (result.ok) {
     process.stdout.write(`the Docker API answers over mutual TLS (after ${result.seconds} s)\n`);
+    exitSoon();
     return 0;
   }
   process.stderr.write(`Docker host not ready: ${result.message}\n`);
+  exitSoon();
   return 1;
 }
 

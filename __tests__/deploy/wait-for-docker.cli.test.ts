@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createPlainServer } from "node:http";
+import { type Socket, createServer as createNetServer } from "node:net";
 import { type Server } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -158,6 +159,20 @@ describe("dist/deploy/wait-for-docker.js, as Terraform's local-exec runs it", ()
   });
 
   describe("never runs past its timeout (by more than a second, process start included)", () => {
+    test("against a port that accepts connections and never says a word", async () => {
+      const sockets = new Set<Socket>();
+      const silent = createNetServer((socket) => sockets.add(socket)).listen(0, "127.0.0.1");
+      await new Promise((r) => silent.once("listening", r));
+      try {
+        const result = await gate(["--host=localhost", `--port=${(silent.address() as { port: number }).port}`, `--certs=${certs}`, "--timeout=2"]);
+        expect(result).toMatchObject({ status: 1, stderr: expect.stringMatching(/within 2 s \(last error: ETIMEDOUT: .*; saw: no answer ×\d+ \(packets are dropped/) });
+        expect(result.ms).toBeLessThan(3000);
+      } finally {
+        for (const socket of sockets) socket.destroy();
+        await new Promise((r) => silent.close(r));
+      }
+    });
+
     test("against a server that sends its answer a byte every half second", async () => {
       const drip = await mutualTlsServer((_, res) => {
         res.writeHead(200, { "Content-Type": "text/plain" }); // chunked: no length, so the end is never in sight
