@@ -112,17 +112,32 @@ export async function waitForDocker(options: WaitOptions): Promise<WaitResult> {
       const firstLine = e.message.split("\n")[0];
       const known = e.code ? TRANSIENT_ERRORS[e.code] : undefined;
       saw(e.code ?? firstLine, known?.name ?? e.code ?? firstLine, known ? known.meaning : e.code && firstLine);
-      // A daemon that never got its TLS settings answers /_ping in plain HTTP: that is a broken boot, not a slow one.
+      // A port that answers without TLS will not start to speak it: whatever serves it, waiting cannot help.
+      const notTls = answeredWithoutTls(e);
       const probeMs = Math.min(ATTEMPT_MS, deadline - Date.now());
-      if (!NO_PLAIN_ANSWER.has(e.code ?? "") && probeMs > 0 && (await servesPlainDockerApi(options.host, options.port, probeMs))) {
-        return {
-          ok: false,
-          message:
-            `the Docker API at ${endpoint} answers in plain HTTP: not serving TLS: the host's boot configuration did ` +
-            `not apply. Anyone in dockerHost.adminCidrs (${options.adminCidrs ?? "?"}) can control the host without a ` +
-            "certificate: stop the instance now, then read its system log (EC2 console: Monitor and troubleshoot, " +
-            "Get system log) for coreos-cloudinit's errors.",
-        };
+      if (notTls || !NO_PLAIN_ANSWER.has(e.code ?? "")) {
+        const plain = probeMs > 0 ? await plainAnswer(options.host, options.port, probeMs) : undefined;
+        // A daemon that never got its TLS settings answers /_ping in plain HTTP: that is a broken boot, not a slow one.
+        if (plain?.dockerApi) {
+          return {
+            ok: false,
+            message:
+              `the Docker API at ${endpoint} answers in plain HTTP: not serving TLS: the host's boot configuration did ` +
+              `not apply. Anyone in dockerHost.adminCidrs (${options.adminCidrs ?? "?"}) can control the host without a ` +
+              "certificate: stop the instance now, then read its system log (EC2 console: Monitor and troubleshoot, " +
+              "Get system log) for coreos-cloudinit's errors.",
+          };
+        }
+        if (notTls) {
+          const what = plain ? `plain HTTP: GET /_ping answered ${plain.status}` : "plain HTTP? its first bytes are not TLS, nor an HTTP answer";
+          return {
+            ok: false,
+            message:
+              `port ${options.port} of ${options.host} answers without TLS (${what}), so it is not the Docker API ` +
+              `with TLS, and waiting will not make it one. Check that ${options.host} is the Docker host and ${options.port} ` +
+              "its dockerHost.apiPort, and that nothing else listens on that port.",
+          };
+        }
       }
     }
     const pause = Math.min(options.intervalMs ?? 5000, deadline - Date.now());
@@ -145,21 +160,36 @@ export async function waitForDocker(options: WaitOptions): Promise<WaitResult> {
  * Whether `host:port` answers GET /_ping without TLS as the Docker API does (200, or its Api-Version header),
  * within `timeoutMs`. A TLS server answers plain HTTP with a 400 of its own, and a closed or silent port not at all.
  */
-export function servesPlainDockerApi(host: string, port: number, timeoutMs = ATTEMPT_MS): Promise<boolean> {
+export async function servesPlainDockerApi(host: string, port: number, timeoutMs = ATTEMPT_MS): Promise<boolean> {
+  return (await plainAnswer(host, port, timeoutMs))?.dockerApi ?? false;
+}
+
+/** How `host:port` answers GET /_ping in plain HTTP within `timeoutMs`, or undefined when it does not. */
+function plainAnswer(host: string, port: number, timeoutMs: number): Promise<{ status: number; dockerApi: boolean } | undefined> {
   return new Promise((resolve) => {
-    const settle = (answer: boolean) => {
+    const settle = (answer?: { status: number; dockerApi: boolean }) => {
       clearTimeout(timer);
       resolve(answer);
       req.destroy();
     };
     // The status line and headers are all it reads: the body could take as long as the server likes.
-    const req = plainRequest({ host, port, path: "/_ping", method: "GET", agent: false }, (res) =>
-      settle(res.statusCode === 200 || res.headers["api-version"] !== undefined),
-    );
-    const timer = setTimeout(() => settle(false), timeoutMs);
-    req.on("error", () => settle(false));
+    const req = plainRequest({ host, port, path: "/_ping", method: "GET", agent: false }, (res) => {
+      const status = res.statusCode ?? 0;
+      settle({ status, dockerApi: status === 200 || res.headers["api-version"] !== undefined });
+    });
+    const timer = setTimeout(() => settle(), timeoutMs);
+    req.on("error", () => settle());
     req.end();
   });
+}
+
+/**
+ * Whether the TLS handshake failed because the server's first bytes were not TLS (OpenSSL: "wrong version number").
+ * Node versions differ: some give the reason as the code, others EPROTO with the reason in the message.
+ */
+function answeredWithoutTls(error: NodeJS.ErrnoException): boolean {
+  const reasons = /wrong version number|packet length too long|unknown protocol/i;
+  return reasons.test(error.code === "EPROTO" ? error.message : (error.code ?? "").replace(/_/g, " "));
 }
 
 /** How much of an answer to /_ping is read, in characters: dockerd answers "OK", so a longer one is something else. */

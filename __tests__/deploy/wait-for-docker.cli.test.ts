@@ -143,6 +143,45 @@ describe("dist/deploy/wait-for-docker.js, as Terraform's local-exec runs it", ()
     }
   });
 
+  test("stops at once, exit 1, on a port that answers in plain HTTP as something other than Docker", async () => {
+    // As `python3 -m http.server` does: a 404, and no Api-Version header.
+    const plain = createPlainServer((_, res) => {
+      res.statusCode = 404;
+      res.end("File not found");
+    }).listen(0, "127.0.0.1");
+    await new Promise((r) => plain.once("listening", r));
+    const plainPort = (plain.address() as { port: number }).port;
+    try {
+      const result = await gate(["--host=localhost", `--port=${plainPort}`, `--certs=${certs}`, "--timeout=600"]);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(new RegExp(`^Docker host not ready: port ${plainPort} of localhost answers without TLS \\(plain HTTP: GET /_ping answered 404\\)`));
+      expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+      expect(result.ms).toBeLessThan(5000);
+    } finally {
+      plain.closeAllConnections();
+      await new Promise((r) => plain.close(r));
+    }
+  });
+
+  test("stops at once, exit 1, on a port that answers with something that is neither TLS nor HTTP", async () => {
+    const sockets = new Set<Socket>();
+    const ssh = createNetServer((socket) => {
+      sockets.add(socket);
+      socket.end("SSH-2.0-OpenSSH_9.6\r\n"); // as an SSH server greets
+    }).listen(0, "127.0.0.1");
+    await new Promise((r) => ssh.once("listening", r));
+    const sshPort = (ssh.address() as { port: number }).port;
+    try {
+      const result = await gate(["--host=localhost", `--port=${sshPort}`, `--certs=${certs}`, "--timeout=600"]);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(new RegExp(`^Docker host not ready: port ${sshPort} of localhost answers without TLS \\(plain HTTP\\? its first bytes are not TLS`));
+      expect(result.ms).toBeLessThan(5000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((r) => ssh.close(r));
+    }
+  });
+
   test("passes, exit 0, once /_ping answers OK", async () => {
     const result = await gate(["--host=localhost", `--port=${port}`, `--certs=${certs}`, "--timeout=10"]);
     expect(result).toMatchObject({ status: 0, stderr: "", stdout: expect.stringMatching(/answers over mutual TLS/) });
