@@ -9,6 +9,7 @@ import { isIP } from "node:net";
 import { join } from "node:path";
 import { CERT_FILES, checkCa, leafProblem } from "../constructs/docker-tls";
 import { startedAs } from "../settings/paths";
+import { clientCertificateProblem } from "./client-certificate";
 import { type CommandSpec, UsageError, integerOption, runCommand } from "../commands/cli";
 
 export interface WaitOptions {
@@ -44,6 +45,9 @@ const TRANSIENT_ERRORS: Record<string, { readonly name: string; readonly meaning
   ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: CLIENT_REFUSED,
 };
 
+/** OpenSSL's words for a server whose first bytes are not TLS. */
+const WITHOUT_TLS = new Set(["ERR_SSL_WRONG_VERSION_NUMBER", "ERR_SSL_PACKET_LENGTH_TOO_LONG", "ERR_SSL_UNKNOWN_PROTOCOL"]);
+
 /** Errors after which asking in plain HTTP cannot tell more: no connection, a silent port, or one that spoke TLS. */
 const NO_PLAIN_ANSWER = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT", "ANSWER_UNFINISHED"]);
 
@@ -60,6 +64,40 @@ const VERIFICATION_ERRORS = new Set([
   "CERT_SIGNATURE_FAILURE",
   "CERT_HAS_EXPIRED",
 ]);
+
+/** What a TLS error that waiting cannot fix means, in the gate's last words; undefined for any other error. */
+function tlsRefusal(code: string | undefined, reason: string, endpoint: string, clientCert: string): string | undefined {
+  const rotate = "Run `npm run certs -- --rotate` and deploy again.";
+  switch (code) {
+    case "CERT_NOT_YET_VALID":
+      return (
+        `the Docker API at ${endpoint} presented a certificate that is not valid yet (${code}: ${reason}): it was ` +
+        `made on a machine whose clock was ahead, or this machine's clock (${new Date().toISOString()}) is behind. ` +
+        "Set the clock right or, if it is right, run `npm run certs -- --rotate` and deploy again."
+      );
+    case "INVALID_PURPOSE":
+      return (
+        `the Docker API at ${endpoint} presented a certificate that is not for a TLS server (${code}: ${reason}): ` +
+        `its key usage or extended key usage does not allow a server (digitalSignature, serverAuth), as those ` +
+        `\`npm run certs\` makes do. ${rotate}`
+      );
+    case "ERR_SSL_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE":
+      // The server's verdict on our certificate, for a reason the checks of the files did not see.
+      return (
+        `the Docker API at ${endpoint} refused the client certificate ${clientCert} as unsuitable (TLS alert ` +
+        '"unsupported certificate"): its key usage or extended key usage does not allow a TLS client ' +
+        `(digitalSignature, clientAuth), as those \`npm run certs\` makes do. ${rotate}`
+      );
+  }
+  if (code && VERIFICATION_ERRORS.has(code)) {
+    return (
+      `the Docker API at ${endpoint} presented a certificate that does not verify (${code}: ${reason}). ` +
+      "The host's and the client's certificates must come from one `npm run certs`; after changing the " +
+      "region or dockerHost.dns, run `npm run certs -- --rotate` and deploy again."
+    );
+  }
+  return undefined;
+}
 
 export async function waitForDocker(options: WaitOptions): Promise<WaitResult> {
   const endpoint = `tcp://${options.host}:${options.port}`;
@@ -78,7 +116,10 @@ export async function waitForDocker(options: WaitOptions): Promise<WaitResult> {
   }
   // Files that cannot work never will: the client would wait out the whole timeout for nothing.
   const ca = checkCa(options.certs, { label: options.certs });
-  const unusable = ca.problem !== undefined ? ca.problem : leafProblem(options.certs, "client", ca.value, [], { label: options.certs });
+  const unusable =
+    ca.problem !== undefined
+      ? ca.problem
+      : (leafProblem(options.certs, "client", ca.value, [], { label: options.certs }) ?? clientCertificateProblem(options.certs));
   if (unusable) return { ok: false, message: `the certificates in ${options.certs} cannot be used: ${unusable}, then deploy again.` };
   const [caPem, cert, key] = files.map((f) => readFileSync(f));
   const started = Date.now();
@@ -99,23 +140,17 @@ export async function waitForDocker(options: WaitOptions): Promise<WaitResult> {
       saw("answer", "an answer other than OK", "something other than dockerd serves this port");
     } catch (error) {
       const e = error as NodeJS.ErrnoException;
-      if (e.code && VERIFICATION_ERRORS.has(e.code)) {
-        return {
-          ok: false,
-          message:
-            `the Docker API at ${endpoint} presented a certificate that does not verify (${e.code}: ${e.message}). ` +
-            "The host's and the client's certificates must come from one `npm run certs`; after changing the " +
-            "region or dockerHost.dns, run `npm run certs -- --rotate` and deploy again.",
-        };
-      }
-      lastError = e.code ? `${e.code}: ${e.message}` : e.message;
-      const firstLine = e.message.split("\n")[0];
-      const known = e.code ? TRANSIENT_ERRORS[e.code] : undefined;
-      saw(e.code ?? firstLine, known?.name ?? e.code ?? firstLine, known ? known.meaning : e.code && firstLine);
+      const code = errorCode(e);
+      const firstLine = e.message.split("\n")[0].trim();
+      const refusal = tlsRefusal(code, firstLine, endpoint, join(options.certs, CERT_FILES.clientCert));
+      if (refusal) return { ok: false, message: refusal };
+      lastError = code ? `${code}: ${firstLine}` : firstLine;
+      const known = code ? TRANSIENT_ERRORS[code] : undefined;
+      saw(code ?? firstLine, known?.name ?? code ?? firstLine, known ? known.meaning : code && firstLine);
       // A port that answers without TLS will not start to speak it: whatever serves it, waiting cannot help.
-      const notTls = answeredWithoutTls(e);
+      const notTls = WITHOUT_TLS.has(code ?? "");
       const probeMs = Math.min(ATTEMPT_MS, deadline - Date.now());
-      if (notTls || !NO_PLAIN_ANSWER.has(e.code ?? "")) {
+      if (notTls || !NO_PLAIN_ANSWER.has(code ?? "")) {
         const plain = probeMs > 0 ? await plainAnswer(options.host, options.port, probeMs) : undefined;
         // A daemon that never got its TLS settings answers /_ping in plain HTTP: that is a broken boot, not a slow one.
         if (plain?.dockerApi) {
@@ -184,12 +219,13 @@ function plainAnswer(host: string, port: number, timeoutMs: number): Promise<{ s
 }
 
 /**
- * Whether the TLS handshake failed because the server's first bytes were not TLS (OpenSSL: "wrong version number").
- * Node versions differ: some give the reason as the code, others EPROTO with the reason in the message.
+ * The error's code. During the handshake Node gives EPROTO for every OpenSSL error, with the reason in the message
+ * only: the code is then the one Node gives the same reason elsewhere (ERR_SSL_ and the reason, "wrong version
+ * number" as ERR_SSL_WRONG_VERSION_NUMBER), so that each reason is named and judged alike.
  */
-function answeredWithoutTls(error: NodeJS.ErrnoException): boolean {
-  const reasons = /wrong version number|packet length too long|unknown protocol/i;
-  return reasons.test(error.code === "EPROTO" ? error.message : (error.code ?? "").replace(/_/g, " "));
+function errorCode(error: NodeJS.ErrnoException): string | undefined {
+  const reason = error.code === "EPROTO" ? /SSL routines:[^:]*:([^:]+):/.exec(error.message)?.[1] : undefined;
+  return reason ? `ERR_SSL_${reason.toUpperCase().replace(/ /g, "_")}` : error.code;
 }
 
 /** How much of an answer to /_ping is read, in characters: dockerd answers "OK", so a longer one is something else. */

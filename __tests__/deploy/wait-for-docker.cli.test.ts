@@ -11,7 +11,7 @@ import { CERT_FILES } from "../../constructs/docker-tls";
 import { ensureCertificates } from "../../commands/certs";
 import { USAGE } from "../../deploy/wait-for-docker";
 import { projectRoot } from "../../settings/paths";
-import { mutualTlsServer } from "./mutual-tls-server";
+import { type Oddity, issue, mutualTlsServer, tlsServer } from "./mutual-tls-server";
 
 let certs: string;
 let server: Server;
@@ -127,6 +127,67 @@ describe("dist/deploy/wait-for-docker.js, as Terraform's local-exec runs it", ()
     expect(result.ms).toBeLessThan(5000);
   });
 
+  const inFuture = () => new Date(Date.now() + 86_400_000);
+  test.each<[string, Oddity, RegExp]>([
+    ["not valid yet", { notBefore: inFuture() }, /presented a certificate that is not valid yet \(CERT_NOT_YET_VALID\b.*clock/],
+    [
+      "not for a TLS server (extended key usage clientAuth only)",
+      { extendedKeyUsage: ["clientAuth"] },
+      /presented a certificate that is not for a TLS server \(INVALID_PURPOSE\b.*serverAuth.*npm run certs -- --rotate/,
+    ],
+  ])("stops at once, exit 1, on a server certificate %s", async (_, oddity, message) => {
+    const odd = await tlsServer(certs, await issue(certs, "server", oddity), (_, res) => res.end("OK"));
+    try {
+      const result = await gate(["--host=localhost", `--port=${odd.port}`, `--certs=${certs}`, "--timeout=600"]);
+      expect(result).toMatchObject({ status: 1, stderr: expect.stringMatching(message) });
+      expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+      expect(result.ms).toBeLessThan(5000);
+    } finally {
+      await new Promise((r) => odd.server.close(r));
+    }
+  });
+
+  test.each<[string, Oddity, RegExp]>([
+    ["not valid yet", { notBefore: inFuture() }, /certs\/cert\.pem is not valid until .* \(this machine's clock says .*\): run `npm run certs -- --rotate`, then deploy again\.$/],
+    [
+      "not for a TLS client (extended key usage serverAuth only)",
+      { extendedKeyUsage: ["serverAuth"] },
+      /certs\/cert\.pem is not for a TLS client \(its extended key usage lacks clientAuth\): run `npm run certs -- --rotate`, then deploy again\.$/,
+    ],
+  ])("stops at once, exit 1, on a client certificate %s", async (_, oddity, message) => {
+    const pair = await issue(certs, "client", oddity);
+    const dir = broken(CERT_FILES.clientCert, pair.cert);
+    writeFileSync(join(dir, CERT_FILES.clientKey), pair.key, { mode: 0o600 });
+    const result = await gate(["--host=localhost", `--port=${port}`, `--certs=${dir}`, "--timeout=600"]);
+    expect(result.status).toBe(1);
+    expect(result.stderr.trimEnd()).toMatch(message);
+    expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(result.ms).toBeLessThan(5000);
+  });
+
+  test("stops at once, exit 1, when the host refuses the client certificate as unsuitable", async () => {
+    // What an OpenSSL server sends for a client certificate whose key usage does not allow a client: the TLS alert
+    // "unsupported certificate" (fatal, 43), here in answer to the ClientHello.
+    const sockets = new Set<Socket>();
+    const refusing = createNetServer((socket) => {
+      sockets.add(socket);
+      socket.once("data", () => socket.end(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 43])));
+    }).listen(0, "127.0.0.1");
+    await new Promise((r) => refusing.once("listening", r));
+    try {
+      const result = await gate(["--host=localhost", `--port=${(refusing.address() as { port: number }).port}`, `--certs=${certs}`, "--timeout=600"]);
+      expect(result.status).toBe(1);
+      expect(result.stderr.trimEnd()).toMatch(
+        /refused the client certificate .*certs\/cert\.pem as unsuitable \(TLS alert "unsupported certificate"\): its key usage or extended key usage does not allow a TLS client.*npm run certs -- --rotate/,
+      );
+      expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+      expect(result.ms).toBeLessThan(5000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((r) => refusing.close(r));
+    }
+  });
+
   test("stops at once, exit 1, on a Docker API served in plain HTTP", async () => {
     const plain = createPlainServer((_, res) => {
       res.setHeader("Api-Version", "1.51");
@@ -203,9 +264,9 @@ describe("dist/deploy/wait-for-docker.js, as Terraform's local-exec runs it", ()
       const silent = createNetServer((socket) => sockets.add(socket)).listen(0, "127.0.0.1");
       await new Promise((r) => silent.once("listening", r));
       try {
-        const result = await gate(["--host=localhost", `--port=${(silent.address() as { port: number }).port}`, `--certs=${certs}`, "--timeout=2"]);
-        expect(result).toMatchObject({ status: 1, stderr: expect.stringMatching(/within 2 s \(last error: ETIMEDOUT: .*; saw: no answer ×\d+ \(packets are dropped/) });
-        expect(result.ms).toBeLessThan(3000);
+        const result = await gate(["--host=localhost", `--port=${(silent.address() as { port: number }).port}`, `--certs=${certs}`, "--timeout=1"]);
+        expect(result).toMatchObject({ status: 1, stderr: expect.stringMatching(/within 1 s \(last error: ETIMEDOUT: .*; saw: no answer ×\d+ \(packets are dropped/) });
+        expect(result.ms).toBeLessThan(2000);
       } finally {
         for (const socket of sockets) socket.destroy();
         await new Promise((r) => silent.close(r));
