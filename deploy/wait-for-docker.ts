@@ -5,9 +5,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { request as plainRequest } from "node:http";
 import { request } from "node:https";
-import { isIP } from "node:net";
+import { isIP, isIPv4 } from "node:net";
 import { join } from "node:path";
 import { CERT_FILES, checkCa, leafProblem } from "../constructs/docker-tls";
+import { escapeInvisible } from "../settings/errors";
 import { startedAs } from "../settings/paths";
 import { clientCertificateProblem } from "./client-certificate";
 import { type CommandSpec, UsageError, integerOption, runCommand } from "../commands/cli";
@@ -278,7 +279,7 @@ at once on what waiting cannot fix, and after SECONDS names the errors it saw an
   --port=PORT          the API's port, 1 to 65535 (default 2376)
   --certs=DIR          the client certificates, from the current directory (default certs)
   --timeout=SECONDS    how long to wait, 1 to 86400 (default 600)
-  --admin-cidrs=LIST   dockerHost.adminCidrs, comma-separated, for the messages; none stops at once
+  --admin-cidrs=LIST   dockerHost.adminCidrs, IPv4 blocks joined by commas, for the messages; none stops at once
   -h, --help           this text`;
 
 const COMMAND = {
@@ -310,6 +311,19 @@ function exitSoon(): void {
   setTimeout(() => process.exit(), 500).unref();
 }
 
+/**
+ * dockerHost.adminCidrs as the aws stack passes it: its IPv4 CIDR blocks joined by commas, or none. The messages
+ * echo it, so anything else is refused rather than shown as the ranges the host admits.
+ */
+function adminCidrs(value: string): string {
+  const block = (b: string) => {
+    const [address, prefix, ...rest] = b.split("/");
+    return rest.length === 0 && isIPv4(address) && /^\d{1,2}$/.test(prefix ?? "") && Number(prefix) <= 32;
+  };
+  if (value === "none" || value.split(",").every(block)) return value;
+  throw new UsageError(`--admin-cidrs=${escapeInvisible(value)}: expected none or IPv4 CIDR blocks joined by commas, such as 203.0.113.0/24,198.51.100.7/32`);
+}
+
 async function gate(values: Record<string, string | undefined>, args: readonly string[]): Promise<number> {
   if (values.host === undefined) {
     // Run bare, it says how to run it.
@@ -322,8 +336,9 @@ async function gate(values: Record<string, string | undefined>, args: readonly s
   const host = hostName(values.host);
   const port = integerOption("port", values.port!, 1, 65_535);
   const timeoutSeconds = integerOption("timeout", values.timeout!, 1, 86_400, "seconds");
+  const cidrs = values["admin-cidrs"] === undefined ? undefined : adminCidrs(values["admin-cidrs"]);
   process.stdout.write(`waiting for the Docker API at tcp://${values.host}:${port} (up to ${timeoutSeconds} s)\n`);
-  const result = await waitForDocker({ host, port, certs: values.certs!, timeoutSeconds, adminCidrs: values["admin-cidrs"] });
+  const result = await waitForDocker({ host, port, certs: values.certs!, timeoutSeconds, adminCidrs: cidrs });
   if (result.ok) {
     process.stdout.write(`the Docker API answers over mutual TLS (after ${result.seconds} s)\n`);
     exitSoon();

@@ -86,6 +86,12 @@ describe("dist/deploy/wait-for-docker.js, as Terraform's local-exec runs it", ()
     [["--host=localhost", "--port=docker"], "--port=docker: expected a whole number from 1 to 65535"],
     [["--host=localhost", "--host=other.example.com"], "--host is given more than once; give it once"],
     [["--host=localhost", "--port=-1"], "--port=-1: expected a whole number from 1 to 65535"],
+    [["--host=localhost", "--admin-cidrs=garbage"], "--admin-cidrs=garbage: expected none or IPv4 CIDR blocks joined by commas, such as 203.0.113.0/24,198.51.100.7/32"],
+    [["--host=localhost", "--admin-cidrs=10.0.0.0/33"], "--admin-cidrs=10.0.0.0/33: expected none or IPv4 CIDR blocks joined by commas, such as 203.0.113.0/24,198.51.100.7/32"],
+    [["--host=localhost", "--admin-cidrs= "], "--admin-cidrs= : expected none or IPv4 CIDR blocks joined by commas, such as 203.0.113.0/24,198.51.100.7/32"],
+    [["--host=localhost", "--admin-cidrs=10.0.0.0/8,"], "--admin-cidrs=10.0.0.0/8,: expected none or IPv4 CIDR blocks joined by commas, such as 203.0.113.0/24,198.51.100.7/32"],
+    [["--host=localhost", "--admin-cidrs=2001:db8::/32"], "--admin-cidrs=2001:db8::/32: expected none or IPv4 CIDR blocks joined by commas, such as 203.0.113.0/24,198.51.100.7/32"],
+    [["--host=localhost", "--admin-cidrs=10.0.0.0/8\n"], "--admin-cidrs=10.0.0.0/8\\u000A: expected none or IPv4 CIDR blocks joined by commas, such as 203.0.113.0/24,198.51.100.7/32"],
   ])("%j is a usage error, exit 2, before any waiting", async (args, line) => {
     const result = await gate(args);
     expect(result).toMatchObject({ status: 2, stdout: "", stderr: usageError(line) });
@@ -98,6 +104,16 @@ describe("dist/deploy/wait-for-docker.js, as Terraform's local-exec runs it", ()
       const result = await gate([`--host=${host}`, "--certs=nowhere"]);
       expect(result).toMatchObject({ status: 1, stderr: expect.stringMatching(/^Docker host not ready: no client certificate/) });
     }
+  });
+
+  test("takes none, and IPv4 CIDR blocks joined by commas, as --admin-cidrs", async () => {
+    for (const cidrs of ["203.0.113.0/24,198.51.100.7/32", "0.0.0.0/0"]) {
+      // Past the arguments, to the first check of the files.
+      const result = await gate(["--host=localhost", `--admin-cidrs=${cidrs}`, "--certs=nowhere"]);
+      expect(result).toMatchObject({ status: 1, stderr: expect.stringMatching(/^Docker host not ready: no client certificate/) });
+    }
+    const result = await gate(["--host=localhost", "--admin-cidrs=none", "--certs=nowhere"]);
+    expect(result).toMatchObject({ status: 1, stderr: expect.stringMatching(/^Docker host not ready: dockerHost\.adminCidrs is empty/) });
   });
 
   test.each([
