@@ -5,10 +5,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { request as plainRequest } from "node:http";
 import { request } from "node:https";
-import { isIP } from "node:net";
+import { isIP, isIPv4 } from "node:net";
 import { join } from "node:path";
 import { CERT_FILES, checkCa, leafProblem } from "../constructs/docker-tls";
+import { escapeInvisible } from "../settings/errors";
 import { startedAs } from "../settings/paths";
+import { clientCertificateProblem } from "./client-certificate";
 import { type CommandSpec, UsageError, integerOption, runCommand } from "../commands/cli";
 
 export interface WaitOptions {
@@ -38,13 +40,20 @@ const TRANSIENT_ERRORS: Record<string, { readonly name: string; readonly meaning
   ECONNRESET: { name: "connection reset", meaning: "the host hung up: dockerd starting, or refusing our client certificate" },
   EHOSTUNREACH: { name: "host unreachable", meaning: "no route to the address: the instance not up yet, or a network problem on this side" },
   ENETUNREACH: { name: "network unreachable", meaning: "this machine has no route to that network" },
+  ANSWER_UNFINISHED: { name: "an answer that did not end", meaning: "the port sends slowly or without end: not dockerd, or a congested link" },
   // A host being replaced may still answer with the old one's CA for a while.
   ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE: CLIENT_REFUSED,
   ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: CLIENT_REFUSED,
 };
 
-/** Errors that leave no connection to ask in plain HTTP. */
-const NO_CONNECTION = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+/** OpenSSL's words for a server whose first bytes are not TLS. */
+const WITHOUT_TLS = new Set(["ERR_SSL_WRONG_VERSION_NUMBER", "ERR_SSL_PACKET_LENGTH_TOO_LONG", "ERR_SSL_UNKNOWN_PROTOCOL"]);
+
+/** Errors after which asking in plain HTTP cannot tell more: no connection, a silent port, or one that spoke TLS. */
+const NO_PLAIN_ANSWER = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT", "ANSWER_UNFINISHED"]);
+
+/** The longest a single attempt (or plain-HTTP probe) takes, when the deadline is further away. */
+const ATTEMPT_MS = 5000;
 
 /** Certificate errors do not go away by waiting: they stop the gate at once. */
 const VERIFICATION_ERRORS = new Set([
@@ -56,6 +65,40 @@ const VERIFICATION_ERRORS = new Set([
   "CERT_SIGNATURE_FAILURE",
   "CERT_HAS_EXPIRED",
 ]);
+
+/** What a TLS error that waiting cannot fix means, in the gate's last words; undefined for any other error. */
+function tlsRefusal(code: string | undefined, reason: string, endpoint: string, clientCert: string): string | undefined {
+  const rotate = "Run `npm run certs -- --rotate` and deploy again.";
+  switch (code) {
+    case "CERT_NOT_YET_VALID":
+      return (
+        `the Docker API at ${endpoint} presented a certificate that is not valid yet (${code}: ${reason}): it was ` +
+        `made on a machine whose clock was ahead, or this machine's clock (${new Date().toISOString()}) is behind. ` +
+        "Set the clock right or, if it is right, run `npm run certs -- --rotate` and deploy again."
+      );
+    case "INVALID_PURPOSE":
+      return (
+        `the Docker API at ${endpoint} presented a certificate that is not for a TLS server (${code}: ${reason}): ` +
+        `its key usage or extended key usage does not allow a server (digitalSignature, serverAuth), as those ` +
+        `\`npm run certs\` makes do. ${rotate}`
+      );
+    case "ERR_SSL_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE":
+      // The server's verdict on our certificate, for a reason the checks of the files did not see.
+      return (
+        `the Docker API at ${endpoint} refused the client certificate ${clientCert} as unsuitable (TLS alert ` +
+        '"unsupported certificate"): its key usage or extended key usage does not allow a TLS client ' +
+        `(digitalSignature, clientAuth), as those \`npm run certs\` makes do. ${rotate}`
+      );
+  }
+  if (code && VERIFICATION_ERRORS.has(code)) {
+    return (
+      `the Docker API at ${endpoint} presented a certificate that does not verify (${code}: ${reason}). ` +
+      "The host's and the client's certificates must come from one `npm run certs`; after changing the " +
+      "region or dockerHost.dns, run `npm run certs -- --rotate` and deploy again."
+    );
+  }
+  return undefined;
+}
 
 export async function waitForDocker(options: WaitOptions): Promise<WaitResult> {
   const endpoint = `tcp://${options.host}:${options.port}`;
@@ -74,7 +117,10 @@ export async function waitForDocker(options: WaitOptions): Promise<WaitResult> {
   }
   // Files that cannot work never will: the client would wait out the whole timeout for nothing.
   const ca = checkCa(options.certs, { label: options.certs });
-  const unusable = ca.problem !== undefined ? ca.problem : leafProblem(options.certs, "client", ca.value, [], { label: options.certs });
+  const unusable =
+    ca.problem !== undefined
+      ? ca.problem
+      : (leafProblem(options.certs, "client", ca.value, [], { label: options.certs }) ?? clientCertificateProblem(options.certs));
   if (unusable) return { ok: false, message: `the certificates in ${options.certs} cannot be used: ${unusable}, then deploy again.` };
   const [caPem, cert, key] = files.map((f) => readFileSync(f));
   const started = Date.now();
@@ -86,88 +132,140 @@ export async function waitForDocker(options: WaitOptions): Promise<WaitResult> {
     entry.count += 1;
     seen.set(kind, entry);
   };
-  for (;;) {
+  // Every attempt, probe and pause ends by the deadline: the gate never runs past its timeout.
+  for (let left = options.timeoutSeconds * 1000; left > 0; left = deadline - Date.now()) {
     try {
-      const attemptMs = Math.min(5000, Math.max(1000, deadline - Date.now()));
-      const body = await ping(options.host, options.port, { ca: caPem, cert, key }, attemptMs);
+      const body = await ping(options.host, options.port, { ca: caPem, cert, key }, Math.min(ATTEMPT_MS, left));
       if (body === "OK") return { ok: true, seconds: Math.round((Date.now() - started) / 1000) };
       lastError = `/_ping answered ${JSON.stringify(body.slice(0, 80))}`;
       saw("answer", "an answer other than OK", "something other than dockerd serves this port");
     } catch (error) {
       const e = error as NodeJS.ErrnoException;
-      if (e.code && VERIFICATION_ERRORS.has(e.code)) {
-        return {
-          ok: false,
-          message:
-            `the Docker API at ${endpoint} presented a certificate that does not verify (${e.code}: ${e.message}). ` +
-            "The host's and the client's certificates must come from one `npm run certs`; after changing the " +
-            "region or dockerHost.dns, run `npm run certs -- --rotate` and deploy again.",
-        };
+      const code = errorCode(e);
+      const firstLine = e.message.split("\n")[0].trim();
+      const refusal = tlsRefusal(code, firstLine, endpoint, join(options.certs, CERT_FILES.clientCert));
+      if (refusal) return { ok: false, message: refusal };
+      lastError = code ? `${code}: ${firstLine}` : firstLine;
+      const known = code ? TRANSIENT_ERRORS[code] : undefined;
+      saw(code ?? firstLine, known?.name ?? code ?? firstLine, known ? known.meaning : code && firstLine);
+      // A port that answers without TLS will not start to speak it: whatever serves it, waiting cannot help.
+      const notTls = WITHOUT_TLS.has(code ?? "");
+      const probeMs = Math.min(ATTEMPT_MS, deadline - Date.now());
+      if (notTls || !NO_PLAIN_ANSWER.has(code ?? "")) {
+        const plain = probeMs > 0 ? await plainAnswer(options.host, options.port, probeMs) : undefined;
+        // A daemon that never got its TLS settings answers /_ping in plain HTTP: that is a broken boot, not a slow one.
+        if (plain?.dockerApi) {
+          return {
+            ok: false,
+            message:
+              `the Docker API at ${endpoint} answers in plain HTTP: not serving TLS: the host's boot configuration did ` +
+              `not apply. Anyone in dockerHost.adminCidrs (${options.adminCidrs ?? "?"}) can control the host without a ` +
+              "certificate: stop the instance now, then read its system log (EC2 console: Monitor and troubleshoot, " +
+              "Get system log) for coreos-cloudinit's errors.",
+          };
+        }
+        if (notTls) {
+          const what = plain ? `plain HTTP: GET /_ping answered ${plain.status}` : "plain HTTP? its first bytes are not TLS, nor an HTTP answer";
+          return {
+            ok: false,
+            message:
+              `port ${options.port} of ${options.host} answers without TLS (${what}), so it is not the Docker API ` +
+              `with TLS, and waiting will not make it one. Check that ${options.host} is the Docker host and ${options.port} ` +
+              "its dockerHost.apiPort, and that nothing else listens on that port.",
+          };
+        }
       }
-      lastError = e.code ? `${e.code}: ${e.message}` : e.message;
-      const firstLine = e.message.split("\n")[0];
-      const known = e.code ? TRANSIENT_ERRORS[e.code] : undefined;
-      saw(e.code ?? firstLine, known?.name ?? e.code ?? firstLine, known ? known.meaning : e.code && firstLine);
-      // A daemon that never got its TLS settings answers /_ping in plain HTTP: that is a broken boot, not a slow one.
-      if (!NO_CONNECTION.has(e.code ?? "") && (await servesPlainDockerApi(options.host, options.port))) {
-        return {
-          ok: false,
-          message:
-            `the Docker API at ${endpoint} answers in plain HTTP: not serving TLS: the host's boot configuration did ` +
-            `not apply. Anyone in dockerHost.adminCidrs (${options.adminCidrs ?? "?"}) can control the host without a ` +
-            "certificate: stop the instance now, then read its system log (EC2 console: Monitor and troubleshoot, " +
-            "Get system log) for coreos-cloudinit's errors.",
-        };
-      }
-    }
-    if (Date.now() >= deadline) {
-      return {
-        ok: false,
-        message:
-          `the Docker API at ${endpoint} did not answer over TLS within ${options.timeoutSeconds} s (last error: ${lastError}; ` +
-          `saw: ${[...seen.values()]
-            .sort((a, b) => b.count - a.count)
-            .map((s) => `${s.name} ×${s.count}${s.meaning ? ` (${s.meaning})` : ""}`)
-            .join(", ")}). ` +
-          `Check that dockerHost.adminCidrs (${options.adminCidrs ?? "?"}) contains the address you deploy from, ` +
-          "and read the host's boot log (EC2 console: Monitor and troubleshoot, Get system log).",
-      };
     }
     const pause = Math.min(options.intervalMs ?? 5000, deadline - Date.now());
-    await new Promise((resolve) => setTimeout(resolve, Math.max(pause, 0)));
+    if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
   }
+  return {
+    ok: false,
+    message:
+      `the Docker API at ${endpoint} did not answer over TLS within ${options.timeoutSeconds} s (last error: ${lastError}; ` +
+      `saw: ${[...seen.values()]
+        .sort((a, b) => b.count - a.count)
+        .map((s) => `${s.name} ×${s.count}${s.meaning ? ` (${s.meaning})` : ""}`)
+        .join(", ")}). ` +
+      `Check that dockerHost.adminCidrs (${options.adminCidrs ?? "?"}) contains the address you deploy from, ` +
+      "and read the host's boot log (EC2 console: Monitor and troubleshoot, Get system log).",
+  };
 }
 
 /**
- * Whether `host:port` answers GET /_ping without TLS as the Docker API does (200, or its Api-Version header).
- * A TLS server answers plain HTTP with a 400 of its own, and a closed or silent port not at all.
+ * Whether `host:port` answers GET /_ping without TLS as the Docker API does (200, or its Api-Version header),
+ * within `timeoutMs`. A TLS server answers plain HTTP with a 400 of its own, and a closed or silent port not at all.
  */
-export function servesPlainDockerApi(host: string, port: number): Promise<boolean> {
+export async function servesPlainDockerApi(host: string, port: number, timeoutMs = ATTEMPT_MS): Promise<boolean> {
+  return (await plainAnswer(host, port, timeoutMs))?.dockerApi ?? false;
+}
+
+/** How `host:port` answers GET /_ping in plain HTTP within `timeoutMs`, or undefined when it does not. */
+function plainAnswer(host: string, port: number, timeoutMs: number): Promise<{ status: number; dockerApi: boolean } | undefined> {
   return new Promise((resolve) => {
-    const req = plainRequest({ host, port, path: "/_ping", method: "GET", timeout: 5000, agent: false }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200 || res.headers["api-version"] !== undefined);
+    const settle = (answer?: { status: number; dockerApi: boolean }) => {
+      clearTimeout(timer);
+      resolve(answer);
+      req.destroy();
+    };
+    // The status line and headers are all it reads: the body could take as long as the server likes.
+    const req = plainRequest({ host, port, path: "/_ping", method: "GET", agent: false }, (res) => {
+      const status = res.statusCode ?? 0;
+      settle({ status, dockerApi: status === 200 || res.headers["api-version"] !== undefined });
     });
-    req.on("timeout", () => req.destroy());
-    req.on("error", () => resolve(false));
+    const timer = setTimeout(() => settle(), timeoutMs);
+    req.on("error", () => settle());
     req.end();
   });
 }
 
-/** GET /_ping with the client certificate, verifying the server against the CA and `host`. */
+/**
+ * The error's code. During the handshake Node gives EPROTO for every OpenSSL error, with the reason in the message
+ * only: the code is then the one Node gives the same reason elsewhere (ERR_SSL_ and the reason, "wrong version
+ * number" as ERR_SSL_WRONG_VERSION_NUMBER), so that each reason is named and judged alike.
+ */
+function errorCode(error: NodeJS.ErrnoException): string | undefined {
+  const reason = error.code === "EPROTO" ? /SSL routines:[^:]*:([^:]+):/.exec(error.message)?.[1] : undefined;
+  return reason ? `ERR_SSL_${reason.toUpperCase().replace(/ /g, "_")}` : error.code;
+}
+
+/** How much of an answer to /_ping is read, in characters: dockerd answers "OK", so a longer one is something else. */
+const MAX_ANSWER_LENGTH = 4096;
+
+/**
+ * GET /_ping with the client certificate, verifying the server against the CA and `host`: the answer, or an error
+ * once `timeoutMs` has passed, however slowly the server sends it.
+ */
 function ping(host: string, port: number, tls: { ca: Buffer; cert: Buffer; key: Buffer }, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     // SNI carries host names only (RFC 6066); the certificate is still checked against an IP address.
     const servername = isIP(host) ? undefined : host;
-    const options = { host, port, path: "/_ping", method: "GET", ...tls, servername, timeout: timeoutMs, agent: false };
-    const req = request(options, (res) => {
+    let answered = false;
+    const settle = (settled: () => void) => {
+      clearTimeout(timer);
+      settled();
+      req.destroy();
+    };
+    const req = request({ host, port, path: "/_ping", method: "GET", ...tls, servername, agent: false }, (res) => {
+      answered = true;
       let body = "";
       res.setEncoding("utf8");
-      res.on("data", (chunk) => (body += chunk));
-      res.on("end", () => resolve(body));
+      res.on("data", (chunk: string) => {
+        body += chunk;
+        if (body.length > MAX_ANSWER_LENGTH) settle(() => resolve(body));
+      });
+      res.on("end", () => settle(() => resolve(body)));
+      res.on("error", (error) => settle(() => reject(error)));
     });
-    req.on("timeout", () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs / 1000} s`), { code: "ETIMEDOUT" })));
-    req.on("error", reject);
+    // A socket timeout counts idle time only: a server that sends a byte now and then would hold it forever.
+    const timer = setTimeout(() => {
+      const seconds = (timeoutMs / 1000).toFixed(1);
+      const error = answered
+        ? Object.assign(new Error(`the answer to /_ping did not end within ${seconds} s`), { code: "ANSWER_UNFINISHED" })
+        : Object.assign(new Error(`no answer within ${seconds} s`), { code: "ETIMEDOUT" });
+      settle(() => reject(error));
+    }, timeoutMs);
+    req.on("error", (error) => settle(() => reject(error)));
     req.end();
   });
 }
@@ -181,7 +279,7 @@ at once on what waiting cannot fix, and after SECONDS names the errors it saw an
   --port=PORT          the API's port, 1 to 65535 (default 2376)
   --certs=DIR          the client certificates, from the current directory (default certs)
   --timeout=SECONDS    how long to wait, 1 to 86400 (default 600)
-  --admin-cidrs=LIST   dockerHost.adminCidrs, comma-separated, for the messages; none stops at once
+  --admin-cidrs=LIST   dockerHost.adminCidrs, IPv4 blocks joined by commas, for the messages; none stops at once
   -h, --help           this text`;
 
 const COMMAND = {
@@ -205,6 +303,27 @@ function hostName(value: string): string {
   throw new UsageError(`--host=${value}: expected a DNS name or an IP address`);
 }
 
+/**
+ * Ends the process half a second from now if it is still running: a name lookup cannot be cancelled, and one that
+ * waits for a slow resolver would keep it alive after its answer, past its timeout.
+ */
+function exitSoon(): void {
+  setTimeout(() => process.exit(), 500).unref();
+}
+
+/**
+ * dockerHost.adminCidrs as the aws stack passes it: its IPv4 CIDR blocks joined by commas, or none. The messages
+ * echo it, so anything else is refused rather than shown as the ranges the host admits.
+ */
+function adminCidrs(value: string): string {
+  const block = (b: string) => {
+    const [address, prefix, ...rest] = b.split("/");
+    return rest.length === 0 && isIPv4(address) && /^\d{1,2}$/.test(prefix ?? "") && Number(prefix) <= 32;
+  };
+  if (value === "none" || value.split(",").every(block)) return value;
+  throw new UsageError(`--admin-cidrs=${escapeInvisible(value)}: expected none or IPv4 CIDR blocks joined by commas, such as 203.0.113.0/24,198.51.100.7/32`);
+}
+
 async function gate(values: Record<string, string | undefined>, args: readonly string[]): Promise<number> {
   if (values.host === undefined) {
     // Run bare, it says how to run it.
@@ -217,13 +336,16 @@ async function gate(values: Record<string, string | undefined>, args: readonly s
   const host = hostName(values.host);
   const port = integerOption("port", values.port!, 1, 65_535);
   const timeoutSeconds = integerOption("timeout", values.timeout!, 1, 86_400, "seconds");
+  const cidrs = values["admin-cidrs"] === undefined ? undefined : adminCidrs(values["admin-cidrs"]);
   process.stdout.write(`waiting for the Docker API at tcp://${values.host}:${port} (up to ${timeoutSeconds} s)\n`);
-  const result = await waitForDocker({ host, port, certs: values.certs!, timeoutSeconds, adminCidrs: values["admin-cidrs"] });
+  const result = await waitForDocker({ host, port, certs: values.certs!, timeoutSeconds, adminCidrs: cidrs });
   if (result.ok) {
     process.stdout.write(`the Docker API answers over mutual TLS (after ${result.seconds} s)\n`);
+    exitSoon();
     return 0;
   }
   process.stderr.write(`Docker host not ready: ${result.message}\n`);
+  exitSoon();
   return 1;
 }
 

@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createPlainServer } from "node:http";
+import { type Socket, createServer as createNetServer } from "node:net";
 import { type Server } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,7 +11,7 @@ import { CERT_FILES } from "../../constructs/docker-tls";
 import { ensureCertificates } from "../../commands/certs";
 import { USAGE } from "../../deploy/wait-for-docker";
 import { projectRoot } from "../../settings/paths";
-import { mutualTlsServer } from "./mutual-tls-server";
+import { type Oddity, issue, mutualTlsServer, tlsServer } from "./mutual-tls-server";
 
 let certs: string;
 let server: Server;
@@ -85,6 +86,12 @@ describe("dist/deploy/wait-for-docker.js, as Terraform's local-exec runs it", ()
     [["--host=localhost", "--port=docker"], "--port=docker: expected a whole number from 1 to 65535"],
     [["--host=localhost", "--host=other.example.com"], "--host is given more than once; give it once"],
     [["--host=localhost", "--port=-1"], "--port=-1: expected a whole number from 1 to 65535"],
+    [["--host=localhost", "--admin-cidrs=garbage"], "--admin-cidrs=garbage: expected none or IPv4 CIDR blocks joined by commas, such as 203.0.113.0/24,198.51.100.7/32"],
+    [["--host=localhost", "--admin-cidrs=10.0.0.0/33"], "--admin-cidrs=10.0.0.0/33: expected none or IPv4 CIDR blocks joined by commas, such as 203.0.113.0/24,198.51.100.7/32"],
+    [["--host=localhost", "--admin-cidrs= "], "--admin-cidrs= : expected none or IPv4 CIDR blocks joined by commas, such as 203.0.113.0/24,198.51.100.7/32"],
+    [["--host=localhost", "--admin-cidrs=10.0.0.0/8,"], "--admin-cidrs=10.0.0.0/8,: expected none or IPv4 CIDR blocks joined by commas, such as 203.0.113.0/24,198.51.100.7/32"],
+    [["--host=localhost", "--admin-cidrs=2001:db8::/32"], "--admin-cidrs=2001:db8::/32: expected none or IPv4 CIDR blocks joined by commas, such as 203.0.113.0/24,198.51.100.7/32"],
+    [["--host=localhost", "--admin-cidrs=10.0.0.0/8\n"], "--admin-cidrs=10.0.0.0/8\\u000A: expected none or IPv4 CIDR blocks joined by commas, such as 203.0.113.0/24,198.51.100.7/32"],
   ])("%j is a usage error, exit 2, before any waiting", async (args, line) => {
     const result = await gate(args);
     expect(result).toMatchObject({ status: 2, stdout: "", stderr: usageError(line) });
@@ -97,6 +104,16 @@ describe("dist/deploy/wait-for-docker.js, as Terraform's local-exec runs it", ()
       const result = await gate([`--host=${host}`, "--certs=nowhere"]);
       expect(result).toMatchObject({ status: 1, stderr: expect.stringMatching(/^Docker host not ready: no client certificate/) });
     }
+  });
+
+  test("takes none, and IPv4 CIDR blocks joined by commas, as --admin-cidrs", async () => {
+    for (const cidrs of ["203.0.113.0/24,198.51.100.7/32", "0.0.0.0/0"]) {
+      // Past the arguments, to the first check of the files.
+      const result = await gate(["--host=localhost", `--admin-cidrs=${cidrs}`, "--certs=nowhere"]);
+      expect(result).toMatchObject({ status: 1, stderr: expect.stringMatching(/^Docker host not ready: no client certificate/) });
+    }
+    const result = await gate(["--host=localhost", "--admin-cidrs=none", "--certs=nowhere"]);
+    expect(result).toMatchObject({ status: 1, stderr: expect.stringMatching(/^Docker host not ready: dockerHost\.adminCidrs is empty/) });
   });
 
   test.each([
@@ -126,6 +143,67 @@ describe("dist/deploy/wait-for-docker.js, as Terraform's local-exec runs it", ()
     expect(result.ms).toBeLessThan(5000);
   });
 
+  const inFuture = () => new Date(Date.now() + 86_400_000);
+  test.each<[string, Oddity, RegExp]>([
+    ["not valid yet", { notBefore: inFuture() }, /presented a certificate that is not valid yet \(CERT_NOT_YET_VALID\b.*clock/],
+    [
+      "not for a TLS server (extended key usage clientAuth only)",
+      { extendedKeyUsage: ["clientAuth"] },
+      /presented a certificate that is not for a TLS server \(INVALID_PURPOSE\b.*serverAuth.*npm run certs -- --rotate/,
+    ],
+  ])("stops at once, exit 1, on a server certificate %s", async (_, oddity, message) => {
+    const odd = await tlsServer(certs, await issue(certs, "server", oddity), (_, res) => res.end("OK"));
+    try {
+      const result = await gate(["--host=localhost", `--port=${odd.port}`, `--certs=${certs}`, "--timeout=600"]);
+      expect(result).toMatchObject({ status: 1, stderr: expect.stringMatching(message) });
+      expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+      expect(result.ms).toBeLessThan(5000);
+    } finally {
+      await new Promise((r) => odd.server.close(r));
+    }
+  });
+
+  test.each<[string, Oddity, RegExp]>([
+    ["not valid yet", { notBefore: inFuture() }, /certs\/cert\.pem is not valid until .* \(this machine's clock says .*\): run `npm run certs -- --rotate`, then deploy again\.$/],
+    [
+      "not for a TLS client (extended key usage serverAuth only)",
+      { extendedKeyUsage: ["serverAuth"] },
+      /certs\/cert\.pem is not for a TLS client \(its extended key usage lacks clientAuth\): run `npm run certs -- --rotate`, then deploy again\.$/,
+    ],
+  ])("stops at once, exit 1, on a client certificate %s", async (_, oddity, message) => {
+    const pair = await issue(certs, "client", oddity);
+    const dir = broken(CERT_FILES.clientCert, pair.cert);
+    writeFileSync(join(dir, CERT_FILES.clientKey), pair.key, { mode: 0o600 });
+    const result = await gate(["--host=localhost", `--port=${port}`, `--certs=${dir}`, "--timeout=600"]);
+    expect(result.status).toBe(1);
+    expect(result.stderr.trimEnd()).toMatch(message);
+    expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(result.ms).toBeLessThan(5000);
+  });
+
+  test("stops at once, exit 1, when the host refuses the client certificate as unsuitable", async () => {
+    // What an OpenSSL server sends for a client certificate whose key usage does not allow a client: the TLS alert
+    // "unsupported certificate" (fatal, 43), here in answer to the ClientHello.
+    const sockets = new Set<Socket>();
+    const refusing = createNetServer((socket) => {
+      sockets.add(socket);
+      socket.once("data", () => socket.end(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 43])));
+    }).listen(0, "127.0.0.1");
+    await new Promise((r) => refusing.once("listening", r));
+    try {
+      const result = await gate(["--host=localhost", `--port=${(refusing.address() as { port: number }).port}`, `--certs=${certs}`, "--timeout=600"]);
+      expect(result.status).toBe(1);
+      expect(result.stderr.trimEnd()).toMatch(
+        /refused the client certificate .*certs\/cert\.pem as unsuitable \(TLS alert "unsupported certificate"\): its key usage or extended key usage does not allow a TLS client.*npm run certs -- --rotate/,
+      );
+      expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+      expect(result.ms).toBeLessThan(5000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((r) => refusing.close(r));
+    }
+  });
+
   test("stops at once, exit 1, on a Docker API served in plain HTTP", async () => {
     const plain = createPlainServer((_, res) => {
       res.setHeader("Api-Version", "1.51");
@@ -142,6 +220,45 @@ describe("dist/deploy/wait-for-docker.js, as Terraform's local-exec runs it", ()
     }
   });
 
+  test("stops at once, exit 1, on a port that answers in plain HTTP as something other than Docker", async () => {
+    // As `python3 -m http.server` does: a 404, and no Api-Version header.
+    const plain = createPlainServer((_, res) => {
+      res.statusCode = 404;
+      res.end("File not found");
+    }).listen(0, "127.0.0.1");
+    await new Promise((r) => plain.once("listening", r));
+    const plainPort = (plain.address() as { port: number }).port;
+    try {
+      const result = await gate(["--host=localhost", `--port=${plainPort}`, `--certs=${certs}`, "--timeout=600"]);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(new RegExp(`^Docker host not ready: port ${plainPort} of localhost answers without TLS \\(plain HTTP: GET /_ping answered 404\\)`));
+      expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+      expect(result.ms).toBeLessThan(5000);
+    } finally {
+      plain.closeAllConnections();
+      await new Promise((r) => plain.close(r));
+    }
+  });
+
+  test("stops at once, exit 1, on a port that answers with something that is neither TLS nor HTTP", async () => {
+    const sockets = new Set<Socket>();
+    const ssh = createNetServer((socket) => {
+      sockets.add(socket);
+      socket.end("SSH-2.0-OpenSSH_9.6\r\n"); // as an SSH server greets
+    }).listen(0, "127.0.0.1");
+    await new Promise((r) => ssh.once("listening", r));
+    const sshPort = (ssh.address() as { port: number }).port;
+    try {
+      const result = await gate(["--host=localhost", `--port=${sshPort}`, `--certs=${certs}`, "--timeout=600"]);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(new RegExp(`^Docker host not ready: port ${sshPort} of localhost answers without TLS \\(plain HTTP\\? its first bytes are not TLS`));
+      expect(result.ms).toBeLessThan(5000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((r) => ssh.close(r));
+    }
+  });
+
   test("passes, exit 0, once /_ping answers OK", async () => {
     const result = await gate(["--host=localhost", `--port=${port}`, `--certs=${certs}`, "--timeout=10"]);
     expect(result).toMatchObject({ status: 0, stderr: "", stdout: expect.stringMatching(/answers over mutual TLS/) });
@@ -155,6 +272,38 @@ describe("dist/deploy/wait-for-docker.js, as Terraform's local-exec runs it", ()
     );
     expect(result.ms).toBeGreaterThanOrEqual(2000);
     expect(result.ms).toBeLessThan(6000);
+  });
+
+  describe("never runs past its timeout (by more than a second, process start included)", () => {
+    test("against a port that accepts connections and never says a word", async () => {
+      const sockets = new Set<Socket>();
+      const silent = createNetServer((socket) => sockets.add(socket)).listen(0, "127.0.0.1");
+      await new Promise((r) => silent.once("listening", r));
+      try {
+        const result = await gate(["--host=localhost", `--port=${(silent.address() as { port: number }).port}`, `--certs=${certs}`, "--timeout=1"]);
+        expect(result).toMatchObject({ status: 1, stderr: expect.stringMatching(/within 1 s \(last error: ETIMEDOUT: .*; saw: no answer ×\d+ \(packets are dropped/) });
+        expect(result.ms).toBeLessThan(2000);
+      } finally {
+        for (const socket of sockets) socket.destroy();
+        await new Promise((r) => silent.close(r));
+      }
+    });
+
+    test("against a server that sends its answer a byte every half second", async () => {
+      const drip = await mutualTlsServer((_, res) => {
+        res.writeHead(200, { "Content-Type": "text/plain" }); // chunked: no length, so the end is never in sight
+        const timer = setInterval(() => res.write("O"), 500);
+        res.on("close", () => clearInterval(timer));
+      });
+      try {
+        const result = await gate(["--host=localhost", `--port=${drip.port}`, `--certs=${drip.certs}`, "--timeout=1"]);
+        expect(result).toMatchObject({ status: 1, stderr: expect.stringMatching(/within 1 s \(last error: .*did not end/) });
+        expect(result.ms).toBeLessThan(2000);
+      } finally {
+        drip.server.closeAllConnections();
+        await new Promise((r) => drip.server.close(r));
+      }
+    });
   });
 
   test("waits through a name that does not resolve (yet), then names it", async () => {

@@ -55,6 +55,27 @@ test("gives up at its deadline, naming the last error and the admin CIDRs", asyn
   expect(Date.now() - started).toBeLessThan(3000);
 });
 
+test("reads no more than a few kilobytes of an answer: one without end is named as an answer, not waited out", async () => {
+  const flood = await mutualTlsServer((_, res) => {
+    const chunk = "x".repeat(65_536);
+    const more = () => {
+      while (res.write(chunk));
+      res.once("drain", more);
+    };
+    res.on("close", () => res.removeAllListeners("drain"));
+    more();
+  });
+  try {
+    const started = Date.now();
+    const result = await waitForDocker({ host: "localhost", port: flood.port, certs: flood.certs, timeoutSeconds: 1, intervalMs: 200 });
+    expect(result).toMatchObject({ ok: false, message: expect.stringMatching(/\(last error: \/_ping answered "x{80}"; saw: an answer other than OK ×\d+/) });
+    expect(Date.now() - started).toBeLessThan(2000);
+  } finally {
+    flood.server.closeAllConnections();
+    await new Promise((r) => flood.server.close(r));
+  }
+});
+
 describe("a port that answers without TLS", () => {
   let plain: PlainServer;
   let plainPort: number;
