@@ -16,7 +16,7 @@ import { CERT_FILES, CERT_FIXES, certificateProblem, dockerHostCertificateNames 
 import { environmentProblems, outdirProblem } from "../settings/environment";
 import { SettingsError } from "../settings/errors";
 import { loadSettings } from "../settings/load";
-import { invocationDir, projectDirFromStacks, projectRoot, startedAs, userPath } from "../settings/paths";
+import { invocationDir, kindOf, projectDirFromStacks, projectRoot, startedAs, userPath } from "../settings/paths";
 import { stateBackend } from "../settings/state-backend";
 import { type CommandSpec, UsageError, UserError, commandExitCode, integerOption } from "./cli";
 import { type Backend, describeState, recordedBackend, sameState, shown, synthesizedBackend } from "./initialized-backends";
@@ -211,24 +211,13 @@ function cdktfOptions(command: Command, values: Record<string, unknown>, env: No
       }
       const path = option.what === "path" ? userPath(text, env) : undefined;
       if (name === "var-file" && path) {
-        const problem = !existsSync(path) ? "does not exist" : statSync(path).isFile() ? undefined : `is ${kindOf(path)}, not a regular file`;
+        const problem = !existsSync(path) ? "does not exist" : statSync(path).isFile() ? undefined : `is ${kindOf(statSync(path))}, not a regular file`;
         if (problem) throw new UsageError(`--var-file=${text}: ${path} ${problem}`);
       }
       args.push(`--${name}=${path ?? text}`);
     }
   }
   return args;
-}
-
-/** What stands at `path`, for a message: "a directory", "a named pipe (FIFO)", "a character device", … */
-function kindOf(path: string): string {
-  const stats = statSync(path);
-  if (stats.isDirectory()) return "a directory";
-  if (stats.isFIFO()) return "a named pipe (FIFO)";
-  if (stats.isCharacterDevice()) return "a character device";
-  if (stats.isBlockDevice()) return "a block device";
-  if (stats.isSocket()) return "a socket";
-  return "not a regular file";
 }
 
 /**

@@ -13,7 +13,7 @@ import { type Stacks, composeApp } from "../main";
 import { CONTEXT_ENV, OUTDIR_ENV, environmentMessage } from "../settings/environment";
 import { escapeInvisible } from "../settings/errors";
 import { type AppSettings, CONFIG_ENV, loadSettings } from "../settings/load";
-import { invocationDir, projectRoot, startedAs, userPath } from "../settings/paths";
+import { invocationDir, kindOf, projectRoot, startedAs, userPath } from "../settings/paths";
 import { UsageError, UserError, runCommand } from "./cli";
 
 /** The picture of every resource in docs/stacks.md, of the default settings; only `npm run docs` writes it. */
@@ -166,17 +166,6 @@ function target(out: string | undefined, env: NodeJS.ProcessEnv): Target {
   const outdir = env[OUTDIR_ENV];
   if (outdir) return { file: join(userPath(outdir, env), "stacks.svg"), origin: `the output directory ${OUTDIR_ENV}=${outdir} (no --out given)`, given: false };
   return { file: join(projectRoot, GRAPH_DEFAULT_OUT), origin: `the default output directory ${dirname(GRAPH_DEFAULT_OUT)} (no --out given)`, given: false };
-}
-
-/** What a path holds, for a message: "a directory", "a named pipe (FIFO)", … */
-function kindOf(stats: Stats): string {
-  if (stats.isFile()) return "a file";
-  if (stats.isDirectory()) return "a directory";
-  if (stats.isFIFO()) return "a named pipe (FIFO)";
-  if (stats.isSocket()) return "a socket";
-  if (stats.isCharacterDevice()) return "a character device";
-  if (stats.isBlockDevice()) return "a block device";
-  return "not a file";
 }
 
 /** The stats of `path`; undefined when nothing is there, or a file stands where a directory should. */

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { type Stats, existsSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 
 /** The directory holding cdktf.json, found from this file so it works from sources and from compiled output alike. */
@@ -42,4 +42,15 @@ export function projectDirFromStacks(outdir: string): string {
   const fromStack = relative(join(resolve(outdir), "stacks", "any"), projectRoot);
   const inside = !relative(projectRoot, resolve(outdir)).startsWith("..");
   return inside ? fromStack.split(sep).join("/") : "../../..";
+}
+
+/** What a path holds, for a message: "a file", "a directory", "a named pipe (FIFO)", … */
+export function kindOf(stats: Stats): string {
+  if (stats.isFile()) return "a file";
+  if (stats.isDirectory()) return "a directory";
+  if (stats.isFIFO()) return "a named pipe (FIFO)";
+  if (stats.isSocket()) return "a socket";
+  if (stats.isCharacterDevice()) return "a character device";
+  if (stats.isBlockDevice()) return "a block device";
+  return "not a file";
 }
