@@ -7,7 +7,7 @@
 // nothing is compiled before it runs.
 "use strict";
 const { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } = require("node:fs");
-const { basename, dirname, join, relative, resolve } = require("node:path");
+const { basename, join, resolve } = require("node:path");
 const { parseArgs } = require("node:util");
 
 const root = join(__dirname, "..");
@@ -164,13 +164,7 @@ async function synth(args) {
   }
   const names = stacks.map((s) => s.name);
   for (const dir of before) if (!names.includes(basename(dir))) rmSync(dir, { recursive: true });
-  // The stacks reach the certificates and the local state by a path from their directory: into the project from
-  // inside it, three levels up from outside it (settings/paths.ts).
-  const outside = relative(root, resolve(outdir)).startsWith("..");
-  const note = outside
-    ? `NOTE: ${shown(resolve(outdir))} is outside the project, so its stacks read the certificates and keep the local state in ${shown(dirname(resolve(outdir)))} (three levels above their own directories, as in the project's layout), not in the project\n`
-    : "";
-  return { exit: 0, out: `Generated Terraform code for the stacks: ${names.join(", ")}\n`, err: line.notes.join("") + annotations(stacks) + note };
+  return { exit: 0, out: `Generated Terraform code for the stacks: ${names.join(", ")}\n`, err: line.notes.join("") + annotations(stacks) };
 }
 
 /** The stacks' warnings (and notes), as the CLI prints them after synthesis: the app only records them in the manifest. */

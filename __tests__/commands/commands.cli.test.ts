@@ -135,14 +135,6 @@ describe("npm run synth", () => {
     expect(result.status).toBe(1);
   });
 
-  test("an output directory outside the project is written, with a note of where its stacks read the certificates and keep the state", () => {
-    const out = join(work, "for-reading");
-    const result = synth(["--output", out]);
-    expect(result.status).toBe(0);
-    expect(result.stderr).toContain(`NOTE: ${out} is outside the project, so its stacks read the certificates and keep the local state in ${work} (three levels above their own directories, as in the project's layout), not in the project\n`);
-    expect(synth(["--output", join(projectRoot, "cdktf.out")]).stderr).not.toContain("NOTE:");
-  });
-
   test("a relative CDKTF_OUTDIR is where the user typed the command; one with spaces around it is refused", () => {
     const here = join(work, "outdir-typed-here");
     mkdirSync(here);
