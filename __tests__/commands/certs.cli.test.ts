@@ -174,6 +174,48 @@ describe("dist/commands/certs.js, as `npm run certs` runs it", () => {
     }
   });
 
+  test("a checkout git will not read for this user (dubious ownership) is refused naming git's reason, writing no key where git would commit it", () => {
+    // `keys` is not in .gitignore: a user other than the checkout's owner, allowed to write there, once got the keys in it.
+    const certsDir = `keys-${process.pid}`;
+    const dir = join(projectRoot, certsDir);
+    // In the project, which every user may read (the test's own temporary directory is its user's alone).
+    const settings = join(mkdtempSync(join(projectRoot, ".certs-test-")), "infra.json");
+    writeFileSync(settings, JSON.stringify({ dockerHost: { certsDir } }));
+    chmodSync(dirname(settings), 0o755);
+    chmodSync(settings, 0o644);
+    // As another user where this runs as root (git's own refusal); anywhere, through a git that says what it says.
+    const asNobody = process.getuid?.() === 0 && spawnSync("setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "true"]).status === 0;
+    const bin = typedIn();
+    const dubious = `fatal: detected dubious ownership in repository at '${projectRoot}'`;
+    writeFileSync(join(bin, "said"), `${dubious}\nTo add an exception for this directory, call:\n\n\tgit config --global --add safe.directory ${projectRoot}\n`);
+    writeFileSync(join(bin, "git"), `#!/bin/sh\nwhile IFS= read -r line; do printf '%s\\n' "$line"; done < '${join(bin, "said")}' >&2\nexit 128\n`);
+    chmodSync(join(bin, "git"), 0o755);
+    const env = { ...process.env, INFRA_CONFIG: settings, INIT_CWD: projectRoot };
+    const runs = [
+      () => spawnSync(process.execPath, [join(projectRoot, "dist", "commands", "certs.js")], { cwd: projectRoot, env: { ...env, PATH: bin }, encoding: "utf8", timeout: 30_000 }),
+      ...(asNobody
+        ? [() => spawnSync("setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", process.execPath, join(projectRoot, "dist", "commands", "certs.js")], { cwd: projectRoot, env, encoding: "utf8", timeout: 30_000 })]
+        : []),
+    ];
+    mkdirSync(dir);
+    try {
+      if (asNobody) spawnSync("chown", ["nobody:nogroup", dir]);
+      for (const runOnce of runs) {
+        const result = runOnce();
+        expect(result).toMatchObject({ status: 1, stdout: "" });
+        expect(result.stderr).toBe(
+          `Invalid settings, npm run certs did nothing:\nINFRA_CONFIG file ${settings}: dockerHost.certsDir = "${certsDir}": ` +
+            `git could not say whether it would commit the private keys in ${certsDir} ("${dubious}"): ` +
+            `run this as the owner of ${projectRoot}, or trust it with \`git config --global --add safe.directory ${projectRoot}\`\n`,
+        );
+        expect(readdirSync(dir)).toEqual([]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(dirname(settings), { recursive: true, force: true });
+    }
+  });
+
   test("a directory it cannot make or look up is refused in one line naming --out and why, exit 2, without hanging or writing", () => {
     const cwd = typedIn();
     writeFileSync(join(cwd, "notes.txt"), "mine\n");
