@@ -113,8 +113,15 @@ function readPrivateKey(path: string): Read<KeyObject> {
   }
 }
 
-/** "expired on …" or "expires on …" when `cert` is not valid until `margin` days after `now`. */
-function expiry(cert: X509Certificate, now: Date, marginDays: number): string | undefined {
+/** How far ahead of this machine's clock a certificate's start may be: one made a moment ago elsewhere is taken. */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * "not valid until …" when `cert` starts later than `now` (give or take the skew), "expired on …" or "expires on …"
+ * when it is not valid until `margin` days after `now`.
+ */
+function validity(cert: X509Certificate, now: Date, marginDays: number): string | undefined {
+  if (Date.parse(cert.validFrom) > now.getTime() + CLOCK_SKEW_MS) return `is not valid until ${cert.validFrom}`;
   const end = new Date(cert.validTo).getTime();
   if (end <= now.getTime()) return `expired on ${cert.validTo}`;
   if (end <= now.getTime() + marginDays * 86_400_000) return `expires on ${cert.validTo}`;
@@ -122,16 +129,16 @@ function expiry(cert: X509Certificate, now: Date, marginDays: number): string | 
 }
 
 /**
- * The CA certificate in `dir`, or what is wrong with it: unreadable, expired, or (`withKey`, for signing) without
- * a ca-key.pem that belongs to it.
+ * The CA certificate in `dir`, or what is wrong with it: unreadable, not valid yet or expired, or (`withKey`, for
+ * signing) without a ca-key.pem that belongs to it.
  */
 export function checkCa(dir: string, options: CertCheckOptions & { readonly withKey?: boolean } = {}): Read<X509Certificate> {
   const { label = dir, now = new Date(), marginDays = 0 } = options;
   const name = (f: CertFile) => posix.join(label, CERT_FILES[f]);
   const ca = readCertificate(join(dir, CERT_FILES.ca));
   if (ca.problem !== undefined) return { problem: `${name("ca")} ${ca.problem}: ${CERT_FIXES.rotateCa}` };
-  const expired = expiry(ca.value, now, marginDays);
-  if (expired) return { problem: `${name("ca")} ${expired}: ${CERT_FIXES.rotateCa}` };
+  const invalid = validity(ca.value, now, marginDays);
+  if (invalid) return { problem: `${name("ca")} ${invalid}: ${CERT_FIXES.rotateCa}` };
   if (options.withKey) {
     const key = readPrivateKey(join(dir, CERT_FILES.caKey));
     if (key.problem !== undefined) return { problem: `${name("caKey")} ${key.problem}: ${CERT_FIXES.rotateCa}` };
@@ -145,7 +152,7 @@ export function checkCa(dir: string, options: CertCheckOptions & { readonly with
 
 /**
  * What is wrong with a certificate and its key in `dir`, or undefined: both readable, the key is the
- * certificate's, `ca` issued it, it is valid, and (the server's) it covers `names`.
+ * certificate's, `ca` issued it, it is valid now (started and not expired), and (the server's) it covers `names`.
  */
 export function leafProblem(
   dir: string,
@@ -165,8 +172,8 @@ export function leafProblem(
     return `${name(keyFile)} does not match ${name(certFile)} (it is the key of another certificate): ${CERT_FIXES.rotate}`;
   }
   if (!cert.value.verify(ca.publicKey)) return `${name(certFile)} was not issued by ${name("ca")}: ${CERT_FIXES.rotate}`;
-  const expired = expiry(cert.value, now, marginDays);
-  if (expired) return `${name(certFile)} ${expired}: ${CERT_FIXES.rotate}`;
+  const invalid = validity(cert.value, now, marginDays);
+  if (invalid) return `${name(certFile)} ${invalid}: ${CERT_FIXES.rotate}`;
   const covered = subjectAltNames(cert.value);
   const uncovered = names.filter((n) => !covered.includes(n));
   if (uncovered.length > 0) {
@@ -178,8 +185,9 @@ export function leafProblem(
 /**
  * What is wrong with the certificates in `dir` for a host that must answer to `names`, or undefined when they
  * will do: every file deploy reads is there and parses, each key is its certificate's, both certificates come
- * from the CA, none has expired, and the server's covers the names. Synth warns with it; the deploy wrapper stops
- * on it, so the fix is named before Terraform fails at plan or the readiness gate waits in vain.
+ * from the CA, each is valid now (started, within the clock skew, and not expired), and the server's covers the
+ * names. Synth warns with it; the deploy wrapper stops on it, so the fix is named before Terraform fails at plan or
+ * the readiness gate waits in vain.
  */
 export function certificateProblem(
   dir: string,

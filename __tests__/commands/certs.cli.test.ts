@@ -390,6 +390,19 @@ describe("dist/commands/certs.js, as `npm run certs` runs it", () => {
     expect(certificateProblem(dir, names)).toBeUndefined();
   });
 
+  test("refuses a certificate that is not valid yet (made on a clock ahead), naming when it starts; -- --rotate repairs it", async () => {
+    const dir = made();
+    for (const f of [CERT_FILES.serverCert, CERT_FILES.serverKey]) rmSync(join(dir, f));
+    await ensureCertificates({ dir, serverNames: names, now: new Date(Date.now() + 86_400_000) });
+    const before = pems(dir);
+    const result = run(["--out=certs"], dirname(dir));
+    expect(result).toMatchObject({ status: 1, stdout: "" });
+    expect(result.stderr).toMatch(new RegExp(`^npm run certs: ${join(dir, CERT_FILES.serverCert)} is not valid until \\w{3} .+ GMT: run \`npm run certs -- --rotate\`\n$`));
+    expect(pems(dir)).toEqual(before);
+    expect(run(["--out=certs", "--rotate"], dirname(dir)).status).toBe(0);
+    expect(certificateProblem(dir, names)).toBeUndefined();
+  });
+
   test("refuses a CA key that does not belong to the CA, with or without --rotate (it would sign with it); --rotate-ca starts over", () => {
     const dir = made();
     copyFileSync(join(theirs, CERT_FILES.caKey), join(dir, CERT_FILES.caKey));

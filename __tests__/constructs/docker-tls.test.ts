@@ -149,6 +149,31 @@ describe("expired certificates", () => {
   });
 });
 
+describe("certificates not valid yet (made on a clock that was ahead)", () => {
+  const ahead = async (name: string, by: number, pair?: "server" | "client") => {
+    const dir = join(root, `ahead-${name}`);
+    if (pair) {
+      await ensureCertificates({ dir, serverNames: NAMES });
+      for (const f of pair === "server" ? [CERT_FILES.serverCert, CERT_FILES.serverKey] : [CERT_FILES.clientCert, CERT_FILES.clientKey]) rmSync(join(dir, f));
+    }
+    await ensureCertificates({ dir, serverNames: NAMES, now: new Date(Date.now() + by) });
+    return dir;
+  };
+
+  test("the server's and the client's: named with the time they start, and -- --rotate", async () => {
+    expect(problem(await ahead("server", DAY, "server"))).toMatch(/^certs\/server\.pem is not valid until \w{3} .+ GMT: run `npm run certs -- --rotate`$/);
+    expect(problem(await ahead("client", DAY, "client"))).toMatch(/^certs\/cert\.pem is not valid until \w{3} .+ GMT: run `npm run certs -- --rotate`$/);
+  });
+
+  test("the CA's: -- --rotate-ca", async () => {
+    expect(problem(await ahead("ca", DAY))).toMatch(/^certs\/ca\.pem is not valid until .+ GMT: run `npm run certs -- --rotate-ca`$/);
+  });
+
+  test("a clock a few minutes ahead is allowed for: a certificate made a moment ago elsewhere is taken", async () => {
+    expect(problem(await ahead("skew", 4 * 60_000))).toBeUndefined();
+  });
+});
+
 test("a server certificate that does not cover the settings' names", () => {
   expect(certificateProblem(ours, ["docker.example.com"], { label: "certs" })).toBe(
     "certs/server.pem covers *.us-west-1.compute.amazonaws.com but the settings need docker.example.com: run `npm run certs -- --rotate`",
