@@ -128,15 +128,37 @@ function validity(cert: X509Certificate, now: Date, marginDays: number): string 
   return undefined;
 }
 
+/** The extended key usage each certificate needs: the TLS side it is presented on. */
+const EXTENDED_KEY_USAGE = {
+  server: { oid: "1.3.6.1.5.5.7.3.1", name: "serverAuth" },
+  client: { oid: "1.3.6.1.5.5.7.3.2", name: "clientAuth" },
+} as const satisfies Record<Leaf, { oid: string; name: string }>;
+const ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
+
+/** Why `cert` may not be presented as `leaf`'s certificate, or undefined: its extended key usage, when it has one. */
+function roleProblem(cert: X509Certificate, leaf: Leaf): string | undefined {
+  const usages = cert.keyUsage; // node:crypto's name for the extended key usage; undefined when there is none
+  const { oid, name } = EXTENDED_KEY_USAGE[leaf];
+  if (usages === undefined || usages.includes(oid) || usages.includes(ANY_EXTENDED_KEY_USAGE)) return undefined;
+  const names = new Map<string, string>(Object.values(EXTENDED_KEY_USAGE).map((u) => [u.oid, u.name]));
+  const allowed = usages.map((u) => names.get(u) ?? u).join(", ") || "nothing";
+  return `is not a ${leaf} certificate (its extended key usage allows ${allowed}, not ${name})`;
+}
+
+const NOT_A_CA = "is not a CA certificate (its basic constraints do not say CA:TRUE, or its key usage leaves out keyCertSign)";
+
 /**
- * The CA certificate in `dir`, or what is wrong with it: unreadable, not valid yet or expired, or (`withKey`, for
- * signing) without a ca-key.pem that belongs to it.
+ * The CA certificate in `dir`, or what is wrong with it: unreadable, not a CA, not valid yet or expired, or
+ * (`withKey`, for signing) without a ca-key.pem that belongs to it.
  */
 export function checkCa(dir: string, options: CertCheckOptions & { readonly withKey?: boolean } = {}): Read<X509Certificate> {
   const { label = dir, now = new Date(), marginDays = 0 } = options;
   const name = (f: CertFile) => posix.join(label, CERT_FILES[f]);
   const ca = readCertificate(join(dir, CERT_FILES.ca));
   if (ca.problem !== undefined) return { problem: `${name("ca")} ${ca.problem}: ${CERT_FIXES.rotateCa}` };
+  // What is not a CA signs certificates nobody can verify: `npm run certs` would issue them, dockerd refuse them.
+  // node:crypto's `ca` is OpenSSL's X509_check_ca(): CA:TRUE, and keyCertSign if it has a key usage.
+  if (!ca.value.ca) return { problem: `${name("ca")} ${NOT_A_CA}: ${CERT_FIXES.rotateCa}` };
   const invalid = validity(ca.value, now, marginDays);
   if (invalid) return { problem: `${name("ca")} ${invalid}: ${CERT_FIXES.rotateCa}` };
   if (options.withKey) {
@@ -152,7 +174,8 @@ export function checkCa(dir: string, options: CertCheckOptions & { readonly with
 
 /**
  * What is wrong with a certificate and its key in `dir`, or undefined: both readable, the key is the
- * certificate's, `ca` issued it, it is valid now (started and not expired), and (the server's) it covers `names`.
+ * certificate's, `ca` issued it for its role (serverAuth, clientAuth), it is valid now (started and not expired),
+ * and (the server's) it covers `names`.
  */
 export function leafProblem(
   dir: string,
@@ -172,6 +195,9 @@ export function leafProblem(
     return `${name(keyFile)} does not match ${name(certFile)} (it is the key of another certificate): ${CERT_FIXES.rotate}`;
   }
   if (!cert.value.verify(ca.publicKey)) return `${name(certFile)} was not issued by ${name("ca")}: ${CERT_FIXES.rotate}`;
+  // The server's pair copied over the client's fits the CA, but TLS refuses it on the other side.
+  const role = roleProblem(cert.value, leaf);
+  if (role) return `${name(certFile)} ${role}: ${CERT_FIXES.rotate}`;
   const invalid = validity(cert.value, now, marginDays);
   if (invalid) return `${name(certFile)} ${invalid}: ${CERT_FIXES.rotate}`;
   const covered = subjectAltNames(cert.value);

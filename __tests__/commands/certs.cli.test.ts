@@ -403,6 +403,34 @@ describe("dist/commands/certs.js, as `npm run certs` runs it", () => {
     expect(certificateProblem(dir, names)).toBeUndefined();
   });
 
+  test("refuses certificates made for another role: the server's pair as the client's, the client's as the CA (nothing is signed with it)", () => {
+    const dir = made();
+    copyFileSync(join(dir, CERT_FILES.serverCert), join(dir, CERT_FILES.clientCert));
+    copyFileSync(join(dir, CERT_FILES.serverKey), join(dir, CERT_FILES.clientKey));
+    const before = pems(dir);
+    expect(run(["--out=certs"], dirname(dir))).toMatchObject({
+      status: 1,
+      stdout: "",
+      stderr: `npm run certs: ${join(dir, CERT_FILES.clientCert)} is not a client certificate (its extended key usage allows serverAuth, not clientAuth): run \`npm run certs -- --rotate\`\n`,
+    });
+    expect(pems(dir)).toEqual(before);
+
+    // A missing pair would be issued by whatever ca.pem and ca-key.pem hold.
+    const other = made();
+    copyFileSync(join(other, CERT_FILES.clientCert), join(other, CERT_FILES.ca));
+    copyFileSync(join(other, CERT_FILES.clientKey), join(other, CERT_FILES.caKey));
+    for (const f of [CERT_FILES.serverCert, CERT_FILES.serverKey]) rmSync(join(other, f));
+    const kept = pems(other);
+    for (const flags of [[], ["--rotate"]]) {
+      expect(run(["--out=certs", ...flags], dirname(other))).toMatchObject({
+        status: 1,
+        stdout: "",
+        stderr: `npm run certs: ${join(other, CERT_FILES.ca)} is not a CA certificate (its basic constraints do not say CA:TRUE, or its key usage leaves out keyCertSign): run \`npm run certs -- --rotate-ca\`\n`,
+      });
+      expect(pems(other)).toEqual(kept);
+    }
+  });
+
   test("refuses a CA key that does not belong to the CA, with or without --rotate (it would sign with it); --rotate-ca starts over", () => {
     const dir = made();
     copyFileSync(join(theirs, CERT_FILES.caKey), join(dir, CERT_FILES.caKey));

@@ -1,11 +1,14 @@
 // certificateProblem, which synth warns with and deploy stops on: each way the files can fail to fit together,
 // with the command that fixes it. The files are mixed from two sets made by `npm run certs`'s own generator.
 import { execFileSync } from "node:child_process";
+import { webcrypto } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CERT_FILES, certificateProblem, checkCa, dockerHostCertificateNames } from "../../constructs/docker-tls";
 import { ensureCertificates } from "../../commands/certs";
+// After commands/certs: it loads reflect-metadata and gives @peculiar/x509 its crypto provider.
+import * as x509 from "@peculiar/x509";
 
 const NAMES = dockerHostCertificateNames("us-west-1");
 const DAY = 86_400_000;
@@ -171,6 +174,63 @@ describe("certificates not valid yet (made on a clock that was ahead)", () => {
 
   test("a clock a few minutes ahead is allowed for: a certificate made a moment ago elsewhere is taken", async () => {
     expect(problem(await ahead("skew", 4 * 60_000))).toBeUndefined();
+  });
+});
+
+describe("certificates made for another role", () => {
+  const NOT_A_CA =
+    "certs/ca.pem is not a CA certificate (its basic constraints do not say CA:TRUE, or its key usage leaves out keyCertSign): run `npm run certs -- --rotate-ca`";
+
+  test("the server's pair copied over the client's: cert.pem is not for clients; and the other way round", () => {
+    const dir = mixed({});
+    cpSync(join(ours, CERT_FILES.serverCert), join(dir, CERT_FILES.clientCert));
+    cpSync(join(ours, CERT_FILES.serverKey), join(dir, CERT_FILES.clientKey));
+    expect(problem(dir)).toBe(
+      "certs/cert.pem is not a client certificate (its extended key usage allows serverAuth, not clientAuth): run `npm run certs -- --rotate`",
+    );
+    const other = mixed({});
+    cpSync(join(ours, CERT_FILES.clientCert), join(other, CERT_FILES.serverCert));
+    cpSync(join(ours, CERT_FILES.clientKey), join(other, CERT_FILES.serverKey));
+    // The names are checked after the role: the client's certificate covers none.
+    expect(problem(other)).toBe(
+      "certs/server.pem is not a server certificate (its extended key usage allows clientAuth, not serverAuth): run `npm run certs -- --rotate`",
+    );
+  });
+
+  test("a ca.pem that is not a CA (the client's certificate, with its key as ca-key.pem): refused before anything is signed with it", () => {
+    const dir = mixed({});
+    cpSync(join(ours, CERT_FILES.clientCert), join(dir, CERT_FILES.ca));
+    cpSync(join(ours, CERT_FILES.clientKey), join(dir, CERT_FILES.caKey));
+    expect(problem(dir)).toBe(NOT_A_CA);
+    expect(checkCa(dir, { label: "certs", withKey: true }).problem).toBe(NOT_A_CA);
+  });
+
+  /** A self-signed certificate with `extensions`, as ca.pem. */
+  const selfSigned = async (extensions: x509.Extension[]) => {
+    const algorithm = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
+    const keys = await webcrypto.subtle.generateKey(algorithm, true, ["sign", "verify"]);
+    const cert = await x509.X509CertificateGenerator.createSelfSigned({
+      serialNumber: "01",
+      name: "CN=not quite a CA",
+      notBefore: new Date(Date.now() - DAY),
+      notAfter: new Date(Date.now() + 100 * DAY),
+      keys: keys as webcrypto.CryptoKeyPair,
+      signingAlgorithm: algorithm,
+      extensions,
+    });
+    return mixed({ ca: cert.toString("pem") });
+  };
+
+  test("a CA certificate without basic constraints, or whose key usage leaves out keyCertSign", async () => {
+    expect(problem(await selfSigned([]))).toBe(NOT_A_CA);
+    const noSigning = await selfSigned([
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.cRLSign, true),
+    ]);
+    expect(problem(noSigning)).toBe(NOT_A_CA);
+    // Without a key usage extension, a CA may sign (RFC 5280 4.2.1.3 requires it, but verifiers do not).
+    const noKeyUsage = await selfSigned([new x509.BasicConstraintsExtension(true, 0, true)]);
+    expect(problem(noKeyUsage)).toBe("certs/server.pem was not issued by certs/ca.pem: run `npm run certs -- --rotate`");
   });
 });
 
