@@ -2,6 +2,7 @@
 // typed the command, the directories it refuses, the broken sets of files it will not keep, and what a write the
 // system refuses leaves behind (nothing).
 import { spawnSync } from "node:child_process";
+import { createPrivateKey } from "node:crypto";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -429,6 +430,18 @@ describe("dist/commands/certs.js, as `npm run certs` runs it", () => {
       });
       expect(pems(other)).toEqual(kept);
     }
+  });
+
+  test("a CA key rewritten as SEC1 (`openssl ec -in ca-key.pem -out ca-key.pem`) still signs: no stack trace when a certificate is issued", () => {
+    const dir = made();
+    const sec1 = createPrivateKey(readFileSync(join(dir, CERT_FILES.caKey))).export({ type: "sec1", format: "pem" });
+    writeFileSync(join(dir, CERT_FILES.caKey), sec1);
+    rmSync(join(dir, CERT_FILES.clientKey));
+    const result = run(["--out=certs"], dirname(dir));
+    expect(result).toMatchObject({ status: 0, stderr: "" });
+    expect(result.stdout).toContain(`wrote ${join(dir, CERT_FILES.clientCert)}\n`);
+    expect(readFileSync(join(dir, CERT_FILES.caKey), "utf8")).toBe(sec1);
+    expect(certificateProblem(dir, names)).toBeUndefined();
   });
 
   test("refuses a CA key that does not belong to the CA, with or without --rotate (it would sign with it); --rotate-ca starts over", () => {
