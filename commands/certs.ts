@@ -4,7 +4,7 @@
 // CA. Keys it makes are ECDSA P-256 in PKCS#8, written with mode 0600; a CA key made elsewhere signs if it can.
 import "reflect-metadata"; // @peculiar/x509's dependency injection needs it before it loads
 import { type KeyObject, createPrivateKey, randomBytes, webcrypto } from "node:crypto";
-import { chmodSync, existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as x509 from "@peculiar/x509";
 import {
@@ -19,7 +19,7 @@ import {
 } from "../constructs/docker-tls";
 import { loadSettings } from "../settings/load";
 import { projectRoot, startedAs, userPath } from "../settings/paths";
-import { type NewFile, WriteError, attempt, certificateDirProblem, notAFile, writeAllOrNothing } from "./certs-files";
+import { type NewFile, WriteError, certificateDirProblem, notAFile, writeAllOrNothing } from "./certs-files";
 import { type CommandSpec, UsageError, UserError, commandExitCode, runCommand } from "./cli";
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
@@ -143,10 +143,9 @@ export async function ensureCertificates(options: CertOptions): Promise<CertResu
     backup = dated;
     for (let n = 2; existsSync(backup); n++) backup = `${dated}-${n}`;
   }
-  for (const f of exists.filter(isKey)) {
-    if (!written.includes(path(f)) && statSync(path(f)).mode & 0o077) attempt(`narrow the mode of ${path(f)} to 0600`, () => chmodSync(path(f), 0o600));
-  }
-  if (files.length > 0) writeAllOrNothing(dir, files, backup);
+  // Kept keys are narrowed with the writes, so that a refused write leaves their modes as they were too.
+  const narrow = exists.filter(isKey).map(path).filter((p) => !written.includes(p) && statSync(p).mode & 0o077);
+  if (files.length > 0 || narrow.length > 0) writeAllOrNothing(dir, files, { backup, narrow });
   const kept = ALL_FILES.map(path).filter((f) => !written.includes(f));
   return { written, kept, backup, warnings };
 }

@@ -281,6 +281,28 @@ describe("dist/commands/certs.js, as `npm run certs` runs it", () => {
     }
   });
 
+  (lockable ? test : test.skip)("a key it would narrow to 0600 keeps its mode when the write fails: \"nothing was changed\" holds", () => {
+    const dir = made();
+    chmodSync(join(dir, CERT_FILES.caKey), 0o644);
+    rmSync(join(dir, CERT_FILES.clientCert));
+    const modes = () => Object.fromEntries(readdirSync(dir).map((f) => [f, statSync(join(dir, f)).mode & 0o777]));
+    const before = { pems: pems(dir), modes: modes() };
+    const unlock = lock(dir);
+    try {
+      const result = run(["--out=certs"], dirname(dir));
+      expect(result).toMatchObject({ status: 1, stdout: "" });
+      expect(result.stderr).toMatch(
+        new RegExp(`^npm run certs: --out=certs: cannot write ${join(dir, CERT_FILES.clientCert)}: (operation not permitted \\(EPERM\\)|permission denied \\(EACCES\\)); nothing was changed\n$`),
+      );
+      expect({ pems: pems(dir), modes: modes() }).toEqual(before);
+    } finally {
+      unlock?.();
+    }
+    // Once it may write, it narrows the key with the rest.
+    expect(run(["--out=certs"], dirname(dir)).status).toBe(0);
+    expect(statSync(join(dir, CERT_FILES.caKey)).mode & 0o777).toBe(0o600);
+  });
+
   (immutable ? test : test.skip)("a rotation the system stops halfway is undone: every file as it was, nothing left behind, one line naming --out", () => {
     const dir = made();
     const before = pems(dir);
