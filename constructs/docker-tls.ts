@@ -91,10 +91,39 @@ function readPem(path: string): Read<Buffer> {
   }
 }
 
+/** The labels of a PEM file's blocks, in order ("CERTIFICATE", "PRIVATE KEY", …). */
+function pemLabels(pem: Buffer): string[] {
+  return [...pem.toString("latin1").matchAll(/^-----BEGIN ([^\r\n]*?)-----[ \t\r]*$/gm)].map((m) => m[1]);
+}
+
+/** What PEM blocks are, in words: "2 certificates", "a certificate and a private key". */
+function inventory(labels: readonly string[]): string {
+  const noun = (label: string) =>
+    label === "CERTIFICATE" ? "certificate" : label === "ENCRYPTED PRIVATE KEY" ? "encrypted private key" : label.endsWith("PRIVATE KEY") ? "private key" : `"${label}" block`;
+  const counts = new Map<string, number>();
+  for (const label of labels) counts.set(noun(label), (counts.get(noun(label)) ?? 0) + 1);
+  const parts = [...counts].map(([n, count]) => (count > 1 ? `${count} ${n}s` : `${/^[aeiou]/.test(n) ? "an" : "a"} ${n}`));
+  return parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}` : parts.join("");
+}
+
+/**
+ * Why a PEM file's blocks are not the one `kind` it should hold, or undefined. dockerd and the Docker client read
+ * every certificate in a file (a second CA in ca.pem would be trusted too) and the first private key in a key
+ * file, while node:crypto reads the first block only: what is checked must be all there is.
+ */
+function blocksProblem(labels: readonly string[], kind: "certificate" | "private key", isKind: (label: string) => boolean): string | undefined {
+  if (labels.length === 0) return `does not hold a PEM ${kind} (there is no -----BEGIN line in it)`;
+  if (!labels.some(isKind)) return `does not hold a PEM ${kind} (it holds ${inventory(labels)})`;
+  if (labels.length > 1) return `holds ${inventory(labels)} where one ${kind} belongs`;
+  return undefined;
+}
+
 /** The certificate in a PEM file, or what keeps it from being read. */
 function readCertificate(path: string): Read<X509Certificate> {
   const pem = readPem(path);
   if (pem.problem !== undefined) return pem;
+  const blocks = blocksProblem(pemLabels(pem.value), "certificate", (label) => label === "CERTIFICATE");
+  if (blocks) return { problem: blocks };
   try {
     return { value: new X509Certificate(pem.value) };
   } catch (error) {

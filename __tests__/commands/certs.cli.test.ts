@@ -466,6 +466,20 @@ describe("dist/commands/certs.js, as `npm run certs` runs it", () => {
     expect(certificateProblem(dir, names)).toBeUndefined();
   });
 
+  test("refuses a ca.pem holding a second CA after ours (dockerd would trust both), naming the count; -- --rotate-ca starts over", () => {
+    const dir = made();
+    writeFileSync(join(dir, CERT_FILES.ca), readFileSync(join(dir, CERT_FILES.ca), "utf8") + readFileSync(join(theirs, CERT_FILES.ca), "utf8"));
+    const before = pems(dir);
+    expect(run(["--out=certs"], dirname(dir))).toMatchObject({
+      status: 1,
+      stdout: "",
+      stderr: `npm run certs: ${join(dir, CERT_FILES.ca)} holds 2 certificates where one certificate belongs: run \`npm run certs -- --rotate-ca\`\n`,
+    });
+    expect(pems(dir)).toEqual(before);
+    expect(run(["--out=certs", "--rotate-ca"], dirname(dir)).status).toBe(0);
+    expect(certificateProblem(dir, names)).toBeUndefined();
+  });
+
   test("refuses a CA key that does not belong to the CA, with or without --rotate (it would sign with it); --rotate-ca starts over", () => {
     const dir = made();
     copyFileSync(join(theirs, CERT_FILES.caKey), join(dir, CERT_FILES.caKey));

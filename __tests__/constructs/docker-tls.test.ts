@@ -2,7 +2,7 @@
 // with the command that fixes it. The files are mixed from two sets made by `npm run certs`'s own generator.
 import { execFileSync } from "node:child_process";
 import { webcrypto } from "node:crypto";
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CERT_FILES, certificateProblem, checkCa, dockerHostCertificateNames } from "../../constructs/docker-tls";
@@ -72,6 +72,18 @@ describe("files that cannot be read", () => {
     const swapped = mixed({});
     cpSync(join(ours, CERT_FILES.clientKey), join(swapped, CERT_FILES.clientCert));
     expect(problem(swapped)).toMatch(/^certs\/cert\.pem does not hold a PEM certificate/);
+  });
+
+  test("more than one certificate, or a certificate and something else: named with what it holds (dockerd would trust each CA in ca.pem)", () => {
+    const read = (from: string, f: keyof typeof CERT_FILES) => readFileSync(join(from, CERT_FILES[f]), "utf8");
+    expect(problem(mixed({ ca: read(ours, "ca") + read(theirs, "ca") }))).toBe("certs/ca.pem holds 2 certificates where one certificate belongs: run `npm run certs -- --rotate-ca`");
+    expect(problem(mixed({ serverCert: read(ours, "serverCert") + read(ours, "ca") }))).toBe(
+      "certs/server.pem holds 2 certificates where one certificate belongs: run `npm run certs -- --rotate`",
+    );
+    // A key beside its certificate would be published with it: certificates are 0644.
+    expect(problem(mixed({ clientCert: read(ours, "clientCert") + read(ours, "clientKey") }))).toBe(
+      "certs/cert.pem holds a certificate and a private key where one certificate belongs: run `npm run certs -- --rotate`",
+    );
   });
 
   test("a path that is not a file: named as what it is, and a named pipe is not read (that would wait for a writer)", () => {
