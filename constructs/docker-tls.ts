@@ -74,7 +74,7 @@ export interface CertCheckOptions {
 
 type Read<T> = { readonly value: T; readonly problem?: undefined } | { readonly value?: undefined; readonly problem: string };
 
-/** A PEM file's bytes, or why there are none to use ("is empty", "cannot be read (EACCES)"). */
+/** A PEM file's bytes, or why there are none to use ("is missing", "is empty", "cannot be read (EACCES)"). */
 function readPem(path: string): Read<Buffer> {
   try {
     // Reading a named pipe would wait for a writer: synth and deploy would hang.
@@ -87,13 +87,16 @@ function readPem(path: string): Read<Buffer> {
     return pem.toString("utf8").trim() === "" ? { problem: "is empty" } : { value: pem };
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
-    return { problem: `cannot be read (${e.code ?? e.message})` };
+    return { problem: e.code === "ENOENT" ? "is missing" : `cannot be read (${e.code ?? e.message})` };
   }
 }
 
-/** The labels of a PEM file's blocks, in order ("CERTIFICATE", "PRIVATE KEY", …). */
+/**
+ * The labels of a PEM file's blocks, in order ("CERTIFICATE", "PRIVATE KEY", …): also where a file without a
+ * final line break was joined to another (`cat a.pem b.pem`), so that the second block starts mid-line.
+ */
 function pemLabels(pem: Buffer): string[] {
-  return [...pem.toString("latin1").matchAll(/^-----BEGIN ([^\r\n]*?)-----[ \t\r]*$/gm)].map((m) => m[1]);
+  return [...pem.toString("latin1").matchAll(/-----BEGIN ([^\r\n]*?)-----/g)].map((m) => m[1]);
 }
 
 /** What PEM blocks are, in words: "2 certificates", "a certificate and a private key". */
@@ -135,6 +138,14 @@ function readCertificate(path: string): Read<X509Certificate> {
 function readPrivateKey(path: string): Read<KeyObject> {
   const pem = readPem(path);
   if (pem.problem !== undefined) return pem;
+  // The curve's parameters before an EC key, as `openssl ecparam -genkey` writes them, are read past by all.
+  const labels = pemLabels(pem.value).filter((label) => label !== "EC PARAMETERS");
+  const blocks = blocksProblem(labels, "private key", (label) => label.endsWith("PRIVATE KEY"));
+  if (blocks) return { problem: blocks };
+  // PKCS#8's ENCRYPTED PRIVATE KEY, or OpenSSL's older header on an RSA or EC key.
+  if (labels[0] === "ENCRYPTED PRIVATE KEY" || /^Proc-Type: 4,ENCRYPTED/m.test(pem.value.toString("latin1"))) {
+    return { problem: "holds an encrypted private key: dockerd and the Docker client need it without a passphrase" };
+  }
   try {
     return { value: createPrivateKey(pem.value) };
   } catch (error) {

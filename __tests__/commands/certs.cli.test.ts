@@ -480,6 +480,20 @@ describe("dist/commands/certs.js, as `npm run certs` runs it", () => {
     expect(certificateProblem(dir, names)).toBeUndefined();
   });
 
+  test("a missing ca-key.pem is named as missing (not as unreadable), with or without --rotate; nothing is written", () => {
+    const dir = made();
+    rmSync(join(dir, CERT_FILES.caKey));
+    const before = pems(dir);
+    for (const flags of [[], ["--rotate"]]) {
+      expect(run(["--out=certs", ...flags], dirname(dir))).toMatchObject({
+        status: 1,
+        stdout: "",
+        stderr: `npm run certs: ${join(dir, CERT_FILES.caKey)} is missing: run \`npm run certs -- --rotate-ca\`\n`,
+      });
+      expect(pems(dir)).toEqual(before);
+    }
+  });
+
   test("refuses a CA key that does not belong to the CA, with or without --rotate (it would sign with it); --rotate-ca starts over", () => {
     const dir = made();
     copyFileSync(join(theirs, CERT_FILES.caKey), join(dir, CERT_FILES.caKey));

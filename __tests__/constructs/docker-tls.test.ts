@@ -1,7 +1,7 @@
 // certificateProblem, which synth warns with and deploy stops on: each way the files can fail to fit together,
 // with the command that fixes it. The files are mixed from two sets made by `npm run certs`'s own generator.
 import { execFileSync } from "node:child_process";
-import { webcrypto } from "node:crypto";
+import { createPrivateKey, webcrypto } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -54,6 +54,12 @@ describe("missing files", () => {
   test("the CA: -- --rotate-ca, as nothing can be checked or issued without it", () => {
     expect(problem(mixed({ ca: null }))).toBe("certs lacks ca.pem: run `npm run certs -- --rotate-ca` to start over");
   });
+
+  test("the CA's key: not deploy's concern, but named as missing where it signs", () => {
+    const dir = mixed({ caKey: null });
+    expect(problem(dir)).toBeUndefined();
+    expect(checkCa(dir, { label: "certs", withKey: true }).problem).toBe("certs/ca-key.pem is missing: run `npm run certs -- --rotate-ca`");
+  });
 });
 
 describe("files that cannot be read", () => {
@@ -84,6 +90,27 @@ describe("files that cannot be read", () => {
     expect(problem(mixed({ clientCert: read(ours, "clientCert") + read(ours, "clientKey") }))).toBe(
       "certs/cert.pem holds a certificate and a private key where one certificate belongs: run `npm run certs -- --rotate`",
     );
+  });
+
+  test("a key file holding another key before ours, or no key, or an encrypted one: named with what it holds", () => {
+    const read = (from: string, f: keyof typeof CERT_FILES) => readFileSync(join(from, CERT_FILES[f]), "utf8");
+    expect(problem(mixed({ clientKey: read(theirs, "clientKey") + read(ours, "clientKey") }))).toBe(
+      "certs/key.pem holds 2 private keys where one private key belongs: run `npm run certs -- --rotate`",
+    );
+    const sec1 = createPrivateKey(read(theirs, "serverKey")).export({ type: "sec1", format: "pem" });
+    expect(problem(mixed({ serverKey: sec1 + read(ours, "serverKey") }))).toBe(
+      "certs/server-key.pem holds 2 private keys where one private key belongs: run `npm run certs -- --rotate`",
+    );
+    expect(problem(mixed({ clientKey: read(ours, "clientCert") }))).toBe(
+      "certs/key.pem does not hold a PEM private key (it holds a certificate): run `npm run certs -- --rotate`",
+    );
+    const encrypted = createPrivateKey(read(ours, "clientKey")).export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: "secret" }).toString();
+    expect(problem(mixed({ clientKey: encrypted }))).toBe(
+      "certs/key.pem holds an encrypted private key: dockerd and the Docker client need it without a passphrase: run `npm run certs -- --rotate`",
+    );
+    // As `openssl ecparam -genkey` writes it: the curve's parameters, then the key.
+    const withParameters = `-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n${createPrivateKey(read(ours, "clientKey")).export({ type: "sec1", format: "pem" })}`;
+    expect(problem(mixed({ clientKey: withParameters }))).toBeUndefined();
   });
 
   test("a path that is not a file: named as what it is, and a named pipe is not read (that would wait for a writer)", () => {
