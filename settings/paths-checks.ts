@@ -28,6 +28,27 @@ export function stateDirProblem(dir: string): string | undefined {
   return deletedDirectoryProblem(dir);
 }
 
+/** What dockerHost.certsDir may be written as; the JSON Schema holds it too (settings/schema/docker-host.ts). */
+export const CERTS_DIR_PATTERN = /^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+$/;
+
+/** Names of the characters a message would not show. */
+const UNSEEN: Readonly<Record<string, string>> = { " ": "a space", "\t": "a tab", "\n": "a line break" };
+
+/**
+ * Why `dir` cannot be written as dockerHost.certsDir, or undefined: what CERTS_DIR_PATTERN refuses, in words. The
+ * path goes unquoted into the readiness gate's command line (a space would split it) and into Terraform's
+ * expressions (`${`, a quote), so it is kept to characters that mean nothing to either.
+ */
+export function certsDirFormatProblem(dir: string): string | undefined {
+  if (CERTS_DIR_PATTERN.test(dir)) return undefined;
+  if (dir === "") return "expected a directory relative to the project, got an empty string";
+  if (dir.startsWith("/")) return "expected a directory relative to the project, not an absolute path";
+  if (dir.includes("..")) return 'expected a path without ".." (the directory must be inside the project)';
+  const [bad] = dir.replace(/[A-Za-z0-9._/-]/g, "");
+  const got = UNSEEN[bad] ? `${JSON.stringify(bad)} (${UNSEEN[bad]})` : JSON.stringify(bad);
+  return `expected only letters, digits, ".", "_", "-" and "/" (the path goes into the readiness gate's shell command and into Terraform expressions), got ${got}`;
+}
+
 /**
  * Why `dir` (relative to `root`) may not hold the CA's and the client's private keys, or undefined: a directory
  * other tools delete, the project itself or a package, or one git would commit.

@@ -99,6 +99,22 @@ describe("the certificates directory", () => {
     expect(withGit("fatal: not a git repository (or any of the parent directories): .git\n", 128, () => certsDirProblem("keys"))).toBeUndefined();
   });
 
+  test("a path the settings cannot take is refused for what is actually wrong with it", () => {
+    const shell = "(the path goes into the readiness gate's shell command and into Terraform expressions)";
+    expect(problems({ dockerHost: { certsDir: "certs/x y" } })).toEqual([
+      `infra.json: dockerHost.certsDir = "certs/x y": expected only letters, digits, ".", "_", "-" and "/" ${shell}, got " " (a space)`,
+    ]);
+    expect(problems({ dockerHost: { certsDir: "certs/$HOME" } })).toEqual([
+      `infra.json: dockerHost.certsDir = "certs/$HOME": expected only letters, digits, ".", "_", "-" and "/" ${shell}, got "$"`,
+    ]);
+    expect(problems({ dockerHost: { certsDir: "/etc/certs" } })).toEqual([
+      'infra.json: dockerHost.certsDir = "/etc/certs": expected a directory relative to the project, not an absolute path',
+    ]);
+    expect(problems({ dockerHost: { certsDir: "../certs" } })).toEqual([
+      'infra.json: dockerHost.certsDir = "../certs": expected a path without ".." (the directory must be inside the project)',
+    ]);
+  });
+
   test("refused in the settings; the environments' default certs/<environment> passes", () => {
     expect(problems({ dockerHost: { certsDir: "." } })).toEqual([`infra.json: dockerHost.certsDir = ".": ${PROJECT}`]);
     expect(problems({ dockerHost: { certsDir: "stacks" } })).toEqual([`infra.json: dockerHost.certsDir = "stacks": ${TRACKED}`]);
