@@ -89,6 +89,17 @@ describe("dist/commands/certs.js, as `npm run certs` runs it", () => {
     expect(lost.stderr.trimEnd().split("\n")).toHaveLength(1);
   });
 
+  test("--out given to npm and after `--` too (`npm run certs --out=A -- --out=B`) is refused, exit 2, one line, nothing written", () => {
+    const cwd = typedIn();
+    const result = run(["--out=q5"], cwd, { npm_lifecycle_event: "certs", npm_config_out: "q4" });
+    expect(result).toMatchObject({
+      status: 2,
+      stdout: "",
+      stderr: "npm run certs: --out is given twice, to npm (--out=q4, before `--`) and after `--` (--out=q5); give it once, after `--` (npm run certs -- --help shows the usage)\n",
+    });
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
   test("--help prints the usage and exits 0; an unknown option is one line and exit 2", () => {
     expect(run(["--help"], typedIn())).toMatchObject({ status: 0, stdout: `${USAGE}\n`, stderr: "" });
     expect(run(["--rotat"], typedIn())).toMatchObject({
