@@ -188,9 +188,9 @@ export interface NewFile {
  * `backup`, a new directory, first receives copies of the files about to be replaced. Each file is written to a
  * temporary name beside its place, and only once all are written are they renamed into place. When the system
  * refuses any step, what was done is undone (a replaced file gets its old content back) and a WriteError names the
- * step and the reason.
+ * step and the reason. Last, the files of `narrow` (keys it keeps) get mode 0600, undone with the rest.
  */
-export function writeAllOrNothing(dir: string, files: readonly NewFile[], backup?: string): void {
+export function writeAllOrNothing(dir: string, files: readonly NewFile[], { backup, narrow = [] }: { backup?: string; narrow?: readonly string[] } = {}): void {
   const undo: { path: string; run: () => void }[] = [];
   try {
     const missing: string[] = [];
@@ -232,6 +232,11 @@ export function writeAllOrNothing(dir: string, files: readonly NewFile[], backup
       const old = previous[i];
       undo.push({ path: f.path, run: old ? () => putBack(f.path, old.content, old.mode) : () => rmSync(f.path, { force: true }) });
     });
+    for (const path of narrow) {
+      const mode = attempt(`read the mode of ${path}`, () => statSync(path).mode & 0o777);
+      attempt(`narrow the mode of ${path} to 0600`, () => chmodSync(path, 0o600));
+      undo.push({ path, run: () => chmodSync(path, mode) });
+    }
   } catch (error) {
     const left: string[] = [];
     for (const step of undo.reverse()) {

@@ -1,10 +1,10 @@
 // `npm run certs`: a private CA, the Docker host's server certificate and the client certificate, for the Docker
 // API's mutual TLS. Existing files are kept once checked (each key its certificate's, both certificates the CA's),
 // and missing ones made; --rotate reissues both certificates from the same CA, --rotate-ca starts over with a new
-// CA. Keys are ECDSA P-256 in PKCS#8, written with mode 0600.
+// CA. Keys it makes are ECDSA P-256 in PKCS#8, written with mode 0600; a CA key made elsewhere signs if it can.
 import "reflect-metadata"; // @peculiar/x509's dependency injection needs it before it loads
-import { randomBytes, webcrypto } from "node:crypto";
-import { chmodSync, existsSync, readFileSync, statSync } from "node:fs";
+import { type KeyObject, createPrivateKey, randomBytes, webcrypto } from "node:crypto";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as x509 from "@peculiar/x509";
 import {
@@ -19,12 +19,15 @@ import {
 } from "../constructs/docker-tls";
 import { loadSettings } from "../settings/load";
 import { projectRoot, startedAs, userPath } from "../settings/paths";
-import { type NewFile, WriteError, attempt, certificateDirProblem, notAFile, writeAllOrNothing } from "./certs-files";
+import { type NewFile, WriteError, certificateDirProblem, notAFile, writeAllOrNothing } from "./certs-files";
 import { type CommandSpec, UsageError, UserError, commandExitCode, runCommand } from "./cli";
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
-const ALGORITHM = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as const;
+/** A key's algorithm as WebCrypto imports it and @peculiar/x509 signs with it. */
+type Algorithm = { readonly name: string; readonly namedCurve?: string; readonly hash?: string };
+
+const ALGORITHM = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as const satisfies Algorithm;
 const DAY = 86_400_000;
 export const CA_DAYS = 3650;
 export const LEAF_DAYS = 825;
@@ -85,6 +88,7 @@ export async function ensureCertificates(options: CertOptions): Promise<CertResu
   const check = { label: dir, now, marginDays: 30 };
   const reissue = new Set<Leaf>();
   let newCa = false;
+  let signer: Signer | undefined;
   if (options.rotateCa) {
     newCa = true;
   } else if (!exists.includes("ca")) {
@@ -96,6 +100,9 @@ export async function ensureCertificates(options: CertOptions): Promise<CertResu
   } else {
     const kept = checkCa(dir, { ...check, withKey: true });
     if (kept.problem !== undefined) throw new UserError(kept.problem);
+    const usable = caSigner(path("caKey"));
+    if (typeof usable === "string") throw new UserError(usable);
+    signer = usable;
     const problems: string[] = [];
     for (const leaf of Object.keys(LEAVES) as Leaf[]) {
       const { cert, key } = LEAVES[leaf];
@@ -111,13 +118,13 @@ export async function ensureCertificates(options: CertOptions): Promise<CertResu
 
   // Everything is made in memory, then written at once: all of it or, on a failure, none.
   const files: NewFile[] = [];
-  let ca: { cert: x509.X509Certificate; keys: webcrypto.CryptoKeyPair };
-  if (newCa) {
-    ca = await makeCa(now);
-    files.push(...(await pemFiles(path("ca"), path("caKey"), ca.cert, ca.keys.privateKey)));
-    reissue.add("server").add("client");
+  let ca: Ca;
+  if (signer) {
+    ca = await loadCa(path("ca"), signer);
   } else {
-    ca = await loadCa(path("ca"), path("caKey"));
+    ca = await makeCa(now);
+    files.push(...(await pemFiles(path("ca"), path("caKey"), ca.cert, ca.signingKey)));
+    reissue.add("server").add("client");
   }
   if (reissue.has("server")) {
     const server = await issue(ca, now, options.serverNames[0], options.serverNames, "server");
@@ -136,15 +143,21 @@ export async function ensureCertificates(options: CertOptions): Promise<CertResu
     backup = dated;
     for (let n = 2; existsSync(backup); n++) backup = `${dated}-${n}`;
   }
-  for (const f of exists.filter(isKey)) {
-    if (!written.includes(path(f)) && statSync(path(f)).mode & 0o077) attempt(`narrow the mode of ${path(f)} to 0600`, () => chmodSync(path(f), 0o600));
-  }
-  if (files.length > 0) writeAllOrNothing(dir, files, backup);
+  // Kept keys are narrowed with the writes, so that a refused write leaves their modes as they were too.
+  const narrow = exists.filter(isKey).map(path).filter((p) => !written.includes(p) && statSync(p).mode & 0o077);
+  if (files.length > 0 || narrow.length > 0) writeAllOrNothing(dir, files, { backup, narrow });
   const kept = ALL_FILES.map(path).filter((f) => !written.includes(f));
   return { written, kept, backup, warnings };
 }
 
-async function makeCa(now: Date) {
+/** A CA that can sign: its certificate, its key and the algorithm it signs with. */
+interface Ca {
+  readonly cert: x509.X509Certificate;
+  readonly signingKey: webcrypto.CryptoKey;
+  readonly algorithm: Algorithm;
+}
+
+async function makeCa(now: Date): Promise<Ca> {
   const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ["sign", "verify"]);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
@@ -159,24 +172,58 @@ async function makeCa(now: Date) {
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
-  return { cert, keys };
+  return { cert, signingKey: keys.privateKey, algorithm: ALGORITHM };
 }
 
-async function loadCa(certPath: string, keyPath: string) {
+/** A CA key that can sign, read, and how it signs. */
+interface Signer {
+  readonly key: KeyObject;
+  readonly algorithm: Algorithm;
+}
+
+/** The curves WebCrypto and Go's crypto/x509 (dockerd, the Docker client) both take, by OpenSSL's names. */
+const CURVES: Readonly<Record<string, Algorithm>> = {
+  prime256v1: { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" },
+  secp384r1: { name: "ECDSA", namedCurve: "P-384", hash: "SHA-384" },
+  secp521r1: { name: "ECDSA", namedCurve: "P-521", hash: "SHA-512" },
+};
+/** node:crypto's names of the key types it cannot sign with, as people write them. */
+const KEY_TYPES: Readonly<Record<string, string>> = { ed448: "Ed448", "rsa-pss": "RSA-PSS", dsa: "DSA", dh: "DH", x25519: "X25519", x448: "X448" };
+const SIGNING_KEYS = "ECDSA P-256, P-384 or P-521, RSA of 2048 bits or more, or Ed25519";
+
+/**
+ * The CA's key and the algorithm it signs with, or why it cannot sign: a key made elsewhere or rewritten
+ * (`openssl ec` writes SEC1, older tools PKCS#1) is taken in any form, and of any type dockerd and the Docker
+ * client verify; OpenSSL's default security level refuses RSA under 2048 bits.
+ */
+function caSigner(keyPath: string): Signer | string {
+  // checkCa read it already: it is a private key, and the CA's.
+  const key = createPrivateKey(readFileSync(keyPath));
+  const { namedCurve, modulusLength } = key.asymmetricKeyDetails ?? {};
+  let kind: string;
+  if (key.asymmetricKeyType === "ec") {
+    if (CURVES[namedCurve ?? ""]) return { key, algorithm: CURVES[namedCurve ?? ""] };
+    kind = `an EC key on ${namedCurve}`;
+  } else if (key.asymmetricKeyType === "rsa") {
+    if ((modulusLength ?? 0) >= 2048) return { key, algorithm: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } };
+    kind = `a ${modulusLength}-bit RSA key`;
+  } else if (key.asymmetricKeyType === "ed25519") {
+    return { key, algorithm: { name: "Ed25519" } };
+  } else {
+    kind = `a key of type ${KEY_TYPES[key.asymmetricKeyType ?? ""] ?? key.asymmetricKeyType}`;
+  }
+  return `${keyPath} is ${kind}, which npm run certs cannot sign with (it takes ${SIGNING_KEYS}): ${CERT_FIXES.rotateCa}`;
+}
+
+async function loadCa(certPath: string, { key, algorithm }: Signer): Promise<Ca> {
   const cert = new x509.X509Certificate(readFileSync(certPath, "utf8"));
-  const privateKey = await webcrypto.subtle.importKey(
-    "pkcs8",
-    x509.PemConverter.decodeFirst(readFileSync(keyPath, "utf8")),
-    ALGORITHM,
-    true,
-    ["sign"],
-  );
-  const publicKey = await cert.publicKey.export(ALGORITHM, ["verify"]);
-  return { cert, keys: { privateKey, publicKey } };
+  const pkcs8 = key.export({ type: "pkcs8", format: "der" });
+  const signingKey = await webcrypto.subtle.importKey("pkcs8", pkcs8, algorithm, false, ["sign"]);
+  return { cert, signingKey, algorithm };
 }
 
 async function issue(
-  ca: { cert: x509.X509Certificate; keys: webcrypto.CryptoKeyPair },
+  ca: Ca,
   now: Date,
   commonName: string,
   dnsNames: string[],
@@ -190,8 +237,8 @@ async function issue(
     notBefore: now,
     notAfter: new Date(now.getTime() + LEAF_DAYS * DAY),
     publicKey: keys.publicKey,
-    signingKey: ca.keys.privateKey,
-    signingAlgorithm: ALGORITHM,
+    signingKey: ca.signingKey,
+    signingAlgorithm: ca.algorithm,
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),

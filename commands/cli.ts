@@ -92,8 +92,9 @@ export function parseArgsMessage(error: Error): string {
 /**
  * The command's options that npm took as its own: `npm run docs --check`, without `--`, reaches the script only as
  * npm_config_check=true in its environment (npm warns of an "Unknown cli config"), so the check would silently not
- * happen. Each is read as if typed after `--`. A string option written with a space (`--out DIR`) arrives as
- * "true", its value passed on as an argument: that is refused, since the value can only be guessed.
+ * happen. Each is read as if typed after `--` (commandExitCode refuses a one-value option typed there too). A string
+ * option written with a space (`--out DIR`) arrives as "true", its value passed on as an argument: that is refused,
+ * since the value can only be guessed.
  */
 function optionsNpmTook(spec: CommandSpec<Options>, env: NodeJS.ProcessEnv): { name: string; value: string | true }[] {
   if (env.npm_lifecycle_event === undefined) return []; // not run by npm
@@ -177,12 +178,22 @@ export async function commandExitCode<O extends Options>(
     if (npmProblem) throw npmProblem;
     const values = parsed.values as Record<string, unknown>;
     const typed = new Set(Object.keys(values));
+    const fromNpm: Record<string, unknown[]> = {};
     for (const { name, value } of took) {
-      if (typed.has(name)) continue;
-      const multiple = (spec.options[name] as { multiple?: boolean }).multiple;
-      values[name] = multiple ? [...((values[name] as unknown[] | undefined) ?? []), value] : value;
+      const { type, multiple } = spec.options[name] as { type: string; multiple?: boolean };
+      // A flag given both ways is the same flag.
+      if (typed.has(name) && type === "boolean") continue;
+      // Which of two values was meant can only be guessed: `npm run certs --out=A -- --out=B` once wrote to B.
+      if (typed.has(name) && !multiple) {
+        const after = `--${name}=${escapeInvisible(String(values[name]))}`;
+        throw new UsageError(`--${name} is given twice, to npm (--${name}=${escapeInvisible(String(value))}, before \`--\`) and after \`--\` (${after}); give it once, after \`--\``);
+      }
+      if (multiple) (fromNpm[name] ??= []).push(value);
+      else values[name] = value;
       io.err(`(npm took --${name} as its own option; read as \`${spec.name} -- --${name}${value === true ? "" : `=${escapeInvisible(value)}`}\`)\n`);
     }
+    // A repeatable option keeps every value, npm's first: they came first on the command line.
+    for (const [name, list] of Object.entries(fromNpm)) values[name] = [...list, ...((values[name] as unknown[] | undefined) ?? [])];
     return await main(parsed);
   } catch (error) {
     if (error instanceof UsageError) {

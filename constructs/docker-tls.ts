@@ -74,7 +74,7 @@ export interface CertCheckOptions {
 
 type Read<T> = { readonly value: T; readonly problem?: undefined } | { readonly value?: undefined; readonly problem: string };
 
-/** A PEM file's bytes, or why there are none to use ("is empty", "cannot be read (EACCES)"). */
+/** A PEM file's bytes, or why there are none to use ("is missing", "is empty", "cannot be read (EACCES)"). */
 function readPem(path: string): Read<Buffer> {
   try {
     // Reading a named pipe would wait for a writer: synth and deploy would hang.
@@ -87,14 +87,46 @@ function readPem(path: string): Read<Buffer> {
     return pem.toString("utf8").trim() === "" ? { problem: "is empty" } : { value: pem };
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
-    return { problem: `cannot be read (${e.code ?? e.message})` };
+    return { problem: e.code === "ENOENT" ? "is missing" : `cannot be read (${e.code ?? e.message})` };
   }
+}
+
+/**
+ * The labels of a PEM file's blocks, in order ("CERTIFICATE", "PRIVATE KEY", …): also where a file without a
+ * final line break was joined to another (`cat a.pem b.pem`), so that the second block starts mid-line.
+ */
+function pemLabels(pem: Buffer): string[] {
+  return [...pem.toString("latin1").matchAll(/-----BEGIN ([^\r\n]*?)-----/g)].map((m) => m[1]);
+}
+
+/** What PEM blocks are, in words: "2 certificates", "a certificate and a private key". */
+function inventory(labels: readonly string[]): string {
+  const noun = (label: string) =>
+    label === "CERTIFICATE" ? "certificate" : label === "ENCRYPTED PRIVATE KEY" ? "encrypted private key" : label.endsWith("PRIVATE KEY") ? "private key" : `"${label}" block`;
+  const counts = new Map<string, number>();
+  for (const label of labels) counts.set(noun(label), (counts.get(noun(label)) ?? 0) + 1);
+  const parts = [...counts].map(([n, count]) => (count > 1 ? `${count} ${n}s` : `${/^[aeiou]/.test(n) ? "an" : "a"} ${n}`));
+  return parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}` : parts.join("");
+}
+
+/**
+ * Why a PEM file's blocks are not the one `kind` it should hold, or undefined. dockerd and the Docker client read
+ * every certificate in a file (a second CA in ca.pem would be trusted too) and the first private key in a key
+ * file, while node:crypto reads the first block only: what is checked must be all there is.
+ */
+function blocksProblem(labels: readonly string[], kind: "certificate" | "private key", isKind: (label: string) => boolean): string | undefined {
+  if (labels.length === 0) return `does not hold a PEM ${kind} (there is no -----BEGIN line in it)`;
+  if (!labels.some(isKind)) return `does not hold a PEM ${kind} (it holds ${inventory(labels)})`;
+  if (labels.length > 1) return `holds ${inventory(labels)} where one ${kind} belongs`;
+  return undefined;
 }
 
 /** The certificate in a PEM file, or what keeps it from being read. */
 function readCertificate(path: string): Read<X509Certificate> {
   const pem = readPem(path);
   if (pem.problem !== undefined) return pem;
+  const blocks = blocksProblem(pemLabels(pem.value), "certificate", (label) => label === "CERTIFICATE");
+  if (blocks) return { problem: blocks };
   try {
     return { value: new X509Certificate(pem.value) };
   } catch (error) {
@@ -106,6 +138,14 @@ function readCertificate(path: string): Read<X509Certificate> {
 function readPrivateKey(path: string): Read<KeyObject> {
   const pem = readPem(path);
   if (pem.problem !== undefined) return pem;
+  // The curve's parameters before an EC key, as `openssl ecparam -genkey` writes them, are read past by all.
+  const labels = pemLabels(pem.value).filter((label) => label !== "EC PARAMETERS");
+  const blocks = blocksProblem(labels, "private key", (label) => label.endsWith("PRIVATE KEY"));
+  if (blocks) return { problem: blocks };
+  // PKCS#8's ENCRYPTED PRIVATE KEY, or OpenSSL's older header on an RSA or EC key.
+  if (labels[0] === "ENCRYPTED PRIVATE KEY" || /^Proc-Type: 4,ENCRYPTED/m.test(pem.value.toString("latin1"))) {
+    return { problem: "holds an encrypted private key: dockerd and the Docker client need it without a passphrase" };
+  }
   try {
     return { value: createPrivateKey(pem.value) };
   } catch (error) {
@@ -113,25 +153,54 @@ function readPrivateKey(path: string): Read<KeyObject> {
   }
 }
 
-/** "expired on …" or "expires on …" when `cert` is not valid until `margin` days after `now`. */
-function expiry(cert: X509Certificate, now: Date, marginDays: number): string | undefined {
+/** How far ahead of this machine's clock a certificate's start may be: one made a moment ago elsewhere is taken. */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * "not valid until …" when `cert` starts later than `now` (give or take the skew), "expired on …" or "expires on …"
+ * when it is not valid until `margin` days after `now`.
+ */
+function validity(cert: X509Certificate, now: Date, marginDays: number): string | undefined {
+  if (Date.parse(cert.validFrom) > now.getTime() + CLOCK_SKEW_MS) return `is not valid until ${cert.validFrom}`;
   const end = new Date(cert.validTo).getTime();
   if (end <= now.getTime()) return `expired on ${cert.validTo}`;
   if (end <= now.getTime() + marginDays * 86_400_000) return `expires on ${cert.validTo}`;
   return undefined;
 }
 
+/** The extended key usage each certificate needs: the TLS side it is presented on. */
+const EXTENDED_KEY_USAGE = {
+  server: { oid: "1.3.6.1.5.5.7.3.1", name: "serverAuth" },
+  client: { oid: "1.3.6.1.5.5.7.3.2", name: "clientAuth" },
+} as const satisfies Record<Leaf, { oid: string; name: string }>;
+const ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
+
+/** Why `cert` may not be presented as `leaf`'s certificate, or undefined: its extended key usage, when it has one. */
+function roleProblem(cert: X509Certificate, leaf: Leaf): string | undefined {
+  const usages = cert.keyUsage; // node:crypto's name for the extended key usage; undefined when there is none
+  const { oid, name } = EXTENDED_KEY_USAGE[leaf];
+  if (usages === undefined || usages.includes(oid) || usages.includes(ANY_EXTENDED_KEY_USAGE)) return undefined;
+  const names = new Map<string, string>(Object.values(EXTENDED_KEY_USAGE).map((u) => [u.oid, u.name]));
+  const allowed = usages.map((u) => names.get(u) ?? u).join(", ") || "nothing";
+  return `is not a ${leaf} certificate (its extended key usage allows ${allowed}, not ${name})`;
+}
+
+const NOT_A_CA = "is not a CA certificate (its basic constraints do not say CA:TRUE, or its key usage leaves out keyCertSign)";
+
 /**
- * The CA certificate in `dir`, or what is wrong with it: unreadable, expired, or (`withKey`, for signing) without
- * a ca-key.pem that belongs to it.
+ * The CA certificate in `dir`, or what is wrong with it: unreadable, not a CA, not valid yet or expired, or
+ * (`withKey`, for signing) without a ca-key.pem that belongs to it.
  */
 export function checkCa(dir: string, options: CertCheckOptions & { readonly withKey?: boolean } = {}): Read<X509Certificate> {
   const { label = dir, now = new Date(), marginDays = 0 } = options;
   const name = (f: CertFile) => posix.join(label, CERT_FILES[f]);
   const ca = readCertificate(join(dir, CERT_FILES.ca));
   if (ca.problem !== undefined) return { problem: `${name("ca")} ${ca.problem}: ${CERT_FIXES.rotateCa}` };
-  const expired = expiry(ca.value, now, marginDays);
-  if (expired) return { problem: `${name("ca")} ${expired}: ${CERT_FIXES.rotateCa}` };
+  // What is not a CA signs certificates nobody can verify: `npm run certs` would issue them, dockerd refuse them.
+  // node:crypto's `ca` is OpenSSL's X509_check_ca(): CA:TRUE, and keyCertSign if it has a key usage.
+  if (!ca.value.ca) return { problem: `${name("ca")} ${NOT_A_CA}: ${CERT_FIXES.rotateCa}` };
+  const invalid = validity(ca.value, now, marginDays);
+  if (invalid) return { problem: `${name("ca")} ${invalid}: ${CERT_FIXES.rotateCa}` };
   if (options.withKey) {
     const key = readPrivateKey(join(dir, CERT_FILES.caKey));
     if (key.problem !== undefined) return { problem: `${name("caKey")} ${key.problem}: ${CERT_FIXES.rotateCa}` };
@@ -145,7 +214,8 @@ export function checkCa(dir: string, options: CertCheckOptions & { readonly with
 
 /**
  * What is wrong with a certificate and its key in `dir`, or undefined: both readable, the key is the
- * certificate's, `ca` issued it, it is valid, and (the server's) it covers `names`.
+ * certificate's, `ca` issued it for its role (serverAuth, clientAuth), it is valid now (started and not expired),
+ * and (the server's) it covers `names`.
  */
 export function leafProblem(
   dir: string,
@@ -165,8 +235,11 @@ export function leafProblem(
     return `${name(keyFile)} does not match ${name(certFile)} (it is the key of another certificate): ${CERT_FIXES.rotate}`;
   }
   if (!cert.value.verify(ca.publicKey)) return `${name(certFile)} was not issued by ${name("ca")}: ${CERT_FIXES.rotate}`;
-  const expired = expiry(cert.value, now, marginDays);
-  if (expired) return `${name(certFile)} ${expired}: ${CERT_FIXES.rotate}`;
+  // The server's pair copied over the client's fits the CA, but TLS refuses it on the other side.
+  const role = roleProblem(cert.value, leaf);
+  if (role) return `${name(certFile)} ${role}: ${CERT_FIXES.rotate}`;
+  const invalid = validity(cert.value, now, marginDays);
+  if (invalid) return `${name(certFile)} ${invalid}: ${CERT_FIXES.rotate}`;
   const covered = subjectAltNames(cert.value);
   const uncovered = names.filter((n) => !covered.includes(n));
   if (uncovered.length > 0) {
@@ -178,8 +251,9 @@ export function leafProblem(
 /**
  * What is wrong with the certificates in `dir` for a host that must answer to `names`, or undefined when they
  * will do: every file deploy reads is there and parses, each key is its certificate's, both certificates come
- * from the CA, none has expired, and the server's covers the names. Synth warns with it; the deploy wrapper stops
- * on it, so the fix is named before Terraform fails at plan or the readiness gate waits in vain.
+ * from the CA, each is valid now (started, within the clock skew, and not expired), and the server's covers the
+ * names. Synth warns with it; the deploy wrapper stops on it, so the fix is named before Terraform fails at plan or
+ * the readiness gate waits in vain.
  */
 export function certificateProblem(
   dir: string,

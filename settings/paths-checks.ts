@@ -1,5 +1,5 @@
 // Directories of the project that other tools delete or publish: the state and the certificates must not be there.
-import { spawnSync } from "node:child_process";
+import { type SpawnSyncReturns, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, posix } from "node:path";
 import { projectRoot } from "./paths";
@@ -28,6 +28,27 @@ export function stateDirProblem(dir: string): string | undefined {
   return deletedDirectoryProblem(dir);
 }
 
+/** What dockerHost.certsDir may be written as; the JSON Schema holds it too (settings/schema/docker-host.ts). */
+export const CERTS_DIR_PATTERN = /^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+$/;
+
+/** Names of the characters a message would not show. */
+const UNSEEN: Readonly<Record<string, string>> = { " ": "a space", "\t": "a tab", "\n": "a line break" };
+
+/**
+ * Why `dir` cannot be written as dockerHost.certsDir, or undefined: what CERTS_DIR_PATTERN refuses, in words. The
+ * path goes unquoted into the readiness gate's command line (a space would split it) and into Terraform's
+ * expressions (`${`, a quote), so it is kept to characters that mean nothing to either.
+ */
+export function certsDirFormatProblem(dir: string): string | undefined {
+  if (CERTS_DIR_PATTERN.test(dir)) return undefined;
+  if (dir === "") return "expected a directory relative to the project, got an empty string";
+  if (dir.startsWith("/")) return "expected a directory relative to the project, not an absolute path";
+  if (dir.includes("..")) return 'expected a path without ".." (the directory must be inside the project)';
+  const [bad] = dir.replace(/[A-Za-z0-9._/-]/g, "");
+  const got = UNSEEN[bad] ? `${JSON.stringify(bad)} (${UNSEEN[bad]})` : JSON.stringify(bad);
+  return `expected only letters, digits, ".", "_", "-" and "/" (the path goes into the readiness gate's shell command and into Terraform expressions), got ${got}`;
+}
+
 /**
  * Why `dir` (relative to `root`) may not hold the CA's and the client's private keys, or undefined: a directory
  * other tools delete, the project itself or a package, or one git would commit.
@@ -49,16 +70,38 @@ export function certsDirProblem(dir: string, root: string = projectRoot): string
  */
 const gitAnswers = new Map<string, string | undefined>();
 
-/** Why git would commit a private key written to `dir`, or undefined (also when git or the repository is missing). */
+/**
+ * Why git would commit a private key written to `dir`, or undefined (also when git or the repository is missing).
+ * git failing for another reason is no "no": a checkout owned by another user ("dubious ownership") is a
+ * repository all the same, and would commit the keys once its owner runs `git add`.
+ */
 function gitProblem(dir: string, root: string): string | undefined {
   // env: the environment as it is now, not as the process started (a test takes git off the PATH).
   const git = (...args: string[]) => spawnSync("git", ["-C", root, ...args], { encoding: "utf8", timeout: 10_000, env: process.env });
   const tracked = git("ls-files", "--", dir);
-  // No git, or not a repository (a copy of the project, an unpacked release): nothing will be committed from here.
-  if (tracked.error || tracked.status !== 0) return undefined;
+  if ((tracked.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") return undefined; // no git
+  // Not a repository (a copy of the project, an unpacked release): nothing will be committed from here.
+  if (tracked.status !== 0 && /^fatal: not a git repository/m.test(tracked.stderr ?? "")) return undefined;
+  if (tracked.error || tracked.status !== 0) return gitFailed(dir, tracked);
   if (tracked.stdout.trim() !== "") return "expected a directory git does not track: the private keys would be committed next to its files";
-  // Exit 0: ignored; 1: not ignored; anything else: git could not tell, as when there is no repository.
+  // Exit 0: ignored; 1: not ignored.
   const ignored = git("check-ignore", "-q", "--", `${dir}/ca-key.pem`);
+  if (ignored.status === 0) return undefined;
   if (ignored.status === 1) return `expected a directory .gitignore matches (as certs/): git would commit ${dir}/ca-key.pem, the CA's private key`;
-  return undefined;
+  // git stores a symbolic link, never what it leads to: the directory it leads to is checked where it is.
+  if (/is beyond a symbolic link/.test(ignored.stderr ?? "")) return undefined;
+  return gitFailed(dir, ignored);
+}
+
+/** One line for a git that could not answer: git's own first line, and what to do about it. */
+function gitFailed(dir: string, result: SpawnSyncReturns<string>): string {
+  const error = result.error as NodeJS.ErrnoException | undefined;
+  const stderr = result.stderr ?? "";
+  let said = stderr.trim().split("\n")[0] || `exit ${result.status}`;
+  if (error) said = error.code === "ETIMEDOUT" ? "no answer within 10 s" : error.message;
+  // git names the repository and the command that trusts it; the user may rather run as the owner.
+  const trust = /git config --global --add safe\.directory .+/.exec(stderr)?.[0].trim();
+  const owner = / in repository at '(.+)'/.exec(said)?.[1] ?? "the checkout";
+  const fix = trust ? `run this as the owner of ${owner}, or trust it with \`${trust}\`` : "fix what git reports and run this again";
+  return `git could not say whether it would commit the private keys in ${dir} (${JSON.stringify(said)}): ${fix}`;
 }

@@ -2,6 +2,7 @@
 // typed the command, the directories it refuses, the broken sets of files it will not keep, and what a write the
 // system refuses leaves behind (nothing).
 import { spawnSync } from "node:child_process";
+import { createPrivateKey } from "node:crypto";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -86,6 +87,17 @@ describe("dist/commands/certs.js, as `npm run certs` runs it", () => {
     expect(lost.status).toBe(2);
     expect(lost.stderr).toMatch(/^npm run certs: npm took --out as its own option and passed its value on as an argument; put options after `--`/);
     expect(lost.stderr.trimEnd().split("\n")).toHaveLength(1);
+  });
+
+  test("--out given to npm and after `--` too (`npm run certs --out=A -- --out=B`) is refused, exit 2, one line, nothing written", () => {
+    const cwd = typedIn();
+    const result = run(["--out=q5"], cwd, { npm_lifecycle_event: "certs", npm_config_out: "q4" });
+    expect(result).toMatchObject({
+      status: 2,
+      stdout: "",
+      stderr: "npm run certs: --out is given twice, to npm (--out=q4, before `--`) and after `--` (--out=q5); give it once, after `--` (npm run certs -- --help shows the usage)\n",
+    });
+    expect(readdirSync(cwd)).toEqual([]);
   });
 
   test("--help prints the usage and exits 0; an unknown option is one line and exit 2", () => {
@@ -174,6 +186,48 @@ describe("dist/commands/certs.js, as `npm run certs` runs it", () => {
     }
   });
 
+  test("a checkout git will not read for this user (dubious ownership) is refused naming git's reason, writing no key where git would commit it", () => {
+    // `keys` is not in .gitignore: a user other than the checkout's owner, allowed to write there, once got the keys in it.
+    const certsDir = `keys-${process.pid}`;
+    const dir = join(projectRoot, certsDir);
+    // In the project, which every user may read (the test's own temporary directory is its user's alone).
+    const settings = join(mkdtempSync(join(projectRoot, ".certs-test-")), "infra.json");
+    writeFileSync(settings, JSON.stringify({ dockerHost: { certsDir } }));
+    chmodSync(dirname(settings), 0o755);
+    chmodSync(settings, 0o644);
+    // As another user where this runs as root (git's own refusal); anywhere, through a git that says what it says.
+    const asNobody = process.getuid?.() === 0 && spawnSync("setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "true"]).status === 0;
+    const bin = typedIn();
+    const dubious = `fatal: detected dubious ownership in repository at '${projectRoot}'`;
+    writeFileSync(join(bin, "said"), `${dubious}\nTo add an exception for this directory, call:\n\n\tgit config --global --add safe.directory ${projectRoot}\n`);
+    writeFileSync(join(bin, "git"), `#!/bin/sh\nwhile IFS= read -r line; do printf '%s\\n' "$line"; done < '${join(bin, "said")}' >&2\nexit 128\n`);
+    chmodSync(join(bin, "git"), 0o755);
+    const env = { ...process.env, INFRA_CONFIG: settings, INIT_CWD: projectRoot };
+    const runs = [
+      () => spawnSync(process.execPath, [join(projectRoot, "dist", "commands", "certs.js")], { cwd: projectRoot, env: { ...env, PATH: bin }, encoding: "utf8", timeout: 30_000 }),
+      ...(asNobody
+        ? [() => spawnSync("setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", process.execPath, join(projectRoot, "dist", "commands", "certs.js")], { cwd: projectRoot, env, encoding: "utf8", timeout: 30_000 })]
+        : []),
+    ];
+    mkdirSync(dir);
+    try {
+      if (asNobody) spawnSync("chown", ["nobody:nogroup", dir]);
+      for (const runOnce of runs) {
+        const result = runOnce();
+        expect(result).toMatchObject({ status: 1, stdout: "" });
+        expect(result.stderr).toBe(
+          `Invalid settings, npm run certs did nothing:\nINFRA_CONFIG file ${settings}: dockerHost.certsDir = "${certsDir}": ` +
+            `git could not say whether it would commit the private keys in ${certsDir} ("${dubious}"): ` +
+            `run this as the owner of ${projectRoot}, or trust it with \`git config --global --add safe.directory ${projectRoot}\`\n`,
+        );
+        expect(readdirSync(dir)).toEqual([]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(dirname(settings), { recursive: true, force: true });
+    }
+  });
+
   test("a directory it cannot make or look up is refused in one line naming --out and why, exit 2, without hanging or writing", () => {
     const cwd = typedIn();
     writeFileSync(join(cwd, "notes.txt"), "mine\n");
@@ -236,6 +290,28 @@ describe("dist/commands/certs.js, as `npm run certs` runs it", () => {
     } finally {
       unlock?.();
     }
+  });
+
+  (lockable ? test : test.skip)("a key it would narrow to 0600 keeps its mode when the write fails: \"nothing was changed\" holds", () => {
+    const dir = made();
+    chmodSync(join(dir, CERT_FILES.caKey), 0o644);
+    rmSync(join(dir, CERT_FILES.clientCert));
+    const modes = () => Object.fromEntries(readdirSync(dir).map((f) => [f, statSync(join(dir, f)).mode & 0o777]));
+    const before = { pems: pems(dir), modes: modes() };
+    const unlock = lock(dir);
+    try {
+      const result = run(["--out=certs"], dirname(dir));
+      expect(result).toMatchObject({ status: 1, stdout: "" });
+      expect(result.stderr).toMatch(
+        new RegExp(`^npm run certs: --out=certs: cannot write ${join(dir, CERT_FILES.clientCert)}: (operation not permitted \\(EPERM\\)|permission denied \\(EACCES\\)); nothing was changed\n$`),
+      );
+      expect({ pems: pems(dir), modes: modes() }).toEqual(before);
+    } finally {
+      unlock?.();
+    }
+    // Once it may write, it narrows the key with the rest.
+    expect(run(["--out=certs"], dirname(dir)).status).toBe(0);
+    expect(statSync(join(dir, CERT_FILES.caKey)).mode & 0o777).toBe(0o600);
   });
 
   (immutable ? test : test.skip)("a rotation the system stops halfway is undone: every file as it was, nothing left behind, one line naming --out", () => {
@@ -346,6 +422,87 @@ describe("dist/commands/certs.js, as `npm run certs` runs it", () => {
     expect(pems(dir)).toEqual(before);
     expect(run(["--out=certs", "--rotate"], dirname(dir)).status).toBe(0);
     expect(certificateProblem(dir, names)).toBeUndefined();
+  });
+
+  test("refuses a certificate that is not valid yet (made on a clock ahead), naming when it starts; -- --rotate repairs it", async () => {
+    const dir = made();
+    for (const f of [CERT_FILES.serverCert, CERT_FILES.serverKey]) rmSync(join(dir, f));
+    await ensureCertificates({ dir, serverNames: names, now: new Date(Date.now() + 86_400_000) });
+    const before = pems(dir);
+    const result = run(["--out=certs"], dirname(dir));
+    expect(result).toMatchObject({ status: 1, stdout: "" });
+    expect(result.stderr).toMatch(new RegExp(`^npm run certs: ${join(dir, CERT_FILES.serverCert)} is not valid until \\w{3} .+ GMT: run \`npm run certs -- --rotate\`\n$`));
+    expect(pems(dir)).toEqual(before);
+    expect(run(["--out=certs", "--rotate"], dirname(dir)).status).toBe(0);
+    expect(certificateProblem(dir, names)).toBeUndefined();
+  });
+
+  test("refuses certificates made for another role: the server's pair as the client's, the client's as the CA (nothing is signed with it)", () => {
+    const dir = made();
+    copyFileSync(join(dir, CERT_FILES.serverCert), join(dir, CERT_FILES.clientCert));
+    copyFileSync(join(dir, CERT_FILES.serverKey), join(dir, CERT_FILES.clientKey));
+    const before = pems(dir);
+    expect(run(["--out=certs"], dirname(dir))).toMatchObject({
+      status: 1,
+      stdout: "",
+      stderr: `npm run certs: ${join(dir, CERT_FILES.clientCert)} is not a client certificate (its extended key usage allows serverAuth, not clientAuth): run \`npm run certs -- --rotate\`\n`,
+    });
+    expect(pems(dir)).toEqual(before);
+
+    // A missing pair would be issued by whatever ca.pem and ca-key.pem hold.
+    const other = made();
+    copyFileSync(join(other, CERT_FILES.clientCert), join(other, CERT_FILES.ca));
+    copyFileSync(join(other, CERT_FILES.clientKey), join(other, CERT_FILES.caKey));
+    for (const f of [CERT_FILES.serverCert, CERT_FILES.serverKey]) rmSync(join(other, f));
+    const kept = pems(other);
+    for (const flags of [[], ["--rotate"]]) {
+      expect(run(["--out=certs", ...flags], dirname(other))).toMatchObject({
+        status: 1,
+        stdout: "",
+        stderr: `npm run certs: ${join(other, CERT_FILES.ca)} is not a CA certificate (its basic constraints do not say CA:TRUE, or its key usage leaves out keyCertSign): run \`npm run certs -- --rotate-ca\`\n`,
+      });
+      expect(pems(other)).toEqual(kept);
+    }
+  });
+
+  test("a CA key rewritten as SEC1 (`openssl ec -in ca-key.pem -out ca-key.pem`) still signs: no stack trace when a certificate is issued", () => {
+    const dir = made();
+    const sec1 = createPrivateKey(readFileSync(join(dir, CERT_FILES.caKey))).export({ type: "sec1", format: "pem" });
+    writeFileSync(join(dir, CERT_FILES.caKey), sec1);
+    rmSync(join(dir, CERT_FILES.clientKey));
+    const result = run(["--out=certs"], dirname(dir));
+    expect(result).toMatchObject({ status: 0, stderr: "" });
+    expect(result.stdout).toContain(`wrote ${join(dir, CERT_FILES.clientCert)}\n`);
+    expect(readFileSync(join(dir, CERT_FILES.caKey), "utf8")).toBe(sec1);
+    expect(certificateProblem(dir, names)).toBeUndefined();
+  });
+
+  test("refuses a ca.pem holding a second CA after ours (dockerd would trust both), naming the count; -- --rotate-ca starts over", () => {
+    const dir = made();
+    writeFileSync(join(dir, CERT_FILES.ca), readFileSync(join(dir, CERT_FILES.ca), "utf8") + readFileSync(join(theirs, CERT_FILES.ca), "utf8"));
+    const before = pems(dir);
+    expect(run(["--out=certs"], dirname(dir))).toMatchObject({
+      status: 1,
+      stdout: "",
+      stderr: `npm run certs: ${join(dir, CERT_FILES.ca)} holds 2 certificates where one certificate belongs: run \`npm run certs -- --rotate-ca\`\n`,
+    });
+    expect(pems(dir)).toEqual(before);
+    expect(run(["--out=certs", "--rotate-ca"], dirname(dir)).status).toBe(0);
+    expect(certificateProblem(dir, names)).toBeUndefined();
+  });
+
+  test("a missing ca-key.pem is named as missing (not as unreadable), with or without --rotate; nothing is written", () => {
+    const dir = made();
+    rmSync(join(dir, CERT_FILES.caKey));
+    const before = pems(dir);
+    for (const flags of [[], ["--rotate"]]) {
+      expect(run(["--out=certs", ...flags], dirname(dir))).toMatchObject({
+        status: 1,
+        stdout: "",
+        stderr: `npm run certs: ${join(dir, CERT_FILES.caKey)} is missing: run \`npm run certs -- --rotate-ca\`\n`,
+      });
+      expect(pems(dir)).toEqual(before);
+    }
   });
 
   test("refuses a CA key that does not belong to the CA, with or without --rotate (it would sign with it); --rotate-ca starts over", () => {

@@ -1,12 +1,14 @@
 // The certificates `npm run certs` makes, and its command line run in this process (the built command as npm runs
 // it: certs.cli.test.ts).
-import { X509Certificate } from "node:crypto";
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { X509Certificate, createPrivateKey, webcrypto } from "node:crypto";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { createServer, connect } from "node:tls";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CERT_FILES, subjectAltNames } from "../../constructs/docker-tls";
+import { CERT_FILES, certificateProblem, subjectAltNames } from "../../constructs/docker-tls";
 import { LEAF_DAYS, USAGE, certsCli, ensureCertificates } from "../../commands/certs";
+// After commands/certs: it loads reflect-metadata and gives @peculiar/x509 its crypto provider.
+import * as x509 from "@peculiar/x509";
 
 const NAMES = ["*.us-west-1.compute.amazonaws.com"];
 const SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
@@ -123,6 +125,68 @@ describe("running it again", () => {
     await expect(ensureCertificates({ dir, serverNames: ["docker.example.com"] })).rejects.toThrow(
       /covers \*\.us-west-1\.compute\.amazonaws\.com but the settings need docker\.example\.com: run `npm run certs -- --rotate`/,
     );
+  });
+});
+
+describe("a CA made elsewhere, or its key rewritten (`openssl ec -in ca-key.pem -out ca-key.pem`)", () => {
+  type Algorithm = { name: string; namedCurve?: string; hash?: string; modulusLength?: number; publicExponent?: Uint8Array };
+  const RSA = { name: "RSASSA-PKCS1-v1_5", publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" };
+  /** A directory holding only a CA of `algorithm`, its key written in `format`. */
+  const caOf = async (algorithm: Algorithm, format: "pkcs8" | "sec1" | "pkcs1" = "pkcs8") => {
+    const keys = (await webcrypto.subtle.generateKey(algorithm, true, ["sign", "verify"])) as webcrypto.CryptoKeyPair;
+    const ca = await x509.X509CertificateGenerator.createSelfSigned({
+      serialNumber: "01",
+      name: "CN=a CA made elsewhere",
+      notBefore: new Date(Date.now() - 86_400_000),
+      notAfter: new Date(Date.now() + 3650 * 86_400_000),
+      keys,
+      signingAlgorithm: algorithm,
+      extensions: [new x509.BasicConstraintsExtension(true, 0, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true)],
+    });
+    const key = createPrivateKey({ key: Buffer.from(await webcrypto.subtle.exportKey("pkcs8", keys.privateKey)), format: "der", type: "pkcs8" });
+    const out = join(mkdtempSync(join(tmpdir(), "certs-ca-")), "certs");
+    mkdirSync(out, { mode: 0o700 });
+    writeFileSync(join(out, CERT_FILES.ca), ca.toString("pem"));
+    writeFileSync(join(out, CERT_FILES.caKey), key.export({ type: format, format: "pem" }), { mode: 0o600 });
+    return out;
+  };
+
+  test.each([
+    ["ECDSA P-256 in SEC1 (BEGIN EC PRIVATE KEY)", { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" }, "sec1"],
+    ["ECDSA P-384", { name: "ECDSA", namedCurve: "P-384", hash: "SHA-384" }, "pkcs8"],
+    ["ECDSA P-521", { name: "ECDSA", namedCurve: "P-521", hash: "SHA-512" }, "pkcs8"],
+    ["RSA 2048 in PKCS#1 (BEGIN RSA PRIVATE KEY)", { ...RSA, modulusLength: 2048 }, "pkcs1"],
+    ["Ed25519", { name: "Ed25519" }, "pkcs8"],
+  ] as const)("%s: it signs with it, and what it issues verifies", async (_, algorithm, format) => {
+    const out = await caOf(algorithm, format);
+    const caKey = readFileSync(join(out, CERT_FILES.caKey), "utf8");
+    const result = await certsCli([`--out=${out}`], { INFRA_CONFIG: "" });
+    expect(result).toMatchObject({ code: 0, err: "" });
+    expect(certificateProblem(out, NAMES)).toBeUndefined();
+    expect(readFileSync(join(out, CERT_FILES.caKey), "utf8")).toBe(caKey);
+  });
+
+  test("the generator's own CA key rewritten as SEC1 still signs: --rotate works", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "certs-sec1-")), "certs");
+    await ensureCertificates({ dir: out, serverNames: NAMES });
+    const key = createPrivateKey(readFileSync(join(out, CERT_FILES.caKey)));
+    writeFileSync(join(out, CERT_FILES.caKey), key.export({ type: "sec1", format: "pem" }));
+    const result = await certsCli([`--out=${out}`, "--rotate"], { INFRA_CONFIG: "" });
+    expect(result).toMatchObject({ code: 0, err: "" });
+    expect(certificateProblem(out, NAMES)).toBeUndefined();
+  });
+
+  test("a key it cannot sign with (RSA of 1024 bits) is one line naming ca-key.pem, what it takes and -- --rotate-ca; nothing is written", async () => {
+    const out = await caOf({ ...RSA, modulusLength: 1024 });
+    const result = await certsCli([`--out=${out}`], { INFRA_CONFIG: "" });
+    expect(result).toEqual({
+      code: 1,
+      out: "",
+      err:
+        `npm run certs: ${join(out, CERT_FILES.caKey)} is a 1024-bit RSA key, which npm run certs cannot sign with ` +
+        "(it takes ECDSA P-256, P-384 or P-521, RSA of 2048 bits or more, or Ed25519): run `npm run certs -- --rotate-ca`\n",
+    });
+    expect(readdirSync(out).sort()).toEqual([CERT_FILES.caKey, CERT_FILES.ca]);
   });
 });
 

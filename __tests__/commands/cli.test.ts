@@ -72,8 +72,21 @@ describe("options npm took as its own (`npm run example --check`, without `--`)"
     expect((await example(["--help"], { ...NPM, npm_config_out: "true" })).code).toBe(0);
   });
 
-  test("what is typed after `--` wins; outside npm, npm_config_* means nothing", async () => {
-    expect((await example(["--out=mine"], { ...NPM, npm_config_out: "npm's" })).values).toEqual({ out: "mine" });
+  test("a one-value option given to npm and after `--` too is refused: one line naming both, exit 2, the command not run", async () => {
+    const result = await example(["--out=/tmp/q5"], { ...NPM, npm_config_out: "/tmp/q4" });
+    expect(result).toEqual({
+      code: 2,
+      out: "",
+      values: undefined,
+      err: "npm run example: --out is given twice, to npm (--out=/tmp/q4, before `--`) and after `--` (--out=/tmp/q5); give it once, after `--` (npm run example -- --help shows the usage)\n",
+    });
+  });
+
+  test("a flag given both ways is the same flag; a repeatable option keeps every value, npm's first; outside npm, npm_config_* means nothing", async () => {
+    expect(await example(["--check"], { ...NPM, npm_config_check: "true" })).toMatchObject({ code: 0, values: { check: true } });
+    const both = await example(["--var=b=2"], { ...NPM, npm_config_var: "a=1" });
+    expect(both).toMatchObject({ code: 0, values: { var: ["a=1", "b=2"] } });
+    expect(both.err).toBe("(npm took --var as its own option; read as `npm run example -- --var=a=1`)\n");
     expect((await example([], { npm_config_check: "true" })).values).toEqual({});
     expect((await example([], { ...NPM, npm_config_check: "false" })).values).toEqual({});
   });

@@ -1,11 +1,14 @@
 // certificateProblem, which synth warns with and deploy stops on: each way the files can fail to fit together,
 // with the command that fixes it. The files are mixed from two sets made by `npm run certs`'s own generator.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createPrivateKey, webcrypto } from "node:crypto";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CERT_FILES, certificateProblem, checkCa, dockerHostCertificateNames } from "../../constructs/docker-tls";
 import { ensureCertificates } from "../../commands/certs";
+// After commands/certs: it loads reflect-metadata and gives @peculiar/x509 its crypto provider.
+import * as x509 from "@peculiar/x509";
 
 const NAMES = dockerHostCertificateNames("us-west-1");
 const DAY = 86_400_000;
@@ -51,6 +54,12 @@ describe("missing files", () => {
   test("the CA: -- --rotate-ca, as nothing can be checked or issued without it", () => {
     expect(problem(mixed({ ca: null }))).toBe("certs lacks ca.pem: run `npm run certs -- --rotate-ca` to start over");
   });
+
+  test("the CA's key: not deploy's concern, but named as missing where it signs", () => {
+    const dir = mixed({ caKey: null });
+    expect(problem(dir)).toBeUndefined();
+    expect(checkCa(dir, { label: "certs", withKey: true }).problem).toBe("certs/ca-key.pem is missing: run `npm run certs -- --rotate-ca`");
+  });
 });
 
 describe("files that cannot be read", () => {
@@ -69,6 +78,39 @@ describe("files that cannot be read", () => {
     const swapped = mixed({});
     cpSync(join(ours, CERT_FILES.clientKey), join(swapped, CERT_FILES.clientCert));
     expect(problem(swapped)).toMatch(/^certs\/cert\.pem does not hold a PEM certificate/);
+  });
+
+  test("more than one certificate, or a certificate and something else: named with what it holds (dockerd would trust each CA in ca.pem)", () => {
+    const read = (from: string, f: keyof typeof CERT_FILES) => readFileSync(join(from, CERT_FILES[f]), "utf8");
+    expect(problem(mixed({ ca: read(ours, "ca") + read(theirs, "ca") }))).toBe("certs/ca.pem holds 2 certificates where one certificate belongs: run `npm run certs -- --rotate-ca`");
+    expect(problem(mixed({ serverCert: read(ours, "serverCert") + read(ours, "ca") }))).toBe(
+      "certs/server.pem holds 2 certificates where one certificate belongs: run `npm run certs -- --rotate`",
+    );
+    // A key beside its certificate would be published with it: certificates are 0644.
+    expect(problem(mixed({ clientCert: read(ours, "clientCert") + read(ours, "clientKey") }))).toBe(
+      "certs/cert.pem holds a certificate and a private key where one certificate belongs: run `npm run certs -- --rotate`",
+    );
+  });
+
+  test("a key file holding another key before ours, or no key, or an encrypted one: named with what it holds", () => {
+    const read = (from: string, f: keyof typeof CERT_FILES) => readFileSync(join(from, CERT_FILES[f]), "utf8");
+    expect(problem(mixed({ clientKey: read(theirs, "clientKey") + read(ours, "clientKey") }))).toBe(
+      "certs/key.pem holds 2 private keys where one private key belongs: run `npm run certs -- --rotate`",
+    );
+    const sec1 = createPrivateKey(read(theirs, "serverKey")).export({ type: "sec1", format: "pem" });
+    expect(problem(mixed({ serverKey: sec1 + read(ours, "serverKey") }))).toBe(
+      "certs/server-key.pem holds 2 private keys where one private key belongs: run `npm run certs -- --rotate`",
+    );
+    expect(problem(mixed({ clientKey: read(ours, "clientCert") }))).toBe(
+      "certs/key.pem does not hold a PEM private key (it holds a certificate): run `npm run certs -- --rotate`",
+    );
+    const encrypted = createPrivateKey(read(ours, "clientKey")).export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: "secret" }).toString();
+    expect(problem(mixed({ clientKey: encrypted }))).toBe(
+      "certs/key.pem holds an encrypted private key: dockerd and the Docker client need it without a passphrase: run `npm run certs -- --rotate`",
+    );
+    // As `openssl ecparam -genkey` writes it: the curve's parameters, then the key.
+    const withParameters = `-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n${createPrivateKey(read(ours, "clientKey")).export({ type: "sec1", format: "pem" })}`;
+    expect(problem(mixed({ clientKey: withParameters }))).toBeUndefined();
   });
 
   test("a path that is not a file: named as what it is, and a named pipe is not read (that would wait for a writer)", () => {
@@ -146,6 +188,88 @@ describe("expired certificates", () => {
 
   test("the CA's, which only a new CA fixes", () => {
     expect(problem(ours, new Date(Date.now() + 3651 * DAY))).toMatch(/^certs\/ca\.pem expired on .+: run `npm run certs -- --rotate-ca`$/);
+  });
+});
+
+describe("certificates not valid yet (made on a clock that was ahead)", () => {
+  const ahead = async (name: string, by: number, pair?: "server" | "client") => {
+    const dir = join(root, `ahead-${name}`);
+    if (pair) {
+      await ensureCertificates({ dir, serverNames: NAMES });
+      for (const f of pair === "server" ? [CERT_FILES.serverCert, CERT_FILES.serverKey] : [CERT_FILES.clientCert, CERT_FILES.clientKey]) rmSync(join(dir, f));
+    }
+    await ensureCertificates({ dir, serverNames: NAMES, now: new Date(Date.now() + by) });
+    return dir;
+  };
+
+  test("the server's and the client's: named with the time they start, and -- --rotate", async () => {
+    expect(problem(await ahead("server", DAY, "server"))).toMatch(/^certs\/server\.pem is not valid until \w{3} .+ GMT: run `npm run certs -- --rotate`$/);
+    expect(problem(await ahead("client", DAY, "client"))).toMatch(/^certs\/cert\.pem is not valid until \w{3} .+ GMT: run `npm run certs -- --rotate`$/);
+  });
+
+  test("the CA's: -- --rotate-ca", async () => {
+    expect(problem(await ahead("ca", DAY))).toMatch(/^certs\/ca\.pem is not valid until .+ GMT: run `npm run certs -- --rotate-ca`$/);
+  });
+
+  test("a clock a few minutes ahead is allowed for: a certificate made a moment ago elsewhere is taken", async () => {
+    expect(problem(await ahead("skew", 4 * 60_000))).toBeUndefined();
+  });
+});
+
+describe("certificates made for another role", () => {
+  const NOT_A_CA =
+    "certs/ca.pem is not a CA certificate (its basic constraints do not say CA:TRUE, or its key usage leaves out keyCertSign): run `npm run certs -- --rotate-ca`";
+
+  test("the server's pair copied over the client's: cert.pem is not for clients; and the other way round", () => {
+    const dir = mixed({});
+    cpSync(join(ours, CERT_FILES.serverCert), join(dir, CERT_FILES.clientCert));
+    cpSync(join(ours, CERT_FILES.serverKey), join(dir, CERT_FILES.clientKey));
+    expect(problem(dir)).toBe(
+      "certs/cert.pem is not a client certificate (its extended key usage allows serverAuth, not clientAuth): run `npm run certs -- --rotate`",
+    );
+    const other = mixed({});
+    cpSync(join(ours, CERT_FILES.clientCert), join(other, CERT_FILES.serverCert));
+    cpSync(join(ours, CERT_FILES.clientKey), join(other, CERT_FILES.serverKey));
+    // The names are checked after the role: the client's certificate covers none.
+    expect(problem(other)).toBe(
+      "certs/server.pem is not a server certificate (its extended key usage allows clientAuth, not serverAuth): run `npm run certs -- --rotate`",
+    );
+  });
+
+  test("a ca.pem that is not a CA (the client's certificate, with its key as ca-key.pem): refused before anything is signed with it", () => {
+    const dir = mixed({});
+    cpSync(join(ours, CERT_FILES.clientCert), join(dir, CERT_FILES.ca));
+    cpSync(join(ours, CERT_FILES.clientKey), join(dir, CERT_FILES.caKey));
+    expect(problem(dir)).toBe(NOT_A_CA);
+    expect(checkCa(dir, { label: "certs", withKey: true }).problem).toBe(NOT_A_CA);
+  });
+
+  /** A self-signed certificate with `extensions`, as ca.pem. */
+  const selfSigned = async (extensions: x509.Extension[]) => {
+    const algorithm = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
+    const keys = await webcrypto.subtle.generateKey(algorithm, true, ["sign", "verify"]);
+    const cert = await x509.X509CertificateGenerator.createSelfSigned({
+      serialNumber: "01",
+      name: "CN=not quite a CA",
+      notBefore: new Date(Date.now() - DAY),
+      notAfter: new Date(Date.now() + 100 * DAY),
+      keys: keys as webcrypto.CryptoKeyPair,
+      signingAlgorithm: algorithm,
+      extensions,
+    });
+    return mixed({ ca: cert.toString("pem") });
+  };
+
+  test("a CA certificate without basic constraints, or whose key usage leaves out keyCertSign", async () => {
+    expect(problem(await selfSigned([]))).toBe(NOT_A_CA);
+    const noSigning = await selfSigned([
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.cRLSign, true),
+    ]);
+    expect(problem(noSigning)).toBe(NOT_A_CA);
+    // Without a key usage extension, a CA may sign (RFC 5280 4.2.1.3 requires it, but verifiers do not).
+    const noKeyUsage = await selfSigned([new x509.BasicConstraintsExtension(true, 0, true)]);
+    expect(problem(noKeyUsage)).toBe("certs/server.pem was not issued by certs/ca.pem: run `npm run certs -- --rotate`");
   });
 });
 

@@ -1,10 +1,11 @@
 // Directories other tools delete (cdktf.out, node_modules) or publish (whatever git does not ignore) may not hold
 // the state or the certificates: refused at synth with the field, the value and the rule (through the real entry
 // point: paths-checks.cli.test.ts).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { settingsProblems } from "../helpers";
+import { projectRoot } from "../../settings/paths";
 import { resolveSettings } from "../../settings/load";
 import { certsDirProblem, stateDirProblem } from "../../settings/paths-checks";
 
@@ -63,6 +64,55 @@ describe("the certificates directory", () => {
     } finally {
       process.env.PATH = path;
     }
+  });
+
+  /** Runs `check` with a `git` on the PATH that prints `stderr` and exits `status`, as git does when it refuses. */
+  const withGit = <T>(stderr: string, status: number, check: () => T): T => {
+    const bin = mkdtempSync(join(work, "git-"));
+    writeFileSync(join(bin, "said"), stderr);
+    // Builtins only: the PATH holds nothing else.
+    writeFileSync(join(bin, "git"), `#!/bin/sh\nwhile IFS= read -r line; do printf '%s\\n' "$line"; done < '${join(bin, "said")}' >&2\nexit ${status}\n`);
+    chmodSync(join(bin, "git"), 0o755);
+    const path = process.env.PATH;
+    process.env.PATH = bin;
+    try {
+      return check();
+    } finally {
+      process.env.PATH = path;
+    }
+  };
+
+  test("a repository git refuses to read (another user's checkout) is refused in one line quoting git: it is not 'no repository'", () => {
+    const dubious =
+      `fatal: detected dubious ownership in repository at '${projectRoot}'\nTo add an exception for this directory, call:\n\n` +
+      `\tgit config --global --add safe.directory ${projectRoot}\n`;
+    for (const dir of ["keys", "certs"]) {
+      expect(withGit(dubious, 128, () => certsDirProblem(dir))).toBe(
+        `git could not say whether it would commit the private keys in ${dir} ("fatal: detected dubious ownership in repository at '${projectRoot}'"): ` +
+          `run this as the owner of ${projectRoot}, or trust it with \`git config --global --add safe.directory ${projectRoot}\``,
+      );
+    }
+    expect(withGit("fatal: bad config line 1 in file .git/config\n", 128, () => certsDirProblem("keys"))).toBe(
+      'git could not say whether it would commit the private keys in keys ("fatal: bad config line 1 in file .git/config"): fix what git reports and run this again',
+    );
+    // What "no repository" looks like, from git itself: nothing here will be committed.
+    expect(withGit("fatal: not a git repository (or any of the parent directories): .git\n", 128, () => certsDirProblem("keys"))).toBeUndefined();
+  });
+
+  test("a path the settings cannot take is refused for what is actually wrong with it", () => {
+    const shell = "(the path goes into the readiness gate's shell command and into Terraform expressions)";
+    expect(problems({ dockerHost: { certsDir: "certs/x y" } })).toEqual([
+      `infra.json: dockerHost.certsDir = "certs/x y": expected only letters, digits, ".", "_", "-" and "/" ${shell}, got " " (a space)`,
+    ]);
+    expect(problems({ dockerHost: { certsDir: "certs/$HOME" } })).toEqual([
+      `infra.json: dockerHost.certsDir = "certs/$HOME": expected only letters, digits, ".", "_", "-" and "/" ${shell}, got "$"`,
+    ]);
+    expect(problems({ dockerHost: { certsDir: "/etc/certs" } })).toEqual([
+      'infra.json: dockerHost.certsDir = "/etc/certs": expected a directory relative to the project, not an absolute path',
+    ]);
+    expect(problems({ dockerHost: { certsDir: "../certs" } })).toEqual([
+      'infra.json: dockerHost.certsDir = "../certs": expected a path without ".." (the directory must be inside the project)',
+    ]);
   });
 
   test("refused in the settings; the environments' default certs/<environment> passes", () => {

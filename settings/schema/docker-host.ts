@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { dnsNameProblem, keyPairNameProblem } from "../aws-names";
 import { AWS_RULES } from "../aws-rules";
-import { certsDirProblem } from "../paths-checks";
+import { CERTS_DIR_PATTERN, certsDirFormatProblem, certsDirProblem } from "../paths-checks";
 import { checkArchitecture, checkedBy, cidr, instanceType, port, volumeFields } from "./common";
 
 // Flatcar's maintenance window, in the canonical forms locksmith documents; stricter than coreos-cloudinit's own
@@ -87,9 +87,9 @@ export const dockerHost = z
       .describe("How long deploy waits for the Docker API to answer over TLS before failing"),
     certsDir: z
       .string()
-      .regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+$/, { error: "expected a directory relative to the project, without '..'" })
+      .regex(CERTS_DIR_PATTERN, { error: (issue) => certsDirFormatProblem(String(issue.input)) })
       // Only once the pattern holds: git is asked about a plain relative path.
-      .superRefine(checkedBy((dir) => (/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+$/.test(dir) ? certsDirProblem(dir) : undefined)))
+      .superRefine(checkedBy((dir) => (CERTS_DIR_PATTERN.test(dir) ? certsDirProblem(dir) : undefined)))
       .default("certs")
       .describe("Where `npm run certs` writes, and deploy reads, the CA and the certificates"),
   })
