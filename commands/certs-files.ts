@@ -134,7 +134,7 @@ export function certificateDirProblem(dir: string): string | undefined {
   for (const candidate of new Set([resolve(dir), absolute])) {
     const inProject = relative(projectRoot, candidate);
     if (inProject === "" || inProject.startsWith("..") || isAbsolute(inProject)) continue;
-    const problem = certsDirProblem(inProject.split(sep).join(posix.sep));
+    const problem = certsDirProblem(inProject.split(sep).join(posix.sep), projectRoot, { whenWriting: true });
     if (problem) return `${dir}: ${problem}`;
   }
   if (!existsSync(absolute)) return undefined;

@@ -51,9 +51,11 @@ export function certsDirFormatProblem(dir: string): string | undefined {
 
 /**
  * Why `dir` (relative to `root`) may not hold the CA's and the client's private keys, or undefined: a directory
- * other tools delete, the project itself or a package, or one git would commit.
+ * other tools delete, the project itself or a package, or one git would commit. A git that cannot answer (a
+ * checkout owned by another user) refuses only `whenWriting`, for the command that writes the keys: a synth
+ * under another user, as in a CI container, writes none.
  */
-export function certsDirProblem(dir: string, root: string = projectRoot): string | undefined {
+export function certsDirProblem(dir: string, root: string = projectRoot, { whenWriting = false }: { readonly whenWriting?: boolean } = {}): string | undefined {
   const deleted = deletedDirectoryProblem(dir);
   if (deleted) return deleted;
   const clean = normalized(dir);
@@ -61,36 +63,43 @@ export function certsDirProblem(dir: string, root: string = projectRoot): string
   if (existsSync(join(root, clean, "package.json"))) return "expected a directory of its own, not a package (it holds package.json)";
   const key = JSON.stringify([root, clean, process.env.PATH]);
   if (!gitAnswers.has(key)) gitAnswers.set(key, gitProblem(clean, root));
-  return gitAnswers.get(key);
+  const answer = gitAnswers.get(key)!;
+  return answer.problem ?? (whenWriting ? answer.unanswered : undefined);
+}
+
+/** What git said of a directory: a reason it would commit the keys, or that it could not say. */
+interface GitAnswer {
+  readonly problem?: string;
+  readonly unanswered?: string;
 }
 
 /**
  * git's answers, per repository, directory and PATH, for this process: a synth asks once, but the tests and the
  * commands that settle several settings files (review) would otherwise start git twice per check (14 ms).
  */
-const gitAnswers = new Map<string, string | undefined>();
+const gitAnswers = new Map<string, GitAnswer>();
 
 /**
  * Why git would commit a private key written to `dir`, or undefined (also when git or the repository is missing).
  * git failing for another reason is no "no": a checkout owned by another user ("dubious ownership") is a
  * repository all the same, and would commit the keys once its owner runs `git add`.
  */
-function gitProblem(dir: string, root: string): string | undefined {
+function gitProblem(dir: string, root: string): GitAnswer {
   // env: the environment as it is now, not as the process started (a test takes git off the PATH).
   const git = (...args: string[]) => spawnSync("git", ["-C", root, ...args], { encoding: "utf8", timeout: 10_000, env: process.env });
   const tracked = git("ls-files", "--", dir);
-  if ((tracked.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") return undefined; // no git
+  if ((tracked.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") return {}; // no git
   // Not a repository (a copy of the project, an unpacked release): nothing will be committed from here.
-  if (tracked.status !== 0 && /^fatal: not a git repository/m.test(tracked.stderr ?? "")) return undefined;
-  if (tracked.error || tracked.status !== 0) return gitFailed(dir, tracked);
-  if (tracked.stdout.trim() !== "") return "expected a directory git does not track: the private keys would be committed next to its files";
+  if (tracked.status !== 0 && /^fatal: not a git repository/m.test(tracked.stderr ?? "")) return {};
+  if (tracked.error || tracked.status !== 0) return { unanswered: gitFailed(dir, tracked) };
+  if (tracked.stdout.trim() !== "") return { problem: "expected a directory git does not track: the private keys would be committed next to its files" };
   // Exit 0: ignored; 1: not ignored.
   const ignored = git("check-ignore", "-q", "--", `${dir}/ca-key.pem`);
-  if (ignored.status === 0) return undefined;
-  if (ignored.status === 1) return `expected a directory .gitignore matches (as certs/): git would commit ${dir}/ca-key.pem, the CA's private key`;
+  if (ignored.status === 0) return {};
+  if (ignored.status === 1) return { problem: `expected a directory .gitignore matches (as certs/): git would commit ${dir}/ca-key.pem, the CA's private key` };
   // git stores a symbolic link, never what it leads to: the directory it leads to is checked where it is.
-  if (/is beyond a symbolic link/.test(ignored.stderr ?? "")) return undefined;
-  return gitFailed(dir, ignored);
+  if (/is beyond a symbolic link/.test(ignored.stderr ?? "")) return {};
+  return { unanswered: gitFailed(dir, ignored) };
 }
 
 /** One line for a git that could not answer: git's own first line, and what to do about it. */
