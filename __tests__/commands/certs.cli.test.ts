@@ -216,12 +216,16 @@ describe("dist/commands/certs.js, as `npm run certs` runs it", () => {
         const result = runOnce();
         expect(result).toMatchObject({ status: 1, stdout: "" });
         expect(result.stderr).toBe(
-          `Invalid settings, npm run certs did nothing:\nINFRA_CONFIG file ${settings}: dockerHost.certsDir = "${certsDir}": ` +
+          `npm run certs: dockerHost.certsDir (${certsDir}): ${dir}: ` +
             `git could not say whether it would commit the private keys in ${certsDir} ("${dubious}"): ` +
             `run this as the owner of ${projectRoot}, or trust it with \`git config --global --add safe.directory ${projectRoot}\`\n`,
         );
         expect(readdirSync(dir)).toEqual([]);
       }
+      // A synth writes no key: the same settings and the same git do not stop it.
+      const synth = spawnSync(process.execPath, [join(projectRoot, "commands", "synth.js"), `--output=${join(dirname(settings), "out")}`], { cwd: projectRoot, env: { ...env, PATH: `${bin}:${process.env.PATH}` }, encoding: "utf8", timeout: 60_000 });
+      expect(synth.stderr).not.toContain("git could not say");
+      expect(synth.status).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
       rmSync(dirname(settings), { recursive: true, force: true });
