@@ -10,7 +10,6 @@ import { join } from "node:path";
 import { CERT_FILES, checkCa, leafProblem } from "../constructs/docker-tls";
 import { escapeInvisible } from "../settings/errors";
 import { startedAs } from "../settings/paths";
-import { clientCertificateProblem } from "./client-certificate";
 import { type CommandSpec, UsageError, integerOption, runCommand } from "../commands/cli";
 
 export interface WaitOptions {
@@ -120,7 +119,7 @@ export async function waitForDocker(options: WaitOptions): Promise<WaitResult> {
   const unusable =
     ca.problem !== undefined
       ? ca.problem
-      : (leafProblem(options.certs, "client", ca.value, [], { label: options.certs }) ?? clientCertificateProblem(options.certs));
+      : leafProblem(options.certs, "client", ca.value, [], { label: options.certs });
   if (unusable) return { ok: false, message: `the certificates in ${options.certs} cannot be used: ${unusable}, then deploy again.` };
   const [caPem, cert, key] = files.map((f) => readFileSync(f));
   const started = Date.now();

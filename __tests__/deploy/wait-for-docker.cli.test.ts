@@ -164,11 +164,11 @@ describe("dist/deploy/wait-for-docker.js, as Terraform's local-exec runs it", ()
   });
 
   test.each<[string, Oddity, RegExp]>([
-    ["not valid yet", { notBefore: inFuture() }, /certs\/cert\.pem is not valid until .* \(this machine's clock says .*\): run `npm run certs -- --rotate`, then deploy again\.$/],
+    ["not valid yet", { notBefore: inFuture() }, /certs\/cert\.pem is not valid until .*: run `npm run certs -- --rotate`, then deploy again\.$/],
     [
       "not for a TLS client (extended key usage serverAuth only)",
       { extendedKeyUsage: ["serverAuth"] },
-      /certs\/cert\.pem is not for a TLS client \(its extended key usage lacks clientAuth\): run `npm run certs -- --rotate`, then deploy again\.$/,
+      /certs\/cert\.pem is not a client certificate \(its extended key usage allows serverAuth, not clientAuth\): run `npm run certs -- --rotate`, then deploy again\.$/,
     ],
   ])("stops at once, exit 1, on a client certificate %s", async (_, oddity, message) => {
     const pair = await issue(certs, "client", oddity);
