@@ -1,14 +1,14 @@
 // The app: settings in, two stacks out. Every resource is reached from here in one hop through a stack.
 import { existsSync, rmSync } from "node:fs";
-import { join, resolve, sep } from "node:path";
+import { join } from "node:path";
 import { App, Aspects } from "cdktf";
 import { HclConditionBlocks } from "./constructs/hcl-conditions";
 import { withLeanTokenTraces } from "./constructs/token-traces";
 import { PolicyChecks, PolicyError } from "./policy/policy-checks";
-import { OUTDIR_ENV, OUTDIR_OPTION_ENV, SYNTH_COMMAND, environmentProblems } from "./settings/environment";
+import { OUTDIR_ENV, OUTDIR_OPTION_ENV, SYNTH_COMMAND, environmentProblems, outdirCertsProblem } from "./settings/environment";
 import { SettingsError, type SettingsProblem, formatProblem, showValue } from "./settings/errors";
 import { type AppSettings, loadSettings } from "./settings/load";
-import { projectDirFromStacks, projectRoot, startedAs } from "./settings/paths";
+import { projectDirFromStacks, startedAs } from "./settings/paths";
 import { AwsStack } from "./stacks/aws-stack";
 import { DockerStack } from "./stacks/docker-stack";
 
@@ -72,11 +72,8 @@ export function main(env: NodeJS.ProcessEnv = process.env): number {
   }
   const outdir = env.CDKTF_OUTDIR ?? process.env.CDKTF_OUTDIR ?? "cdktf.out";
   // The certificates' directory holds the CA's private key: synthesis writing there would put its files beside it.
-  const certs = resolve(projectRoot, settings.dockerHost.certsDir);
-  if (resolve(outdir) === certs || resolve(outdir).startsWith(certs + sep)) {
-    const expected = `is the certificates' directory (dockerHost.certsDir = ${settings.dockerHost.certsDir}), which holds the private keys; expected a directory of its own (cdktf.out, or a new one)`;
-    return refuseEnvironment([outdirRefusal(outdir, expected, env)], env);
-  }
+  const certs = outdirCertsProblem(outdir, settings.dockerHost.certsDir);
+  if (certs) return refuseEnvironment([outdirRefusal(outdir, `${certs}; expected a directory of its own (cdktf.out, or a new one)`, env)], env);
   return withLeanTokenTraces(() => synthesize(settings, outdir));
 }
 

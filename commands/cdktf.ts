@@ -11,12 +11,12 @@ import { promises as dns } from "node:dns";
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir, tmpdir } from "node:os";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { CERT_FILES, CERT_FIXES, certificateProblem, dockerHostCertificateNames } from "../constructs/docker-tls";
-import { environmentProblems, outdirProblem } from "../settings/environment";
+import { join, resolve } from "node:path";
+import { CERT_FILES, type CertFile, certificateProblem, dockerHostCertificateNames } from "../constructs/docker-tls";
+import { environmentProblems, outdirCertsProblem, outdirProblem, sharedDirectoryProblem } from "../settings/environment";
 import { SettingsError } from "../settings/errors";
 import { loadSettings } from "../settings/load";
-import { invocationDir, kindOf, projectDirFromStacks, projectRoot, startedAs, userPath } from "../settings/paths";
+import { invocationDir, kindOf, projectDirFromStacks, projectRoot, stacksProjectDir, startedAs, userPath } from "../settings/paths";
 import { stateBackend } from "../settings/state-backend";
 import { type CommandSpec, UsageError, UserError, commandExitCode, integerOption } from "./cli";
 import { type Backend, describeState, recordedBackend, sameState, shown, synthesizedBackend } from "./initialized-backends";
@@ -28,6 +28,8 @@ type Command = (typeof COMMANDS)[number];
 /** The app's stacks, in its order, each with the stacks whose outputs it reads (cdktf's manifest says the same). */
 export const STACK_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = { aws: [], docker: ["aws"] };
 const STACKS = Object.keys(STACK_DEPENDENCIES);
+/** The certificate files each stack's configuration reads: the host's in aws (its boot configuration), the client's in docker (its provider). */
+const STACK_CERT_FILES: Readonly<Record<string, readonly CertFile[]>> = { aws: ["ca", "serverCert", "serverKey"], docker: ["ca", "clientCert", "clientKey"] };
 
 /** Whether the user has a Terraform CLI configuration of their own, which we must not override. */
 export function hasOwnCliConfig(env: NodeJS.ProcessEnv): boolean {
@@ -220,16 +222,6 @@ function cdktfOptions(command: Command, values: Record<string, unknown>, env: No
   return args;
 }
 
-/**
- * The directory the stacks in `outdir` take for the project: they reach the certificates and the local state by a
- * path from their own directory, to the project when the output directory is inside it, and otherwise three levels
- * up, as in the project's own layout (settings/paths.ts): the directory that holds `outdir`.
- */
-function projectOfStacks(outdir: string): string {
-  const path = relative(projectRoot, outdir);
-  return path.startsWith("..") || isAbsolute(path) ? dirname(outdir) : projectRoot;
-}
-
 /** What would make cdktf or Terraform fail later, as one line; undefined when nothing does. */
 function preflight(command: Command, outdir: string, stacks: readonly string[], given: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
   const skipSynth = Boolean(given["skip-synth"]);
@@ -244,30 +236,44 @@ function preflight(command: Command, outdir: string, stacks: readonly string[], 
   if (foreign.length > 0) {
     throw new UserError(`${foreign.join(", ")} ${foreign.length === 1 ? "is" : "are"} in the output directory's stacks/ but no synthesis wrote ${foreign.length === 1 ? "it" : "them"}, and cdktf's synth would remove ${foreign.length === 1 ? "it" : "them"}: move ${foreign.length === 1 ? "it" : "them"}, or give another --output`);
   }
-  const certs = resolve(projectRoot, settings.dockerHost.certsDir);
-  if (outdir === certs || outdir.startsWith(certs + sep)) {
-    const why = `the certificates' directory (dockerHost.certsDir = ${settings.dockerHost.certsDir}), which holds the private keys`;
-    if (given.output) throw new UsageError(`--output=${given.output}: is ${why}; give another`);
-    throw new UserError(`the output directory ${outdir} is ${why}: give another --output`);
+  const certs = outdirCertsProblem(outdir, settings.dockerHost.certsDir);
+  if (certs) {
+    if (given.output) throw new UsageError(`--output=${given.output}: ${certs}; give another`);
+    throw new UserError(`the output directory ${outdir} ${certs}: give another --output`);
   }
   const mixed = mixedFormatStacks(outdir);
   // A synth rewrites the directory with one format; with --skip-synth Terraform reads it as it is.
   if (mixed.length > 0 && skipSynth) throw new UserError(mixedFormatMessage(mixed, given.output ? shown(outdir, invocationDir(env)) : undefined));
-  // Where the stacks will read the certificates: the project's, or beside an output directory outside it.
-  const base = projectOfStacks(outdir);
+  // Where the stacks will read the certificates and keep the local state: the project, or, for an output directory
+  // outside it, the directory that holds it, which must then be this user's alone.
+  const base = stacksProjectDir(outdir);
+  const outside = base !== projectRoot;
+  const from = invocationDir(env);
+  if (outside) {
+    const shared = sharedDirectoryProblem(base);
+    if (shared) {
+      throw new UserError(
+        `the stacks in ${shown(outdir, from)}, outside the project, read the certificates and keep the local state in ${base} (three levels above their own directories), which ${shared}: ` +
+          "another user could plant a CA the Docker host would trust there; use an output directory inside the project (cdktf.out.<environment>), or in a directory of your own",
+      );
+    }
+  }
   const certsDir = join(base, settings.dockerHost.certsDir);
-  const label = base === projectRoot ? settings.dockerHost.certsDir : shown(certsDir, invocationDir(env));
-  const where = base === projectRoot ? "" : ` (the stacks in ${shown(outdir, invocationDir(env))}, outside the project, read it three levels above their own directories, as in the project's layout)`;
+  const label = outside ? shown(certsDir, from) : settings.dockerHost.certsDir;
+  const where = outside ? ` (the stacks in ${shown(outdir, from)}, outside the project, read it three levels above their own directories)` : "";
+  const makeThere = outside ? ` (for these stacks, npm run certs -- --out=${label})` : "";
   if (command === "destroy") {
-    // A destroy plans too: Terraform reads every certificate file the configuration names, and stops on a missing one.
-    const missing = Object.values(CERT_FILES).filter((f) => f !== CERT_FILES.caKey && !existsSync(join(certsDir, f)));
+    // A destroy plans too: Terraform reads the certificate files each stack's configuration names, and stops on a
+    // missing one. New ones would come from another CA, which the running host does not trust.
+    const read = [...new Set(stacks.flatMap((s) => STACK_CERT_FILES[s] ?? []))].map((f) => CERT_FILES[f]);
+    const missing = read.filter((f) => !existsSync(join(certsDir, f)));
     if (missing.length > 0) {
-      throw new UserError(`${label} lacks ${missing.join(", ")}, which Terraform reads to plan the destroy${where}: put back the files it was deployed with, or ${CERT_FIXES.make} to make new ones`);
+      throw new UserError(`${label} lacks ${missing.join(", ")}, which Terraform reads to plan the destroy${where}: put back the files it was deployed with`);
     }
   }
   if (command === "diff" || command === "deploy") {
     const problem = certificateProblem(certsDir, dockerHostCertificateNames(settings.region, settings.dockerHost.dns?.name), { label });
-    if (problem) throw new UserError(`the Docker API's certificates will not do (dockerHost.certsDir${where}): ${problem}`);
+    if (problem) throw new UserError(`the Docker API's certificates will not do (dockerHost.certsDir${where}): ${problem}${makeThere}`);
   }
   // --migrate-state is the user's approval of what Terraform would otherwise stop at.
   if (!given["migrate-state"]) {

@@ -20,9 +20,9 @@ import {
   statfsSync,
   writeFileSync,
 } from "node:fs";
-import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from "node:path";
+import { basename, dirname, join, posix, relative, resolve, sep } from "node:path";
 import { CERT_FILES } from "../constructs/docker-tls";
-import { projectRoot } from "../settings/paths";
+import { isWithin, projectRoot } from "../settings/paths";
 import { certsDirProblem } from "../settings/paths-checks";
 import { UserError } from "./cli";
 
@@ -133,7 +133,7 @@ export function certificateDirProblem(dir: string): string | undefined {
   // ignore it, and neither cdktf nor npm may empty it.
   for (const candidate of new Set([resolve(dir), absolute])) {
     const inProject = relative(projectRoot, candidate);
-    if (inProject === "" || inProject.startsWith("..") || isAbsolute(inProject)) continue;
+    if (inProject === "" || !isWithin(projectRoot, candidate)) continue;
     const problem = certsDirProblem(inProject.split(sep).join(posix.sep), projectRoot, { whenWriting: true });
     if (problem) return `${dir}: ${problem}`;
   }

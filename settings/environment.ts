@@ -1,10 +1,10 @@
 // The environment variables cdktf's App reads, checked as settings are: a bad one is named with what was expected,
 // before anything is written, instead of failing deep inside cdktf with a trace.
 import { accessSync, constants, lstatSync, mkdirSync, readFileSync, readdirSync, rmdirSync, statSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { SettingsError, type SettingsProblem, invisibleCharacters, showValue } from "./errors";
 import { isPlainObject } from "./json-file";
-import { projectRoot } from "./paths";
+import { isWithin, projectRoot } from "./paths";
 
 /** Variables the app reads besides INFRA_CONFIG: where to write, and cdktf's context. */
 export const OUTDIR_ENV = "CDKTF_OUTDIR";
@@ -125,8 +125,7 @@ export function outdirProblem(path: string, base: string = process.cwd()): strin
       return false;
     }
   };
-  const toProject = relative(dir, projectRoot);
-  if (!toProject.startsWith("..") && !isAbsolute(toProject)) {
+  if (isWithin(dir, projectRoot)) {
     return dir === projectRoot ? "is the project directory, which holds the sources" : "is a directory above the project";
   }
   const here = kind(dir);
@@ -155,5 +154,35 @@ export function outdirProblem(path: string, base: string = process.cwd()): strin
   } catch (error) {
     return `cannot be made there (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
   }
+  return undefined;
+}
+
+/**
+ * Why `outdir` may not be the output directory of settings whose certificates are in `certsDir` (relative to the
+ * project), or undefined: the CA's private key is there, and synthesis would write its files beside it. Compared
+ * without case where the file system ignores it (macOS, Windows), as `Certs` is `certs` there.
+ */
+export function outdirCertsProblem(outdir: string, certsDir: string): string | undefined {
+  const fold = (p: string) => (process.platform === "darwin" || process.platform === "win32" ? p.toLowerCase() : p);
+  if (!isWithin(fold(resolve(projectRoot, certsDir)), fold(resolve(outdir)))) return undefined;
+  return `is the certificates' directory (dockerHost.certsDir = ${certsDir}), which holds the private keys`;
+}
+
+/**
+ * Why the stacks in an output directory outside the project may not take `dir` (the directory that holds it) for
+ * the project, or undefined: they read the certificates from it and keep the local state in it, so another user
+ * who can write there could plant a CA the Docker host would trust, or read the state. Not checked where there are
+ * no user ids (Windows).
+ */
+export function sharedDirectoryProblem(dir: string): string | undefined {
+  if (typeof process.getuid !== "function") return undefined;
+  let stats;
+  try {
+    stats = statSync(dir);
+  } catch {
+    return undefined; // made by the synthesis that follows, by this user
+  }
+  if (stats.uid !== process.getuid()) return `is owned by another user (uid ${stats.uid})`;
+  if ((stats.mode & 0o022) !== 0) return `other users can write it (mode ${(stats.mode & 0o7777).toString(8)})`;
   return undefined;
 }

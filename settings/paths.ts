@@ -1,5 +1,5 @@
 import { type Stats, existsSync } from "node:fs";
-import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 
 /** The directory holding cdktf.json, found from this file so it works from sources and from compiled output alike. */
 export const projectRoot: string = (() => {
@@ -33,15 +33,26 @@ export function userPath(path: string, env: NodeJS.ProcessEnv = process.env): st
   return resolve(invocationDir(env), path);
 }
 
+/** Whether `path` is `dir` or inside it (a name such as `..notes` inside it is inside; another drive is not). */
+export function isWithin(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
+  return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
 /**
  * The project as seen from a stack's directory: cdktf runs Terraform in <outdir>/stacks/<stack>, and paths to the
- * project (state, certificates) start from there. An output directory outside the project is only ever read, never
- * deployed from: keep the default layout's path rather than spell out this machine's directories.
+ * project (state, certificates) start from there. From an output directory outside the project the stacks use the
+ * default layout's path, three levels up, rather than spell out this machine's directories: they then read the
+ * certificates and keep the local state in the directory that holds the output directory (stacksProjectDir).
  */
 export function projectDirFromStacks(outdir: string): string {
   const fromStack = relative(join(resolve(outdir), "stacks", "any"), projectRoot);
-  const inside = !relative(projectRoot, resolve(outdir)).startsWith("..");
-  return inside ? fromStack.split(sep).join("/") : "../../..";
+  return isWithin(projectRoot, resolve(outdir)) ? fromStack.split(sep).join("/") : "../../..";
+}
+
+/** The directory the stacks in `outdir` take for the project, as projectDirFromStacks leads them to it. */
+export function stacksProjectDir(outdir: string): string {
+  return isWithin(projectRoot, resolve(outdir)) ? projectRoot : dirname(resolve(outdir));
 }
 
 /** What a path holds, for a message: "a file", "a directory", "a named pipe (FIFO)", … */

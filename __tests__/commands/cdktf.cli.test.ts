@@ -3,7 +3,7 @@
 // it does start. cdktf itself is stopped where it starts: a module preloaded through NODE_OPTIONS records the
 // arguments of the cdktf CLI's process and ends it, so nothing is synthesized, initialized or planned.
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { projectRoot } from "../../settings/paths";
@@ -198,7 +198,6 @@ describe("the output directory", () => {
     [["--output=a-file/out"], /^npm run output: --output=a-file\/out: its parent .*cdktf\.out\.cli-test-\w+\/a-file is a file/],
     [["-o", "no/such"], /^npm run output: --output=no\/such: its parent .*cdktf\.out\.cli-test-\w+\/no does not exist/],
     [["--output=stacks-file"], /^npm run output: --output=stacks-file: holds a file named stacks, where cdktf writes a directory for each stack/],
-    [["--output", tmpdir()], /^npm run output: --output=\S+: holds files no synthesis wrote/],
     [["--output=/proc"], /^npm run output: --output=\/proc: holds files no synthesis wrote/],
   ])("%j is refused in one line with exit 2, before cdktf starts", (args, pattern) => {
     const result = wrapper(["output", "aws", ...args]);
@@ -216,7 +215,7 @@ describe("the output directory", () => {
     const { args, env } = given(join(elsewhere, "out"));
     const refused = wrapper(["destroy", "*", ...args], env);
     expect(refused.status).toBe(1);
-    expectOneLine(refused.stderr, new RegExp(`^npm run destroy: ${elsewhere}/${certsDir} lacks ca\\.pem, .*, which Terraform reads to plan the destroy \\(the stacks in ${elsewhere}/out, outside the project, read it three levels above their own directories, as in the project's layout\\): `));
+    expectOneLine(refused.stderr, new RegExp(`^npm run destroy: ${elsewhere}/${certsDir} lacks ca\\.pem, .*, which Terraform reads to plan the destroy \\(the stacks in ${elsewhere}/out, outside the project, read it three levels above their own directories\\): put back`));
     expect(refused.cdktf).toBeUndefined();
     cpSync(join(work, "certs"), join(elsewhere, certsDir), { recursive: true });
     const result = wrapper(["destroy", "*", ...args], env);
@@ -229,7 +228,34 @@ describe("the output directory", () => {
     writeFileSync(settings, JSON.stringify({ dockerHost: { certsDir: "certs/never-made-by-a-test" } }));
     const result = wrapper(["destroy", "*", `--output=${join(work, "out")}`], { INFRA_CONFIG: settings });
     expect(result.status).toBe(1);
-    expectOneLine(result.stderr, /^npm run destroy: certs\/never-made-by-a-test lacks ca\.pem, server\.pem, server-key\.pem, cert\.pem, key\.pem, which Terraform reads to plan the destroy: put back the files it was deployed with, or run `npm run certs` to make new ones\n$/);
+    expectOneLine(result.stderr, /^npm run destroy: certs\/never-made-by-a-test lacks ca\.pem, server\.pem, server-key\.pem, cert\.pem, key\.pem, which Terraform reads to plan the destroy: put back the files it was deployed with\n$/);
+    expect(result.cdktf).toBeUndefined();
+  });
+
+  test("destroy checks only the certificate files of the stacks it destroys: the docker stack reads the client's, not the host's", () => {
+    const dir = join(work, "client-only");
+    mkdirSync(dir);
+    for (const file of ["ca.pem", "cert.pem", "key.pem"]) writeFileSync(join(dir, file), "placeholder\n");
+    const settings = join(work, "client-only.json");
+    writeFileSync(settings, JSON.stringify({ dockerHost: { certsDir: relative(projectRoot, dir) } }));
+    const docker = wrapper(["destroy", "docker", `--output=${join(work, "out")}`], { INFRA_CONFIG: settings });
+    expect(docker.stderr).toBe("");
+    expect(docker.cdktf).toEqual(["destroy", "docker", `--output=${join(work, "out")}`]);
+    const both = wrapper(["destroy", "*", `--output=${join(work, "out")}`], { INFRA_CONFIG: settings });
+    expect(both.status).toBe(1);
+    expectOneLine(both.stderr, /lacks server\.pem, server-key\.pem, which Terraform reads to plan the destroy/);
+  });
+
+  test("an output directory outside the project, in a directory other users can write, is refused: its stacks would read a CA planted there", () => {
+    const shared = mkdtempSync(join(tmpdir(), "cdktf-shared-"));
+    chmodSync(shared, 0o1777);
+    cpSync(join(work, "certs"), join(shared, certsDir), { recursive: true });
+    const result = wrapper(["destroy", "*", `--output=${join(shared, "out")}`]);
+    expect(result.status).toBe(1);
+    expectOneLine(
+      result.stderr,
+      new RegExp(`^npm run destroy: the stacks in ${shared}/out, outside the project, read the certificates and keep the local state in ${shared} \\(three levels above their own directories\\), which other users can write it \\(mode 1777\\): another user could plant a CA the Docker host would trust there; `),
+    );
     expect(result.cdktf).toBeUndefined();
   });
 

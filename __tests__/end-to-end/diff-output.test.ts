@@ -11,14 +11,13 @@ describe("npm run diff and npm run output, offline", () => {
   let settings = "";
   beforeAll(async () => {
     root = await workspace();
-    // The wrapper checks the project's certificates; Terraform reads the workspace's (three levels above the stacks).
-    cpSync(join(root, "certs"), join(projectRoot, certsDir), { recursive: true });
+    // The stacks, outside the project, read the certificates three levels above their own directories; the wrapper
+    // checks them there.
     settings = join(root, "settings.json");
     writeFileSync(settings, JSON.stringify({ dockerHost: { certsDir } }));
     for (const base of ["diff", "output"]) cpSync(join(root, "certs"), join(root, base, certsDir), { recursive: true });
   });
   afterAll(() => {
-    rmSync(join(projectRoot, certsDir), { recursive: true, force: true });
     rmSync(root, { recursive: true, force: true });
   });
 
