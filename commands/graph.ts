@@ -199,10 +199,19 @@ function looksLikeSvg(file: string): boolean {
   }
 }
 
-/** Whether git tracks `file` in the repository that holds it (false when there is no git or no repository). */
-function trackedByGit(file: string): boolean {
-  const answer = spawnSync("git", ["-C", dirname(file), "ls-files", "--error-unmatch", "--", basename(file)], { stdio: "ignore", timeout: 10_000 });
-  return answer.status === 0;
+/**
+ * Whether git tracks `file` in the repository that holds it: "tracked", "untracked" (also without git or a
+ * repository), or git's first line when it cannot say (a checkout owned by another user).
+ */
+function trackedByGit(file: string): "tracked" | "untracked" | string {
+  const env = { ...process.env, LC_ALL: "C", LANGUAGE: undefined };
+  const answer = spawnSync("git", ["--literal-pathspecs", "-C", dirname(file), "ls-files", "--error-unmatch", "--", basename(file)], { encoding: "utf8", timeout: 10_000, env });
+  if ((answer.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") return "untracked";
+  if (answer.status === 0) return "tracked";
+  const said = (answer.stderr ?? "").trim().split("\n")[0] ?? "";
+  // --error-unmatch: exit 1 and "did not match any file(s) known to git"; no repository: "not a git repository".
+  if (/did not match any file|not a git repository/.test(said)) return "untracked";
+  return said || `exit ${answer.status}`;
 }
 
 /**
@@ -218,7 +227,9 @@ function targetProblem(file: string, makeDirectory: boolean): string | undefined
       if (!stats.isFile()) return `${file} is ${kindOf(stats)}, not a regular file`;
       if (!writable(file)) return `${file} is a file this user cannot write`;
       if (!looksLikeSvg(file)) return `${file} holds something other than an SVG picture, which graph would replace; name a new file or an earlier picture`;
-      if (trackedByGit(file)) return `${file} is tracked by git, and graph writes no tracked file; name a file git does not track`;
+      const tracked = trackedByGit(file);
+      if (tracked === "tracked") return `${file} is tracked by git, and graph writes no tracked file; name a file git does not track`;
+      if (tracked !== "untracked") return `git could not say whether it tracks ${file} (${JSON.stringify(tracked)}), and graph writes no tracked file; name a new file`;
       return undefined;
     }
     // The nearest of its directories that exists, or what stands in their way.

@@ -86,7 +86,9 @@ const gitAnswers = new Map<string, GitAnswer>();
  */
 function gitProblem(dir: string, root: string): GitAnswer {
   // env: the environment as it is now, not as the process started (a test takes git off the PATH).
-  const git = (...args: string[]) => spawnSync("git", ["-C", root, ...args], { encoding: "utf8", timeout: 10_000, env: process.env });
+  // Its messages in English whatever the user's locale: "not a git repository" is read from them.
+  const env = { ...process.env, LC_ALL: "C", LANGUAGE: undefined };
+  const git = (...args: string[]) => spawnSync("git", ["-C", root, ...args], { encoding: "utf8", timeout: 10_000, env });
   const tracked = git("ls-files", "--", dir);
   if ((tracked.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") return {}; // no git
   // Not a repository (a copy of the project, an unpacked release): nothing will be committed from here.

@@ -1,7 +1,7 @@
 // npm run graph through its real entry point: the user's settings, drawn where the user asked (from where npm was
 // run), a clear line when that cannot be, and never docs/stacks.svg unless asked.
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GRAPH_DEFAULT_OUT, GRAPH_FILE } from "../../commands/graph";
@@ -104,6 +104,32 @@ test.each([
   expect(result.stderr).toBe(`npm run graph: --out ${name}: ${join(dir, name)} ${why}${USAGE_HINT}\n`);
   expect(result.status).toBe(2);
   expect(readFileSync(join(dir, name), "utf8")).toBe(content);
+});
+
+test("--out naming an untracked picture whose name is a pattern of a tracked one (pic*.svg, pic1.svg) replaces it: the name is no pattern", () => {
+  const dir = mkdtempSync(join(tmpdir(), "graph-"));
+  execFileSync("git", ["init", "-q", dir]);
+  writeFileSync(join(dir, "pic1.svg"), "<svg></svg>\n");
+  execFileSync("git", ["-C", dir, "add", "pic1.svg"]);
+  writeFileSync(join(dir, "pic*.svg"), "<svg></svg>\n");
+  const result = graph(["--out", "pic*.svg"], {}, dir);
+  expect(result.stderr).toBe("");
+  expect(result.status).toBe(0);
+  expect(readFileSync(join(dir, "pic1.svg"), "utf8")).toBe("<svg></svg>\n");
+});
+
+test("--out naming a picture in a checkout git will not answer for (another user's) is refused: it may be tracked", () => {
+  const dir = mkdtempSync(join(tmpdir(), "graph-"));
+  writeFileSync(join(dir, "old.svg"), "<svg></svg>\n");
+  const bin = mkdtempSync(join(tmpdir(), "graph-git-"));
+  writeFileSync(join(bin, "git"), `#!/bin/sh\necho "fatal: detected dubious ownership in repository at '${dir}'" >&2\nexit 128\n`);
+  chmodSync(join(bin, "git"), 0o755);
+  const result = graph(["--out", "old.svg"], { PATH: `${bin}:${process.env.PATH}` }, dir);
+  expect(result.stderr).toBe(
+    `npm run graph: --out old.svg: git could not say whether it tracks ${join(dir, "old.svg")} ("fatal: detected dubious ownership in repository at '${dir}'"), and graph writes no tracked file; name a new file${USAGE_HINT}\n`,
+  );
+  expect(result.status).toBe(2);
+  expect(readFileSync(join(dir, "old.svg"), "utf8")).toBe("<svg></svg>\n");
 });
 
 test("--out naming a picture drawn before, which git does not track, replaces it", () => {

@@ -102,6 +102,28 @@ describe("the certificates directory", () => {
     expect(withGit("fatal: not a git repository (or any of the parent directories): .git\n", 128, () => certsDirProblem("keys", projectRoot, writing))).toBeUndefined();
   });
 
+  test("git's answer is read in English whatever the user's locale: a German 'not a repository' is still no repository", () => {
+    // A git that speaks German unless told LC_ALL=C, as a translated git does.
+    const bin = mkdtempSync(join(work, "git-de-"));
+    writeFileSync(
+      join(bin, "git"),
+      '#!/bin/sh\nif [ "$LC_ALL" = C ]; then echo "fatal: not a git repository (or any of the parent directories): .git" >&2; ' +
+        'else echo "Schwerwiegend: Kein Git-Repository (oder irgendeines der Elternverzeichnisse): .git" >&2; fi\nexit 128\n',
+    );
+    chmodSync(join(bin, "git"), 0o755);
+    const path = process.env.PATH;
+    const language = process.env.LANGUAGE;
+    process.env.PATH = bin;
+    process.env.LANGUAGE = "de";
+    try {
+      expect(certsDirProblem("keys-de", projectRoot, { whenWriting: true })).toBeUndefined();
+    } finally {
+      process.env.PATH = path;
+      if (language === undefined) delete process.env.LANGUAGE;
+      else process.env.LANGUAGE = language;
+    }
+  });
+
   test("a path the settings cannot take is refused for what is actually wrong with it", () => {
     const shell = "(the path goes into the readiness gate's shell command and into Terraform expressions)";
     expect(problems({ dockerHost: { certsDir: "certs/x y" } })).toEqual([
