@@ -144,7 +144,8 @@ export function reviewStack(stack: string, base: SynthesizedStack | undefined, h
     const y = after.get(address);
     if (!x || !y) {
       const change = x ? "removed" : "added";
-      changes.push({ address, change, attributes: presentAttributes(x ? readable(x, base ?? empty) : readable(y, head ?? empty), change), replacedBy: [] });
+      const whole = address === "terraform.backend" ? { whole: { before: x, after: y } } : {};
+      changes.push({ address, change, attributes: presentAttributes(x ? readable(x, base ?? empty) : readable(y, head ?? empty), change), replacedBy: [], ...whole });
       continue;
     }
     const attributes = attributeChanges(readable(x, base ?? empty), readable(y, head ?? empty));
@@ -238,6 +239,16 @@ function backendLine(value: unknown): string {
 }
 
 /**
+ * Where a backend keeps the state, as the settings that name it: the backend's type, and for each type the
+ * arguments that choose the object (a local path; an S3 bucket, key, region and workspace prefix; …). Anything else
+ * (locking, encryption, credentials) changes how the same state is reached.
+ */
+function stateIdentity(value: unknown): string {
+  const PLACE = ["path", "workspace_dir", "bucket", "key", "region", "workspace_key_prefix", "endpoint", "prefix", "container_name", "resource_group_name", "storage_account_name", "organization", "workspaces", "hostname"];
+  return JSON.stringify(Object.entries((value ?? {}) as Json).map(([type, settings]) => [type, PLACE.map((k) => (settings as Json)?.[k] ?? null)]));
+}
+
+/**
  * Changes to where a stack's state is kept and to its providers' configuration, in a line each: a new backend or
  * state key makes Terraform start from an empty state (every resource created again, the old ones left running),
  * and a new region or account deploys the stack somewhere else. Shown before the stacks' elements.
@@ -247,7 +258,11 @@ function placementLines(reviews: StackReview[]): string[] {
   for (const review of reviews) {
     for (const c of review.changes) {
       if (c.address === "terraform.backend") {
-        lines.push(`  ${review.stack}: state moves from ${backendLine(c.whole?.before)} to ${backendLine(c.whole?.after)}`);
+        const [before, after] = [c.whole?.before, c.whole?.after];
+        if (before === undefined) lines.push(`  ${review.stack}: a new stack, its state at ${backendLine(after)}`);
+        else if (after === undefined) lines.push(`  ${review.stack}: no longer synthesized; its state was at ${backendLine(before)}`);
+        else if (stateIdentity(before) !== stateIdentity(after)) lines.push(`  ${review.stack}: state moves from ${backendLine(before)} to ${backendLine(after)}`);
+        else lines.push(`  ${review.stack}: the state stays where it is, its backend's settings change: ${backendLine(before)} -> ${backendLine(after)}`);
       } else if (c.address.startsWith("provider.")) {
         const what = c.attributes.map((a) => (c.change === "changed" ? `${a.path}: ${show(a.before)} -> ${show(a.after)}` : `${a.path}: ${show(c.change === "added" ? a.after : a.before)}`));
         lines.push(`  ${review.stack}: ${c.change === "changed" ? "" : `${c.change} `}${c.address}${what.length ? `: ${what.join(", ")}` : ""}`);

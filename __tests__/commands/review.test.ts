@@ -225,6 +225,14 @@ describe("what a reviewer must see before the elements", () => {
     expect(renderMarkdown([reviewStack("aws", base, head)], "t")).toContain('### State and providers\n\n- aws: provider.aws: region: "us-west-1" -> "eu-central-1"\n- aws: state moves from local');
   });
 
+  test("a backend whose settings change but not its place is no move; a new stack's state is named as new", () => {
+    const s3 = (settings: Record<string, unknown>) => stack({}, { backend: { s3: { bucket: "b", key: "k", region: "us-west-1", ...settings } } }, {});
+    const lines = renderText([reviewStack("aws", s3({ use_lockfile: false }), s3({ use_lockfile: true })), reviewStack("docker", undefined, s3({}))], "t");
+    expect(lines).toContain("  aws: the state stays where it is, its backend's settings change: s3 bucket=b key=k region=us-west-1 use_lockfile=false -> s3 bucket=b key=k region=us-west-1 use_lockfile=true");
+    expect(lines).toContain("  docker: a new stack, its state at s3 bucket=b key=k region=us-west-1");
+    expect(lines).not.toContain("moves");
+  });
+
   test("the app's own settings: a service's load balancer made public is an exposure, its state in S3 a move", () => {
     const reviews = reviewAll(
       synthesized("internal", {}),
