@@ -75,8 +75,8 @@ function foreignContentProblem(dir: string): string | undefined {
   } catch (error) {
     return `cannot be listed (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
   }
-  if (entries.length === 0) return undefined;
-  const others = entries.filter((e) => !OUTPUT_ENTRIES.has(e));
+  // Hidden files (.gitignore, .DS_Store) and a mounted volume's lost+found are the directory's, not a project's.
+  const others = entries.filter((e) => !OUTPUT_ENTRIES.has(e) && !e.startsWith(".") && e !== "lost+found");
   if (others.length > 0 && !entries.includes("manifest.json") && !entries.includes("stacks")) {
     const shown = others.slice(0, 3).join(", ") + (others.length > 3 ? `, and ${others.length - 3} more` : "");
     return `holds files no synthesis wrote (${shown}), among which synthesis would write its own`;
@@ -86,10 +86,11 @@ function foreignContentProblem(dir: string): string | undefined {
     try {
       manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
     } catch {
-      manifest = undefined;
+      // Cut short (an interrupted synthesis), or not JSON at all: synthesis writes it whole again.
+      return undefined;
     }
     const ours = typeof manifest === "object" && manifest !== null && "version" in manifest && "stacks" in manifest;
-    if (!ours) return "holds a manifest.json that cdktf did not write, which synthesis would replace";
+    if (!ours) return "holds a manifest.json that is not cdktf's (no version and stacks in it), which synthesis would replace";
   }
   return undefined;
 }
@@ -147,12 +148,14 @@ export function outdirProblem(path: string, base: string = process.cwd()): strin
   if (parent === "file") return `its parent ${dirname(dir)} is a file`;
   if (parent !== "directory") return `its parent ${dirname(dir)} ${parent}`;
   if (!writable(dirname(dir))) return `its parent ${dirname(dir)} is a directory this user cannot write`;
-  // Made and removed again: a kernel's directory (/proc, /sys) passes the checks above and still refuses it.
+  // Made and removed again: a kernel's directory (/proc, /sys) passes the checks above and still refuses it. One
+  // that appears meanwhile (EEXIST), or fills (ENOTEMPTY), was made by someone else: synthesis checks it again.
   try {
     mkdirSync(dir);
     rmdirSync(dir);
   } catch (error) {
-    return `cannot be made there (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "EEXIST" && code !== "ENOTEMPTY") return `cannot be made there (${code ?? (error as Error).message})`;
   }
   return undefined;
 }

@@ -22,6 +22,13 @@ const synth = (args: string[], env: NodeJS.ProcessEnv = {}) => run("commands/syn
 const wrapper = (args: string[], env: NodeJS.ProcessEnv = {}) => run("dist/commands/cdktf.js", args, env);
 const checks = (args: string[], env: NodeJS.ProcessEnv = {}) => run("dist/commands/terraform-checks.js", args, env);
 
+/** A JSON file at `path` holding `value` (its directory made), returned. */
+function jsonAt(path: string, value: unknown): string {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, JSON.stringify(value));
+  return path;
+}
+
 /** A file at `path` (its directory made), returned. */
 function fileAt(path: string): string {
   mkdirSync(dirname(path), { recursive: true });
@@ -106,7 +113,7 @@ describe("npm run synth", () => {
     ["a name longer than the system takes", () => join(work, "x".repeat(300)), /--output = .*: cannot be used \(ENAMETOOLONG\)/],
     ["a file", () => fileAt(join(work, "plain-file")), /--output = .*: names a file, not a directory/],
     ["a directory of other files", () => dirname(fileAt(join(work, "sources", "README.md"))), /--output = .*: holds files no synthesis wrote \(README\.md\), among which synthesis would write its own/],
-    ["a directory whose manifest.json cdktf did not write", () => dirname(fileAt(join(work, "own-manifest", "manifest.json"))), /--output = .*: holds a manifest\.json that cdktf did not write, which synthesis would replace/],
+    ["a directory whose manifest.json cdktf did not write", () => dirname(jsonAt(join(work, "own-manifest", "manifest.json"), { mine: "precious" })), /--output = .*: holds a manifest\.json that is not cdktf's \(no version and stacks in it\), which synthesis would replace/],
     ["a directory the kernel will not make", () => "/proc/no-such-output", /--output = "\/proc\/no-such-output": cannot be made there \(ENOENT\)/],
     ["the certificates' directory", () => join(projectRoot, "certs"), /--output = .*: is the certificates' directory \(dockerHost\.certsDir = certs\), which holds the private keys/],
   ])("--output naming %s is a bad command line: one line naming it, exit 2, nothing written or removed", (_, target, pattern) => {
@@ -119,6 +126,16 @@ describe("npm run synth", () => {
     expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(result.stderr).not.toMatch(/this is a bug|\n\s+at |CDKTF_OUTDIR/);
     expect(snapshot(dir)).toEqual(before);
+  });
+
+  test("an output directory holding only hidden files and lost+found, or a manifest.json cut short, is written to", () => {
+    const fresh = join(work, "mounted");
+    mkdirSync(join(fresh, "lost+found"), { recursive: true });
+    writeFileSync(join(fresh, ".gitignore"), "*\n");
+    writeFileSync(join(fresh, ".DS_Store"), "");
+    expect(synth(["--output", fresh])).toMatchObject({ status: 0 });
+    writeFileSync(join(fresh, "manifest.json"), '{"version": "0.21.0", "sta');
+    expect(synth(["--output", fresh])).toMatchObject({ status: 0 });
   });
 
   test("without --output or CDKTF_OUTDIR, a problem with cdktf.out is named as the output directory, not as a variable", () => {
