@@ -43,6 +43,10 @@ function commandLine(args, env) {
   // every command's options so). (npm answers `npm run synth --hcl` with its own usage.)
   const notes = [];
   const took = env.npm_lifecycle_event === undefined ? undefined : env.npm_config_output;
+  // Which of two values was meant can only be guessed (commands/cli.ts refuses the same).
+  if (values.output !== undefined && took && took !== "true" && took !== "false") {
+    return usageError(`--output is given twice, to npm (--output=${shown(took)}, before \`--\`) and after \`--\` (--output=${shown(values.output)}); give it once, after \`--\``);
+  }
   if (values.output === undefined && took === "true") {
     return usageError("npm took --output as its own option and passed its value on as an argument; put options after `--`, as in `npm run synth -- --output=DIR`");
   }

@@ -179,6 +179,9 @@ describe("npm run synth", () => {
   test("an --output that npm took as its own option (no `--`) is read as typed after `--`, or refused when npm kept its value", () => {
     const out = join(work, "npm-took");
     const npm = { npm_lifecycle_event: "synth", INIT_CWD: work };
+    const twice = synth(["--output", "after"], { ...npm, npm_config_output: "before" });
+    expect(twice.stderr).toBe("npm run synth: --output is given twice, to npm (--output=before, before `--`) and after `--` (--output=after); give it once, after `--` (npm run synth -- --help shows the usage)\n");
+    expect(twice.status).toBe(2);
     const took = synth([], { ...npm, npm_config_output: "npm-took" });
     expect(took.status).toBe(0);
     expect(took.stderr).toContain("(npm took --output as its own option; read as `npm run synth -- --output=npm-took`)");
