@@ -1,25 +1,30 @@
 // Temporary directories a command removes however it ends: by its own `finally` when it returns or fails, and here
 // when it is interrupted (Ctrl-C, SIGTERM, a closed terminal), where Node would otherwise end the process at once
 // and leave them behind, with the throwaway keys and providers some of them hold.
+import { type ChildProcess, type SpawnOptions, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const live = new Set<string>();
+/** Children started with spawnTracked that have not ended: each gets the signal that ends this process. */
+const children = new Set<ChildProcess>();
 /** The exit code of a process ended by each signal, as a shell reports it (128 + the signal's number). */
 const SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 let listening = false;
 
 /**
  * A new directory in the system's temporary directory, removed if the process is interrupted before
- * `removeScratch` removes it. A child started with spawnSync gets the same Ctrl-C and ends; the removal runs as soon
- * as it has.
+ * `removeScratch` removes it. While a child started with spawnSync runs, the removal waits for it to end (Ctrl-C
+ * ends it too); a child started with spawnTracked is ended at once.
  */
 export function scratchDirectory(prefix: string): string {
   if (!listening) {
     listening = true;
     for (const [signal, code] of Object.entries(SIGNALS)) {
       process.on(signal, () => {
+        // A child from Ctrl-C's process group has the signal already; one from a `kill` of this process has not.
+        for (const child of children) child.kill(signal as NodeJS.Signals);
         for (const dir of live) rmSync(dir, { recursive: true, force: true });
         process.exit(code);
       });
@@ -40,6 +45,15 @@ export function exitIfInterrupted(result: { readonly status: number | null; read
   if (code === undefined) return;
   for (const dir of live) rmSync(dir, { recursive: true, force: true });
   process.exit(code);
+}
+
+/** spawn, with the child ended by the signal that interrupts this process (scratchDirectory's handler). */
+export function spawnTracked(command: string, args: readonly string[], options: SpawnOptions): ChildProcess {
+  const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+  children.add(child);
+  child.on("close", () => children.delete(child));
+  child.on("error", () => children.delete(child));
+  return child;
 }
 
 /** Removes a directory scratchDirectory made. */

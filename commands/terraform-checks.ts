@@ -18,7 +18,7 @@ import { projectRoot, startedAs, userPath } from "../settings/paths";
 import { ensureCertificates } from "./certs";
 import { type CommandSpec, UsageError, UserError, runCommand } from "./cli";
 import { mixedFormatMessage, mixedFormatStacks } from "./output-dir";
-import { exitIfInterrupted, removeScratch, scratchDirectory } from "./scratch";
+import { exitIfInterrupted, removeScratch, scratchDirectory, spawnTracked } from "./scratch";
 import { terraformEnvironment } from "./provider-mirror";
 
 export const TESTS_DIR = join(projectRoot, "__tests__", "terraform");
@@ -130,14 +130,22 @@ interface Run {
   readonly output: string;
 }
 
-function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): Run {
-  const result = spawnSync("terraform", args, { cwd, env, encoding: "utf8", timeout: 600_000 });
-  exitIfInterrupted(result);
-  if ((result.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") {
-    throw new UserError("terraform is not on PATH: install Terraform 1.10 or later");
-  }
-  if (result.error) throw result.error;
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+/**
+ * Runs Terraform without blocking this process, so that Ctrl-C or SIGTERM reaches it and the workspaces are removed
+ * at once (commands/scratch.ts); ten minutes at most.
+ */
+async function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Run> {
+  const child = spawnTracked("terraform", args, { cwd, env, timeout: 600_000 });
+  let output = "";
+  child.stdout?.setEncoding("utf8").on("data", (text: string) => (output += text));
+  child.stderr?.setEncoding("utf8").on("data", (text: string) => (output += text));
+  const status = await new Promise<number | null>((done, failed) => {
+    child.on("error", (error: NodeJS.ErrnoException) =>
+      failed(error.code === "ENOENT" ? new UserError("terraform is not on PATH: install Terraform 1.10 or later") : error),
+    );
+    child.on("close", (code) => done(code));
+  });
+  return { status, output };
 }
 
 /** Why `init` could not install a provider, when that is why it failed. */
@@ -160,7 +168,7 @@ async function withTerraform(check: (env: NodeJS.ProcessEnv) => Promise<boolean>
       throw new UserError((error as Error).message);
     }
     const { env, description } = found;
-    console.log(`terraform: ${terraform(["version"], scratch, env).output.split("\n")[0]}; ${description}`);
+    console.log(`terraform: ${(await terraform(["version"], scratch, env)).output.split("\n")[0]}; ${description}`);
     return await check(env);
   } finally {
     removeScratch(scratch);
@@ -172,10 +180,10 @@ type Outcome = { stack: string; result: "passed" | "failed" | "not validated"; d
 async function validate(variants: Variant[], env: NodeJS.ProcessEnv): Promise<boolean> {
   const outcomes: Outcome[] = [];
   for (const variant of variants) {
-    await withWorkspace(variant, env, (ws) => {
+    await withWorkspace(variant, env, async (ws) => {
       for (const [stack, format] of ws.stacks.flatMap((st) => FORMATS.map((f) => [st, f] as const))) {
         const name = `${variant.name}/${stack} (${format})`;
-        const init = terraform(["init", "-backend=false", "-input=false", "-no-color"], ws.stackDir(stack, format), env);
+        const init = await terraform(["init", "-backend=false", "-input=false", "-no-color"], ws.stackDir(stack, format), env);
         if (init.status !== 0) {
           const reason = unavailableProvider(init.output);
           if (!reason) {
@@ -183,7 +191,7 @@ async function validate(variants: Variant[], env: NodeJS.ProcessEnv): Promise<bo
             continue;
           }
           // Without its providers Terraform can still parse HCL: `terraform fmt` fails on any syntax error.
-          const syntax = format === "hcl" ? terraform(["fmt", "-no-color", "-list=false", "-write=false"], ws.stackDir(stack, format), env) : undefined;
+          const syntax = format === "hcl" ? await terraform(["fmt", "-no-color", "-list=false", "-write=false"], ws.stackDir(stack, format), env) : undefined;
           outcomes.push(
             syntax && syntax.status !== 0
               ? { stack: name, result: "failed", detail: `terraform fmt cannot parse it:\n${syntax.output}` }
@@ -195,7 +203,7 @@ async function validate(variants: Variant[], env: NodeJS.ProcessEnv): Promise<bo
           );
           continue;
         }
-        const check = terraform(["validate", "-no-color"], ws.stackDir(stack, format), env);
+        const check = await terraform(["validate", "-no-color"], ws.stackDir(stack, format), env);
         outcomes.push({ stack: name, result: check.status === 0 ? "passed" : "failed", detail: check.output.trim() });
       }
     });
@@ -221,7 +229,7 @@ async function test(variants: Variant[], env: NodeJS.ProcessEnv): Promise<boolea
   for (const variant of variants) {
     const files = variant.testsDir ? readdirSync(variant.testsDir).filter((f) => f.endsWith(".tftest.hcl")) : [];
     if (variant.testsDir && files.length === 0) continue;
-    await withWorkspace(variant, env, (ws) => {
+    await withWorkspace(variant, env, async (ws) => {
       const config = ws.synthesized("aws");
       // A fixture's assertions must name what it synthesizes; the user's settings get an apply with no assertions.
       const sources = variant.testsDir ? files.map((f) => readFileSync(join(variant.testsDir!, f), "utf8")) : [plainApply(config, variant)];
@@ -246,12 +254,12 @@ async function test(variants: Variant[], env: NodeJS.ProcessEnv): Promise<boolea
         }
         ws.clearGateCalls();
 
-        const init = terraform(["init", "-backend=false", "-input=false", "-no-color"], dir, env);
+        const init = await terraform(["init", "-backend=false", "-input=false", "-no-color"], dir, env);
         if (init.status !== 0) {
           fail(`${run}: terraform init failed:\n${init.output}`);
           continue;
         }
-        const result = terraform(["test", "-json"], dir, env);
+        const result = await terraform(["test", "-json"], dir, env);
         const events = result.output.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
         for (const e of events) if (e.type === "test_run" && e.test_run.status) console.log(`${run}: ${e["@message"].trim()}`);
         const summary = events.find((e) => e.type === "test_summary")?.test_summary;

@@ -353,6 +353,26 @@ describe("npm run validate and npm run test:terraform", () => {
     expect(readdirSync(tmp)).toEqual([]);
   });
 
+  test("validate ended by SIGTERM while Terraform runs (a CI job's timeout) stops Terraform and removes its workspaces at once", async () => {
+    const tmp = mkdtempSync(join(work, "tmp-"));
+    const child = spawn(process.execPath, [join(projectRoot, "dist", "commands", "terraform-checks.js"), "validate", "default"], {
+      cwd: projectRoot,
+      env: { ...process.env, INFRA_CONFIG: "", INIT_CWD: projectRoot, TMPDIR: tmp },
+      stdio: "ignore",
+    });
+    const ended = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+    // Until terraform init has begun in a stack directory.
+    const deadline = Date.now() + 60_000;
+    const initializing = () => (readdirSync(tmp, { recursive: true }) as string[]).some((p) => p.endsWith(".terraform"));
+    while (!initializing() && Date.now() < deadline) await new Promise((wait) => setTimeout(wait, 50));
+    expect(initializing()).toBe(true);
+    const signalled = Date.now();
+    child.kill("SIGTERM");
+    expect(await ended).toBe(143);
+    expect(Date.now() - signalled).toBeLessThan(3000);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
   test("a settings file that cannot be read fails the check instead of passing on the fixtures", () => {
     const result = checks(["validate"], { INFRA_CONFIG: join(work, "nonexistent.json") });
     expect(result.status).toBe(1);
