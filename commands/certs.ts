@@ -7,16 +7,7 @@ import { type KeyObject, createPrivateKey, randomBytes, webcrypto } from "node:c
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as x509 from "@peculiar/x509";
-import {
-  CERT_FILES,
-  CERT_FIXES,
-  type CertFile,
-  LEAVES,
-  type Leaf,
-  checkCa,
-  dockerHostCertificateNames,
-  leafProblem,
-} from "../constructs/docker-tls";
+import { CERT_FILES, CERT_FIXES, CLOCK_SKEW_MS, type CertFile, LEAVES, type Leaf, checkCa, dockerHostCertificateNames, leafProblem } from "../constructs/docker-tls";
 import { loadSettings } from "../settings/load";
 import { projectRoot, startedAs, userPath } from "../settings/paths";
 import { type NewFile, WriteError, certificateDirProblem, notAFile, writeAllOrNothing } from "./certs-files";
@@ -162,7 +153,8 @@ async function makeCa(now: Date): Promise<Ca> {
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
     name: "CN=soa Docker API CA",
-    notBefore: now,
+    // Valid from a little before now: a host whose clock is behind (before it synchronizes) still takes it.
+    notBefore: new Date(now.getTime() - CLOCK_SKEW_MS),
     notAfter: new Date(now.getTime() + CA_DAYS * DAY),
     keys,
     signingAlgorithm: ALGORITHM,
@@ -234,7 +226,7 @@ async function issue(
     serialNumber: serial(),
     subject: `CN=${commonName}`,
     issuer: ca.cert.subject,
-    notBefore: now,
+    notBefore: new Date(now.getTime() - CLOCK_SKEW_MS),
     notAfter: new Date(now.getTime() + LEAF_DAYS * DAY),
     publicKey: keys.publicKey,
     signingKey: ca.signingKey,

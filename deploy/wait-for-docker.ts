@@ -43,6 +43,12 @@ const TRANSIENT_ERRORS: Record<string, { readonly name: string; readonly meaning
   // A host being replaced may still answer with the old one's CA for a while.
   ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE: CLIENT_REFUSED,
   ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: CLIENT_REFUSED,
+  // dockerd (Go's crypto/tls) answers so for a client certificate outside its validity by the host's clock, which
+  // may be wrong until it has synchronized after boot; this machine's checks found the certificate valid by its own.
+  ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED: {
+    name: "client certificate refused as expired or not yet valid",
+    meaning: "the host's clock and this machine's disagree: the host's may not be set yet after boot, or one of them is wrong",
+  },
 };
 
 /** OpenSSL's words for a server whose first bytes are not TLS. */

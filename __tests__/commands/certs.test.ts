@@ -1,7 +1,7 @@
 // The certificates `npm run certs` makes, and its command line run in this process (the built command as npm runs
 // it: certs.cli.test.ts).
 import { X509Certificate, createPrivateKey, webcrypto } from "node:crypto";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, connect } from "node:tls";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -255,4 +255,14 @@ describe("npm run certs", () => {
     expect(statSync(out).mode & 0o777).toBe(0o755);
     expect(statSync(join(out, CERT_FILES.caKey)).mode & 0o777).toBe(0o600);
   });
+});
+
+test("certificates are valid from a little before they are made, so a host whose clock is a few minutes behind takes them", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "certs-skew-"));
+  const now = new Date("2026-06-01T12:00:00Z");
+  await ensureCertificates({ dir, serverNames: NAMES, now });
+  for (const file of ["ca.pem", "server.pem", "cert.pem"]) {
+    expect(Date.parse(new X509Certificate(readFileSync(join(dir, file))).validFrom)).toBeLessThanOrEqual(now.getTime() - 4 * 60_000);
+  }
+  rmSync(dir, { recursive: true, force: true });
 });

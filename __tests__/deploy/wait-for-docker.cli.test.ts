@@ -204,6 +204,25 @@ describe("dist/deploy/wait-for-docker.js, as Terraform's local-exec runs it", ()
     }
   });
 
+  test("waits, and names the clocks, when the host refuses the client certificate as expired (dockerd's alert for a host clock not yet set)", async () => {
+    // Go's crypto/tls, which dockerd uses, answers a client certificate outside its validity by the host's clock
+    // with the TLS alert "certificate expired" (fatal, 45).
+    const sockets = new Set<Socket>();
+    const refusing = createNetServer((socket) => {
+      sockets.add(socket);
+      socket.once("data", () => socket.end(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 45])));
+    }).listen(0, "127.0.0.1");
+    await new Promise((r) => refusing.once("listening", r));
+    try {
+      const result = await gate(["--host=localhost", `--port=${(refusing.address() as { port: number }).port}`, `--certs=${certs}`, "--timeout=2"]);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/saw: client certificate refused as expired or not yet valid ×\d+ \(the host's clock and this machine's disagree/);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((r) => refusing.close(r));
+    }
+  });
+
   test("stops at once, exit 1, on a Docker API served in plain HTTP", async () => {
     const plain = createPlainServer((_, res) => {
       res.setHeader("Api-Version", "1.51");
