@@ -4,7 +4,7 @@
 // marked. Graphviz lays it out (its WebAssembly build, @viz-js/viz). `npm run docs` keeps docs/stacks.svg, the
 // picture of the default settings, current.
 import { spawnSync } from "node:child_process";
-import { type Stats, accessSync, closeSync, constants, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { type Stats, accessSync, closeSync, constants, mkdirSync, mkdtempSync, openSync, readSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, relative } from "node:path";
 import { type App, TerraformDataSource, TerraformResource, Testing } from "cdktf";
@@ -227,7 +227,8 @@ function targetProblem(file: string, makeDirectory: boolean): string | undefined
       if (!stats.isFile()) return `${file} is ${kindOf(stats)}, not a regular file`;
       if (!writable(file)) return `${file} is a file this user cannot write`;
       if (!looksLikeSvg(file)) return `${file} holds something other than an SVG picture, which graph would replace; name a new file or an earlier picture`;
-      const tracked = trackedByGit(file);
+      // Through a link, the file written is its target.
+      const tracked = trackedByGit(realpathSync(file));
       if (tracked === "tracked") return `${file} is tracked by git, and graph writes no tracked file; name a file git does not track`;
       if (tracked !== "untracked") return `git could not say whether it tracks ${file} (${JSON.stringify(tracked)}), and graph writes no tracked file; name a new file`;
       return undefined;

@@ -7,11 +7,32 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const live = new Set<string>();
-/** Children started with spawnTracked that have not ended: each gets the signal that ends this process. */
+/** Children started with spawnTracked that have not ended: each is waited for, or given the signal, before exit. */
 const children = new Set<ChildProcess>();
 /** The exit code of a process ended by each signal, as a shell reports it (128 + the signal's number). */
 const SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 let listening = false;
+let stopping: Promise<never> | undefined;
+
+/** How long an interrupted child has to end on its own, and then after the signal is passed on to it. */
+const GRACE_MS = { own: 1000, passed: 10_000 };
+
+/**
+ * Ends the command for `signal`: the children first, then the directories. A child in Ctrl-C's process group has
+ * the signal already, and a second one would make Terraform stop at once ("forcefully"), leaving its provider
+ * plugins running; one that a `kill` of this process alone did not reach gets it passed on. Each is waited for, so
+ * that Terraform stops its plugins before their working directory goes.
+ */
+async function stop(signal: NodeJS.Signals, code: number): Promise<never> {
+  const ended = (child: ChildProcess) => new Promise<void>((done) => (child.exitCode !== null || child.signalCode !== null ? done() : child.once("exit", () => done())));
+  const within = (ms: number, waits: Promise<void>[]) => Promise.race([Promise.all(waits), new Promise((done) => setTimeout(done, ms).unref())]);
+  await within(GRACE_MS.own, [...children].map(ended));
+  const running = [...children].filter((c) => c.exitCode === null && c.signalCode === null);
+  for (const child of running) child.kill(signal);
+  await within(GRACE_MS.passed, running.map(ended));
+  for (const dir of live) rmSync(dir, { recursive: true, force: true });
+  process.exit(code);
+}
 
 /**
  * A new directory in the system's temporary directory, removed if the process is interrupted before
@@ -22,12 +43,8 @@ export function scratchDirectory(prefix: string): string {
   if (!listening) {
     listening = true;
     for (const [signal, code] of Object.entries(SIGNALS)) {
-      process.on(signal, () => {
-        // A child from Ctrl-C's process group has the signal already; one from a `kill` of this process has not.
-        for (const child of children) child.kill(signal as NodeJS.Signals);
-        for (const dir of live) rmSync(dir, { recursive: true, force: true });
-        process.exit(code);
-      });
+      // A second Ctrl-C while the children end changes nothing: the first is being carried out.
+      process.on(signal, () => void (stopping ??= stop(signal as NodeJS.Signals, code)));
     }
   }
   const dir = mkdtempSync(join(tmpdir(), prefix));

@@ -4,7 +4,7 @@ import { accessSync, constants, lstatSync, mkdirSync, readFileSync, readdirSync,
 import { dirname, join, resolve } from "node:path";
 import { SettingsError, type SettingsProblem, invisibleCharacters, showValue } from "./errors";
 import { isPlainObject } from "./json-file";
-import { isWithin, projectRoot } from "./paths";
+import { isWithin, projectRoot, realPath } from "./paths";
 
 /** Variables the app reads besides INFRA_CONFIG: where to write, and cdktf's context. */
 export const OUTDIR_ENV = "CDKTF_OUTDIR";
@@ -167,7 +167,8 @@ export function outdirProblem(path: string, base: string = process.cwd()): strin
  */
 export function outdirCertsProblem(outdir: string, certsDir: string): string | undefined {
   const fold = (p: string) => (process.platform === "darwin" || process.platform === "win32" ? p.toLowerCase() : p);
-  if (!isWithin(fold(resolve(projectRoot, certsDir)), fold(resolve(outdir)))) return undefined;
+  // Links followed: a link to the certificates' directory is that directory.
+  if (!isWithin(fold(realPath(resolve(projectRoot, certsDir))), fold(realPath(outdir)))) return undefined;
   return `is the certificates' directory (dockerHost.certsDir = ${certsDir}), which holds the private keys`;
 }
 
@@ -186,6 +187,6 @@ export function sharedDirectoryProblem(dir: string): string | undefined {
     return undefined; // made by the synthesis that follows, by this user
   }
   if (stats.uid !== process.getuid()) return `is owned by another user (uid ${stats.uid})`;
-  if ((stats.mode & 0o022) !== 0) return `other users can write it (mode ${(stats.mode & 0o7777).toString(8)})`;
+  if ((stats.mode & 0o022) !== 0) return `is writable by other users (mode ${(stats.mode & 0o7777).toString(8)})`;
   return undefined;
 }

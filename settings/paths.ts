@@ -1,4 +1,4 @@
-import { type Stats, existsSync } from "node:fs";
+import { type Stats, existsSync, realpathSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 
 /** The directory holding cdktf.json, found from this file so it works from sources and from compiled output alike. */
@@ -33,6 +33,20 @@ export function userPath(path: string, env: NodeJS.ProcessEnv = process.env): st
   return resolve(invocationDir(env), path);
 }
 
+/**
+ * `path` with every symbolic link on its way followed, as the system follows them (a stack's `../../..` is the
+ * real parent's); for a path that does not exist yet, its nearest existing directory's real path and the rest.
+ */
+export function realPath(path: string): string {
+  const absolute = resolve(path);
+  try {
+    return realpathSync(absolute);
+  } catch {
+    const parent = dirname(absolute);
+    return parent === absolute ? absolute : join(realPath(parent), basename(absolute));
+  }
+}
+
 /** Whether `path` is `dir` or inside it (a name such as `..notes` inside it is inside; another drive is not). */
 export function isWithin(dir: string, path: string): boolean {
   const rel = relative(dir, path);
@@ -46,13 +60,16 @@ export function isWithin(dir: string, path: string): boolean {
  * certificates and keep the local state in the directory that holds the output directory (stacksProjectDir).
  */
 export function projectDirFromStacks(outdir: string): string {
-  const fromStack = relative(join(resolve(outdir), "stacks", "any"), projectRoot);
-  return isWithin(projectRoot, resolve(outdir)) ? fromStack.split(sep).join("/") : "../../..";
+  // Terraform runs in the stack's real directory: a linked output directory's `..` is its target's parent.
+  const real = realPath(outdir);
+  const fromStack = relative(join(real, "stacks", "any"), projectRoot);
+  return isWithin(projectRoot, real) ? fromStack.split(sep).join("/") : "../../..";
 }
 
 /** The directory the stacks in `outdir` take for the project, as projectDirFromStacks leads them to it. */
 export function stacksProjectDir(outdir: string): string {
-  return isWithin(projectRoot, resolve(outdir)) ? projectRoot : dirname(resolve(outdir));
+  const real = realPath(outdir);
+  return isWithin(projectRoot, real) ? projectRoot : dirname(real);
 }
 
 /** What a path holds, for a message: "a file", "a directory", "a named pipe (FIFO)", … */

@@ -3,7 +3,7 @@
 // it does start. cdktf itself is stopped where it starts: a module preloaded through NODE_OPTIONS records the
 // arguments of the cdktf CLI's process and ends it, so nothing is synthesized, initialized or planned.
 import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { projectRoot } from "../../settings/paths";
@@ -246,15 +246,20 @@ describe("the output directory", () => {
     expectOneLine(both.stderr, /lacks server\.pem, server-key\.pem, which Terraform reads to plan the destroy/);
   });
 
-  test("an output directory outside the project, in a directory other users can write, is refused: its stacks would read a CA planted there", () => {
+  test.each([
+    ["named", (shared: string) => join(shared, "out")],
+    // Terraform runs in the link's target, and its ../../.. is the target's: the link's own place does not count.
+    ["reached through a link in the project", (shared: string) => (mkdirSync(join(shared, "out")), symlinkSync(join(shared, "out"), join(work, "shared-link")), join(work, "shared-link"))],
+  ])("an output directory outside the project (%s), in a directory other users can write, is refused: its stacks would read a CA planted there", (_, outdir) => {
     const shared = mkdtempSync(join(tmpdir(), "cdktf-shared-"));
     chmodSync(shared, 0o1777);
     cpSync(join(work, "certs"), join(shared, certsDir), { recursive: true });
-    const result = wrapper(["destroy", "*", `--output=${join(shared, "out")}`]);
+    const out = outdir(shared);
+    const result = wrapper(["destroy", "*", `--output=${out}`]);
     expect(result.status).toBe(1);
     expectOneLine(
       result.stderr,
-      new RegExp(`^npm run destroy: the stacks in ${shared}/out, outside the project, read the certificates and keep the local state in ${shared} \\(three levels above their own directories\\), which other users can write it \\(mode 1777\\): another user could plant a CA the Docker host would trust there; `),
+      new RegExp(`^npm run destroy: the stacks in \\S+, outside the project, read the certificates and keep the local state in ${shared} \\(three levels above their own directories\\), which is writable by other users \\(mode 1777\\): another user could plant a CA the Docker host would trust there; `),
     );
     expect(result.cdktf).toBeUndefined();
   });
@@ -267,6 +272,11 @@ describe("the output directory", () => {
     expect(result.status).toBe(2);
     expectOneLine(result.stderr, /^npm run output: --output=empty-certs: is the certificates' directory \(dockerHost\.certsDir = cdktf\.out\.cli-test-\w+\/empty-certs\), which holds the private keys; give another/);
     expect(result.cdktf).toBeUndefined();
+    // A link to it is it.
+    symlinkSync(join(work, "empty-certs"), join(work, "certs-link"));
+    const linked = wrapper(["output", "aws", "--output=certs-link"], { INFRA_CONFIG: settings });
+    expect(linked.status).toBe(2);
+    expectOneLine(linked.stderr, /^npm run output: --output=certs-link: is the certificates' directory/);
   });
 
   test("CDKTF_OUTDIR, which cdktf itself ignores, is read from where the command was typed and handed to cdktf as --output", () => {

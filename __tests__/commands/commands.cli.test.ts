@@ -1,7 +1,7 @@
 // The commands users type, through their real entry points (node processes, as npm runs them): usage and exit
 // codes, the user's own settings and environment, and output directories that never hold two formats.
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { projectRoot } from "../../settings/paths";
@@ -353,6 +353,43 @@ describe("npm run validate and npm run test:terraform", () => {
     expect(readdirSync(tmp)).toEqual([]);
   });
 
+  test("test:terraform interrupted while Terraform runs waits for Terraform to end, so no provider is left running in a removed workspace", async () => {
+    const tmp = mkdtempSync(join(work, "tmp-"));
+    const child = spawn(process.execPath, [join(projectRoot, "dist", "commands", "terraform-checks.js"), "test", "default"], {
+      cwd: projectRoot,
+      env: { ...process.env, INFRA_CONFIG: "", INIT_CWD: projectRoot, TMPDIR: tmp },
+      detached: true,
+      stdio: "ignore",
+    });
+    const ended = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+    // Linux's /proc: each process's parent and command.
+    const processes = () =>
+      readdirSync("/proc")
+        .filter((p) => /^\d+$/.test(p))
+        .flatMap((p) => {
+          try {
+            const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+            return [{ pid: Number(p), ppid: Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]), command: readFileSync(`/proc/${p}/cmdline`, "utf8").split("\0")[0] }];
+          } catch {
+            return [];
+          }
+        });
+    const running = () => {
+      const all = processes();
+      const terraform = all.find((p) => p.ppid === child.pid && p.command === "terraform");
+      return terraform && all.some((p) => p.ppid === terraform.pid && p.command.includes("terraform-provider-aws")) ? terraform : undefined;
+    };
+    const deadline = Date.now() + 90_000;
+    while (!running() && Date.now() < deadline) await new Promise((wait) => setTimeout(wait, 100));
+    const terraform = running();
+    expect(terraform).toBeDefined();
+    process.kill(-child.pid!, "SIGINT");
+    expect(await ended).toBe(130);
+    // Gone before the command ended: Terraform stopped its provider while its working directory was still there.
+    expect(existsSync(`/proc/${terraform!.pid}`)).toBe(false);
+    expect(readdirSync(tmp)).toEqual([]);
+  }, 120_000);
+
   test("validate ended by SIGTERM while Terraform runs (a CI job's timeout) stops Terraform and removes its workspaces at once", async () => {
     const tmp = mkdtempSync(join(work, "tmp-"));
     const child = spawn(process.execPath, [join(projectRoot, "dist", "commands", "terraform-checks.js"), "validate", "default"], {
@@ -369,7 +406,8 @@ describe("npm run validate and npm run test:terraform", () => {
     const signalled = Date.now();
     child.kill("SIGTERM");
     expect(await ended).toBe(143);
-    expect(Date.now() - signalled).toBeLessThan(3000);
+    // Terraform gets a second to end on its own, then the signal; before, the whole terraform init ran out (10 s here).
+    expect(Date.now() - signalled).toBeLessThan(6000);
     expect(readdirSync(tmp)).toEqual([]);
   });
 

@@ -132,6 +132,18 @@ test("--out naming a picture in a checkout git will not answer for (another user
   expect(readFileSync(join(dir, "old.svg"), "utf8")).toBe("<svg></svg>\n");
 });
 
+test("--out naming a link to a picture git tracks is refused: the file written would be the tracked one", () => {
+  const dir = mkdtempSync(join(tmpdir(), "graph-"));
+  execFileSync("git", ["init", "-q", dir]);
+  writeFileSync(join(dir, "stacks.svg"), "<svg></svg>\n");
+  execFileSync("git", ["-C", dir, "add", "stacks.svg"]);
+  symlinkSync(join(dir, "stacks.svg"), join(dir, "link.svg"));
+  const result = graph(["--out", "link.svg"], {}, dir);
+  expect(result.stderr).toBe(`npm run graph: --out link.svg: ${join(dir, "link.svg")} is tracked by git, and graph writes no tracked file; name a file git does not track${USAGE_HINT}\n`);
+  expect(result.status).toBe(2);
+  expect(readFileSync(join(dir, "stacks.svg"), "utf8")).toBe("<svg></svg>\n");
+});
+
 test("--out naming a picture drawn before, which git does not track, replaces it", () => {
   const dir = mkdtempSync(join(tmpdir(), "graph-"));
   writeFileSync(join(dir, "old.svg"), '<?xml version="1.0"?>\n<!DOCTYPE svg>\n<svg width="1"></svg>\n');
