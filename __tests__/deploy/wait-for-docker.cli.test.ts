@@ -181,46 +181,40 @@ describe("dist/deploy/wait-for-docker.js, as Terraform's local-exec runs it", ()
     expect(result.ms).toBeLessThan(5000);
   });
 
-  test("stops at once, exit 1, when the host refuses the client certificate as unsuitable", async () => {
-    // What an OpenSSL server sends for a client certificate whose key usage does not allow a client: the TLS alert
-    // "unsupported certificate" (fatal, 43), here in answer to the ClientHello.
+  /** Runs the gate against a server that answers the ClientHello with the fatal TLS alert `alert`, as a host refusing our certificate does. */
+  async function againstAlert(alert: number, timeout: string) {
     const sockets = new Set<Socket>();
     const refusing = createNetServer((socket) => {
       sockets.add(socket);
-      socket.once("data", () => socket.end(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 43])));
+      socket.once("data", () => socket.end(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, alert])));
     }).listen(0, "127.0.0.1");
     await new Promise((r) => refusing.once("listening", r));
     try {
-      const result = await gate(["--host=localhost", `--port=${(refusing.address() as { port: number }).port}`, `--certs=${certs}`, "--timeout=600"]);
-      expect(result.status).toBe(1);
-      expect(result.stderr.trimEnd()).toMatch(
-        /refused the client certificate .*certs\/cert\.pem as unsuitable \(TLS alert "unsupported certificate"\): its key usage or extended key usage does not allow a TLS client.*npm run certs -- --rotate/,
-      );
-      expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
-      expect(result.ms).toBeLessThan(5000);
+      return await gate(["--host=localhost", `--port=${(refusing.address() as { port: number }).port}`, `--certs=${certs}`, `--timeout=${timeout}`]);
     } finally {
       for (const socket of sockets) socket.destroy();
       await new Promise((r) => refusing.close(r));
     }
+  }
+
+  test("stops at once, exit 1, when the host refuses the client certificate as unsuitable", async () => {
+    // What an OpenSSL server sends for a client certificate whose key usage does not allow a client: the TLS alert
+    // "unsupported certificate" (fatal, 43).
+    const result = await againstAlert(43, "600");
+    expect(result.status).toBe(1);
+    expect(result.stderr.trimEnd()).toMatch(
+      /refused the client certificate .*certs\/cert\.pem as unsuitable \(TLS alert "unsupported certificate"\): its key usage or extended key usage does not allow a TLS client.*npm run certs -- --rotate/,
+    );
+    expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(result.ms).toBeLessThan(5000);
   });
 
   test("waits, and names the clocks, when the host refuses the client certificate as expired (dockerd's alert for a host clock not yet set)", async () => {
     // Go's crypto/tls, which dockerd uses, answers a client certificate outside its validity by the host's clock
     // with the TLS alert "certificate expired" (fatal, 45).
-    const sockets = new Set<Socket>();
-    const refusing = createNetServer((socket) => {
-      sockets.add(socket);
-      socket.once("data", () => socket.end(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 45])));
-    }).listen(0, "127.0.0.1");
-    await new Promise((r) => refusing.once("listening", r));
-    try {
-      const result = await gate(["--host=localhost", `--port=${(refusing.address() as { port: number }).port}`, `--certs=${certs}`, "--timeout=2"]);
-      expect(result.status).toBe(1);
-      expect(result.stderr).toMatch(/saw: client certificate refused as expired or not yet valid ×\d+ \(the host's clock and this machine's disagree/);
-    } finally {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((r) => refusing.close(r));
-    }
+    const result = await againstAlert(45, "2");
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/saw: client certificate refused as expired or not yet valid ×\d+ \(the host's clock and this machine's disagree/);
   });
 
   test("stops at once, exit 1, on a Docker API served in plain HTTP", async () => {
