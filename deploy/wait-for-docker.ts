@@ -40,6 +40,10 @@ const TRANSIENT_ERRORS: Record<string, { readonly name: string; readonly meaning
   EHOSTUNREACH: { name: "host unreachable", meaning: "no route to the address: the instance not up yet, or a network problem on this side" },
   ENETUNREACH: { name: "network unreachable", meaning: "this machine has no route to that network" },
   ANSWER_UNFINISHED: { name: "an answer that did not end", meaning: "the port sends slowly or without end: not dockerd, or a congested link" },
+  NO_PING_ANSWER: {
+    name: "no answer to /_ping over TLS",
+    meaning: "the host took the client certificate but did not answer the request: dockerd starting, or something other than dockerd on the port",
+  },
   // A host being replaced may still answer with the old one's CA for a while.
   ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE: CLIENT_REFUSED,
   ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: CLIENT_REFUSED,
@@ -55,7 +59,7 @@ const TRANSIENT_ERRORS: Record<string, { readonly name: string; readonly meaning
 const WITHOUT_TLS = new Set(["ERR_SSL_WRONG_VERSION_NUMBER", "ERR_SSL_PACKET_LENGTH_TOO_LONG", "ERR_SSL_UNKNOWN_PROTOCOL"]);
 
 /** Errors after which asking in plain HTTP cannot tell more: no connection, a silent port, or one that spoke TLS. */
-const NO_PLAIN_ANSWER = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT", "ANSWER_UNFINISHED"]);
+const NO_PLAIN_ANSWER = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT", "ANSWER_UNFINISHED", "NO_PING_ANSWER"]);
 
 /** The longest a single attempt (or plain-HTTP probe) takes, when the deadline is further away. */
 const ATTEMPT_MS = 5000;
@@ -246,6 +250,8 @@ function ping(host: string, port: number, tls: { ca: Buffer; cert: Buffer; key: 
     // SNI carries host names only (RFC 6066); the certificate is still checked against an IP address.
     const servername = isIP(host) ? undefined : host;
     let answered = false;
+    // Whether the TLS handshake completed: a silence after it is the server's, not the network's.
+    let secured = false;
     const settle = (settled: () => void) => {
       clearTimeout(timer);
       settled();
@@ -267,9 +273,12 @@ function ping(host: string, port: number, tls: { ca: Buffer; cert: Buffer; key: 
       const seconds = (timeoutMs / 1000).toFixed(1);
       const error = answered
         ? Object.assign(new Error(`the answer to /_ping did not end within ${seconds} s`), { code: "ANSWER_UNFINISHED" })
-        : Object.assign(new Error(`no answer within ${seconds} s`), { code: "ETIMEDOUT" });
+        : secured
+          ? Object.assign(new Error(`no answer to GET /_ping within ${seconds} s, over TLS set up with the client certificate`), { code: "NO_PING_ANSWER" })
+          : Object.assign(new Error(`no answer within ${seconds} s`), { code: "ETIMEDOUT" });
       settle(() => reject(error));
     }, timeoutMs);
+    req.on("socket", (socket) => socket.once("secureConnect", () => (secured = true)));
     req.on("error", (error) => settle(() => reject(error)));
     req.end();
   });

@@ -304,6 +304,19 @@ describe("dist/deploy/wait-for-docker.js, as Terraform's local-exec runs it", ()
       }
     });
 
+    test("against a TLS server that takes the client certificate and never answers /_ping, named as such, not as dropped packets", async () => {
+      const mute = await mutualTlsServer(() => undefined);
+      try {
+        const result = await gate(["--host=localhost", `--port=${mute.port}`, `--certs=${mute.certs}`, "--timeout=2"]);
+        expect(result).toMatchObject({ status: 1, stderr: expect.stringMatching(/within 2 s \(last error: NO_PING_ANSWER: .*; saw: no answer to \/_ping over TLS ×\d+ \(the host took the client certificate but did not answer the request/) });
+        expect(result.stderr).not.toContain("packets are dropped");
+        expect(result.ms).toBeLessThan(4000);
+      } finally {
+        mute.server.closeAllConnections();
+        await new Promise((r) => mute.server.close(r));
+      }
+    });
+
     test("against a server that sends its answer a byte every half second", async () => {
       const drip = await mutualTlsServer((_, res) => {
         res.writeHead(200, { "Content-Type": "text/plain" }); // chunked: no length, so the end is never in sight
