@@ -5,8 +5,8 @@ import { App, Aspects } from "cdktf";
 import { HclConditionBlocks } from "./constructs/hcl-conditions";
 import { withLeanTokenTraces } from "./constructs/token-traces";
 import { PolicyChecks, PolicyError } from "./policy/policy-checks";
-import { OUTDIR_ENV, OUTDIR_OPTION_ENV, SYNTH_COMMAND, environmentProblems, outdirCertsProblem } from "./settings/environment";
-import { SettingsError, type SettingsProblem, formatProblem, showValue } from "./settings/errors";
+import { OUTDIR_OPTION_ENV, SYNTH_COMMAND, environmentProblems, outdirCertsProblem, outdirProblemAs } from "./settings/environment";
+import { SettingsError, type SettingsProblem, formatProblem } from "./settings/errors";
 import { type AppSettings, loadSettings } from "./settings/load";
 import { projectDirFromStacks, startedAs } from "./settings/paths";
 import { AwsStack } from "./stacks/aws-stack";
@@ -52,12 +52,6 @@ function refuseEnvironment(problems: readonly SettingsProblem[], env: NodeJS.Pro
   return 1;
 }
 
-/** The output directory's problem as the environment's: named as the option, the variable or the default it came from. */
-function outdirRefusal(outdir: string, expected: string, env: NodeJS.ProcessEnv): SettingsProblem {
-  const file = env[OUTDIR_OPTION_ENV] ?? (env[OUTDIR_ENV] ? `environment variable ${OUTDIR_ENV}` : "the output directory");
-  return { file, path: "", value: showValue(outdir), expected };
-}
-
 /** Loads the settings, then synthesizes; a bad setting stops it before anything is written. */
 export function main(env: NodeJS.ProcessEnv = process.env): number {
   const environment = environmentProblems(env);
@@ -73,7 +67,7 @@ export function main(env: NodeJS.ProcessEnv = process.env): number {
   const outdir = env.CDKTF_OUTDIR ?? process.env.CDKTF_OUTDIR ?? "cdktf.out";
   // The certificates' directory holds the CA's private key: synthesis writing there would put its files beside it.
   const certs = outdirCertsProblem(outdir, settings.dockerHost.certsDir);
-  if (certs) return refuseEnvironment([outdirRefusal(outdir, `${certs}; expected a directory of its own (cdktf.out, or a new one)`, env)], env);
+  if (certs) return refuseEnvironment([outdirProblemAs(outdir, `${certs}; expected a directory of its own (cdktf.out, or a new one)`, env)], env);
   return withLeanTokenTraces(() => synthesize(settings, outdir));
 }
 

@@ -13,7 +13,6 @@ import {
   readFileSync,
   readdirSync,
   readlinkSync,
-  realpathSync,
   renameSync,
   rmSync,
   statSync,
@@ -22,7 +21,7 @@ import {
 } from "node:fs";
 import { basename, dirname, join, posix, relative, resolve, sep } from "node:path";
 import { CERT_FILES } from "../constructs/docker-tls";
-import { isWithin, projectRoot } from "../settings/paths";
+import { isWithin, projectRoot, realPath } from "../settings/paths";
 import { certsDirProblem } from "../settings/paths-checks";
 import { UserError } from "./cli";
 
@@ -107,15 +106,6 @@ function reachProblem(dir: string): string | undefined {
     const kernel = kernelFileSystem(p);
     if (kernel) return `${dir} is on a ${kernel} file system, which the kernel makes up and which cannot hold files: choose a directory on a disk`;
     return undefined;
-  }
-}
-
-/** `dir` with its links followed, as far as it exists: the rest is appended as written. */
-function realPath(dir: string): string {
-  const absolute = resolve(dir);
-  for (let existing = absolute; ; existing = dirname(existing)) {
-    if (existsSync(existing)) return join(realpathSync(existing), relative(existing, absolute));
-    if (dirname(existing) === existing) return absolute;
   }
 }
 

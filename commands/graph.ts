@@ -13,7 +13,7 @@ import { type Stacks, composeApp } from "../main";
 import { CONTEXT_ENV, OUTDIR_ENV, environmentMessage } from "../settings/environment";
 import { escapeInvisible } from "../settings/errors";
 import { type AppSettings, CONFIG_ENV, loadSettings } from "../settings/load";
-import { invocationDir, kindOf, projectRoot, startedAs, userPath } from "../settings/paths";
+import { gitEnvironment, invocationDir, kindOf, projectRoot, startedAs, userPath } from "../settings/paths";
 import { UsageError, UserError, runCommand } from "./cli";
 
 /** The picture of every resource in docs/stacks.md, of the default settings; only `npm run docs` writes it. */
@@ -204,8 +204,11 @@ function looksLikeSvg(file: string): boolean {
  * repository), or git's first line when it cannot say (a checkout owned by another user).
  */
 function trackedByGit(file: string): "tracked" | "untracked" | string {
-  const env = { ...process.env, LC_ALL: "C", LANGUAGE: undefined };
-  const answer = spawnSync("git", ["--literal-pathspecs", "-C", dirname(file), "ls-files", "--error-unmatch", "--", basename(file)], { encoding: "utf8", timeout: 10_000, env });
+  const answer = spawnSync("git", ["--literal-pathspecs", "-C", dirname(file), "ls-files", "--error-unmatch", "--", basename(file)], {
+    encoding: "utf8",
+    timeout: 10_000,
+    env: gitEnvironment(),
+  });
   if ((answer.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") return "untracked";
   if (answer.status === 0) return "tracked";
   const said = (answer.stderr ?? "").trim().split("\n")[0] ?? "";

@@ -30,8 +30,7 @@ async function stop(signal: NodeJS.Signals, code: number): Promise<never> {
   const running = [...children].filter((c) => c.exitCode === null && c.signalCode === null);
   for (const child of running) child.kill(signal);
   await within(GRACE_MS.passed, running.map(ended));
-  for (const dir of live) rmSync(dir, { recursive: true, force: true });
-  process.exit(code);
+  exitRemovingAll(code);
 }
 
 /**
@@ -60,6 +59,11 @@ export function scratchDirectory(prefix: string): string {
 export function exitIfInterrupted(result: { readonly status: number | null; readonly signal: NodeJS.Signals | null }): void {
   const code = result.signal ? SIGNALS[result.signal as keyof typeof SIGNALS] : Object.values(SIGNALS).find((c) => c === result.status);
   if (code === undefined) return;
+  exitRemovingAll(code);
+}
+
+/** Removes every directory scratchDirectory made, then ends the process with `code`. */
+function exitRemovingAll(code: number): never {
   for (const dir of live) rmSync(dir, { recursive: true, force: true });
   process.exit(code);
 }

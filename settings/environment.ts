@@ -36,8 +36,7 @@ export function environmentProblems(
     const problem = outdirProblem(outdir, base);
     if (problem) {
       const expected = `${problem}; expected a directory of its own (cdktf.out, or a new one) that this user can write`;
-      if (env[OUTDIR_OPTION_ENV]) problems.push({ file: env[OUTDIR_OPTION_ENV], path: "", value: showValue(outdir), expected });
-      else report(OUTDIR_ENV, outdir, expected);
+      problems.push(outdirProblemAs(outdir, expected, env));
     }
   }
   const context = variables.includes(CONTEXT_ENV) ? env[CONTEXT_ENV] : undefined;
@@ -52,6 +51,12 @@ export function environmentProblems(
     if (!isPlainObject(parsed)) report(CONTEXT_ENV, context, "expected a JSON object of context values");
   }
   return problems;
+}
+
+/** A problem with the output directory, named as what gave it: npm run synth's option, the variable, or the default. */
+export function outdirProblemAs(outdir: string, expected: string, env: NodeJS.ProcessEnv): SettingsProblem {
+  const file = env[OUTDIR_OPTION_ENV] || (env[OUTDIR_ENV] ? `environment variable ${OUTDIR_ENV}` : "the output directory");
+  return { file, path: "", value: showValue(outdir), expected };
 }
 
 /** environmentProblems as a message for a command to print after its name, a line for each; undefined when none. */

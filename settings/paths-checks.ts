@@ -2,7 +2,7 @@
 import { type SpawnSyncReturns, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, posix } from "node:path";
-import { projectRoot } from "./paths";
+import { gitEnvironment, projectRoot } from "./paths";
 
 /** Directories that tools empty: cdktf synth removes what is not a stack under its output, npm ci empties node_modules. */
 const DELETED_DIRECTORIES: readonly [string, string][] = [
@@ -87,7 +87,7 @@ const gitAnswers = new Map<string, GitAnswer>();
 function gitProblem(dir: string, root: string): GitAnswer {
   // env: the environment as it is now, not as the process started (a test takes git off the PATH).
   // Its messages in English whatever the user's locale: "not a git repository" is read from them.
-  const env = { ...process.env, LC_ALL: "C", LANGUAGE: undefined };
+  const env = gitEnvironment();
   const git = (...args: string[]) => spawnSync("git", ["-C", root, ...args], { encoding: "utf8", timeout: 10_000, env });
   const tracked = git("ls-files", "--", dir);
   if ((tracked.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") return {}; // no git

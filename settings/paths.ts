@@ -82,3 +82,8 @@ export function kindOf(stats: Stats): string {
   if (stats.isBlockDevice()) return "a block device";
   return "not a file";
 }
+
+/** The environment to run git in when its words are read: English whatever the user's locale. */
+export function gitEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, LC_ALL: "C", LANGUAGE: undefined };
+}
