@@ -8,6 +8,7 @@ import { request } from "node:https";
 import { isIP, isIPv4 } from "node:net";
 import { join } from "node:path";
 import { CERT_FILES, checkCa, leafProblem } from "../constructs/docker-tls";
+import { isNetworkAddress } from "../settings/cidr";
 import { escapeInvisible } from "../settings/errors";
 import { startedAs } from "../settings/paths";
 import { type CommandSpec, UsageError, integerOption, runCommand } from "../commands/cli";
@@ -174,7 +175,12 @@ export async function waitForDocker(options: WaitOptions): Promise<WaitResult> {
           };
         }
         if (notTls) {
-          const what = plain ? `plain HTTP: GET /_ping answered ${plain.status}` : "plain HTTP? its first bytes are not TLS, nor an HTTP answer";
+          const what =
+            plain?.status !== undefined
+              ? `plain HTTP: GET /_ping answered ${plain.status}`
+              : plain
+                ? `neither TLS nor HTTP: it sent "${escapeInvisible(plain.firstBytes)}"`
+                : "its first bytes are not TLS, and it sent nothing to a plain HTTP request";
           return {
             ok: false,
             message:
@@ -209,12 +215,19 @@ export async function servesPlainDockerApi(host: string, port: number, timeoutMs
   return (await plainAnswer(host, port, timeoutMs))?.dockerApi ?? false;
 }
 
-/** How `host:port` answers GET /_ping in plain HTTP within `timeoutMs`, or undefined when it does not. */
-function plainAnswer(host: string, port: number, timeoutMs: number): Promise<{ status: number; dockerApi: boolean } | undefined> {
+/** What `host:port` answered to GET /_ping in plain HTTP: an HTTP status, or the first bytes of something else. */
+type PlainAnswer = { status: number; dockerApi: boolean } | { status?: undefined; dockerApi?: undefined; firstBytes: string };
+
+/** How many bytes of an answer that is not HTTP are kept, to be shown. */
+const FIRST_BYTES = 40;
+
+/** How `host:port` answers GET /_ping in plain HTTP within `timeoutMs`, or undefined when it sends nothing. */
+function plainAnswer(host: string, port: number, timeoutMs: number): Promise<PlainAnswer | undefined> {
   return new Promise((resolve) => {
-    const settle = (answer?: { status: number; dockerApi: boolean }) => {
+    let firstBytes = "";
+    const settle = (answer?: PlainAnswer) => {
       clearTimeout(timer);
-      resolve(answer);
+      resolve(answer ?? (firstBytes ? { firstBytes } : undefined));
       req.destroy();
     };
     // The status line and headers are all it reads: the body could take as long as the server likes.
@@ -222,6 +235,13 @@ function plainAnswer(host: string, port: number, timeoutMs: number): Promise<{ s
       const status = res.statusCode ?? 0;
       settle({ status, dockerApi: status === 200 || res.headers["api-version"] !== undefined });
     });
+    // What else serves the port (an SSH greeting) is named by what it sent: kept before the HTTP parser, which
+    // fails on it, sees it.
+    req.on("socket", (socket) =>
+      socket.prependListener("data", (chunk: Buffer) => {
+        if (firstBytes.length < FIRST_BYTES) firstBytes = (firstBytes + chunk.toString("latin1")).slice(0, FIRST_BYTES);
+      }),
+    );
     const timer = setTimeout(() => settle(), timeoutMs);
     req.on("error", () => settle());
     req.end();
@@ -332,10 +352,11 @@ function exitSoon(): void {
 function adminCidrs(value: string): string {
   const block = (b: string) => {
     const [address, prefix, ...rest] = b.split("/");
-    return rest.length === 0 && isIPv4(address) && /^\d{1,2}$/.test(prefix ?? "") && Number(prefix) <= 32;
+    // As the settings hold them: a network address, no bits set past the prefix (10.0.0.0/16, not 10.0.0.1/16).
+    return rest.length === 0 && isIPv4(address) && /^\d{1,2}$/.test(prefix ?? "") && Number(prefix) <= 32 && isNetworkAddress(b);
   };
   if (value === "none" || value.split(",").every(block)) return value;
-  throw new UsageError(`--admin-cidrs=${escapeInvisible(value)}: expected none or IPv4 CIDR blocks joined by commas, such as 203.0.113.0/24,198.51.100.7/32`);
+  throw new UsageError(`--admin-cidrs=${escapeInvisible(value)}: expected none or IPv4 CIDR blocks (network addresses) joined by commas, such as 203.0.113.0/24,198.51.100.7/32`);
 }
 
 async function gate(values: Record<string, string | undefined>, args: readonly string[]): Promise<number> {

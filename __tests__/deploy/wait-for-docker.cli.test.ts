@@ -86,12 +86,14 @@ describe("dist/deploy/wait-for-docker.js, as Terraform's local-exec runs it", ()
     [["--host=localhost", "--port=docker"], "--port=docker: expected a whole number from 1 to 65535"],
     [["--host=localhost", "--host=other.example.com"], "--host is given more than once; give it once"],
     [["--host=localhost", "--port=-1"], "--port=-1: expected a whole number from 1 to 65535"],
-    [["--host=localhost", "--admin-cidrs=garbage"], "--admin-cidrs=garbage: expected none or IPv4 CIDR blocks joined by commas, such as 203.0.113.0/24,198.51.100.7/32"],
-    [["--host=localhost", "--admin-cidrs=10.0.0.0/33"], "--admin-cidrs=10.0.0.0/33: expected none or IPv4 CIDR blocks joined by commas, such as 203.0.113.0/24,198.51.100.7/32"],
-    [["--host=localhost", "--admin-cidrs= "], "--admin-cidrs= : expected none or IPv4 CIDR blocks joined by commas, such as 203.0.113.0/24,198.51.100.7/32"],
-    [["--host=localhost", "--admin-cidrs=10.0.0.0/8,"], "--admin-cidrs=10.0.0.0/8,: expected none or IPv4 CIDR blocks joined by commas, such as 203.0.113.0/24,198.51.100.7/32"],
-    [["--host=localhost", "--admin-cidrs=2001:db8::/32"], "--admin-cidrs=2001:db8::/32: expected none or IPv4 CIDR blocks joined by commas, such as 203.0.113.0/24,198.51.100.7/32"],
-    [["--host=localhost", "--admin-cidrs=10.0.0.0/8\n"], "--admin-cidrs=10.0.0.0/8\\u000A: expected none or IPv4 CIDR blocks joined by commas, such as 203.0.113.0/24,198.51.100.7/32"],
+    [["--host=localhost", "--admin-cidrs=garbage"], "--admin-cidrs=garbage: expected none or IPv4 CIDR blocks (network addresses) joined by commas, such as 203.0.113.0/24,198.51.100.7/32"],
+    [["--host=localhost", "--admin-cidrs=10.0.0.0/33"], "--admin-cidrs=10.0.0.0/33: expected none or IPv4 CIDR blocks (network addresses) joined by commas, such as 203.0.113.0/24,198.51.100.7/32"],
+    [["--host=localhost", "--admin-cidrs= "], "--admin-cidrs= : expected none or IPv4 CIDR blocks (network addresses) joined by commas, such as 203.0.113.0/24,198.51.100.7/32"],
+    [["--host=localhost", "--admin-cidrs=10.0.0.0/8,"], "--admin-cidrs=10.0.0.0/8,: expected none or IPv4 CIDR blocks (network addresses) joined by commas, such as 203.0.113.0/24,198.51.100.7/32"],
+    [["--host=localhost", "--admin-cidrs=2001:db8::/32"], "--admin-cidrs=2001:db8::/32: expected none or IPv4 CIDR blocks (network addresses) joined by commas, such as 203.0.113.0/24,198.51.100.7/32"],
+    // Host bits set past the prefix: the settings refuse it, so the aws stack never passes it.
+    [["--host=localhost", "--admin-cidrs=203.0.113.7/24"], "--admin-cidrs=203.0.113.7/24: expected none or IPv4 CIDR blocks (network addresses) joined by commas, such as 203.0.113.0/24,198.51.100.7/32"],
+    [["--host=localhost", "--admin-cidrs=10.0.0.0/8\n"], "--admin-cidrs=10.0.0.0/8\\u000A: expected none or IPv4 CIDR blocks (network addresses) joined by commas, such as 203.0.113.0/24,198.51.100.7/32"],
   ])("%j is a usage error, exit 2, before any waiting", async (args, line) => {
     const result = await gate(args);
     expect(result).toMatchObject({ status: 2, stdout: "", stderr: usageError(line) });
@@ -253,18 +255,26 @@ describe("dist/deploy/wait-for-docker.js, as Terraform's local-exec runs it", ()
     }
   });
 
-  test("stops at once, exit 1, on a port that answers with something that is neither TLS nor HTTP", async () => {
+  test.each([
+    ["greets and hangs up", (socket: Socket) => socket.end("SSH-2.0-OpenSSH_9.6\r\n"), String.raw`"SSH-2\.0-OpenSSH_9\.6\\u000D\\u000A"`],
+    // As sshd does: it greets first, a few bytes at a time over a slow link, and keeps the connection open.
+    ["greets a few bytes at a time and stays connected", (socket: Socket) => {
+      socket.write("SSH-2");
+      setTimeout(() => socket.writable && socket.write(".0-OpenSSH_9.6\r\n"), 100);
+    }, '"SSH-2"'],
+  ] as const)("stops at once, exit 1, naming what it sent, on a port that is neither TLS nor HTTP: an SSH server that %s", async (_, greet, sent) => {
     const sockets = new Set<Socket>();
     const ssh = createNetServer((socket) => {
       sockets.add(socket);
-      socket.end("SSH-2.0-OpenSSH_9.6\r\n"); // as an SSH server greets
+      socket.on("error", () => undefined);
+      greet(socket);
     }).listen(0, "127.0.0.1");
     await new Promise((r) => ssh.once("listening", r));
     const sshPort = (ssh.address() as { port: number }).port;
     try {
       const result = await gate(["--host=localhost", `--port=${sshPort}`, `--certs=${certs}`, "--timeout=600"]);
       expect(result.status).toBe(1);
-      expect(result.stderr).toMatch(new RegExp(`^Docker host not ready: port ${sshPort} of localhost answers without TLS \\(plain HTTP\\? its first bytes are not TLS`));
+      expect(result.stderr).toMatch(new RegExp(`^Docker host not ready: port ${sshPort} of localhost answers without TLS \\(neither TLS nor HTTP: it sent ${sent}\\), so it is not the Docker API`));
       expect(result.ms).toBeLessThan(5000);
     } finally {
       for (const socket of sockets) socket.destroy();
