@@ -15,7 +15,7 @@ module.exports = {
   // `npm run test:root`.
   testPathIgnorePatterns: ["/node_modules/", "\\.cli\\.test\\.ts$", "<rootDir>/__tests__/tls/", "<rootDir>/__tests__/root/", "<rootDir>/__tests__/properties/", "<rootDir>/__tests__/end-to-end/"],
   transform: { "^.+\\.ts$": "<rootDir>/__tests__/esbuild-transform.js" },
-  setupFiles: ["<rootDir>/__tests__/lean-traces.ts"],
+  setupFiles: ["<rootDir>/__tests__/synth-setup.ts"],
   resolver: "<rootDir>/__tests__/resolver.js",
   snapshotSerializers: ["<rootDir>/__tests__/snapshot-serializer.js"],
   globalSetup: "<rootDir>/__tests__/tmpdir-setup.js",

@@ -3,6 +3,7 @@ import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { App, Aspects } from "cdktf";
 import { HclConditionBlocks } from "./constructs/hcl-conditions";
+import { withFastTokenResolution } from "./constructs/token-resolution";
 import { withLeanTokenTraces } from "./constructs/token-traces";
 import { PolicyChecks, PolicyError } from "./policy/policy-checks";
 import { OUTDIR_OPTION_ENV, SYNTH_COMMAND, environmentProblems, outdirCertsProblem, outdirProblemAs } from "./settings/environment";
@@ -68,7 +69,7 @@ export function main(env: NodeJS.ProcessEnv = process.env): number {
   // The certificates' directory holds the CA's private key: synthesis writing there would put its files beside it.
   const certs = outdirCertsProblem(outdir, settings.dockerHost.certsDir);
   if (certs) return refuseEnvironment([outdirProblemAs(outdir, `${certs}; expected a directory of its own (cdktf.out, or a new one)`, env)], env);
-  return withLeanTokenTraces(() => synthesize(settings, outdir));
+  return withLeanTokenTraces(() => withFastTokenResolution(() => synthesize(settings, outdir)));
 }
 
 function synthesize(settings: AppSettings, outdir: string): number {

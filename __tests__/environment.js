@@ -22,7 +22,7 @@ const { LegacyFakeTimers, ModernFakeTimers } = require("@jest/fake-timers");
 /** This worker's context, made for its first test file, and the packages' bundles run in it, by path. */
 let shared;
 
-/** Error's own properties that jest, source-map-support and __tests__/lean-traces.ts set for a file. */
+/** Error's own properties that jest, source-map-support and __tests__/synth-setup.ts set for a file. */
 const ERROR_HOOKS = ["prepareStackTrace", "captureStackTrace", "stackTraceLimit"];
 
 /** The own properties of `object`, by name or symbol. */
