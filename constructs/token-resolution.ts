@@ -9,18 +9,13 @@
 // - it makes a resolution context (an object and two closures) for every value, and two for every key of every
 //   object, only to pass on four settings to what is below: here a context is made only to hand to a resolver or a
 //   token, and the values of an array or object get those four settings in one plain object;
-// - it runs three regular expressions over every string and every key: here a string without the text each token
-//   marker contains (`{TfToken[`) skips the two that look for markers, and a string without an `e` skips the one
-//   that looks for encoded numbers (its pattern cannot match without one);
+// - it runs three regular expressions over every string and every key, and a fourth over every key of every
+//   object: here text without what each token marker contains (`{TfToken[`) skips the three that look for markers,
+//   and text without an `e` between two characters of an encoded number skips the one that looks for those;
 // - it makes a context for every number, to resolve the few that encode a token: here only for those;
-// - it looks for a map token in each object twice.
+// - it looks for a map token in each object twice, and resolves each key as any value.
 // The order of the checks, the errors and what is left out (undefined values) are cdktf's, step for step.
-import {
-  TokenString,
-  containsMapToken,
-  containsNumberListTokenElement,
-  containsStringListTokenElement,
-} from "cdktf/lib/tokens/private/encoding";
+import { TokenString, containsNumberListTokenElement, containsStringListTokenElement } from "cdktf/lib/tokens/private/encoding";
 import { TokenMap } from "cdktf/lib/tokens/private/token-map";
 import { type IResolveOptions } from "cdktf/lib/tokens/private/resolve";
 import { type IPostProcessor, type IResolveContext, StringConcat } from "cdktf/lib/tokens/resolvable";
@@ -99,7 +94,11 @@ export function resolve(obj: any, options: IResolveOptions): any {
     }
     return resolved;
   }
-  if (containsMapToken(obj)) return options.resolver.resolveMap(obj, makeContext(options)[0]);
+  const keys = Object.keys(obj);
+  // cdktf's containsMapToken(), which runs a regular expression over every key.
+  if (keys.some((key) => key.includes(MARKER) && TokenString.forMapToken(key).test())) {
+    return options.resolver.resolveMap(obj, makeContext(options)[0]);
+  }
   // What cdktf's unresolved() says of an object that holds no map token.
   if (Tokenization.isResolvable(obj)) {
     const [context, postProcessor] = makeContext(options);
@@ -112,13 +111,29 @@ export function resolve(obj: any, options: IResolveOptions): any {
   const keyOptions = { ...options, prefix: options.prefix, previousContext };
   const below = { ...options, previousContext };
   const result: Record<string, unknown> = {};
-  for (const key of Object.keys(obj)) {
-    const resolvedKey = resolve(key, keyOptions);
+  for (const key of keys) {
+    // A key is a string, at the depth already checked: what resolve() does with it is resolveString().
+    const resolvedKey = resolveString(key, keyOptions);
     if (typeof resolvedKey !== "string") throw errors.mapKeyMustResolveToString(pathOf(prefix), key, resolvedKey);
     const value = resolve(obj[key], { ...below, prefix: prefix.concat([key]) });
     if (typeof value !== "undefined") result[resolvedKey] = value;
   }
   return result;
+}
+
+/** Characters of cdktf's pattern for an encoded number (`[-|\d|.\+]+(e[-|\d|.|e|E|\+]+)`): before the `e`, after it. */
+const NUMBER_BEFORE_E = new Set("-|0123456789.+");
+const NUMBER_AFTER_E = new Set("-|0123456789.eE+");
+
+/**
+ * Whether cdktf's pattern for an encoded number can match `text`: only where an `e` has one of its characters on
+ * either side (a match needs one of each), so most text is ruled out without the regular expression.
+ */
+export function mayHoldEncodedNumber(text: string): boolean {
+  for (let i = text.indexOf("e", 1); i !== -1 && i < text.length - 1; i = text.indexOf("e", i + 1)) {
+    if (NUMBER_BEFORE_E.has(text[i - 1]) && NUMBER_AFTER_E.has(text[i + 1])) return true;
+  }
+  return false;
 }
 
 /** A string with the tokens and encoded numbers in it resolved. */
@@ -138,7 +153,7 @@ function resolveString(obj: string, options: IResolveOptions): any {
   }
   // Numbers encoding tokens, concatenated into the text. A resolver may have given something other than a string:
   // cdktf then tests its text, and so does this.
-  if (typeof str !== "string" || str.includes("e")) {
+  if (typeof str !== "string" || mayHoldEncodedNumber(str)) {
     const tokenNumberStr = TokenString.forNumbers(str);
     if (tokenNumberStr.test()) {
       const fragments = tokenNumberStr.split((id) => TokenMap.instance().lookupNumberToken(parseFloat(id))!);

@@ -5,7 +5,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, DefaultTokenResolver, Fn, Lazy, StringConcat, TerraformStack, TerraformVariable, Token } from "cdktf";
-import { resolve, resolvesFast, withFastTokenResolution } from "../../constructs/token-resolution";
+import fc from "fast-check";
+import { mayHoldEncodedNumber, resolve, resolvesFast, withFastTokenResolution } from "../../constructs/token-resolution";
 import { runApp } from "../helpers";
 import { withCdktfOwn } from "./token-resolution-fixture";
 import cdktfResolveModule = require("cdktf/lib/tokens/private/resolve");
@@ -36,6 +37,12 @@ test("the app command (main.ts) synthesizes with it, whatever was installed befo
   });
 });
 
+test("rules out text for encoded numbers exactly where cdktf's pattern finds no match", () => {
+  const pattern = /[-|\d|.\+]+(e[-|\d|.|e|E|\+]+)/;
+  const text = fc.string({ unit: fc.constantFrom(..."-|0123456789.+eExa "), maxLength: 8 });
+  fc.assert(fc.property(text, (t) => mayHoldEncodedNumber(t) === pattern.test(t)), { numRuns: 3000 });
+});
+
 describe("a value, resolved both ways, gives the same value or the same error", () => {
   const app = new App({ outdir: mkdtempSync(join(tmpdir(), "token-resolution-")), stackTraces: false, skipValidation: true });
   const stack = new TerraformStack(app, "values");
@@ -45,14 +52,14 @@ describe("a value, resolved both ways, gives the same value or the same error", 
   const deep = (depth: number): unknown => (depth === 0 ? "bottom" : { down: deep(depth - 1) });
   const values: [string, () => unknown][] = [
     ["plain values, undefined left out", () => ({ a: "text", b: 42, c: true, d: null, e: undefined, f: [1, undefined, "x"], g: { h: undefined } })],
-    ["strings that look like encoded numbers", () => ["1e5", "a-e-b", "-e-", "1.5e+300", `${-1.8881545897087626e289}`, "e", "E5"]],
+    ["strings that look like encoded numbers", () => ["1e5", "a-e-b", "-e-", "1.5e+300", `${-1.8881545897087626e289}`, "e", "E5", "1e", "e1", "x1e1", "|e|", ".eE", "+e+", "ee", "1ee"]],
     ["a Date, a bigint-free number edge", () => [new Date(0), -0, 1e21, Number.MAX_SAFE_INTEGER]],
     ["escapes written as text", () => ["${literal}", "$${x}", "a}b{c", "%{ if x }y%{ endif }"]],
     ["a string token", () => Token.asString(lazy("produced"))],
     ["a token inside text", () => `before-${Token.asString(lazy("inside"))}-after`],
     ["a token that resolves to an object", () => Token.asString(lazy({ a: [1, 2], b: "${var.x}" }))],
     ["a token that resolves to a list whose text has an e", () => Token.asString(lazy(["a-e-b", 1e5]))],
-    ["a number token, alone and in text", () => [number, `port ${number}`, `${number}/tcp`]],
+    ["a number token, alone and in text", () => [number, `port ${number}`, `${number}/tcp`, `x${number}`, `${number}${number}`, { [`k${number}`]: 1 }]],
     ["a list token", () => Token.asList(lazy(["a", "b"]))],
     ["a number list token", () => Token.asNumberList(lazy([1, 2]))],
     ["map tokens", () => [Token.asStringMap(lazy({ a: "b" })), Token.asAnyMap(lazy({ a: 1 }))]],
