@@ -8,12 +8,12 @@
 // Terraform set up for another state than the settings name.
 import { spawn, spawnSync } from "node:child_process";
 import { promises as dns } from "node:dns";
-import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { CERT_FILES, type CertFile, certificateProblem, dockerHostCertificateNames } from "../constructs/docker-tls";
-import { environmentProblems, outdirCertsProblem, outdirProblem, sharedDirectoryProblem } from "../settings/environment";
+import { CONTEXT_ENV, OUTDIR_ENV, environmentProblems, outdirCertsProblem, outdirProblem, sharedDirectoryProblem } from "../settings/environment";
 import { SettingsError } from "../settings/errors";
 import { loadSettings } from "../settings/load";
 import { invocationDir, kindOf, projectDirFromStacks, projectRoot, stacksProjectDir, startedAs, userPath } from "../settings/paths";
@@ -21,6 +21,7 @@ import { stateBackend } from "../settings/state-backend";
 import { type CommandSpec, UsageError, UserError, commandExitCode, integerOption } from "./cli";
 import { type Backend, describeState, recordedBackend, sameState, shown, synthesizedBackend } from "./initialized-backends";
 import { foreignStackDirectories, mixedFormatMessage, mixedFormatStacks } from "./output-dir";
+import { fileTargetProblem } from "./output-file";
 import { cliConfigFile } from "./provider-mirror";
 
 export const COMMANDS = ["diff", "deploy", "destroy", "output"] as const;
@@ -212,6 +213,9 @@ function cdktfOptions(command: Command, values: Record<string, unknown>, env: No
         throw new UsageError(`--var=${text}: expected NAME=VALUE, as Terraform's -var takes it`);
       }
       const path = option.what === "path" ? userPath(text, env) : undefined;
+      // cdktf writes the outputs with no check of its own: over a tracked file, into a missing directory (a trace).
+      const outputsProblem = name === "outputs-file" && path ? fileTargetProblem(path, outputsFileOf(command), false) : undefined;
+      if (outputsProblem) throw new UsageError(`--outputs-file=${text}: ${outputsProblem}`);
       if (name === "var-file" && path) {
         const problem = !existsSync(path) ? "does not exist" : statSync(path).isFile() ? undefined : `is ${kindOf(statSync(path))}, not a regular file`;
         if (problem) throw new UsageError(`--var-file=${text}: ${path} ${problem}`);
@@ -222,10 +226,25 @@ function cdktfOptions(command: Command, values: Record<string, unknown>, env: No
   return args;
 }
 
+/** What `npm run <command> -- --outputs-file` may replace: outputs written before, a JSON object of stacks by name. */
+const outputsFileOf = (command: Command) => ({
+  command: `npm run ${command}`,
+  holds: "the outputs of these stacks (a JSON object of aws and docker)",
+  looksRight: (file: string) => {
+    try {
+      const outputs = JSON.parse(readFileSync(file, "utf8"));
+      return typeof outputs === "object" && outputs !== null && !Array.isArray(outputs) && Object.keys(outputs).every((k) => STACKS.includes(k));
+    } catch {
+      return false;
+    }
+  },
+});
+
 /** What would make cdktf or Terraform fail later, as one line; undefined when nothing does. */
 function preflight(command: Command, outdir: string, stacks: readonly string[], given: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
   const skipSynth = Boolean(given["skip-synth"]);
-  const environment = environmentProblems(env, undefined, invocationDir(env));
+  // --output overrides CDKTF_OUTDIR (the wrapper hands cdktf only the one): a bad variable it overrides is no problem.
+  const environment = environmentProblems(env, given.output ? [CONTEXT_ENV] : [OUTDIR_ENV, CONTEXT_ENV], invocationDir(env));
   if (environment.length > 0) throw new UserError(`invalid environment:\n${new SettingsError(environment).message}`);
   const settings = loadSettings(env);
   // --output and CDKTF_OUTDIR were checked as the command line and the environment; what is left is cdktf.out.
@@ -370,6 +389,11 @@ export async function cdktfCli(command: string, args: string[], env: NodeJS.Proc
     preflight(cmd, outdir, stacks, given, env);
 
     const scratch = mkdtempSync(join(tmpdir(), "soa-cdktf-"));
+    // cdktf writes the outputs file even when this command then refuses (output of a stack not deployed): it writes
+    // into the scratch directory, and the file is copied to where the user asked only when the command succeeds.
+    const outputsAt = args.findIndex((a) => a.startsWith("--outputs-file="));
+    const outputsFile = outputsAt === -1 ? undefined : args[outputsAt].slice("--outputs-file=".length);
+    if (outputsFile) args[outputsAt] = `--outputs-file=${join(scratch, "outputs.json")}`;
     try {
       const { env: childEnv, note } = await cdktfEnvironment(env, scratch);
       if (note) {
@@ -389,6 +413,13 @@ export async function cdktfCli(command: string, args: string[], env: NodeJS.Proc
           throw new UserError(
             `no outputs for ${empty.join(", ")}: not deployed yet (npm run deploy -- ${deploy.join(" ")}), or its state is not where the settings say`,
           );
+        }
+      }
+      if (outputsFile && existsSync(join(scratch, "outputs.json"))) {
+        try {
+          copyFileSync(join(scratch, "outputs.json"), outputsFile);
+        } catch (error) {
+          throw new UserError(`--outputs-file: cannot write ${outputsFile} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
         }
       }
       return code;

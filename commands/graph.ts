@@ -3,18 +3,18 @@
 // (the docker stack's remote state reading the aws stack's output) and the readiness gate it passes through are
 // marked. Graphviz lays it out (its WebAssembly build, @viz-js/viz). `npm run docs` keeps docs/stacks.svg, the
 // picture of the default settings, current.
-import { spawnSync } from "node:child_process";
-import { type Stats, accessSync, closeSync, constants, mkdirSync, mkdtempSync, openSync, readSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { basename, dirname, join, relative } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { type App, TerraformDataSource, TerraformResource, Testing } from "cdktf";
 import { instance } from "@viz-js/viz";
 import { type Stacks, composeApp } from "../main";
 import { CONTEXT_ENV, OUTDIR_ENV, environmentMessage } from "../settings/environment";
 import { escapeInvisible } from "../settings/errors";
 import { type AppSettings, CONFIG_ENV, loadSettings } from "../settings/load";
-import { gitEnvironment, invocationDir, kindOf, projectRoot, startedAs, userPath } from "../settings/paths";
+import { invocationDir, projectRoot, startedAs, userPath } from "../settings/paths";
 import { UsageError, UserError, runCommand } from "./cli";
+import { fileHead, fileTargetProblem } from "./output-file";
+import { removeScratch, scratchDirectory } from "./scratch";
 
 /** The picture of every resource in docs/stacks.md, of the default settings; only `npm run docs` writes it. */
 export const GRAPH_FILE = "docs/stacks.svg";
@@ -37,13 +37,16 @@ function references(config: unknown): string[] {
   return [...found];
 }
 
-/** `use` with a testing app whose output directory is removed afterwards (Testing.app would leave one in $TMPDIR). */
+/**
+ * `use` with a testing app whose output directory is removed afterwards, also on Ctrl-C (Testing.app would leave
+ * one in $TMPDIR).
+ */
 export function withTestingApp<T>(use: (app: App) => T): T {
-  const outdir = mkdtempSync(join(tmpdir(), "soa-app-"));
+  const outdir = scratchDirectory("soa-app-");
   try {
     return use(Testing.app({ outdir }));
   } finally {
-    rmSync(outdir, { recursive: true, force: true });
+    removeScratch(outdir);
   }
 }
 
@@ -168,98 +171,26 @@ function target(out: string | undefined, env: NodeJS.ProcessEnv): Target {
   return { file: join(projectRoot, GRAPH_DEFAULT_OUT), origin: `the default output directory ${dirname(GRAPH_DEFAULT_OUT)} (no --out given)`, given: false };
 }
 
-/** The stats of `path`; undefined when nothing is there, or a file stands where a directory should. */
-function statOf(path: string): Stats | undefined {
-  try {
-    return statSync(path);
-  } catch (error) {
-    if (["ENOENT", "ENOTDIR"].includes((error as NodeJS.ErrnoException).code ?? "")) return undefined;
-    throw error;
-  }
-}
-
-function writable(path: string): boolean {
-  try {
-    accessSync(path, constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Whether `file` begins as an SVG picture does (an XML declaration, a comment, a doctype or the svg element). */
 function looksLikeSvg(file: string): boolean {
-  const fd = openSync(file, "r");
-  try {
-    const head = Buffer.alloc(1024);
-    const text = head.subarray(0, readSync(fd, head, 0, head.length, 0)).toString("utf8").replace(/^\uFEFF/, "").trimStart();
-    return text === "" || (/^<(\?xml|!--|!DOCTYPE svg|svg[\s>])/i.test(text) && /<svg[\s>]/i.test(text));
-  } finally {
-    closeSync(fd);
-  }
+  const text = fileHead(file).replace(/^\uFEFF/, "").trimStart();
+  return text === "" || (/^<(\?xml|!--|!DOCTYPE svg|svg[\s>])/i.test(text) && /<svg[\s>]/i.test(text));
 }
 
-/**
- * Whether git tracks `file` in the repository that holds it: "tracked", "untracked" (also without git or a
- * repository), or git's first line when it cannot say (a checkout owned by another user).
- */
-function trackedByGit(file: string): "tracked" | "untracked" | string {
-  const answer = spawnSync("git", ["--literal-pathspecs", "-C", dirname(file), "ls-files", "--error-unmatch", "--", basename(file)], {
-    encoding: "utf8",
-    timeout: 10_000,
-    env: gitEnvironment(),
-  });
-  if ((answer.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") return "untracked";
-  if (answer.status === 0) return "tracked";
-  const said = (answer.stderr ?? "").trim().split("\n")[0] ?? "";
-  // --error-unmatch: exit 1 and "did not match any file(s) known to git"; no repository: "not a git repository".
-  if (/did not match any file|not a git repository/.test(said)) return "untracked";
-  return said || `exit ${answer.status}`;
-}
-
-/**
- * Why the picture cannot be written to `file`, or undefined. Only a regular file is replaced, and only an untracked
- * picture: writing to a named pipe would wait for a reader forever, to a device is no picture, and over a source, a
- * settings file or a committed file would lose what it held. A new file needs a directory this user can write; a
- * missing one is made only when `makeDirectory` (the output directory, as synth makes it).
- */
-function targetProblem(file: string, makeDirectory: boolean): string | undefined {
-  try {
-    const stats = statOf(file);
-    if (stats) {
-      if (!stats.isFile()) return `${file} is ${kindOf(stats)}, not a regular file`;
-      if (!writable(file)) return `${file} is a file this user cannot write`;
-      if (!looksLikeSvg(file)) return `${file} holds something other than an SVG picture, which graph would replace; name a new file or an earlier picture`;
-      // Through a link, the file written is its target.
-      const tracked = trackedByGit(realpathSync(file));
-      if (tracked === "tracked") return `${file} is tracked by git, and graph writes no tracked file; name a file git does not track`;
-      if (tracked !== "untracked") return `git could not say whether it tracks ${file} (${JSON.stringify(tracked)}), and graph writes no tracked file; name a new file`;
-      return undefined;
-    }
-    // The nearest of its directories that exists, or what stands in their way.
-    let dir = dirname(file);
-    while (!statOf(dir)) dir = dirname(dir);
-    const found = statOf(dir)!;
-    if (!found.isDirectory()) return `${dir} is ${kindOf(found)}, not a directory`;
-    if (dir !== dirname(file) && !makeDirectory) return `no directory ${dirname(file)} to write it in; create it first`;
-    return writable(dir) ? undefined : `${dir} is a directory this user cannot write`;
-  } catch (error) {
-    // A directory on the way this user may not search (EACCES), a loop of links (ELOOP), …
-    return `cannot reach ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
-  }
-}
+/** What graph may replace: a picture it drew before. */
+const PICTURE = { command: "graph", holds: "an SVG picture", looksRight: looksLikeSvg } as const;
 
 /** `npm run graph`: draws the stacks of the settings `env` names to `out`, or beside the synthesized stacks; says where. */
 export async function graph(out: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const { file, origin, given } = target(out, env);
   // Refused before drawing, in this order: the command line, the environment, the default place, the settings. Paths
   // are the user's: escaped as settings messages escape them, so the terminal shows a control character, not obeys it.
-  const badOut = given ? targetProblem(file, false) : undefined;
+  const badOut = given ? fileTargetProblem(file, PICTURE, false) : undefined;
   if (badOut) throw new UsageError(escapeInvisible(`${origin}: ${badOut}`));
   // cdktf's App reads the context from the environment, and fails on a bad one with a trace.
   const environment = environmentMessage(env, given ? [CONTEXT_ENV] : [OUTDIR_ENV, CONTEXT_ENV], invocationDir(env));
   if (environment) throw new UserError(environment);
-  const badDefault = given ? undefined : targetProblem(file, true);
+  const badDefault = given ? undefined : fileTargetProblem(file, PICTURE, true);
   if (badDefault) throw new UserError(escapeInvisible(`${origin}: ${badDefault}; give --out FILE, or move it`));
   const svg = await stacksSvg(loadSettings(env));
   try {

@@ -4,6 +4,9 @@
 import { readdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { escapeInvisible } from "../settings/errors";
+import { userPath } from "../settings/paths";
+import { UserError } from "./cli";
 
 const MIRROR_ENV = "TF_PROVIDER_MIRROR";
 
@@ -21,10 +24,13 @@ export interface Mirror {
 export function findMirrors(env: NodeJS.ProcessEnv = process.env): Mirror[] {
   const given = env[MIRROR_ENV]?.split(":").filter(Boolean);
   if (given) {
-    return given.map((path) => {
+    return given.map((typed) => {
+      // Terraform reads it in each stack's directory: a relative path is the user's, from where they typed the command.
+      const path = userPath(typed, env);
       const providers = providersIn(path);
       if (providers.length === 0) {
-        throw new Error(`${MIRROR_ENV}=${path} holds no providers (expected registry.terraform.io/<namespace>/<type>/<version>/<os_arch>/)`);
+        const named = path === typed ? typed : `${typed} (${path})`;
+        throw new UserError(escapeInvisible(`${MIRROR_ENV}=${named} holds no providers (expected registry.terraform.io/<namespace>/<type>/<version>/<os_arch>/ in it)`));
       }
       return { path, providers };
     });

@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { findMirrors } from "../../commands/provider-mirror";
 import { projectRoot } from "../../settings/paths";
 
 // Inside the project, as every output directory deploy uses must be (git ignores cdktf.out.*/).
@@ -17,6 +18,9 @@ writeFileSync(
   // Only the cdktf CLI's own process (node_modules/.bin/cdktf), not the wrapper (dist/commands/cdktf.js).
   `if (/[\\\\/]cdktf$/.test(process.argv[1] || "")) {
   require("node:fs").writeFileSync(process.env.STOPPED_CDKTF_ARGS, JSON.stringify(process.argv.slice(2)));
+  // As cdktf writes the outputs it was asked for.
+  const outputs = process.argv.find((a) => a.startsWith("--outputs-file="));
+  if (outputs && process.env.STUB_OUTPUTS) require("node:fs").writeFileSync(outputs.slice("--outputs-file=".length), process.env.STUB_OUTPUTS);
   process.exit(0);
 }
 `,
@@ -118,6 +122,21 @@ describe("which stacks", () => {
     expect(result.cdktf).toEqual([args[0], ...stacks, ...args.slice(1).filter((a) => a.startsWith("--")), out()]);
   });
 
+  test("--outputs-file gets what cdktf wrote once the command succeeds, and nothing when it then refuses", () => {
+    const written = join(work, "outputs-ok.json");
+    const ok = wrapper(["output", "aws", `--outputs-file=${written}`, out()], { STUB_OUTPUTS: '{"aws":{"vpc_id":"vpc-1"}}' });
+    expect(ok).toMatchObject({ status: 0, stderr: "" });
+    expect(readFileSync(written, "utf8")).toBe('{"aws":{"vpc_id":"vpc-1"}}');
+    // cdktf wrote it elsewhere first.
+    expect(ok.cdktf!.find((a) => a.startsWith("--outputs-file="))).not.toBe(`--outputs-file=${written}`);
+    const dir = join(work, "undeployed-outputs");
+    mkdirSync(join(dir, "stacks", "docker"), { recursive: true });
+    const refused = wrapper(["output", "docker", `--output=${dir}`, `--outputs-file=${join(work, "outputs-refused.json")}`], { STUB_OUTPUTS: '{"docker":{}}' });
+    expect(refused.status).toBe(1);
+    expectOneLine(refused.stderr, /^npm run output: no outputs for docker: not deployed yet/);
+    expect(existsSync(join(work, "outputs-refused.json"))).toBe(false);
+  });
+
   test("output of an undeployed docker stack suggests a deploy the wrapper takes: docker with aws", () => {
     // Terraform answers {} in a stack directory with no state, as after a cdktf output before any deploy.
     const dir = join(work, "undeployed");
@@ -153,6 +172,13 @@ describe("option values", () => {
     [["destroy", "*", "--var-file=missing.tfvars"], /^npm run destroy: --var-file=missing\.tfvars: .*cdktf\.out\.cli-test-\w+\/missing\.tfvars does not exist/],
     [["destroy", "*", "--var-file=."], /^npm run destroy: --var-file=\.: .*cdktf\.out\.cli-test-\w+ is a directory, not a regular file/],
     [["destroy", "*", "--var-file=/dev/null"], /^npm run destroy: --var-file=\/dev\/null: \/dev\/null is a character device, not a regular file/],
+    // cdktf would write over a tracked file, and fail with a trace on a directory or a missing one.
+    [["output", "aws", "--outputs-file=../README.md"], /^npm run output: --outputs-file=\.\.\/README\.md: .*README\.md holds something other than the outputs of these stacks .*, which npm run output would replace/],
+    [["output", "aws", "--outputs-file=."], /^npm run output: --outputs-file=\.: .* is a directory, not a regular file/],
+    [["deploy", "aws", "--outputs-file=nowhere/outputs.json"], /^npm run deploy: --outputs-file=nowhere\/outputs\.json: no directory .*nowhere to write it in; create it first/],
+    [["output", "aws", "--outputs-file=/dev/null"], /^npm run output: --outputs-file=\/dev\/null: \/dev\/null is a character device, not a regular file/],
+    // A line break typed in a value is shown, not obeyed: the message stays one line.
+    [["diff", "aws", "--log-level=a\nb"], /^npm run diff: --log-level=a\\u000Ab: expected one of/],
   ])("%j is refused in one line with exit 2, before cdktf starts", (args, pattern) => {
     const result = wrapper([...args, out()]);
     expect(result.status).toBe(2);
@@ -191,6 +217,7 @@ describe("the output directory", () => {
     writeFileSync(join(work, "a-file"), "");
     mkdirSync(join(work, "stacks-file"));
     writeFileSync(join(work, "stacks-file", "stacks"), "");
+    symlinkSync(projectRoot, join(work, "project-link"));
   });
 
   test.each([
@@ -199,11 +226,19 @@ describe("the output directory", () => {
     [["-o", "no/such"], /^npm run output: --output=no\/such: its parent .*cdktf\.out\.cli-test-\w+\/no does not exist/],
     [["--output=stacks-file"], /^npm run output: --output=stacks-file: holds a file named stacks, where cdktf writes a directory for each stack/],
     [["--output=/proc"], /^npm run output: --output=\/proc: holds files no synthesis wrote/],
+    // Through a link, as the system follows it: the sources would gain manifest.json and stacks/.
+    [["--output=project-link"], /^npm run output: --output=project-link: is the project directory, which holds the sources \(through a link: /],
   ])("%j is refused in one line with exit 2, before cdktf starts", (args, pattern) => {
     const result = wrapper(["output", "aws", ...args]);
     expect(result.status).toBe(2);
     expectOneLine(result.stderr, pattern);
     expect(result.cdktf).toBeUndefined();
+  });
+
+  test("a CDKTF_OUTDIR that --output overrides is not read, so not refused", () => {
+    const result = wrapper(["output", "aws", `--output=${join(work, "out")}`], { CDKTF_OUTDIR: join(work, "a-file") });
+    expect(result).toMatchObject({ status: 0, stderr: "" });
+    expect(result.cdktf).toEqual(["output", "aws", `--output=${join(work, "out")}`]);
   });
 
   test.each([
@@ -414,5 +449,23 @@ describe("a stack directory initialized for another state", () => {
       result.stderr,
       /initialized for the state at \S*terraform-state\/aws\.tfstate, but its synthesized configuration now puts it at \S*terraform-state\/staging\/aws\.tfstate: .*, run terraform init -migrate-state in skip-synth\/stacks\/aws\n$/,
     );
+  });
+});
+
+describe("the provider mirror (no Terraform CLI configuration of the user's own, the registry out of reach)", () => {
+  test("TF_PROVIDER_MIRROR naming a directory without providers is one line, exit 1, before cdktf starts", () => {
+    const result = wrapper(["output", "aws", `--output=${join(work, "out")}`], { TF_CLI_CONFIG_FILE: "", TF_PROVIDER_MIRROR: "/nonexistent" });
+    expect(result.status).toBe(1);
+    expectOneLine(result.stderr, /^npm run output: TF_PROVIDER_MIRROR=\/nonexistent holds no providers/);
+    expect(result.cdktf).toBeUndefined();
+  });
+
+  test("a relative TF_PROVIDER_MIRROR is read from where the command was typed, and handed on whole", () => {
+    const mirror = findMirrors({ ...process.env, TF_PROVIDER_MIRROR: undefined })[0];
+    if (!mirror) return; // no mirror on this machine to point at
+    symlinkSync(mirror.path, join(work, "mirror-here"));
+    const result = wrapper(["output", "aws", `--output=${join(work, "out")}`], { TF_CLI_CONFIG_FILE: "", TF_PROVIDER_MIRROR: "mirror-here" });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain(`provider mirror: ${join(work, "mirror-here")} (`);
   });
 });

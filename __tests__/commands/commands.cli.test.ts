@@ -331,9 +331,12 @@ describe("npm run validate and npm run test:terraform", () => {
   });
 
   test.each([
-    ["validate", "dist/commands/terraform-checks.js", ["validate", "default"], "soa-terraform-"],
-    ["review", "dist/commands/review.js", ["HEAD"], "soa-review-"],
-  ])("%s interrupted (Ctrl-C reaches the command and the programs it runs) removes its temporary directories", async (_, script, args, prefix) => {
+    ["validate", "dist/commands/terraform-checks.js", ["validate", "default"], "soa-terraform-", true],
+    ["review", "dist/commands/review.js", ["HEAD"], "soa-review-", true],
+    // The app it draws is built in a directory that stays empty, in one synchronous step: Ctrl-C then either ends it
+    // once that step is over, or (when Node's event loop never polls again) comes too late and graph ends as usual.
+    ["graph", "dist/commands/graph.js", [`--out=${join(work, "interrupted.svg")}`], "soa-app-", false],
+  ])("%s interrupted (Ctrl-C reaches the command and the programs it runs) removes its temporary directories", async (name, script, args, prefix, fills) => {
     const tmp = mkdtempSync(join(work, "tmp-"));
     // Its own process group, as a terminal makes for a command: Ctrl-C signals every process in it.
     const child = spawn(process.execPath, [join(projectRoot, script), ...args], {
@@ -345,11 +348,11 @@ describe("npm run validate and npm run test:terraform", () => {
     const ended = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
     // Until it has made a directory and begun to fill it.
     const deadline = Date.now() + 30_000;
-    const started = () => readdirSync(tmp).some((d) => d.startsWith(prefix) && readdirSync(join(tmp, d)).length > 0);
-    while (!started() && Date.now() < deadline) await new Promise((wait) => setTimeout(wait, 50));
+    const started = () => readdirSync(tmp).some((d) => d.startsWith(prefix) && (!fills || readdirSync(join(tmp, d)).length > 0));
+    while (!started() && Date.now() < deadline) await new Promise((wait) => setTimeout(wait, fills ? 50 : 5));
     expect(started()).toBe(true);
     process.kill(-child.pid!, "SIGINT");
-    expect(await ended).toBe(130);
+    expect(name === "graph" ? [0, 130] : [130]).toContain(await ended);
     expect(readdirSync(tmp)).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 // npm run graph through its real entry point: the user's settings, drawn where the user asked (from where npm was
 // run), a clear line when that cannot be, and never docs/stacks.svg unless asked.
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, rmdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GRAPH_DEFAULT_OUT, GRAPH_FILE } from "../../commands/graph";
@@ -92,8 +92,8 @@ test.each([
 });
 
 test.each([
-  ["a source file", "README.md", "# My project\n", "holds something other than an SVG picture, which graph would replace; name a new file or an earlier picture"],
-  ["a settings file", "infra.json", "{\"region\": \"eu-central-1\"}\n", "holds something other than an SVG picture, which graph would replace; name a new file or an earlier picture"],
+  ["a source file", "README.md", "# My project\n", "holds something other than an SVG picture, which graph would replace; name a new file or one it wrote before"],
+  ["a settings file", "infra.json", "{\"region\": \"eu-central-1\"}\n", "holds something other than an SVG picture, which graph would replace; name a new file or one it wrote before"],
   ["a picture git tracks", "stacks.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>\n", "is tracked by git, and graph writes no tracked file; name a file git does not track"],
 ])("--out naming %s is refused, exit 2, and the file keeps what it held", (_, name, content, why) => {
   const dir = mkdtempSync(join(tmpdir(), "graph-"));
@@ -142,6 +142,26 @@ test("--out naming a link to a picture git tracks is refused: the file written w
   expect(result.stderr).toBe(`npm run graph: --out link.svg: ${join(dir, "link.svg")} is tracked by git, and graph writes no tracked file; name a file git does not track${USAGE_HINT}\n`);
   expect(result.status).toBe(2);
   expect(readFileSync(join(dir, "stacks.svg"), "utf8")).toBe("<svg></svg>\n");
+});
+
+test("--out naming its own standard output (/dev/stdout, when that is a file) is refused: the picture and graph's line would mix", () => {
+  const dir = mkdtempSync(join(tmpdir(), "graph-"));
+  const log = join(dir, "log.svg");
+  const fd = openSync(log, "w");
+  try {
+    const result = spawnSync(process.execPath, [join(projectRoot, "dist", "commands", "graph.js"), "--out=/dev/stdout"], {
+      cwd: projectRoot,
+      env: { ...process.env, INFRA_CONFIG: "", CDKTF_OUTDIR: "", INIT_CWD: projectRoot },
+      stdio: ["ignore", fd, "pipe"],
+      encoding: "utf8",
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^npm run graph: --out \/dev\/stdout: \/dev\/stdout is where graph prints what it did; name a file of its own/);
+  } finally {
+    closeSync(fd);
+  }
+  expect(readFileSync(log, "utf8")).toBe("");
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test("--out naming a picture drawn before, which git does not track, replaces it", () => {
