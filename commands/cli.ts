@@ -76,7 +76,8 @@ export function parseArgsMessage(error: Error): string {
   // "Unknown option '--x'. To specify…", "Option '-o, --output <value>' argument missing", "Option '--output'
   // argument is ambiguous." (its value looks like an option), "Option '-h, --help' does not take an argument"
   if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
-    const typed = /^Unknown option '(.*)'\. To specify/.exec(first)?.[1];
+    // The whole message: an option typed with a line break in it spans lines.
+    const typed = /^Unknown option '([\s\S]*?)'\. To specify/.exec(error.message)?.[1];
     if (typed) return `unknown option ${escapeInvisible(typed)}`;
   }
   const quoted = /'([^']+)'/.exec(first)?.[1] ?? "";
@@ -197,7 +198,8 @@ export async function commandExitCode<O extends Options>(
     return await main(parsed);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err(`${spec.name}: ${error.message} (${helpCommand(spec.name)} shows the usage)\n`);
+      // One line whatever the user typed: a value's line break is shown as \u000A, not obeyed.
+      io.err(`${spec.name}: ${escapeInvisible(error.message)} (${helpCommand(spec.name)} shows the usage)\n`);
       return 2;
     }
     if (error instanceof UserError) {

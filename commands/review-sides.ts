@@ -81,7 +81,7 @@ function userFile(given: string, what: string, env: NodeJS.ProcessEnv): string {
   const path = userPath(given, env);
   const label = path === given ? `${what} ${given}` : `${what} ${given} (${path})`;
   const read = readJsonFile(path, label);
-  if (!read.ok) throw new UserError(`${read.problem.file}: ${read.problem.expected}`);
+  if (!read.ok) throw new UserError(escapeInvisible(`${read.problem.file}: ${read.problem.expected}`));
   return path;
 }
 

@@ -17,6 +17,7 @@ import { join, relative } from "node:path";
 import { decodeTemplatefileCall } from "../policy/synthesized";
 import { showVariables } from "../constructs/template-file";
 import { CONTEXT_ENV, environmentMessage } from "../settings/environment";
+import { escapeInvisible } from "../settings/errors";
 import { projectRoot, startedAs } from "../settings/paths";
 import { UserError, runCommand } from "./cli";
 import { replacementOf } from "./review-replacements";
@@ -353,7 +354,7 @@ stack, the resources added and removed with their attributes and those changed w
                         origin/main)
   --markdown            write GitHub-flavoured Markdown, for a job summary
   --base-settings=FILE  settings file for the base (default: see below)
-  --help                show this
+  -h, --help            show this
 Settings: the working tree is synthesized with INFRA_CONFIG as it is now (built-in defaults when unset). The base
 uses --base-settings if given; else the INFRA_CONFIG file as committed at base-ref, if it is in the repository and
 tracked there; else the same working-tree file. The output's second line names what each side used. Relative
@@ -387,7 +388,9 @@ export function review(options: { baseRef?: string; markdown?: boolean; baseSett
     synthesizeTree(tree, join(work, "base.out"), settings.base, `the base (${short})`);
     const reviews = reviewAll(readSynthesized(join(work, "base.out")), readSynthesized(join(work, "head.out")));
     const title = `Synthesized Terraform: ${short} (base) → working tree`;
-    return options.markdown ? renderMarkdown(reviews, title, settings.summary) : renderText(reviews, title, settings.summary);
+    // Paths as typed may hold any character: shown escaped, as settings messages show them.
+    const said = escapeInvisible(settings.summary);
+    return options.markdown ? renderMarkdown(reviews, title, said) : renderText(reviews, title, said);
   } finally {
     removeScratch(work);
   }

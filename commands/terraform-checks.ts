@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { join, resolve } from "node:path";
 import { dockerHostCertificateNames } from "../constructs/docker-tls";
 import { CONTEXT_ENV, environmentMessage } from "../settings/environment";
+import { escapeInvisible } from "../settings/errors";
 import { CONFIG_ENV, loadSettings, resolveSettings } from "../settings/load";
 import { projectRoot, startedAs, userPath } from "../settings/paths";
 import { ensureCertificates } from "./certs";
@@ -354,7 +355,8 @@ if (startedAs("terraform-checks")) {
       if (environment) throw new UserError(environment);
       const variants = selectVariants(positionals, process.env);
       const yours = variants.find((v) => v.name === YOURS);
-      if (yours) console.log(`${YOURS}: ${yours.settingsFile ? `the INFRA_CONFIG file ${yours.settingsFile}` : "the built-in defaults"}`);
+      // The path as typed may hold any character: shown escaped, as settings messages show it.
+      if (yours) console.log(`${YOURS}: ${yours.settingsFile ? `the INFRA_CONFIG file ${escapeInvisible(yours.settingsFile)}` : "the built-in defaults"}`);
       // What the user deploys from must not hold two formats, whatever we check here.
       const outdir = process.env.CDKTF_OUTDIR;
       const mixed = mixedFormatStacks(outdir ? userPath(outdir, process.env) : resolve(projectRoot, "cdktf.out"));

@@ -90,6 +90,8 @@ describe("npm run review, in a git checkout", () => {
   test("a settings file that cannot be read stops it with one line that names the path tried", () => {
     oneLine(review([], { INFRA_CONFIG: "missing.json" }, join(repo, "config")), 1, /INFRA_CONFIG file missing\.json \(.*\/config\/missing\.json\): cannot be read \(no such file\)/);
     oneLine(review(["--base-settings=gone.json"]), 1, /--base-settings file gone\.json \(.*\/gone\.json\): cannot be read/);
+    // A name with an escape sequence or a line break is shown escaped, as settings messages show it: one line.
+    oneLine(review([], { INFRA_CONFIG: "e\x1b[31mvil\n.json" }, join(repo, "config")), 1, /INFRA_CONFIG file e\\u001B\[31mvil\\u000A\.json \(.*\): cannot be read/);
   });
 
   test("--help prints the usage; a bad command line is one line and exit 2", () => {
@@ -99,6 +101,7 @@ describe("npm run review, in a git checkout", () => {
     oneLine(review(["--bogus"]), 2, /unknown option --bogus/);
     oneLine(review(["main", "HEAD"]), 2, /too many base refs: "HEAD"/);
     oneLine(review(["--base-settings"]), 2, /--base-settings needs a value/);
+    oneLine(review(["--bo\ngus"]), 2, /unknown option --bo\\u000Agus/);
   });
 
   test("a base ref that is not a commit is a bad command line: one line naming it, exit 2", () => {
