@@ -131,8 +131,12 @@ export function outdirProblem(path: string, base: string = process.cwd()): strin
       return false;
     }
   };
-  if (isWithin(dir, projectRoot)) {
-    return dir === projectRoot ? "is the project directory, which holds the sources" : "is a directory above the project";
+  // Through links as the system follows them: a link to the project is the project.
+  const real = realPath(dir);
+  const project = realPath(projectRoot);
+  if (isWithin(dir, projectRoot) || isWithin(real, project)) {
+    const isProject = dir === projectRoot || real === project;
+    return `${isProject ? "is the project directory, which holds the sources" : "is a directory above the project"}${real !== dir ? ` (through a link: ${real})` : ""}`;
   }
   const here = kind(dir);
   if (here === "file") return "names a file, not a directory";
