@@ -5,11 +5,11 @@
 // uses the built-in defaults. Each side gets an absolute path: neither depends on how its code resolves a relative
 // one, and an uncommitted file is read once, here.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, realpathSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { basename, isAbsolute, join, relative, sep } from "node:path";
 import { escapeInvisible } from "../settings/errors";
-import { readJsonFile } from "../settings/json-file";
-import { projectRoot, userPath } from "../settings/paths";
+import { isPlainObject, readJsonFile } from "../settings/json-file";
+import { isWithin, projectRoot, userPath } from "../settings/paths";
 import { UsageError, UserError } from "./cli";
 
 /** settings/load.ts's CONFIG_ENV; importing it would bundle the whole settings schema into this command. */
@@ -118,4 +118,46 @@ export function reviewSettings(opts: { commit: string; top: string; work: string
   }
   const why = inRepository === undefined ? "outside the repository" : `not tracked at ${short}`;
   return { base: head, head, summary: `settings: base = head = ${shown(headPath)} (working tree; ${why})` };
+}
+
+/**
+ * The base's settings with each services.<name>.taskDefinition that names a file of the project made relative to
+ * the project (as the app reads a relative one), so that the base reads that file as committed there. Written as it
+ * is, an absolute path (or one out and back in through `..`) names the working tree's file on both sides, and a
+ * change to it would not show. A file outside the project is read as it is now on both sides: the notes say so.
+ */
+export function baseTaskDefinitions(side: SideSettings, work: string): { side: SideSettings; notes: string[] } {
+  if (!side.file) return { side, notes: [] };
+  let settings: unknown;
+  try {
+    settings = JSON.parse(readFileSync(side.file, "utf8"));
+  } catch {
+    return { side, notes: [] }; // the app names what is wrong with it
+  }
+  const services = isPlainObject(settings) ? settings.services : undefined;
+  if (!isPlainObject(services)) return { side, notes: [] };
+  const project = realpathSync(projectRoot);
+  const notes: string[] = [];
+  let rewritten = false;
+  for (const [name, service] of Object.entries(services)) {
+    const file = isPlainObject(service) ? service.taskDefinition : undefined;
+    if (typeof file !== "string" || file === "") continue;
+    const path = isAbsolute(file) ? file : join(projectRoot, file);
+    if (!existsSync(path)) continue; // the app names it
+    const real = realpathSync(path);
+    if (!isWithin(project, real)) {
+      notes.push(`services.${name}.taskDefinition ${file} is outside the project: both sides read it as it is now`);
+      continue;
+    }
+    const fromProject = relative(project, real).split(sep).join("/");
+    if (fromProject !== file) {
+      (service as Record<string, unknown>).taskDefinition = fromProject;
+      rewritten = true;
+    }
+  }
+  if (!rewritten) return { side, notes };
+  const file = join(work, "base-settings", "with-task-definitions-of-the-base.json");
+  mkdirSync(join(work, "base-settings"), { recursive: true });
+  writeFileSync(file, JSON.stringify(settings));
+  return { side: { file, shown: side.shown }, notes };
 }

@@ -23,7 +23,7 @@ import { UserError, runCommand } from "./cli";
 import { replacementOf } from "./review-replacements";
 import { exitIfInterrupted, removeScratch, scratchDirectory } from "./scratch";
 import { type SecurityChanges, documentData, securityChanges, securityMarkdown, securityText } from "./review-security";
-import { type SideSettings, baseCommit, extractTree, repositoryTop, reviewSettings } from "./review-sides";
+import { type SideSettings, baseCommit, baseTaskDefinitions, extractTree, repositoryTop, reviewSettings } from "./review-sides";
 
 type Json = Record<string, any>;
 
@@ -357,8 +357,9 @@ stack, the resources added and removed with their attributes and those changed w
   -h, --help            show this
 Settings: the working tree is synthesized with INFRA_CONFIG as it is now (built-in defaults when unset). The base
 uses --base-settings if given; else the INFRA_CONFIG file as committed at base-ref, if it is in the repository and
-tracked there; else the same working-tree file. The output's second line names what each side used. Relative
-paths are from the directory you typed the command in.`;
+tracked there; else the same working-tree file. The output's second line names what each side used. Task
+definitions in the project are read, for the base, as committed there; one outside it as it is now, on both sides.
+Relative paths are from the directory you typed the command in.`;
 
 const COMMAND = {
   name: "npm run review",
@@ -385,11 +386,12 @@ export function review(options: { baseRef?: string; markdown?: boolean; baseSett
     extractTree(base, tree);
     if (!lstatSync(join(tree, "node_modules"), { throwIfNoEntry: false })) symlinkSync(join(projectRoot, "node_modules"), join(tree, "node_modules"), "dir");
     if (existsSync(join(projectRoot, "dist", "app"))) cpSync(join(projectRoot, "dist", "app"), join(tree, "dist", "app"), { recursive: true });
-    synthesizeTree(tree, join(work, "base.out"), settings.base, `the base (${short})`);
+    const baseSide = baseTaskDefinitions(settings.base, work);
+    synthesizeTree(tree, join(work, "base.out"), baseSide.side, `the base (${short})`);
     const reviews = reviewAll(readSynthesized(join(work, "base.out")), readSynthesized(join(work, "head.out")));
     const title = `Synthesized Terraform: ${short} (base) → working tree`;
     // Paths as typed may hold any character: shown escaped, as settings messages show them.
-    const said = escapeInvisible(settings.summary);
+    const said = escapeInvisible([settings.summary, ...baseSide.notes].join("; "));
     return options.markdown ? renderMarkdown(reviews, title, said) : renderText(reviews, title, said);
   } finally {
     removeScratch(work);

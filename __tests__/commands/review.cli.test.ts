@@ -1,9 +1,9 @@
 // `npm run review` through its built entry point (dist/commands/review.js), in a git checkout made for it: what it
 // compares with what, the settings each side reads, and the one-line errors of a bad command line or checkout.
 import { execFileSync, spawnSync } from "node:child_process";
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { projectRoot } from "../../settings/paths";
 
 const root = mkdtempSync(join(tmpdir(), "review-"));
@@ -86,6 +86,28 @@ describe("npm run review, in a git checkout", () => {
     expect(run.stdout).toMatch(/\n~ aws_ecs_service\.service-web_service_[A-F0-9]+\n(?: {4}\S.*\n| {6}.*\n)*? {4}desired_count: 3 -> \d+\n/);
     expect(run.stdout).toMatch(/\n {4}\+ ingress tcp port 2376 from 198\.51\.100\.0\/24 to /);
   }, 60_000);
+
+  test("a task definition named by an absolute path, or out and back in through `..`, is read as committed at the base; one outside the project is named", () => {
+    const definition = join(repo, "task-definitions", "bottask.json");
+    const committed = readFileSync(definition, "utf8");
+    const outside = join(root, "elsewhere-bottask.json");
+    writeFileSync(outside, committed);
+    writeFileSync(definition, committed.replace('"memory": 90', '"memory": 95'));
+    try {
+      for (const path of [definition, `../${basename(repo)}/task-definitions/bottask.json`]) {
+        writeFileSync(join(root, "absolute.json"), JSON.stringify({ services: { bot: { taskDefinition: path } } }));
+        const run = review([], { INFRA_CONFIG: join(root, "absolute.json") });
+        expect(run.stderr).toBe("");
+        expect(run.stdout).toMatch(/\n *- +"memory": 90,\n *\+ +"memory": 95,\n/);
+      }
+      writeFileSync(join(root, "outside.json"), JSON.stringify({ services: { bot: { taskDefinition: outside } } }));
+      const run = review([], { INFRA_CONFIG: join(root, "outside.json") });
+      expect(run.stderr).toBe("");
+      expect(run.stdout).toContain(`; services.bot.taskDefinition ${outside} is outside the project: both sides read it as it is now\n`);
+    } finally {
+      writeFileSync(definition, committed);
+    }
+  }, 120_000);
 
   test("a settings file that cannot be read stops it with one line that names the path tried", () => {
     oneLine(review([], { INFRA_CONFIG: "missing.json" }, join(repo, "config")), 1, /INFRA_CONFIG file missing\.json \(.*\/config\/missing\.json\): cannot be read \(no such file\)/);
