@@ -9,7 +9,7 @@ import { PolicyChecks, PolicyError } from "./policy/policy-checks";
 import { OUTDIR_OPTION_ENV, SYNTH_COMMAND, environmentProblems, outdirCertsProblem, outdirProblemAs } from "./settings/environment";
 import { SettingsError, type SettingsProblem, formatProblem } from "./settings/errors";
 import { type AppSettings, loadSettings } from "./settings/load";
-import { projectDirFromStacks, startedAs } from "./settings/paths";
+import { projectDirFromStacks, projectRoot, stacksProjectDir, startedAs } from "./settings/paths";
 import { AwsStack } from "./stacks/aws-stack";
 import { DockerStack } from "./stacks/docker-stack";
 
@@ -20,8 +20,8 @@ export interface Stacks {
 
 /** Adds the stacks to `app`, each checked by the policy rules when it is synthesized. */
 
-export function composeApp(app: App, settings: AppSettings, projectDir = "../../.."): Stacks {
-  const aws = new AwsStack(app, "aws", { settings, projectDir });
+export function composeApp(app: App, settings: AppSettings, projectDir = "../../..", projectPath = projectRoot): Stacks {
+  const aws = new AwsStack(app, "aws", { settings, projectDir, projectPath });
   // The host is a token of the aws stack: cdktf adds the output there and the remote state read here.
   const docker = new DockerStack(app, "docker", {
     settings,
@@ -78,7 +78,7 @@ function synthesize(settings: AppSettings, outdir: string): number {
     // Stack traces in construct metadata cost time and carry absolute paths. cdktf's own validations would only
     // spawn `terraform version` (~40 ms) to check for 1.4; settings and policy are checked before synthesis.
     const app = new App({ outdir, stackTraces: false, skipValidation: true });
-    const stacks = Object.values(composeApp(app, settings, projectDirFromStacks(app.outdir)));
+    const stacks = Object.values(composeApp(app, settings, projectDirFromStacks(app.outdir), stacksProjectDir(app.outdir)));
     // The policy runs on every stack before any is written (synthesis writes stack by stack).
     for (const stack of stacks) {
       for (const aspect of Aspects.of(stack).all) if (aspect instanceof PolicyChecks) aspect.visit(stack);

@@ -69,6 +69,11 @@ export interface DockerHostProps {
   readonly subnet: Subnet;
   /** The project directory as seen from the stack's directory: certificates and the readiness script. */
   readonly projectDir: string;
+  /**
+   * That directory, absolute: where the certificates are checked while synthesizing (beside an output directory
+   * outside the project, its stacks read them there). @default the project
+   */
+  readonly projectPath?: string;
 }
 
 /**
@@ -135,10 +140,14 @@ export class DockerHost extends Construct {
 
     this.dataVolume = persistentVolume(this, { settings: s.dataVolume, subnet: props.subnet, name: `${props.name}-docker-host` });
 
-    const certProblem = certificateProblem(join(projectRoot, s.certsDir), dockerHostCertificateNames(props.region, s.dns?.name), {
-      label: s.certsDir,
+    const projectPath = props.projectPath ?? projectRoot;
+    // Named as the stacks read it: relative to the project, or whole when the stacks are outside it.
+    const certsPath = join(projectPath, s.certsDir);
+    const certProblem = certificateProblem(certsPath, dockerHostCertificateNames(props.region, s.dns?.name), {
+      label: projectPath === projectRoot ? s.certsDir : certsPath,
     });
-    if (certProblem) Annotations.of(this).addWarning(`dockerHost.certsDir: ${certProblem}; deploy reads them at plan time.`);
+    const elsewhere = projectPath === projectRoot ? "" : ` (the stacks, outside the project, read them there: npm run certs -- --out=${certsPath})`;
+    if (certProblem) Annotations.of(this).addWarning(`dockerHost.certsDir: ${certProblem}${elsewhere}; deploy reads them at plan time.`);
 
     // Terraform reads the certificates at plan time: the JSON holds only these expressions, never a key.
     const certs = certPathsFromStack(props.projectDir, s.certsDir);

@@ -24,6 +24,8 @@ export interface AwsStackProps {
   readonly settings: AppSettings;
   /** The project directory as seen from the stack's synthesized directory (state files, certificates). */
   readonly projectDir: string;
+  /** That directory, absolute, for the checks made while synthesizing; @default the project */
+  readonly projectPath?: string;
 }
 
 /** The AWS side: network, IAM, security groups, the ECS clusters and their services, and the Docker host. */
@@ -138,6 +140,7 @@ export class AwsStack extends TerraformStack {
       vpcId: this.network.vpc.id,
       subnet: this.network.publicSubnets[0],
       projectDir: props.projectDir,
+      projectPath: props.projectPath,
     });
     // Every data volume, created or existing, backed up on a schedule.
     const volumes = [...Object.values(this.clusters).flatMap((c) => c.containerInstance?.dataVolume ?? []), this.dockerHost.dataVolume];

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Testing } from "cdktf";
@@ -9,7 +9,7 @@ import { certificateProblem, dockerHostCertificateNames, ec2PublicDnsDomain } fr
 import { ensureCertificates } from "../../commands/certs";
 import { cloudConfigProblems } from "../contracts/coreos-cloudinit";
 import { WINDOW, b64, render } from "./docker-host-fixture";
-import { type Synthesized, buildStacks, named, renderedTemplate, resourcesOf, synthesize } from "../helpers";
+import { type Synthesized, buildStacks, named, renderedTemplate, resourcesOf, runApp, synthesize } from "../helpers";
 
 const ADMIN = "198.51.100.0/24";
 let plain: Synthesized;
@@ -236,6 +236,25 @@ describe("the certificates, checked at synth", () => {
       /^certs\/server\.pem covers \*\.us-west-1\.compute\.amazonaws\.com but the settings need \*\.eu-west-1\.compute\.amazonaws\.com: run `npm run certs -- --rotate`$/,
     );
     expect(certificateProblem(dir, NAMES, { now: new Date(Date.now() + 900 * 86_400_000) })).toMatch(/expired on .*--rotate/);
+  });
+
+  test("with an output directory outside the project, checks them beside it, where its stacks read them", async () => {
+    const outside = mkdtempSync(join(tmpdir(), "certs-outside-"));
+    const settings = join(outside, "settings.json");
+    writeFileSync(settings, JSON.stringify({ dockerHost: { certsDir: "certs/outside-test" } }));
+    // What synthesis records for the CLI (and npm run synth) to print: the manifest's annotations.
+    const warnings = () => {
+      expect(runApp(settings, join(outside, "out")).code).toBe(0);
+      const manifest = JSON.parse(readFileSync(join(outside, "out", "manifest.json"), "utf8"));
+      return Object.values(manifest.stacks).flatMap((stack: any) => stack.annotations.map((a: { message: string }) => a.message));
+    };
+    expect(warnings()).toContain(
+      `dockerHost.certsDir: there are no certificates in ${join(outside, "certs/outside-test")}: run \`npm run certs\` before deploying (the stacks, outside the project, read them there: npm run certs -- --out=${join(outside, "certs/outside-test")}); deploy reads them at plan time.`,
+    );
+    // There, and not in the project: nothing to warn of.
+    await ensureCertificates({ dir: join(outside, "certs/outside-test"), serverNames: NAMES });
+    expect(warnings().filter((w) => w.includes("dockerHost.certsDir"))).toEqual([]);
+    rmSync(outside, { recursive: true, force: true });
   });
 
   test("warns when synthesizing, naming the fix", () => {
