@@ -39,6 +39,14 @@ async function stop(signal: NodeJS.Signals, code: number): Promise<never> {
  * ends it too); a child started with spawnTracked is ended at once.
  */
 export function scratchDirectory(prefix: string): string {
+  return removedOnInterrupt(mkdtempSync(join(tmpdir(), prefix)));
+}
+
+/**
+ * `dir`, a directory the caller made (a copy inside the project), removed as scratchDirectory's are if the process
+ * is interrupted before `removeScratch` removes it.
+ */
+export function removedOnInterrupt(dir: string): string {
   if (!listening) {
     listening = true;
     for (const [signal, code] of Object.entries(SIGNALS)) {
@@ -46,7 +54,6 @@ export function scratchDirectory(prefix: string): string {
       process.on(signal, () => void (stopping ??= stop(signal as NodeJS.Signals, code)));
     }
   }
-  const dir = mkdtempSync(join(tmpdir(), prefix));
   live.add(dir);
   return dir;
 }

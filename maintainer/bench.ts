@@ -7,12 +7,13 @@
 // reports the targets, it does not fail on them.
 import { spawnSync } from "node:child_process";
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { cpus, release, tmpdir, totalmem } from "node:os";
+import { cpus, release, totalmem } from "node:os";
 import { join, relative } from "node:path";
 import { performance } from "node:perf_hooks";
 import { CONTEXT_ENV, environmentMessage } from "../settings/environment";
 import { projectRoot, startedAs } from "../settings/paths";
 import { UserError, integerOption, runCommand } from "../commands/cli";
+import { exitIfInterrupted, removeScratch, removedOnInterrupt, scratchDirectory } from "../commands/scratch";
 
 interface Sample {
   readonly ms: number;
@@ -33,7 +34,7 @@ interface Scratch {
 }
 
 function makeScratch(): Scratch {
-  const work = mkdtempSync(join(tmpdir(), "soa-bench-"));
+  const work = scratchDirectory("soa-bench-");
   const probe = join(work, "probe.js");
   writeFileSync(
     probe,
@@ -60,6 +61,8 @@ function measure({ work, probe: PROBE }: Scratch, run: { command: string } | { a
       ? spawnSync(run.command.replace("{outdir}", outdir), { shell: true, cwd, env: childEnv, encoding: "utf8" })
       : spawnSync(process.execPath, run.args, { cwd, env: childEnv, encoding: "utf8" });
   const ms = performance.now() - started;
+  // Ctrl-C ends the synth it reaches: the bench ends with it, removing its copies.
+  exitIfInterrupted(result);
   const what = "command" in run ? run.command : run.args.join(" ");
   if (result.status !== 0) throw new Error(`synth failed (${what}):\n${result.stderr}`);
   for (const stack of ["aws", "docker"]) {
@@ -205,12 +208,13 @@ function bench(options: BenchOptions): void {
   // Every synth it times reads the context (each gets its own output directory): a bad one would fail them all.
   const environment = environmentMessage(process.env, [CONTEXT_ENV]);
   if (environment) throw new UserError(environment);
+  const copies = removedOnInterrupt(join(projectRoot, ".bench"));
   const scratch = makeScratch();
   try {
     main(options, scratch);
   } finally {
-    rmSync(join(projectRoot, ".bench"), { recursive: true, force: true });
-    rmSync(scratch.work, { recursive: true, force: true });
+    removeScratch(copies);
+    removeScratch(scratch.work);
   }
 }
 

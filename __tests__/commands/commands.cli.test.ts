@@ -336,6 +336,8 @@ describe("npm run validate and npm run test:terraform", () => {
     // The app it draws is built in a directory that stays empty, in one synchronous step: Ctrl-C then either ends it
     // once that step is over, or (when Node's event loop never polls again) comes too late and graph ends as usual.
     ["graph", "dist/commands/graph.js", [`--out=${join(work, "interrupted.svg")}`], "soa-app-", false],
+    // Its first synth is under way once its probe is written; its copies under .bench/ go too.
+    ["bench", "dist/maintainer/bench.js", ["--runs=1", "--synth-runs=1", "--template-runs=1"], "soa-bench-", true],
   ])("%s interrupted (Ctrl-C reaches the command and the programs it runs) removes its temporary directories", async (name, script, args, prefix, fills) => {
     const tmp = mkdtempSync(join(work, "tmp-"));
     // Its own process group, as a terminal makes for a command: Ctrl-C signals every process in it.
@@ -354,6 +356,7 @@ describe("npm run validate and npm run test:terraform", () => {
     process.kill(-child.pid!, "SIGINT");
     expect(name === "graph" ? [0, 130] : [130]).toContain(await ended);
     expect(readdirSync(tmp)).toEqual([]);
+    expect(existsSync(join(projectRoot, ".bench"))).toBe(false);
   });
 
   test("test:terraform interrupted while Terraform runs waits for Terraform to end, so no provider is left running in a removed workspace", async () => {
