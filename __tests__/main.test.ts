@@ -144,6 +144,10 @@ describe("each bad input stops the app before anything is written, naming file, 
     expectRejected(runWith(file("bad.json", '{"region": "us-west-1"\n "project": "x"}')), /INFRA_CONFIG file .*bad\.json: not valid JSON \(.*line 2, column 2\)/);
   });
 
+  test("an INFRA_CONFIG of spaces only: not the built-in settings, which unset or empty gives", () => {
+    expectRejected(main({ INFRA_CONFIG: "  ", CDKTF_OUTDIR: join(dir, "out") }), /environment variable INFRA_CONFIG = "  ": expected the path of a settings file, or nothing/);
+  });
+
   test("an INFRA_CONFIG file that is not an object", () => {
     expectRejected(runWith(file("list.json", "[]")), /INFRA_CONFIG file .*list\.json = \[\]: expected a JSON object of settings/);
   });

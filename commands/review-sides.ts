@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from
 import { basename, isAbsolute, join, relative, sep } from "node:path";
 import { escapeInvisible } from "../settings/errors";
 import { isPlainObject, readJsonFile } from "../settings/json-file";
+import { configFileOf } from "../settings/load";
 import { isWithin, projectRoot, userPath } from "../settings/paths";
 import { UsageError, UserError } from "./cli";
 
@@ -98,7 +99,7 @@ function repositoryPath(top: string, path: string): string | undefined {
 export function reviewSettings(opts: { commit: string; top: string; work: string; baseSettings?: string; env?: NodeJS.ProcessEnv }): ReviewSettings {
   const env = opts.env ?? process.env;
   const short = opts.commit.slice(0, 12);
-  const given = env[CONFIG_ENV]?.trim() || undefined;
+  const given = configFileOf(env);
   const headPath = given === undefined ? undefined : userFile(given, `${CONFIG_ENV} file`, env);
   const shown = (path: string) => repositoryPath(opts.top, path) ?? path;
   const head: SideSettings = headPath ? { file: headPath, shown: `${shown(headPath)} (working tree)` } : { shown: `built-in defaults (${CONFIG_ENV} not set)` };

@@ -30,9 +30,23 @@ export function ecsClusterName(settings: Pick<Settings, "environment">, name: st
   return settings.environment ? `${name}-${settings.environment}` : name;
 }
 
+/**
+ * The settings file INFRA_CONFIG names, as typed (trimmed); undefined for the built-in settings (unset or empty).
+ * Only spaces is a path gone wrong (a quoted variable left empty), not the built-in settings: a SettingsError.
+ */
+export function configFileOf(env: NodeJS.ProcessEnv): string | undefined {
+  const given = env[CONFIG_ENV];
+  if (given && given.trim() === "") {
+    throw new SettingsError([
+      { file: `environment variable ${CONFIG_ENV}`, path: "", value: showValue(given), expected: "expected the path of a settings file, or nothing (unset or empty) for the built-in settings" },
+    ]);
+  }
+  return given?.trim() || undefined;
+}
+
 /** Loads and checks the settings; throws SettingsError listing every bad input. */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): AppSettings {
-  const configFile = env[CONFIG_ENV]?.trim() || undefined;
+  const configFile = configFileOf(env);
   let overrides: unknown = {};
   // A relative path means one from where the user typed the command, which npm reports in INIT_CWD.
   const path = configFile && userPath(configFile, env);

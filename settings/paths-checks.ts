@@ -1,7 +1,7 @@
 // Directories of the project that other tools delete or publish: the state and the certificates must not be there.
 import { type SpawnSyncReturns, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { join, posix } from "node:path";
+import { join, posix, relative, resolve, sep } from "node:path";
 import { gitEnvironment, projectRoot } from "./paths";
 
 /** Directories that tools empty: cdktf synth removes what is not a stack under its output, npm ci empties node_modules. */
@@ -89,6 +89,8 @@ function gitProblem(dir: string, root: string): GitAnswer {
   // Its messages in English whatever the user's locale: "not a git repository" is read from them.
   const env = gitEnvironment();
   const git = (...args: string[]) => spawnSync("git", ["-C", root, ...args], { encoding: "utf8", timeout: 10_000, env });
+  // git keeps its own files there, and neither tracks nor ignores what is put among them.
+  if (relative(root, resolve(root, dir)).split(sep)[0] === ".git") return { problem: "expected a directory of its own: .git is where git keeps its own files" };
   const tracked = git("ls-files", "--", dir);
   if ((tracked.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") return {}; // no git
   // Not a repository (a copy of the project, an unpacked release): nothing will be committed from here.

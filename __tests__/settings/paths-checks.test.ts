@@ -49,6 +49,9 @@ describe("the certificates directory", () => {
     expect(certsDirProblem("certs")).toBeUndefined();
     expect(certsDirProblem("certs/prod")).toBeUndefined();
     expect(certsDirProblem("node_modules/certs")).toBe(NODE_MODULES);
+    // git's own directory: neither tracked nor ignored, and no place for keys.
+    for (const dir of [".git/certs", ".git", "./.git/x/y"]) expect(certsDirProblem(dir)).toBe("expected a directory of its own: .git is where git keeps its own files");
+    expect(certsDirProblem(".github-certs")).toBe(NOT_IGNORED(".github-certs"));
   });
 
   test("a package is refused; outside a repository, or without git, git is not asked", () => {
