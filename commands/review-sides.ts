@@ -9,12 +9,9 @@ import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from
 import { basename, isAbsolute, join, relative, sep } from "node:path";
 import { escapeInvisible } from "../settings/errors";
 import { isPlainObject, readJsonFile } from "../settings/json-file";
-import { configFileOf } from "../settings/load";
+import { CONFIG_ENV, configFileOf } from "../settings/config-file";
 import { isWithin, projectRoot, userPath } from "../settings/paths";
 import { UsageError, UserError } from "./cli";
-
-/** settings/load.ts's CONFIG_ENV; importing it would bundle the whole settings schema into this command. */
-const CONFIG_ENV = "INFRA_CONFIG";
 
 /** The settings one side is synthesized with. */
 export interface SideSettings {

@@ -3,13 +3,14 @@
 import { isAbsolute, join } from "node:path";
 import { type z } from "zod";
 import { AWS_RULES } from "./aws-rules";
+import { CONFIG_ENV, configFileOf } from "./config-file";
 import { SettingsError, type SettingsProblem, formatPath, showValue } from "./errors";
 import { inputProblems, isPlainObject, own, readJsonFile } from "./json-file";
 import { projectRoot, userPath } from "./paths";
 import { type ServiceSettings, type Settings, settingsSchema } from "./schema";
 import { type ContainerDefinition, checkContainerDefinitions, readonlyRootExceptionProblems } from "./task-definitions";
 
-export const CONFIG_ENV = "INFRA_CONFIG";
+export { CONFIG_ENV };
 const DEFAULTS_LABEL = "built-in defaults";
 /** Maps whose entries an override can remove with null. */
 export const REMOVABLE_ENTRIES = [["clusters"], ["services"], ["docker", "containers"]] as const;
@@ -28,20 +29,6 @@ export interface AppSettings extends Omit<Settings, "services"> {
 /** The ECS cluster name of a cluster's `name` setting in an environment (ECS names are unique per account). */
 export function ecsClusterName(settings: Pick<Settings, "environment">, name: string): string {
   return settings.environment ? `${name}-${settings.environment}` : name;
-}
-
-/**
- * The settings file INFRA_CONFIG names, as typed (trimmed); undefined for the built-in settings (unset or empty).
- * Only spaces is a path gone wrong (a quoted variable left empty), not the built-in settings: a SettingsError.
- */
-export function configFileOf(env: NodeJS.ProcessEnv): string | undefined {
-  const given = env[CONFIG_ENV];
-  if (given && given.trim() === "") {
-    throw new SettingsError([
-      { file: `environment variable ${CONFIG_ENV}`, path: "", value: showValue(given), expected: "expected the path of a settings file, or nothing (unset or empty) for the built-in settings" },
-    ]);
-  }
-  return given?.trim() || undefined;
 }
 
 /** Loads and checks the settings; throws SettingsError listing every bad input. */
