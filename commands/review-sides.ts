@@ -5,7 +5,7 @@
 // uses the built-in defaults. Each side gets an absolute path: neither depends on how its code resolves a relative
 // one, and an uncommitted file is read once, here.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, realpathSync, writeFileSync } from "node:fs";
 import { basename, isAbsolute, join, relative, sep } from "node:path";
 import { escapeInvisible } from "../settings/errors";
 import { isPlainObject, readJsonFile } from "../settings/json-file";
@@ -126,12 +126,10 @@ export function reviewSettings(opts: { commit: string; top: string; work: string
  */
 export function baseTaskDefinitions(side: SideSettings, work: string): { side: SideSettings; notes: string[] } {
   if (!side.file) return { side, notes: [] };
-  let settings: unknown;
-  try {
-    settings = JSON.parse(readFileSync(side.file, "utf8"));
-  } catch {
-    return { side, notes: [] }; // the app names what is wrong with it
-  }
+  // Read as the app reads it (a byte order mark, say); one it cannot read, it names.
+  const read = readJsonFile(side.file);
+  if (!read.ok) return { side, notes: [] };
+  const settings = read.value;
   const services = isPlainObject(settings) ? settings.services : undefined;
   if (!isPlainObject(services)) return { side, notes: [] };
   const project = realpathSync(projectRoot);

@@ -166,9 +166,15 @@ function resolveString(obj: string, options: IResolveOptions): any {
 type ResolveModule = { resolve: typeof resolve; [OWN]?: typeof resolve };
 const cdktfModule = cdktfResolveModule as ResolveModule;
 
-/** cdktf's own resolve(), as the module had it before anything replaced it. */
-export function cdktfResolve(obj: any, options: IResolveOptions): any {
-  return (cdktfModule[OWN] ?? cdktfModule.resolve)(obj, options);
+/** Runs `fn` with cdktf resolving tokens its own way: what the tests compare resolve() above with. */
+export function withCdktfTokenResolution<T>(fn: () => T): T {
+  const installed = cdktfModule.resolve;
+  cdktfModule.resolve = cdktfModule[OWN] ?? installed;
+  try {
+    return fn();
+  } finally {
+    cdktfModule.resolve = installed;
+  }
 }
 
 /**

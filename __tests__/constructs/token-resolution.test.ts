@@ -6,14 +6,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, DefaultTokenResolver, Fn, Lazy, StringConcat, TerraformStack, TerraformVariable, Token } from "cdktf";
 import fc from "fast-check";
-import { mayHoldEncodedNumber, resolve, resolvesFast, withFastTokenResolution } from "../../constructs/token-resolution";
+import { mayHoldEncodedNumber, resolve, resolvesFast, withCdktfTokenResolution, withFastTokenResolution } from "../../constructs/token-resolution";
 import { runApp } from "../helpers";
-import { withCdktfOwn } from "./token-resolution-fixture";
 import cdktfResolveModule = require("cdktf/lib/tokens/private/resolve");
 
 test("is what the tests synthesize with, as the app command does (main.ts), and is put back after withFastTokenResolution", () => {
   expect(resolvesFast()).toBe(true);
-  withCdktfOwn(() => {
+  withCdktfTokenResolution(() => {
     expect(resolvesFast()).toBe(false);
     expect(withFastTokenResolution(resolvesFast)).toBe(true);
     expect(resolvesFast()).toBe(false);
@@ -21,7 +20,7 @@ test("is what the tests synthesize with, as the app command does (main.ts), and 
 });
 
 test("the app command (main.ts) synthesizes with it, whatever was installed before, and puts that back", () => {
-  withCdktfOwn(() => {
+  withCdktfTokenResolution(() => {
     const module = cdktfResolveModule as { resolve: typeof resolve };
     const own = module.resolve;
     let calls = 0;
@@ -85,7 +84,7 @@ describe("a value, resolved both ways, gives the same value or the same error", 
     for (const preparing of [false, true]) {
       const options = { scope: stack, preparing, resolver: new DefaultTokenResolver(new StringConcat()) };
       const value = make();
-      const own = withCdktfOwn(() => outcome(() => cdktfResolveModule.resolve(value, options)));
+      const own = withCdktfTokenResolution(() => outcome(() => cdktfResolveModule.resolve(value, options)));
       const fast = outcome(() => resolve(value, options));
       expect(fast).toEqual(own);
     }

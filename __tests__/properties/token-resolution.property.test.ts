@@ -5,11 +5,10 @@ import { mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { App } from "cdktf";
-import { resolvesFast } from "../../constructs/token-resolution";
+import { resolvesFast, withCdktfTokenResolution } from "../../constructs/token-resolution";
 import { composeApp } from "../../main";
 import { loadSettings } from "../../settings/load";
 import { projectRoot } from "../../settings/paths";
-import { withCdktfOwn } from "../constructs/token-resolution-fixture";
 
 /** Every file under `dir`, by path relative to it. */
 function files(dir: string, under = dir): Record<string, string> {
@@ -48,7 +47,7 @@ describe.each([false, true])("the app's files are byte for byte cdktf's (HCL: %s
     ["examples/staging.json", "examples/staging.json"],
     ["the Terraform tests' options", "__tests__/terraform/options/settings.json"],
   ])("%s", (_, config) => {
-    const own = withCdktfOwn(() => synthesized(config, hcl));
+    const own = withCdktfTokenResolution(() => synthesized(config, hcl));
     const fast = synthesized(config, hcl);
     expect(Object.keys(fast).sort()).toEqual(Object.keys(own).sort());
     for (const [path, text] of Object.entries(own)) expect([path, fast[path]]).toEqual([path, text]);
