@@ -62,6 +62,9 @@ const WITHOUT_TLS = new Set(["ERR_SSL_WRONG_VERSION_NUMBER", "ERR_SSL_PACKET_LEN
 /** Errors after which asking in plain HTTP cannot tell more: no connection, a silent port, or one that spoke TLS. */
 const NO_PLAIN_ANSWER = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT", "ANSWER_UNFINISHED", "NO_PING_ANSWER"]);
 
+/** Errors of an attempt that ran out of time: the gate's own limits. */
+const TIMED_OUT = new Set(["ETIMEDOUT", "ANSWER_UNFINISHED", "NO_PING_ANSWER"]);
+
 /** The longest a single attempt (or plain-HTTP probe) takes, when the deadline is further away. */
 const ATTEMPT_MS = 5000;
 
@@ -144,8 +147,9 @@ export async function waitForDocker(options: WaitOptions): Promise<WaitResult> {
   };
   // Every attempt, probe and pause ends by the deadline: the gate never runs past its timeout.
   for (let left = options.timeoutSeconds * 1000; left > 0; left = deadline - Date.now()) {
+    const limitMs = Math.min(ATTEMPT_MS, left);
     try {
-      const body = await ping(options.host, options.port, { ca: caPem, cert, key }, Math.min(ATTEMPT_MS, left));
+      const body = await ping(options.host, options.port, { ca: caPem, cert, key }, limitMs);
       if (body === "OK") return { ok: true, seconds: Math.round((Date.now() - started) / 1000) };
       lastError = `/_ping answered ${JSON.stringify(body.slice(0, 80))}`;
       saw("answer", "an answer other than OK", "something other than dockerd serves this port");
@@ -155,6 +159,9 @@ export async function waitForDocker(options: WaitOptions): Promise<WaitResult> {
       const firstLine = e.message.split("\n")[0].trim();
       const refusal = tlsRefusal(code, firstLine, endpoint, join(options.certs, CERT_FILES.clientCert));
       if (refusal) return { ok: false, message: refusal };
+      // The deadline cut this attempt short ("no answer within 0.0 s"): that says nothing of the host, so the last
+      // error stays the one a whole attempt met.
+      if (limitMs < ATTEMPT_MS && TIMED_OUT.has(code ?? "") && seen.size > 0) break;
       lastError = code ? `${code}: ${firstLine}` : firstLine;
       const known = code ? TRANSIENT_ERRORS[code] : undefined;
       saw(code ?? firstLine, known?.name ?? code ?? firstLine, known ? known.meaning : code && firstLine);

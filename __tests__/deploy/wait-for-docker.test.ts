@@ -57,6 +57,22 @@ test("gives up at its deadline, naming the last error and the admin CIDRs", asyn
   expect(Date.now() - started).toBeLessThan(2300);
 });
 
+test("an attempt the deadline cuts short does not replace the last error of a whole one, nor count as what the host did", async () => {
+  // The first request is answered, and every later one waits for ever: the second attempt runs into the deadline.
+  let requests = 0;
+  const server = await mutualTlsServer((_, res) => {
+    if (++requests === 1) res.end("nope");
+  });
+  try {
+    const result = await waitForDocker({ host: "localhost", port: server.port, certs: server.certs, timeoutSeconds: 0.6, intervalMs: 100 });
+    expect(requests).toBe(2);
+    expect(result).toMatchObject({ ok: false, message: expect.stringMatching(/\(last error: \/_ping answered "nope"; saw: an answer other than OK ×1 \([^)]*\)\)\. /) });
+  } finally {
+    server.server.closeAllConnections();
+    await new Promise((r) => server.server.close(r));
+  }
+});
+
 test("reads no more than a few kilobytes of an answer: one without end is named as an answer, not waited out", async () => {
   const flood = await mutualTlsServer((_, res) => {
     const chunk = "x".repeat(65_536);
