@@ -30,6 +30,8 @@ type Command = (typeof COMMANDS)[number];
 export const STACK_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = { aws: [], docker: ["aws"] };
 const STACKS = Object.keys(STACK_DEPENDENCIES);
 /** The certificate files each stack's configuration reads: the host's in aws (its boot configuration), the client's in docker (its provider). */
+/** The readiness gate the aws stack runs at deploy, relative to the directory its stacks read the certificates from. */
+const GATE_SCRIPT = "dist/deploy/wait-for-docker.js";
 const STACK_CERT_FILES: Readonly<Record<string, readonly CertFile[]>> = { aws: ["ca", "serverCert", "serverKey"], docker: ["ca", "clientCert", "clientKey"] };
 
 /** Whether the user has a Terraform CLI configuration of their own, which we must not override. */
@@ -288,6 +290,18 @@ function preflight(command: Command, outdir: string, stacks: readonly string[], 
     const missing = read.filter((f) => !existsSync(join(certsDir, f)));
     if (missing.length > 0) {
       throw new UserError(`${label} lacks ${missing.join(", ")}, which Terraform reads to plan the destroy${where}: put back the files it was deployed with`);
+    }
+  }
+  if (command === "deploy" && stacks.includes("aws") && outside) {
+    // The aws stack's readiness gate runs `node ../../../dist/deploy/wait-for-docker.js` from its directory, as it
+    // reads the certificates: from an output directory outside the project, Terraform would create every resource
+    // and then fail to start it.
+    const gate = join(base, GATE_SCRIPT);
+    if (!existsSync(gate)) {
+      throw new UserError(
+        `the aws stack's readiness gate runs ${shown(gate, from)} (three levels above the stack's directory, as the certificates${where}), which is not there, so the deploy would stop there after creating every resource: ` +
+          `deploy from an output directory inside the project (--output=cdktf.out.<environment>), or copy the project's ${GATE_SCRIPT} there`,
+      );
     }
   }
   if (command === "diff" || command === "deploy") {

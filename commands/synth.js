@@ -18,7 +18,8 @@ Synthesizes both stacks into cdktf.out/stacks/<stack>/ as \`cdktf synth\` does, 
 (a JSON file; a relative path is read from where you typed the command) or the built-in defaults.
   --output=DIR, -o DIR   write to DIR (relative to where you typed the command) instead of cdktf.out
                          (or CDKTF_OUTDIR): empty, new, or one a synthesis wrote; outside the project,
-                         its stacks read certificates and state from the directory that holds DIR
+                         its stacks read certificates, state and the readiness gate's script (which
+                         npm run deploy needs there) from the directory that holds DIR
   --hcl                  write HCL (cdk.tf) instead of JSON, as \`cdktf synth --hcl\` does
   --help, -h             show this
 Each run leaves one format in each stack directory. Exit 0 when written, 1 on bad settings or environment

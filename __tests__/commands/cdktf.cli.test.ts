@@ -258,6 +258,28 @@ describe("the output directory", () => {
     expect(result.cdktf).toEqual(["destroy", "aws", "docker", `--output=${join(elsewhere, "out")}`]);
   });
 
+  test("deploy of the aws stack from an output directory outside the project stops before cdktf when its readiness gate's script is not where the stack runs it", () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), "cdktf-elsewhere-"));
+    cpSync(join(work, "certs"), join(elsewhere, certsDir), { recursive: true });
+    const out = `--output=${join(elsewhere, "out")}`;
+    const refused = wrapper(["deploy", "aws", "docker", out]);
+    expect(refused.status).toBe(1);
+    expectOneLine(
+      refused.stderr,
+      new RegExp(`^npm run deploy: the aws stack's readiness gate runs ${elsewhere}/dist/deploy/wait-for-docker\\.js \\(three levels above the stack's directory, .*\\), which is not there, so the deploy would stop there after creating every resource: deploy from an output directory inside the project`),
+    );
+    expect(refused.cdktf).toBeUndefined();
+    // A plan runs no gate; the docker stack has none.
+    expect(wrapper(["diff", "aws", out]).stderr).not.toMatch(/readiness gate/);
+    expect(wrapper(["deploy", "docker", "--ignore-missing-stack-dependencies", out]).stderr).not.toMatch(/readiness gate/);
+    // Where the script is, the deploy goes on to the next check (the certificates, placeholders here).
+    cpSync(join(projectRoot, "dist", "deploy", "wait-for-docker.js"), join(elsewhere, "dist", "deploy", "wait-for-docker.js"));
+    const next = wrapper(["deploy", "aws", "docker", out]);
+    expect(next.stderr).not.toMatch(/readiness gate/);
+    expect(next.stderr).toMatch(/certificates will not do/);
+    rmSync(elsewhere, { recursive: true, force: true });
+  });
+
   test("destroy stops before cdktf when a certificate file Terraform reads to plan it is missing, naming each", () => {
     const settings = join(work, "missing-certs.json");
     writeFileSync(settings, JSON.stringify({ dockerHost: { certsDir: "certs/never-made-by-a-test" } }));
