@@ -6,7 +6,7 @@
 // one, and an uncommitted file is read once, here.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, realpathSync, writeFileSync } from "node:fs";
-import { basename, isAbsolute, join, relative, sep } from "node:path";
+import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { escapeInvisible } from "../settings/errors";
 import { isPlainObject, readJsonFile } from "../settings/json-file";
 import { CONFIG_ENV, configFileOf } from "../settings/config-file";
@@ -65,13 +65,18 @@ export function baseCommit(given?: string): string {
   throw new UserError("no base ref given, and HEAD has no merge base with main or origin/main: pass one, e.g. npm run review -- HEAD~1");
 }
 
-/** The base ref's files of the project into `dir`, as committed. */
+/** The base ref's files of the project into `dir`, as committed; a base without the project is the user's error. */
 export function extractTree(commit: string, dir: string): void {
+  const short = commit.slice(0, 12);
+  // `<commit>:./` is the project's directory at that commit, as git archive below takes it from where it runs.
+  if (git(["cat-file", "-e", `${commit}:./cdktf.json`]).status !== 0) {
+    throw new UserError(`the base ${short} has no project at ${projectRoot} (no cdktf.json there): compare with a commit that has it, e.g. npm run review -- <ref>`);
+  }
   mkdirSync(dir, { recursive: true });
   const archive = git(["archive", "--format=tar", commit]);
-  if (archive.status !== 0) throw new Error(`git archive ${commit} failed: ${archive.stderr}`);
+  if (archive.status !== 0) throw new UserError(`git archive of the base ${short} failed: ${archive.stderr.split("\n")[0]}`);
   const tar = spawnSync("tar", ["-x", "-C", dir], { input: archive.out });
-  if (tar.status !== 0) throw new Error(`tar could not unpack ${commit}: ${tar.stderr?.toString() ?? tar.error?.message}`);
+  if (tar.status !== 0) throw new UserError(`tar could not unpack the base ${short}: ${(tar.stderr?.toString() || tar.error?.message || "").split("\n")[0]}`);
 }
 
 /** A working-tree settings file the user named, checked to be a readable JSON file. */
@@ -122,9 +127,11 @@ export function reviewSettings(opts: { commit: string; top: string; work: string
  * The base's settings with each services.<name>.taskDefinition that names a file of the project made relative to
  * the project (as the app reads a relative one), so that the base reads that file as committed there. Written as it
  * is, an absolute path (or one out and back in through `..`) names the working tree's file on both sides, and a
- * change to it would not show. A file outside the project is read as it is now on both sides: the notes say so.
+ * change to it would not show; a file that exists only at the base is found there all the same. A file the base
+ * lacks (new, or not committed yet), and one outside the project, are read as they are now on both sides: the notes
+ * say so. `tree` is the base's project, as extracted; `short` names the base.
  */
-export function baseTaskDefinitions(side: SideSettings, work: string): { side: SideSettings; notes: string[] } {
+export function baseTaskDefinitions(side: SideSettings, work: string, tree: string, short: string): { side: SideSettings; notes: string[] } {
   if (!side.file) return { side, notes: [] };
   // Read as the app reads it (a byte order mark, say); one it cannot read, it names.
   const read = readJsonFile(side.file);
@@ -138,16 +145,23 @@ export function baseTaskDefinitions(side: SideSettings, work: string): { side: S
   for (const [name, service] of Object.entries(services)) {
     const file = isPlainObject(service) ? service.taskDefinition : undefined;
     if (typeof file !== "string" || file === "") continue;
-    const path = isAbsolute(file) ? file : join(projectRoot, file);
-    if (!existsSync(path)) continue; // the app names it
-    const real = realpathSync(path);
-    if (!isWithin(project, real)) {
-      notes.push(`services.${name}.taskDefinition ${file} is outside the project: both sides read it as it is now`);
-      continue;
+    const path = resolve(projectRoot, file);
+    const now = existsSync(path);
+    // Through links where it exists now; as written where it does not (it may exist at the base alone).
+    const fromProject = now
+      ? isWithin(project, realpathSync(path)) ? relative(project, realpathSync(path)) : undefined
+      : isWithin(projectRoot, path) ? relative(projectRoot, path) : isWithin(project, path) ? relative(project, path) : undefined;
+    if (fromProject === undefined) {
+      if (now) notes.push(`services.${name}.taskDefinition ${file} is outside the project: both sides read it as it is now`);
+      continue; // one that is nowhere, the app names
     }
-    const fromProject = relative(project, real).split(sep).join("/");
-    if (fromProject !== file) {
-      (service as Record<string, unknown>).taskDefinition = fromProject;
+    let wanted = fromProject.split(sep).join("/");
+    if (!existsSync(join(tree, fromProject)) && now) {
+      notes.push(`services.${name}.taskDefinition ${file} is not in the base (${short}): both sides read it as it is now`);
+      wanted = realpathSync(path);
+    }
+    if (wanted !== file) {
+      (service as Record<string, unknown>).taskDefinition = wanted;
       rewritten = true;
     }
   }

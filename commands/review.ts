@@ -335,13 +335,17 @@ export function reviewAll(base: Record<string, SynthesizedStack>, head: Record<s
   return [...new Set([...Object.keys(base), ...Object.keys(head)])].sort().map((s) => reviewStack(s, base[s], head[s]));
 }
 
-/** Runs a project's own app command (from its cdktf.json) with the output going to `outdir`. */
-function synthesizeTree(dir: string, outdir: string, settings: SideSettings, side: string): void {
+/**
+ * Runs a project's own app command (from its cdktf.json) with the output going to `outdir`. `label`, if given,
+ * replaces `dir` in its messages: the base's tree is a scratch directory, gone when the user reads them.
+ */
+function synthesizeTree(dir: string, outdir: string, settings: SideSettings, side: string, label?: string): void {
   const app: string = JSON.parse(readFileSync(join(dir, "cdktf.json"), "utf8")).app;
   const env = { ...process.env, CDKTF_OUTDIR: outdir, SYNTH_HCL_OUTPUT: "false", INFRA_CONFIG: settings.file ?? "" };
   const result = spawnSync(app, { shell: true, cwd: dir, env, encoding: "utf8" });
   exitIfInterrupted(result);
-  if (result.status !== 0) throw new UserError(`${side} does not synthesize (${app}, settings ${settings.shown}):\n${result.stderr.trim()}`);
+  const said = label ? result.stderr.split(`${dir}/`).join(label) : result.stderr;
+  if (result.status !== 0) throw new UserError(`${side} does not synthesize (${app}, settings ${settings.shown}):\n${said.trim()}`);
 }
 
 export const USAGE = `usage: npm run review -- [base-ref] [--markdown] [--base-settings=FILE]
@@ -358,7 +362,8 @@ stack, the resources added and removed with their attributes and those changed w
 Settings: the working tree is synthesized with INFRA_CONFIG as it is now (built-in defaults when unset). The base
 uses --base-settings if given; else the INFRA_CONFIG file as committed at base-ref, if it is in the repository and
 tracked there; else the same working-tree file. The output's second line names what each side used. Task
-definitions in the project are read, for the base, as committed there; one outside it as it is now, on both sides.
+definitions in the project are read, for the base, as committed there; one outside it, or one the base lacks, as
+it is now, on both sides.
 Relative paths are from the directory you typed the command in.`;
 
 const COMMAND = {
@@ -386,8 +391,8 @@ export function review(options: { baseRef?: string; markdown?: boolean; baseSett
     extractTree(base, tree);
     if (!lstatSync(join(tree, "node_modules"), { throwIfNoEntry: false })) symlinkSync(join(projectRoot, "node_modules"), join(tree, "node_modules"), "dir");
     if (existsSync(join(projectRoot, "dist", "app"))) cpSync(join(projectRoot, "dist", "app"), join(tree, "dist", "app"), { recursive: true });
-    const baseSide = baseTaskDefinitions(settings.base, work);
-    synthesizeTree(tree, join(work, "base.out"), baseSide.side, `the base (${short})`);
+    const baseSide = baseTaskDefinitions(settings.base, work, tree, short);
+    synthesizeTree(tree, join(work, "base.out"), baseSide.side, `the base (${short})`, `${short}:`);
     const reviews = reviewAll(readSynthesized(join(work, "base.out")), readSynthesized(join(work, "head.out")));
     const title = `Synthesized Terraform: ${short} (base) → working tree`;
     // Paths as typed may hold any character: shown escaped, as settings messages show them.

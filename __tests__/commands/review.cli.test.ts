@@ -109,6 +109,44 @@ describe("npm run review, in a git checkout", () => {
     }
   }, 120_000);
 
+  test("a task definition the working tree no longer has is read at the base; a new one, at neither, is read as it is now on both sides, and said", () => {
+    const definitions = join(repo, "task-definitions");
+    const committed = readFileSync(join(definitions, "bottask.json"), "utf8");
+    try {
+      // Moved since the base, and changed: the base's settings name it where it was, by an absolute path.
+      rmSync(join(definitions, "bottask.json"));
+      writeFileSync(join(definitions, "bottask-moved.json"), committed.replace('"memory": 90', '"memory": 95'));
+      writeFileSync(join(root, "moved-base.json"), JSON.stringify({ services: { bot: { taskDefinition: join(definitions, "bottask.json") } } }));
+      writeFileSync(join(root, "moved-head.json"), JSON.stringify({ services: { bot: { taskDefinition: "task-definitions/bottask-moved.json" } } }));
+      const moved = review([`--base-settings=${join(root, "moved-base.json")}`], { INFRA_CONFIG: join(root, "moved-head.json") });
+      expect(moved.stderr).toBe("");
+      expect(moved.stdout).toMatch(/\n *- +"memory": 90,\n *\+ +"memory": 95,\n/);
+      // New, not committed yet: both sides read the working tree's, and the settings line says so.
+      writeFileSync(join(definitions, "newtask.json"), committed);
+      writeFileSync(join(root, "new.json"), JSON.stringify({ services: { bot: { taskDefinition: "task-definitions/newtask.json" } } }));
+      const fresh = review([], { INFRA_CONFIG: join(root, "new.json") });
+      expect(fresh.stderr).toBe("");
+      expect(fresh.stdout).toContain(`; services.bot.taskDefinition task-definitions/newtask.json is not in the base (${base}): both sides read it as it is now\n`);
+      // Nowhere: the base's error names the file at the base, not a scratch directory that is gone.
+      writeFileSync(join(root, "nowhere.json"), JSON.stringify({ services: { bot: { taskDefinition: "task-definitions/nowhere.json" } } }));
+      const nowhere = review([`--base-settings=${join(root, "nowhere.json")}`], { INFRA_CONFIG: join(root, "moved-head.json") });
+      expect(nowhere.status).toBe(1);
+      expect(nowhere.stderr).toContain(`${base}:task-definitions/nowhere.json`);
+      expect(nowhere.stderr).not.toMatch(/soa-review-/);
+    } finally {
+      for (const file of ["bottask-moved.json", "newtask.json"]) rmSync(join(definitions, file), { force: true });
+      writeFileSync(join(definitions, "bottask.json"), committed);
+    }
+  }, 180_000);
+
+  test("a base without the project in it (no cdktf.json there) stops it in one line", () => {
+    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args], { cwd: repo, encoding: "utf8" }).trim();
+    const readme = git("hash-object", "-w", join(repo, "package.json"));
+    const tree = execFileSync("git", ["mktree"], { cwd: repo, input: `100644 blob ${readme}\tpackage.json\n`, encoding: "utf8" }).trim();
+    const empty = git("commit-tree", tree, "-m", "no project");
+    oneLine(review([empty]), 1, new RegExp(`the base ${empty.slice(0, 12)} has no project at \\S+ \\(no cdktf\\.json there\\)`));
+  });
+
   test("a settings file that cannot be read stops it with one line that names the path tried", () => {
     oneLine(review([], { INFRA_CONFIG: "missing.json" }, join(repo, "config")), 1, /INFRA_CONFIG file missing\.json \(.*\/config\/missing\.json\): cannot be read \(no such file\)/);
     oneLine(review(["--base-settings=gone.json"]), 1, /--base-settings file gone\.json \(.*\/gone\.json\): cannot be read/);
