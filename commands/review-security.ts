@@ -80,20 +80,31 @@ type Item<T> = Omit<T, "change" | "stack">;
 
 /** The security changes of one stack, from its elements (by address) before and after. */
 export function securityChanges(stack: string, before: Map<string, Json>, after: Map<string, Json>): SecurityChanges {
-  const diff = <T>(read: (address: string, body: Json) => Item<T>[]) => {
+  // Items alike under `key` are the same grant, however many of them there are on each side: only the surplus of a
+  // side is a change.
+  const diff = <T>(read: (address: string, body: Json) => Item<T>[], key: (item: Item<T>) => string = (item) => JSON.stringify(item)) => {
     const all = (elements: Map<string, Json>) => [...elements].flatMap(([address, body]) => read(address, body));
-    const key = (item: Item<T>) => JSON.stringify(item);
     const [x, y] = [all(before), all(after)];
-    const [xs, ys] = [new Set(x.map(key)), new Set(y.map(key))];
+    const surplus = (mine: Item<T>[], theirs: Item<T>[]) => {
+      const left = new Map<string, number>();
+      for (const i of theirs) left.set(key(i), (left.get(key(i)) ?? 0) + 1);
+      return mine.filter((i) => {
+        const n = left.get(key(i)) ?? 0;
+        left.set(key(i), n - 1);
+        return n <= 0;
+      });
+    };
     return [
-      ...x.filter((i) => !ys.has(key(i))).map((i) => ({ change: "removed" as const, stack, ...i }) as T),
-      ...y.filter((i) => !xs.has(key(i))).map((i) => ({ change: "added" as const, stack, ...i }) as T),
+      ...surplus(x, y).map((i) => ({ change: "removed" as const, stack, ...i }) as T),
+      ...surplus(y, x).map((i) => ({ change: "added" as const, stack, ...i }) as T),
     ];
   };
   return {
     statements: diff<StatementChange>(statementsOf),
     managedPolicies: diff<ManagedPolicyChange>(managedPoliciesOf),
-    networkRules: diff<NetworkRuleChange>(networkRulesOf),
+    // What a rule admits, not the resource that holds it or its description: a rule renamed (rules named by their
+    // index, when one before them goes) or described anew admits the same traffic.
+    networkRules: diff<NetworkRuleChange>(networkRulesOf, ({ direction, action, protocol, ports, peer, target }) => JSON.stringify([direction, action, protocol, ports, peer, target])),
     exposures: diff<ExposureChange>(exposuresOf),
   };
 }

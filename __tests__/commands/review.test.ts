@@ -168,6 +168,18 @@ describe("the security summary", () => {
     expect(markdown.indexOf("### Security changes")).toBeLessThan(markdown.indexOf("| Stack | Changes |"));
   });
 
+  test("a rule described anew, or held by a resource renamed (rules named by index, when one before them goes), admits the same traffic: no change", () => {
+    const rule = (cidr: string, description: string) => ({ security_group_id: "${aws_security_group.api.id}", ip_protocol: "tcp", from_port: 2376, to_port: 2376, cidr_ipv4: cidr, description });
+    const before = { config: { resource: { aws_vpc_security_group_ingress_rule: { "in-0": rule("198.51.100.0/24", "admin"), "in-1": rule("203.0.113.7/32", "admin") } } }, files: {} };
+    const after = { config: { resource: { aws_vpc_security_group_ingress_rule: { "in-0": rule("203.0.113.7/32", "the admins' network") } } }, files: {} };
+    const text = renderText([reviewStack("aws", before, after)], "t");
+    expect(text).toContain("    - ingress tcp port 2376 from 198.51.100.0/24 to aws_security_group.api\n");
+    expect(text).not.toMatch(/203\.0\.113\.7\/32 to/);
+    // The same rule twice on one side and once on the other: one is removed.
+    const twice = { config: { resource: { aws_vpc_security_group_ingress_rule: { a: rule("203.0.113.7/32", "x"), b: rule("203.0.113.7/32", "y") } } }, files: {} };
+    expect(renderText([reviewStack("aws", twice, after)], "t").match(/ - ingress tcp port 2376 from 203\.0\.113\.7\/32/g)).toHaveLength(1);
+  });
+
   test("says so when there is nothing to show", () => {
     expect(renderText([reviewStack("aws", base, base)], "t")).toContain("\nSecurity changes: none (");
     expect(renderMarkdown([reviewStack("aws", base, base)], "t")).toContain("### Security changes\n\nNone: ");
