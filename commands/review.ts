@@ -108,9 +108,16 @@ function readable(value: unknown, stack: SynthesizedStack): unknown {
   return value;
 }
 
-/** The leaves of a value by path (`a.b[0].c`); long or multi-line strings are leaves of their own. */
+/** Whether `path` is a list whose order means nothing to Terraform: `depends_on`, at any depth. */
+const isSet = (path: string) => /(^|\.)depends_on$/.test(path);
+
+/**
+ * The leaves of a value by path (`a.b[0].c`); long or multi-line strings are leaves of their own, and so is a
+ * `depends_on` list, sorted: a dependency added before others is one change, not a shift of every later one.
+ */
 function leaves(value: unknown, path = "", out = new Map<string, unknown>()): Map<string, unknown> {
-  if (Array.isArray(value) && value.length > 0) value.forEach((v, i) => leaves(v, `${path}[${i}]`, out));
+  if (Array.isArray(value) && isSet(path) && value.every((v) => typeof v === "string")) out.set(path, [...value].sort());
+  else if (Array.isArray(value) && value.length > 0) value.forEach((v, i) => leaves(v, `${path}[${i}]`, out));
   else if (value && typeof value === "object" && Object.keys(value).length > 0) {
     for (const [k, v] of Object.entries(value)) leaves(v, path ? `${path}.${k}` : k, out);
   } else out.set(path, value);

@@ -113,6 +113,18 @@ test("an added or removed resource shows its attributes, a policy as indented JS
   expect(removed).toContain("- removed `aws_iam_role_policy.p`\n  - `name`: `\"read\"`\n  <details><summary>`policy`</summary>");
 });
 
+test("depends_on is compared as the set Terraform reads: a dependency added first is one change, a reordering none", () => {
+  const stack = (dependsOn: string[]) => ({ config: { resource: { aws_ecs_service: { web: { name: "web", depends_on: dependsOn } } } }, files: {} });
+  const added = reviewStack("aws", stack(["aws_lb_listener.http", "aws_iam_role_policy.p"]), stack(["aws_iam_role.r", "aws_lb_listener.http", "aws_iam_role_policy.p"]));
+  expect(added.changes).toEqual([
+    expect.objectContaining({
+      address: "aws_ecs_service.web",
+      attributes: [{ path: "depends_on", before: ["aws_iam_role_policy.p", "aws_lb_listener.http"], after: ["aws_iam_role.r", "aws_iam_role_policy.p", "aws_lb_listener.http"], lines: undefined }],
+    }),
+  ]);
+  expect(reviewStack("aws", stack(["b.x", "a.y"]), stack(["a.y", "b.x"])).changes).toEqual([]);
+});
+
 describe("the security summary", () => {
   const trust = (service: string) =>
     `\${jsonencode({"Statement" = [{"Effect" = "Allow", "Principal" = {"Service" = "${service}"}, "Action" = "sts:AssumeRole", "Condition" = {"StringEquals" = {"aws:SourceAccount" = "123456789012"}}}]})}`;
