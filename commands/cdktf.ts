@@ -299,8 +299,8 @@ function preflight(command: Command, outdir: string, stacks: readonly string[], 
     const gate = join(base, GATE_SCRIPT);
     if (!existsSync(gate)) {
       throw new UserError(
-        `the aws stack's readiness gate runs ${shown(gate, from)} (three levels above the stack's directory, as the certificates${where}), which is not there, so the deploy would stop there after creating every resource: ` +
-          `deploy from an output directory inside the project (--output=cdktf.out.<environment>), or copy the project's ${GATE_SCRIPT} there`,
+        `the stacks in ${shown(outdir, from)}, outside the project, run the aws stack's readiness gate as ${shown(gate, from)} (three levels above their own directories, where they read the certificates), which is not there: ` +
+          `Terraform would create every resource and then fail to start it; deploy from an output directory inside the project (--output=cdktf.out.<environment>), or copy the project's ${GATE_SCRIPT} there`,
       );
     }
   }

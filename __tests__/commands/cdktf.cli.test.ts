@@ -266,7 +266,7 @@ describe("the output directory", () => {
     expect(refused.status).toBe(1);
     expectOneLine(
       refused.stderr,
-      new RegExp(`^npm run deploy: the aws stack's readiness gate runs ${elsewhere}/dist/deploy/wait-for-docker\\.js \\(three levels above the stack's directory, .*\\), which is not there, so the deploy would stop there after creating every resource: deploy from an output directory inside the project`),
+      new RegExp(`^npm run deploy: the stacks in ${elsewhere}/out, outside the project, run the aws stack's readiness gate as ${elsewhere}/dist/deploy/wait-for-docker\\.js \\(three levels above their own directories, where they read the certificates\\), which is not there: Terraform would create every resource and then fail to start it; deploy from an output directory inside the project`),
     );
     expect(refused.cdktf).toBeUndefined();
     // A plan runs no gate; the docker stack has none.
