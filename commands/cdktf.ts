@@ -16,7 +16,7 @@ import { CERT_FILES, type CertFile, certificateProblem, dockerHostCertificateNam
 import { CONTEXT_ENV, OUTDIR_ENV, environmentProblems, outdirCertsProblem, outdirProblem, sharedDirectoryProblem } from "../settings/environment";
 import { SettingsError } from "../settings/errors";
 import { loadSettings } from "../settings/load";
-import { invocationDir, kindOf, projectDirFromStacks, projectRoot, stacksProjectDir, startedAs, userPath } from "../settings/paths";
+import { READINESS_GATE, invocationDir, kindOf, projectDirFromStacks, projectRoot, stacksProjectDir, startedAs, userPath } from "../settings/paths";
 import { stateBackend } from "../settings/state-backend";
 import { type CommandSpec, UsageError, UserError, commandExitCode, integerOption } from "./cli";
 import { type Backend, describeState, recordedBackend, sameState, shown, synthesizedBackend } from "./initialized-backends";
@@ -30,8 +30,6 @@ type Command = (typeof COMMANDS)[number];
 export const STACK_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = { aws: [], docker: ["aws"] };
 const STACKS = Object.keys(STACK_DEPENDENCIES);
 /** The certificate files each stack's configuration reads: the host's in aws (its boot configuration), the client's in docker (its provider). */
-/** The readiness gate the aws stack runs at deploy, relative to the directory its stacks read the certificates from. */
-const GATE_SCRIPT = "dist/deploy/wait-for-docker.js";
 const STACK_CERT_FILES: Readonly<Record<string, readonly CertFile[]>> = { aws: ["ca", "serverCert", "serverKey"], docker: ["ca", "clientCert", "clientKey"] };
 
 /** Whether the user has a Terraform CLI configuration of their own, which we must not override. */
@@ -296,11 +294,11 @@ function preflight(command: Command, outdir: string, stacks: readonly string[], 
     // The aws stack's readiness gate runs `node ../../../dist/deploy/wait-for-docker.js` from its directory, as it
     // reads the certificates: from an output directory outside the project, Terraform would create every resource
     // and then fail to start it.
-    const gate = join(base, GATE_SCRIPT);
+    const gate = join(base, READINESS_GATE);
     if (!existsSync(gate)) {
       throw new UserError(
         `the stacks in ${shown(outdir, from)}, outside the project, run the aws stack's readiness gate as ${shown(gate, from)} (three levels above their own directories, where they read the certificates), which is not there: ` +
-          `Terraform would create every resource and then fail to start it; deploy from an output directory inside the project (--output=cdktf.out.<environment>), or copy the project's ${GATE_SCRIPT} there`,
+          `Terraform would create every resource and then fail to start it; deploy from an output directory inside the project (--output=cdktf.out.<environment>), or copy the project's ${READINESS_GATE} there`,
       );
     }
   }

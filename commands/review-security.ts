@@ -87,10 +87,11 @@ export function securityChanges(stack: string, before: Map<string, Json>, after:
     const [x, y] = [all(before), all(after)];
     const surplus = (mine: Item<T>[], theirs: Item<T>[]) => {
       const left = new Map<string, number>();
-      for (const i of theirs) left.set(key(i), (left.get(key(i)) ?? 0) + 1);
+      for (const k of theirs.map(key)) left.set(k, (left.get(k) ?? 0) + 1);
       return mine.filter((i) => {
-        const n = left.get(key(i)) ?? 0;
-        left.set(key(i), n - 1);
+        const k = key(i);
+        const n = left.get(k) ?? 0;
+        left.set(k, n - 1);
         return n <= 0;
       });
     };

@@ -148,9 +148,9 @@ export function baseTaskDefinitions(side: SideSettings, work: string, tree: stri
     const path = resolve(projectRoot, file);
     const now = existsSync(path);
     // Through links where it exists now; as written where it does not (it may exist at the base alone).
-    const fromProject = now
-      ? isWithin(project, realpathSync(path)) ? relative(project, realpathSync(path)) : undefined
-      : isWithin(projectRoot, path) ? relative(projectRoot, path) : isWithin(project, path) ? relative(project, path) : undefined;
+    const real = now ? realpathSync(path) : path;
+    const within = (now ? [project] : [projectRoot, project]).find((dir) => isWithin(dir, real));
+    const fromProject = within === undefined ? undefined : relative(within, real);
     if (fromProject === undefined) {
       if (now) notes.push(`services.${name}.taskDefinition ${file} is outside the project: both sides read it as it is now`);
       continue; // one that is nowhere, the app names

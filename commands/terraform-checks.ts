@@ -10,12 +10,12 @@
 // project's certificates, state or cdktf.out.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { dockerHostCertificateNames } from "../constructs/docker-tls";
 import { CONTEXT_ENV, environmentMessage } from "../settings/environment";
 import { escapeInvisible } from "../settings/errors";
 import { CONFIG_ENV, loadSettings, resolveSettings } from "../settings/load";
-import { projectRoot, startedAs, userPath } from "../settings/paths";
+import { READINESS_GATE, projectRoot, startedAs, userPath } from "../settings/paths";
 import { ensureCertificates } from "./certs";
 import { type CommandSpec, UsageError, UserError, runCommand } from "./cli";
 import { mixedFormatMessage, mixedFormatStacks } from "./output-dir";
@@ -110,9 +110,9 @@ async function workspace(root: string, variant: Variant, env: NodeJS.ProcessEnv)
     serverNames: dockerHostCertificateNames(settings.region, settings.dockerHost.dns?.name),
   });
   const calls = join(root, "gate-calls.jsonl");
-  mkdirSync(join(root, "dist", "deploy"), { recursive: true });
+  mkdirSync(dirname(join(root, READINESS_GATE)), { recursive: true });
   writeFileSync(
-    join(root, "dist", "deploy", "wait-for-docker.js"),
+    join(root, READINESS_GATE),
     `// Test stub of the readiness gate: records its arguments.\nrequire("fs").appendFileSync(${JSON.stringify(calls)}, JSON.stringify(process.argv.slice(2)) + "\\n");\n`,
   );
   const stackDir = (stack: string, format: Format) => join(outdirs[format], "stacks", stack);

@@ -8,7 +8,7 @@ import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import type { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import type { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
 import { parseCidr } from "../settings/cidr";
-import { projectRoot } from "../settings/paths";
+import { READINESS_GATE, projectRoot } from "../settings/paths";
 import type { DockerHostSettings } from "../settings/schema";
 import { suppressRule } from "../policy/policy-checks";
 import { type BootTemplate, type RenderTarget, readBootTemplate, renderBootConfig } from "./boot-config";
@@ -208,7 +208,7 @@ export class DockerHost extends Construct {
           type: "local-exec",
           command: [
             "node",
-            `${props.projectDir}/dist/deploy/wait-for-docker.js`,
+            `${props.projectDir}/${READINESS_GATE}`,
             `--host=${host}`,
             `--port=${s.apiPort}`,
             `--certs=${posix.join(props.projectDir, s.certsDir)}`,

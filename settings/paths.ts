@@ -9,6 +9,9 @@ export const projectRoot: string = (() => {
   }
 })();
 
+/** The readiness gate the aws stack runs at deploy (`npm run compile` builds it), from the project. */
+export const READINESS_GATE = "dist/deploy/wait-for-docker.js";
+
 /**
  * Whether this process was started to run the entry point `name` (dist/<…>/<name>.js, or <name>.ts). Each entry
  * point is bundled with everything it imports, and bundled modules share one `module`, so `require.main ===
