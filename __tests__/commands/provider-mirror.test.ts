@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cliConfig, findMirrors } from "../../commands/provider-mirror";
+import { cliConfig, findMirrors, terraformEnvironment } from "../../commands/provider-mirror";
 
 function mirrorWith(...providers: string[]): string {
   const root = mkdtempSync(join(tmpdir(), "mirror-"));
@@ -43,4 +43,12 @@ test("the CLI configuration takes mirrored providers from the mirror and every o
       "",
     ].join("\n"),
   );
+});
+
+test("Terraform's garbage collector runs less often for our checks, unless GOGC says otherwise", () => {
+  const scratch = mkdtempSync(join(tmpdir(), "scratch-"));
+  const mirror = mirrorWith("hashicorp/aws");
+  expect(terraformEnvironment(scratch, { TF_PROVIDER_MIRROR: mirror }).env.GOGC).toBe("400");
+  expect(terraformEnvironment(scratch, { TF_PROVIDER_MIRROR: mirror, GOGC: "off" }).env.GOGC).toBe("off");
+  expect(terraformEnvironment(scratch, { TF_PROVIDER_MIRROR: mirror, GOGC: "50" }).env).toMatchObject({ GOGC: "50", TF_IN_AUTOMATION: "1" });
 });
