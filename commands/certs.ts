@@ -225,7 +225,8 @@ async function issue(
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serial(),
     subject: `CN=${commonName}`,
-    issuer: ca.cert.subject,
+    // The CA's name as its certificate encodes it: Go matches issuer and CA by these bytes.
+    issuer: ca.cert.subjectName,
     notBefore: new Date(now.getTime() - CLOCK_SKEW_MS),
     notAfter: new Date(now.getTime() + LEAF_DAYS * DAY),
     publicKey: keys.publicKey,

@@ -185,6 +185,60 @@ function roleProblem(cert: X509Certificate, leaf: Leaf): string | undefined {
   return `is not a ${leaf} certificate (its extended key usage allows ${allowed}, not ${name})`;
 }
 
+/**
+ * The keys the Docker API's TLS takes: what Go's crypto/tls (dockerd, the Docker client, the Docker provider) loads
+ * and signs with, RSA no shorter than we accept anywhere.
+ */
+export const GO_TLS_KEYS = "RSA of 2048 bits or more, ECDSA on P-256, P-384 or P-521, or Ed25519";
+const GO_CURVES = new Set(["prime256v1", "secp384r1", "secp521r1"]);
+
+/**
+ * What a key is, when Go cannot use it for TLS (or RSA is shorter than we accept), or undefined: other curves
+ * (secp256k1, brainpool, P-224, P-192), RSA-PSS keys, DSA, Ed448 and X25519 parse in Node but not in Go, or fail
+ * its handshake.
+ */
+export function goKeyProblem(key: KeyObject): string | undefined {
+  const type = key.asymmetricKeyType;
+  const { namedCurve, modulusLength } = key.asymmetricKeyDetails ?? {};
+  if (type === "ed25519" || (type === "ec" && GO_CURVES.has(namedCurve ?? ""))) return undefined;
+  if (type === "rsa" && (modulusLength ?? 0) >= 2048) return undefined;
+  if (type === "ec") return `an EC key on ${namedCurve ?? "an unnamed curve"}`;
+  if (type === "rsa") return `an RSA key of ${modulusLength} bits`;
+  return `a key of type ${type}`;
+}
+
+/** A DER element at `at`: where its content starts and where it ends. */
+function derElement(der: Buffer, at: number): { body: number; end: number } {
+  let length = der[at + 1];
+  let body = at + 2;
+  if (length & 0x80) {
+    const bytes = length & 0x7f;
+    length = 0;
+    for (let i = 0; i < bytes; i++) length = length * 256 + der[body + i];
+    body += bytes;
+  }
+  return { body, end: body + length };
+}
+
+/**
+ * The issuer and the subject of a certificate as its DER holds them. Go finds a certificate's issuer by comparing
+ * these bytes (RawIssuer with the CA's RawSubject); OpenSSL and Node compare the names loosely, so a name
+ * re-encoded (a UTF8String written again as a PrintableString) passes their checks and fails dockerd's.
+ */
+export function rawNames(cert: X509Certificate): { issuer: Buffer; subject: Buffer } {
+  const der = cert.raw;
+  const tbs = derElement(der, derElement(der, 0).body);
+  const fields: Buffer[] = [];
+  for (let at = tbs.body; at < tbs.end && fields.length < 6; ) {
+    const end = derElement(der, at).end;
+    fields.push(der.subarray(at, end));
+    at = end;
+  }
+  // version [0] is optional; then serialNumber, signature, issuer, validity, subject.
+  const first = der[tbs.body] === 0xa0 ? 1 : 0;
+  return { issuer: fields[first + 2], subject: fields[first + 4] };
+}
+
 const NOT_A_CA = "is not a CA certificate (its basic constraints do not say CA:TRUE, or its key usage leaves out keyCertSign)";
 
 /**
@@ -201,6 +255,10 @@ export function checkCa(dir: string, options: CertCheckOptions & { readonly with
   if (!ca.value.ca) return { problem: `${name("ca")} ${NOT_A_CA}: ${CERT_FIXES.rotateCa}` };
   const invalid = validity(ca.value, now, marginDays);
   if (invalid) return { problem: `${name("ca")} ${invalid}: ${CERT_FIXES.rotateCa}` };
+  const caKind = goKeyProblem(ca.value.publicKey);
+  if (caKind) {
+    return { problem: `${name("ca")} holds ${caKind}, which the Docker API's TLS does not take (it takes ${GO_TLS_KEYS}): ${CERT_FIXES.rotateCa}` };
+  }
   if (options.withKey) {
     const key = readPrivateKey(join(dir, CERT_FILES.caKey));
     if (key.problem !== undefined) return { problem: `${name("caKey")} ${key.problem}: ${CERT_FIXES.rotateCa}` };
@@ -231,10 +289,17 @@ export function leafProblem(
   if (cert.problem !== undefined) return `${name(certFile)} ${cert.problem}: ${CERT_FIXES.rotate}`;
   const key = readPrivateKey(join(dir, CERT_FILES[keyFile]));
   if (key.problem !== undefined) return `${name(keyFile)} ${key.problem}: ${CERT_FIXES.rotate}`;
+  const kind = goKeyProblem(key.value);
+  if (kind) return `${name(keyFile)} holds ${kind}, which the Docker API's TLS does not take (it takes ${GO_TLS_KEYS}): ${CERT_FIXES.rotate}`;
   if (!cert.value.checkPrivateKey(key.value)) {
     return `${name(keyFile)} does not match ${name(certFile)} (it is the key of another certificate): ${CERT_FIXES.rotate}`;
   }
   if (!cert.value.verify(ca.publicKey)) return `${name(certFile)} was not issued by ${name("ca")}: ${CERT_FIXES.rotate}`;
+  // Signed by the CA's key, but under another name than the CA's (a CA made again from the same key, or a name
+  // written again in another encoding): dockerd and the Docker client would not find its issuer.
+  if (!rawNames(cert.value).issuer.equals(rawNames(ca).subject)) {
+    return `${name(certFile)} names its issuer otherwise than ${name("ca")} names itself, byte for byte as dockerd and the Docker client compare them: ${CERT_FIXES.rotate}`;
+  }
   // The server's pair copied over the client's fits the CA, but TLS refuses it on the other side.
   const role = roleProblem(cert.value, leaf);
   if (role) return `${name(certFile)} ${role}: ${CERT_FIXES.rotate}`;

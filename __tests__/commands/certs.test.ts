@@ -176,15 +176,15 @@ describe("a CA made elsewhere, or its key rewritten (`openssl ec -in ca-key.pem 
     expect(certificateProblem(out, NAMES)).toBeUndefined();
   });
 
-  test("a key it cannot sign with (RSA of 1024 bits) is one line naming ca-key.pem, what it takes and -- --rotate-ca; nothing is written", async () => {
+  test("a CA whose key the Docker API's TLS does not take (RSA of 1024 bits) is one line naming ca.pem, what it takes and -- --rotate-ca; nothing is written", async () => {
     const out = await caOf({ ...RSA, modulusLength: 1024 });
     const result = await certsCli([`--out=${out}`], { INFRA_CONFIG: "" });
     expect(result).toEqual({
       code: 1,
       out: "",
       err:
-        `npm run certs: ${join(out, CERT_FILES.caKey)} is a 1024-bit RSA key, which npm run certs cannot sign with ` +
-        "(it takes ECDSA P-256, P-384 or P-521, RSA of 2048 bits or more, or Ed25519): run `npm run certs -- --rotate-ca`\n",
+        `npm run certs: ${join(out, CERT_FILES.ca)} holds an RSA key of 1024 bits, which the Docker API's TLS does not take ` +
+        "(it takes RSA of 2048 bits or more, ECDSA on P-256, P-384 or P-521, or Ed25519): run `npm run certs -- --rotate-ca`\n",
     });
     expect(readdirSync(out).sort()).toEqual([CERT_FILES.caKey, CERT_FILES.ca]);
   });

@@ -278,3 +278,48 @@ test("a server certificate that does not cover the settings' names", () => {
     "certs/server.pem covers *.us-west-1.compute.amazonaws.com but the settings need docker.example.com: run `npm run certs -- --rotate`",
   );
 });
+
+describe("what Go reads: dockerd, the Docker client and the Docker provider", () => {
+  const openssl = (args: string[], cwd: string) => execFileSync("openssl", args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+  /** A key made by openssl with `genpkey` options, and a certificate for it from our CA, as the `role` it is for. */
+  const opensslLeaf = (dir: string, name: string, role: "serverAuth" | "clientAuth", keyOptions: string[]) => {
+    const ext = join(dir, `${name}.ext`);
+    writeFileSync(ext, `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=${role}\nsubjectAltName=DNS:${NAMES[0]}\n`);
+    openssl(["genpkey", ...keyOptions, "-out", `${name}-key.pem`], dir);
+    openssl(["req", "-new", "-key", `${name}-key.pem`, "-subj", "/CN=odd", "-out", `${name}.csr`], dir);
+    openssl(["x509", "-req", "-in", `${name}.csr`, "-CA", "ca.pem", "-CAkey", "ca-key.pem", "-set_serial", "7", "-days", "30", "-extfile", ext, "-out", `${name}.pem`], dir);
+  };
+
+  test("a key on a curve Go does not take, or of a type it cannot load: named, with -- --rotate", () => {
+    const dir = mixed({});
+    opensslLeaf(dir, "k1", "clientAuth", ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:secp256k1"]);
+    cpSync(join(dir, "k1.pem"), join(dir, CERT_FILES.clientCert));
+    cpSync(join(dir, "k1-key.pem"), join(dir, CERT_FILES.clientKey));
+    expect(problem(dir)).toBe(
+      "certs/key.pem holds an EC key on secp256k1, which the Docker API's TLS does not take (it takes RSA of 2048 bits or more, ECDSA on P-256, P-384 or P-521, or Ed25519): run `npm run certs -- --rotate`",
+    );
+    opensslLeaf(dir, "ed448", "serverAuth", ["-algorithm", "ED448"]);
+    cpSync(join(ours, CERT_FILES.clientCert), join(dir, CERT_FILES.clientCert));
+    cpSync(join(ours, CERT_FILES.clientKey), join(dir, CERT_FILES.clientKey));
+    cpSync(join(dir, "ed448.pem"), join(dir, CERT_FILES.serverCert));
+    cpSync(join(dir, "ed448-key.pem"), join(dir, CERT_FILES.serverKey));
+    expect(problem(dir)).toMatch(/^certs\/server-key\.pem holds a key of type ed448, which the Docker API's TLS does not take/);
+  });
+
+  test("a CA made elsewhere, its name as openssl encodes it (UTF8String): what npm run certs issues names it with the same bytes", async () => {
+    const dir = join(root, "openssl-ca");
+    mkdirSync(dir, { mode: 0o700 });
+    openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "ca-key.pem"], dir);
+    openssl(["req", "-new", "-x509", "-key", "ca-key.pem", "-subj", "/CN=Docker CA", "-days", "3650", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign", "-out", "ca.pem"], dir);
+    await ensureCertificates({ dir, serverNames: NAMES });
+    expect(problem(dir)).toBeUndefined();
+  });
+
+  test("a CA made again from the same key under another name: the certificates it signed no longer name it", () => {
+    const dir = mixed({});
+    openssl(["req", "-new", "-x509", "-key", "ca-key.pem", "-subj", "/CN=soa Docker API CA 2", "-days", "3650", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign", "-out", "ca.pem"], dir);
+    expect(problem(dir)).toBe(
+      "certs/server.pem names its issuer otherwise than certs/ca.pem names itself, byte for byte as dockerd and the Docker client compare them: run `npm run certs -- --rotate`",
+    );
+  });
+});
