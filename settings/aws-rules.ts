@@ -199,8 +199,8 @@ export const AWS_RULES = {
     source: "distribution/reference reference.go (RepositoryNameTotalLengthMax) and regexp.go (tag)",
   },
   deletedDirectories: {
-    rule: "The local state and certificate directories are not under cdktf.out or node_modules",
-    source: "cdktf synth (removes non-stack directories in cdktf.out/stacks); npm ci (removes node_modules' contents)",
+    rule: "The local state and certificate directories are not under cdktf.out, an environment's cdktf.out.<name>, or node_modules",
+    source: "cdktf synth (removes non-stack directories in <output>/stacks); npm ci (removes node_modules' contents)",
   },
   certsDirIgnored: {
     rule: "The certificates directory is not the project directory, a package, or a directory git tracks or does not ignore",

@@ -4,10 +4,16 @@ import { existsSync } from "node:fs";
 import { join, posix, relative, resolve, sep } from "node:path";
 import { gitEnvironment, projectRoot } from "./paths";
 
-/** Directories that tools empty: cdktf synth removes what is not a stack under its output, npm ci empties node_modules. */
-const DELETED_DIRECTORIES: readonly [string, string][] = [
-  ["cdktf.out", "cdktf synth removes every directory under cdktf.out/stacks that is not a stack's"],
-  ["node_modules", "npm ci removes everything in node_modules before it installs"],
+/**
+ * Directories that tools empty: cdktf synth removes what is not a stack under its output (cdktf.out, or
+ * cdktf.out.<environment> as the docs name one per environment), npm ci empties node_modules.
+ */
+const DELETED_DIRECTORIES: readonly [(segments: string[]) => string | undefined, (name: string) => string][] = [
+  [
+    (segments) => (segments[0] === "cdktf.out" || segments[0].startsWith("cdktf.out.") ? segments[0] : undefined),
+    (name) => `cdktf synth removes every directory under ${name}/stacks that is not a stack's`,
+  ],
+  [(segments) => (segments.includes("node_modules") ? "node_modules" : undefined), () => "npm ci removes everything in node_modules before it installs"],
 ];
 
 /** A directory relative to the project, normalized ("" and "./" are "."). */
@@ -17,8 +23,9 @@ const normalized = (dir: string) => posix.normalize(dir || ".").replace(/(.)\/+$
 export function deletedDirectoryProblem(dir: string): string | undefined {
   // Compared without case: on macOS and Windows, CDKTF.OUT is cdktf.out.
   const segments = normalized(dir).toLowerCase().split("/");
-  for (const [name, why] of DELETED_DIRECTORIES) {
-    if (name === "cdktf.out" ? segments[0] === name : segments.includes(name)) return `expected a directory outside ${name}: ${why}`;
+  for (const [match, why] of DELETED_DIRECTORIES) {
+    const name = match(segments);
+    if (name !== undefined) return `expected a directory outside ${name}: ${why(name)}`;
   }
   return undefined;
 }
