@@ -1,7 +1,8 @@
 // The deploy-time readiness gate of the Docker host, run by Terraform (local-exec) in the aws stack: waits until
 // the Docker API answers GET /_ping with OK over mutual TLS. What waiting cannot fix (bad arguments, client
-// certificates that cannot work, a host without TLS, a server certificate that does not verify) stops it at once;
-// what a booting host shows (a closed port, a name not yet in DNS) is waited through, and named if it lasts.
+// certificates that cannot work, a host without TLS or that answers without a client certificate, a server
+// certificate that does not verify) stops it at once; what a booting host shows (a closed port, a name not yet in
+// DNS) is waited through, and named if it lasts.
 import { existsSync, readFileSync } from "node:fs";
 import { request as plainRequest } from "node:http";
 import { request } from "node:https";
@@ -150,7 +151,22 @@ export async function waitForDocker(options: WaitOptions): Promise<WaitResult> {
     const limitMs = Math.min(ATTEMPT_MS, left);
     try {
       const body = await ping(options.host, options.port, { ca: caPem, cert, key }, limitMs);
-      if (body === "OK") return { ok: true, seconds: Math.round((Date.now() - started) / 1000) };
+      if (body === "OK") {
+        // Mutual TLS means a client without a certificate is turned away. dockerd with TLS but without --tlsverify
+        // answers anyone: as exposed as plain HTTP, and as little fixed by waiting.
+        if (await answersWithoutCertificate(options.host, options.port, caPem)) {
+          return {
+            ok: false,
+            message:
+              `the Docker API at ${endpoint} answers GET /_ping without a client certificate: it serves TLS but does not ` +
+              `verify clients, so anyone in dockerHost.adminCidrs (${options.adminCidrs ?? "?"}) can control the host ` +
+              "without a certificate: the host's boot configuration did not apply as written (dockerd needs " +
+              "--tlsverify). Stop the instance now, then read its system log (EC2 console: Monitor and troubleshoot, " +
+              "Get system log).",
+          };
+        }
+        return { ok: true, seconds: Math.round((Date.now() - started) / 1000) };
+      }
       lastError = `/_ping answered ${JSON.stringify(body.slice(0, 80))}`;
       saw("answer", "an answer other than OK", "something other than dockerd serves this port");
     } catch (error) {
@@ -269,10 +285,23 @@ function errorCode(error: NodeJS.ErrnoException): string | undefined {
 const MAX_ANSWER_LENGTH = 4096;
 
 /**
- * GET /_ping with the client certificate, verifying the server against the CA and `host`: the answer, or an error
- * once `timeoutMs` has passed, however slowly the server sends it.
+ * Whether the server, having answered with the client certificate, also answers GET /_ping without one. A refused
+ * handshake, a reset or no answer within ATTEMPT_MS all count as no: only an answer proves clients go unverified.
  */
-function ping(host: string, port: number, tls: { ca: Buffer; cert: Buffer; key: Buffer }, timeoutMs: number): Promise<string> {
+async function answersWithoutCertificate(host: string, port: number, ca: Buffer): Promise<boolean> {
+  try {
+    await ping(host, port, { ca }, ATTEMPT_MS);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * GET /_ping with the client certificate (or, to test that the server asks for one, without), verifying the server
+ * against the CA and `host`: the answer, or an error once `timeoutMs` has passed, however slowly the server sends it.
+ */
+function ping(host: string, port: number, tls: { ca: Buffer; cert?: Buffer; key?: Buffer }, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     // SNI carries host names only (RFC 6066); the certificate is still checked against an IP address.
     const servername = isIP(host) ? undefined : host;

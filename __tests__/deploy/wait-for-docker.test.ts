@@ -1,10 +1,12 @@
 // The readiness gate in this process, against a local HTTPS server that behaves like the Docker API's /_ping (the
 // built script as Terraform runs it: wait-for-docker.cli.test.ts; the real daemon is in `npm run test:tls`).
+import { readFileSync } from "node:fs";
 import { type Server as PlainServer, createServer as createPlainServer } from "node:http";
 import { type Server } from "node:https";
 import { join } from "node:path";
+import { CERT_FILES } from "../../constructs/docker-tls";
 import { servesPlainDockerApi, waitForDocker } from "../../deploy/wait-for-docker";
-import { mutualTlsServer } from "./mutual-tls-server";
+import { mutualTlsServer, tlsServer } from "./mutual-tls-server";
 
 let certs: string;
 let server: Server;
@@ -130,4 +132,20 @@ test("with no admin CIDRs it stops at once: nobody can reach the API, so there i
   const result = await waitForDocker({ host: "localhost", port, certs, timeoutSeconds: 600, adminCidrs: "none" });
   expect(result).toMatchObject({ ok: false, message: expect.stringMatching(/^dockerHost\.adminCidrs is empty, .*admits nobody.*Add the address range you deploy from/) });
   expect(Date.now() - started).toBeLessThan(1000);
+});
+
+test("stops at once when the API answers without a client certificate too: TLS without --tlsverify serves anyone", async () => {
+  const file = (f: keyof typeof CERT_FILES) => readFileSync(join(certs, CERT_FILES[f]));
+  const open = await tlsServer(certs, { cert: file("serverCert"), key: file("serverKey") }, (_req, res) => res.end("OK"), { verifyClients: false });
+  try {
+    const started = Date.now();
+    const result = await waitForDocker({ host: "localhost", port: open.port, certs, timeoutSeconds: 600, intervalMs: 50, adminCidrs: "203.0.113.7/32" });
+    expect(result).toEqual({
+      ok: false,
+      message: expect.stringMatching(/^the Docker API at tcp:\/\/localhost:\d+ answers GET \/_ping without a client certificate: .*203\.0\.113\.7\/32.*--tlsverify/),
+    });
+    expect(Date.now() - started).toBeLessThan(5000);
+  } finally {
+    await new Promise((r) => open.server.close(r));
+  }
 });
