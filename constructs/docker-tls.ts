@@ -48,6 +48,19 @@ export function subjectAltNames(cert: X509Certificate): string[] {
     .map((entry) => entry.slice(4));
 }
 
+/**
+ * Whether a certificate's DNS name covers a name the settings need, as TLS clients match them (RFC 6125, Go's
+ * crypto/x509): without regard to case, and a wildcard `*.domain` for one more label in front of the domain. A
+ * needed wildcard (the region's EC2 names) takes the same wildcard.
+ */
+export function coversName(san: string, needed: string): boolean {
+  const [have, want] = [san.toLowerCase(), needed.toLowerCase()];
+  if (have === want) return true;
+  if (!have.startsWith("*.") || want.startsWith("*.")) return false;
+  const label = want.slice(0, want.length - have.length + 1);
+  return want.endsWith(have.slice(1)) && label.length > 0 && !label.includes(".");
+}
+
 /** The commands that fix what the checks below find; every message ends with one. */
 export const CERT_FIXES = {
   make: "run `npm run certs`",
@@ -306,7 +319,7 @@ export function leafProblem(
   const invalid = validity(cert.value, now, marginDays);
   if (invalid) return `${name(certFile)} ${invalid}: ${CERT_FIXES.rotate}`;
   const covered = subjectAltNames(cert.value);
-  const uncovered = names.filter((n) => !covered.includes(n));
+  const uncovered = names.filter((n) => !covered.some((san) => coversName(san, n)));
   if (uncovered.length > 0) {
     return `${name(certFile)} covers ${covered.join(", ") || "no names"} but the settings need ${uncovered.join(", ")}: ${CERT_FIXES.rotate}`;
   }

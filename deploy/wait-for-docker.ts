@@ -127,7 +127,11 @@ export async function waitForDocker(options: WaitOptions): Promise<WaitResult> {
   const files = [CERT_FILES.ca, CERT_FILES.clientCert, CERT_FILES.clientKey].map((f) => join(options.certs, f));
   const missing = files.filter((f) => !existsSync(f));
   if (missing.length > 0) {
-    return { ok: false, message: `no client certificate: ${missing.join(", ")} missing. Run \`npm run certs\` first.` };
+    // Without ca.pem beside other files, npm run certs makes nothing until told to start over (they go to a backup).
+    const others = [CERT_FILES.serverCert, CERT_FILES.serverKey, CERT_FILES.clientCert, CERT_FILES.clientKey];
+    const startOver = missing.includes(files[0]) && others.some((f) => existsSync(join(options.certs, f)));
+    const fix = startOver ? "npm run certs -- --rotate-ca" : "npm run certs";
+    return { ok: false, message: `no client certificate: ${missing.join(", ")} missing. Run \`${fix}\` first.` };
   }
   // Files that cannot work never will: the client would wait out the whole timeout for nothing.
   const ca = checkCa(options.certs, { label: options.certs });

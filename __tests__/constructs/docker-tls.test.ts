@@ -5,7 +5,7 @@ import { createPrivateKey, webcrypto } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CERT_FILES, certificateProblem, checkCa, dockerHostCertificateNames } from "../../constructs/docker-tls";
+import { CERT_FILES, certificateProblem, checkCa, coversName, dockerHostCertificateNames } from "../../constructs/docker-tls";
 import { ensureCertificates } from "../../commands/certs";
 // After commands/certs: it loads reflect-metadata and gives @peculiar/x509 its crypto provider.
 import * as x509 from "@peculiar/x509";
@@ -322,4 +322,22 @@ describe("what Go reads: dockerd, the Docker client and the Docker provider", ()
       "certs/server.pem names its issuer otherwise than certs/ca.pem names itself, byte for byte as dockerd and the Docker client compare them: run `npm run certs -- --rotate`",
     );
   });
+});
+
+test("a certificate's names cover what the settings need as TLS clients match them: any case, a wildcard for one label", () => {
+  expect(coversName("*.example.com", "docker.example.com")).toBe(true);
+  expect(coversName("*.US-WEST-1.compute.amazonaws.com", "*.us-west-1.compute.amazonaws.com")).toBe(true);
+  expect(coversName("Docker.Example.com", "docker.example.com")).toBe(true);
+  expect(coversName("*.example.com", "a.b.example.com")).toBe(false);
+  expect(coversName("*.example.com", "example.com")).toBe(false);
+  expect(coversName("*.example.com", "dockerexample.com")).toBe(false);
+  expect(coversName("docker.example.com", "*.example.com")).toBe(false);
+  expect(coversName("*.example.com", "*.example.com")).toBe(true);
+});
+
+test("a server certificate for *.example.com serves dockerHost.dns docker.example.com", async () => {
+  const dir = join(root, "wildcard");
+  await ensureCertificates({ dir, serverNames: ["*.example.com"] });
+  expect(certificateProblem(dir, ["docker.example.com"], { label: "certs" })).toBeUndefined();
+  expect(certificateProblem(dir, ["a.docker.example.com"], { label: "certs" })).toMatch(/covers \*\.example\.com but the settings need a\.docker\.example\.com/);
 });

@@ -1,6 +1,6 @@
 // The readiness gate in this process, against a local HTTPS server that behaves like the Docker API's /_ping (the
 // built script as Terraform runs it: wait-for-docker.cli.test.ts; the real daemon is in `npm run test:tls`).
-import { readFileSync } from "node:fs";
+import { cpSync, readFileSync, rmSync } from "node:fs";
 import { type Server as PlainServer, createServer as createPlainServer } from "node:http";
 import { type Server } from "node:https";
 import { join } from "node:path";
@@ -36,9 +36,14 @@ test("stops at once when the server's certificate is not for the name it was rea
   expect(Date.now() - started).toBeLessThan(5000);
 });
 
-test("without client certificates it says to run npm run certs", async () => {
+test("without client certificates it says to run npm run certs; without ca.pem beside them, npm run certs -- --rotate-ca", async () => {
   const result = await waitForDocker({ host: "localhost", port, certs: join(certs, "nowhere"), timeoutSeconds: 1 });
   expect(result).toMatchObject({ ok: false, message: expect.stringMatching(/missing\. Run `npm run certs` first/) });
+  const lost = join(certs, "..", "lost-ca");
+  cpSync(certs, lost, { recursive: true });
+  rmSync(join(lost, CERT_FILES.ca));
+  const withoutCa = await waitForDocker({ host: "localhost", port, certs: lost, timeoutSeconds: 1 });
+  expect(withoutCa).toEqual({ ok: false, message: `no client certificate: ${join(lost, CERT_FILES.ca)} missing. Run \`npm run certs -- --rotate-ca\` first.` });
 });
 
 test("gives up at its deadline, naming the last error and the admin CIDRs", async () => {
