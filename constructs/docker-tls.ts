@@ -85,7 +85,11 @@ export interface CertCheckOptions {
   readonly marginDays?: number;
 }
 
-type Read<T> = { readonly value: T; readonly problem?: undefined } | { readonly value?: undefined; readonly problem: string };
+/** A value read, or the problem, with the fix when it is not the caller's usual one (a new CA, new certificates). */
+type Read<T> =
+  | { readonly value: T; readonly problem?: undefined }
+  | { readonly value?: undefined; readonly problem: string; readonly fix?: string };
+
 
 /** A PEM file's bytes, or why there are none to use ("is missing", "is empty", "cannot be read (EACCES)"). */
 function readPem(path: string): Read<Buffer> {
@@ -147,8 +151,11 @@ function readCertificate(path: string): Read<X509Certificate> {
   }
 }
 
-/** The private key in a PEM file, or what keeps it from being read. */
-function readPrivateKey(path: string): Read<KeyObject> {
+/**
+ * The private key in a PEM file, or what keeps it from being read; `usedBy` says who needs it without a
+ * passphrase. A key encrypted under a passphrase keeps its certificate: written again without one, it serves.
+ */
+function readPrivateKey(path: string, usedBy = "dockerd and the Docker client need it without a passphrase"): Read<KeyObject> {
   const pem = readPem(path);
   if (pem.problem !== undefined) return pem;
   // The curve's parameters before an EC key, as `openssl ecparam -genkey` writes them, are read past by all.
@@ -157,7 +164,11 @@ function readPrivateKey(path: string): Read<KeyObject> {
   if (blocks) return { problem: blocks };
   // PKCS#8's ENCRYPTED PRIVATE KEY, or OpenSSL's older header on an RSA or EC key.
   if (labels[0] === "ENCRYPTED PRIVATE KEY" || /^Proc-Type: 4,ENCRYPTED/m.test(pem.value.toString("latin1"))) {
-    return { problem: "holds an encrypted private key: dockerd and the Docker client need it without a passphrase" };
+    const file = path.split(/[\\/]/).pop();
+    return {
+      problem: `holds an encrypted private key: ${usedBy}`,
+      fix: `write it without one (\`openssl pkey -in ${file} -out ${file}\` asks for the passphrase once), or ${path.endsWith(CERT_FILES.caKey) ? CERT_FIXES.rotateCa : CERT_FIXES.rotate}`,
+    };
   }
   try {
     return { value: createPrivateKey(pem.value) };
@@ -262,7 +273,7 @@ export function checkCa(dir: string, options: CertCheckOptions & { readonly with
   const { label = dir, now = new Date(), marginDays = 0 } = options;
   const name = (f: CertFile) => posix.join(label, CERT_FILES[f]);
   const ca = readCertificate(join(dir, CERT_FILES.ca));
-  if (ca.problem !== undefined) return { problem: `${name("ca")} ${ca.problem}: ${CERT_FIXES.rotateCa}` };
+  if (ca.problem !== undefined) return { problem: `${name("ca")} ${ca.problem}: ${ca.fix ?? CERT_FIXES.rotateCa}` };
   // What is not a CA signs certificates nobody can verify: `npm run certs` would issue them, dockerd refuse them.
   // node:crypto's `ca` is OpenSSL's X509_check_ca(): CA:TRUE, and keyCertSign if it has a key usage.
   if (!ca.value.ca) return { problem: `${name("ca")} ${NOT_A_CA}: ${CERT_FIXES.rotateCa}` };
@@ -273,8 +284,8 @@ export function checkCa(dir: string, options: CertCheckOptions & { readonly with
     return { problem: `${name("ca")} holds ${caKind}, which the Docker API's TLS does not take (it takes ${GO_TLS_KEYS}): ${CERT_FIXES.rotateCa}` };
   }
   if (options.withKey) {
-    const key = readPrivateKey(join(dir, CERT_FILES.caKey));
-    if (key.problem !== undefined) return { problem: `${name("caKey")} ${key.problem}: ${CERT_FIXES.rotateCa}` };
+    const key = readPrivateKey(join(dir, CERT_FILES.caKey), "npm run certs signs with it and takes no passphrase");
+    if (key.problem !== undefined) return { problem: `${name("caKey")} ${key.problem}: ${key.fix ?? CERT_FIXES.rotateCa}` };
     // Signing with a key that is not the CA's makes certificates nobody can verify.
     if (!ca.value.checkPrivateKey(key.value)) {
       return { problem: `${name("caKey")} does not belong to ${name("ca")} (it is another CA's key): ${CERT_FIXES.rotateCa}` };
@@ -299,9 +310,9 @@ export function leafProblem(
   const { cert: certFile, key: keyFile } = LEAVES[leaf];
   const name = (f: CertFile) => posix.join(label, CERT_FILES[f]);
   const cert = readCertificate(join(dir, CERT_FILES[certFile]));
-  if (cert.problem !== undefined) return `${name(certFile)} ${cert.problem}: ${CERT_FIXES.rotate}`;
+  if (cert.problem !== undefined) return `${name(certFile)} ${cert.problem}: ${cert.fix ?? CERT_FIXES.rotate}`;
   const key = readPrivateKey(join(dir, CERT_FILES[keyFile]));
-  if (key.problem !== undefined) return `${name(keyFile)} ${key.problem}: ${CERT_FIXES.rotate}`;
+  if (key.problem !== undefined) return `${name(keyFile)} ${key.problem}: ${key.fix ?? CERT_FIXES.rotate}`;
   const kind = goKeyProblem(key.value);
   if (kind) return `${name(keyFile)} holds ${kind}, which the Docker API's TLS does not take (it takes ${GO_TLS_KEYS}): ${CERT_FIXES.rotate}`;
   if (!cert.value.checkPrivateKey(key.value)) {

@@ -199,7 +199,7 @@ export const AWS_RULES = {
     source: "distribution/reference reference.go (RepositoryNameTotalLengthMax) and regexp.go (tag)",
   },
   deletedDirectories: {
-    rule: "The local state and certificate directories are not under cdktf.out, an environment's cdktf.out.<name>, or node_modules",
+    rule: "The local state and certificate directories are not under cdktf.out, the stacks/ of an environment's cdktf.out.<name>, or node_modules",
     source: "cdktf synth (removes non-stack directories in <output>/stacks); npm ci (removes node_modules' contents)",
   },
   certsDirIgnored: {

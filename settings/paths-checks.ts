@@ -5,12 +5,13 @@ import { join, posix, relative, resolve, sep } from "node:path";
 import { gitEnvironment, projectRoot } from "./paths";
 
 /**
- * Directories that tools empty: cdktf synth removes what is not a stack under its output (cdktf.out, or
+ * Directories that tools empty: cdktf synth removes what is not a stack under its output's stacks/ (cdktf.out, or
  * cdktf.out.<environment> as the docs name one per environment), npm ci empties node_modules.
  */
 const DELETED_DIRECTORIES: readonly [(segments: string[]) => string | undefined, (name: string) => string][] = [
   [
-    (segments) => (segments[0] === "cdktf.out" || segments[0].startsWith("cdktf.out.") ? segments[0] : undefined),
+    // cdktf.out as a whole, as before; an environment's output directory where synth removes: its stacks/.
+    (segments) => (segments[0] === "cdktf.out" ? segments[0] : segments[0].startsWith("cdktf.out.") && segments[1] === "stacks" ? segments[0] : undefined),
     (name) => `cdktf synth removes every directory under ${name}/stacks that is not a stack's`,
   ],
   [(segments) => (segments.includes("node_modules") ? "node_modules" : undefined), () => "npm ci removes everything in node_modules before it installs"],

@@ -106,7 +106,8 @@ describe("files that cannot be read", () => {
     );
     const encrypted = createPrivateKey(read(ours, "clientKey")).export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: "secret" }).toString();
     expect(problem(mixed({ clientKey: encrypted }))).toBe(
-      "certs/key.pem holds an encrypted private key: dockerd and the Docker client need it without a passphrase: run `npm run certs -- --rotate`",
+      "certs/key.pem holds an encrypted private key: dockerd and the Docker client need it without a passphrase: " +
+        "write it without one (`openssl pkey -in key.pem -out key.pem` asks for the passphrase once), or run `npm run certs -- --rotate`",
     );
     // As `openssl ecparam -genkey` writes it: the curve's parameters, then the key.
     const withParameters = `-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n${createPrivateKey(read(ours, "clientKey")).export({ type: "sec1", format: "pem" })}`;
@@ -340,4 +341,18 @@ test("a server certificate for *.example.com serves dockerHost.dns docker.exampl
   await ensureCertificates({ dir, serverNames: ["*.example.com"] });
   expect(certificateProblem(dir, ["docker.example.com"], { label: "certs" })).toBeUndefined();
   expect(certificateProblem(dir, ["a.docker.example.com"], { label: "certs" })).toMatch(/covers \*\.example\.com but the settings need a\.docker\.example\.com/);
+});
+
+describe("files the checks cannot use as they are, with the fix that works", () => {
+  test("an encrypted ca-key.pem: npm run certs takes no passphrase, and writing it without one keeps the CA", () => {
+    const dir = mixed({});
+    execFileSync("openssl", ["pkcs8", "-topk8", "-in", CERT_FILES.caKey, "-passout", "pass:secret", "-out", "encrypted.pem"], { cwd: dir });
+    cpSync(join(dir, "encrypted.pem"), join(dir, CERT_FILES.caKey));
+    expect(checkCa(dir, { label: "certs", withKey: true }).problem).toBe(
+      "certs/ca-key.pem holds an encrypted private key: npm run certs signs with it and takes no passphrase: " +
+        "write it without one (`openssl pkey -in ca-key.pem -out ca-key.pem` asks for the passphrase once), or run `npm run certs -- --rotate-ca`",
+    );
+    // Deploy never signs: the set still serves.
+    expect(problem(dir)).toBeUndefined();
+  });
 });

@@ -28,10 +28,11 @@ describe("the local state directory", () => {
     },
   );
 
-  test("an environment's output directory (cdktf.out.<name>, as docs/backups-and-environments.md names them) is refused as cdktf.out is", () => {
+  test("the stacks of an environment's output directory (cdktf.out.<name>, as docs/backups-and-environments.md names them), where synth removes", () => {
     const of = (name: string) => `expected a directory outside ${name}: cdktf synth removes every directory under ${name}/stacks that is not a stack's`;
     expect(stateDirProblem("cdktf.out.prod/stacks/state")).toBe(of("cdktf.out.prod"));
-    expect(stateDirProblem("./cdktf.out.staging")).toBe(of("cdktf.out.staging"));
+    expect(stateDirProblem("./cdktf.out.staging/stacks")).toBe(of("cdktf.out.staging"));
+    expect(stateDirProblem("cdktf.out.staging/state")).toBeUndefined();
     expect(problems({ dockerHost: { certsDir: "cdktf.out.prod/stacks/keys" } })).toEqual([
       `infra.json: dockerHost.certsDir = "cdktf.out.prod/stacks/keys": ${of("cdktf.out.prod")}`,
     ]);
