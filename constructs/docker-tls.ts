@@ -244,6 +244,24 @@ function derElement(der: Buffer, at: number): { body: number; end: number } {
   return { body, end: body + length };
 }
 
+/** Signature algorithms Go refuses in certificates (crypto/x509: SHA-1 since Go 1.18, MD5 and MD2 long before), by DER. */
+const REFUSED_SIGNATURES: ReadonlyMap<string, string> = new Map([
+  ["06092a864886f70d010105", "SHA-1 with RSA"],
+  ["06072a8648ce3d0401", "ECDSA with SHA-1"],
+  ["06072a8648ce380403", "DSA with SHA-1"],
+  ["06092a864886f70d010104", "MD5 with RSA"],
+  ["06092a864886f70d010102", "MD2 with RSA"],
+]);
+
+/** The signature algorithm a certificate was signed with, when Go refuses it: "SHA-1 with RSA", or undefined. */
+export function refusedSignature(cert: X509Certificate): string | undefined {
+  const der = cert.raw;
+  const outer = derElement(der, 0);
+  const algorithm = derElement(der, derElement(der, outer.body).end);
+  const oid = der.subarray(algorithm.body, derElement(der, algorithm.body).end).toString("hex");
+  return REFUSED_SIGNATURES.get(oid);
+}
+
 /**
  * The issuer and the subject of a certificate as its DER holds them. Go finds a certificate's issuer by comparing
  * these bytes (RawIssuer with the CA's RawSubject); OpenSSL and Node compare the names loosely, so a name
@@ -319,6 +337,8 @@ export function leafProblem(
     return `${name(keyFile)} does not match ${name(certFile)} (it is the key of another certificate): ${CERT_FIXES.rotate}`;
   }
   if (!cert.value.verify(ca.publicKey)) return `${name(certFile)} was not issued by ${name("ca")}: ${CERT_FIXES.rotate}`;
+  const weak = refusedSignature(cert.value);
+  if (weak) return `${name(certFile)} is signed with ${weak}, which dockerd and the Docker client refuse (Go takes no SHA-1 or MD5 signatures): ${CERT_FIXES.rotate}`;
   // Signed by the CA's key, but under another name than the CA's (a CA made again from the same key, or a name
   // written again in another encoding): dockerd and the Docker client would not find its issuer.
   if (!rawNames(cert.value).issuer.equals(rawNames(ca).subject)) {

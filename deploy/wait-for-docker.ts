@@ -78,6 +78,9 @@ const VERIFICATION_ERRORS = new Set([
   "DEPTH_ZERO_SELF_SIGNED_CERT",
   "CERT_SIGNATURE_FAILURE",
   "CERT_HAS_EXPIRED",
+  // What Node names no better: OpenSSL's other verification errors ("CA signature digest algorithm too weak",
+  // "unhandled critical extension", "permitted subtree violation"). A host's certificate stays what it booted with.
+  "UNSPECIFIED",
 ]);
 
 /** What a TLS error that waiting cannot fix means, in the gate's last words; undefined for any other error. */

@@ -356,3 +356,16 @@ describe("files the checks cannot use as they are, with the fix that works", () 
     expect(problem(dir)).toBeUndefined();
   });
 });
+
+test("a certificate signed with SHA-1, which OpenSSL still verifies and Go refuses: named, with -- --rotate", () => {
+  const dir = mixed({});
+  const ext = join(dir, "server.ext");
+  writeFileSync(ext, `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:${NAMES[0]}\n`);
+  const run = (args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+  run(["req", "-new", "-key", CERT_FILES.serverKey, "-subj", "/CN=sha1", "-out", "server.csr"]);
+  run(["x509", "-req", "-sha1", "-in", "server.csr", "-CA", CERT_FILES.ca, "-CAkey", CERT_FILES.caKey, "-set_serial", "9", "-days", "30", "-extfile", ext, "-out", "sha1.pem"]);
+  cpSync(join(dir, "sha1.pem"), join(dir, CERT_FILES.serverCert));
+  expect(problem(dir)).toBe(
+    "certs/server.pem is signed with ECDSA with SHA-1, which dockerd and the Docker client refuse (Go takes no SHA-1 or MD5 signatures): run `npm run certs -- --rotate`",
+  );
+});

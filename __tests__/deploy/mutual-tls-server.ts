@@ -29,10 +29,10 @@ export async function tlsServer(
   certs: string,
   pair: { cert: string | Buffer; key: string | Buffer },
   handler: RequestListener,
-  { verifyClients = true } = {},
+  { verifyClients = true, ciphers }: { verifyClients?: boolean; ciphers?: string } = {},
 ): Promise<{ server: Server; port: number }> {
   const ca = readFileSync(join(certs, CERT_FILES.ca));
-  const server = createServer({ ...pair, ca, requestCert: verifyClients, rejectUnauthorized: verifyClients }, handler).listen(0, "127.0.0.1");
+  const server = createServer({ ...pair, ca, requestCert: verifyClients, rejectUnauthorized: verifyClients, ciphers }, handler).listen(0, "127.0.0.1");
   await new Promise((r) => server.once("listening", r));
   return { server, port: (server.address() as { port: number }).port };
 }

@@ -1,6 +1,7 @@
 // The readiness gate in this process, against a local HTTPS server that behaves like the Docker API's /_ping (the
 // built script as Terraform runs it: wait-for-docker.cli.test.ts; the real daemon is in `npm run test:tls`).
-import { cpSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { type Server as PlainServer, createServer as createPlainServer } from "node:http";
 import { type Server } from "node:https";
 import { join } from "node:path";
@@ -152,5 +153,24 @@ test("stops at once when the API answers without a client certificate too: TLS w
     expect(Date.now() - started).toBeLessThan(5000);
   } finally {
     await new Promise((r) => open.server.close(r));
+  }
+});
+
+test("stops at once on a host certificate OpenSSL names no better than UNSPECIFIED (signed with SHA-1): it stays what the host booted with", async () => {
+  const dir = join(certs, "..", "sha1");
+  cpSync(certs, dir, { recursive: true });
+  writeFileSync(join(dir, "server.ext"), "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost\n");
+  const run = (args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+  run(["req", "-new", "-key", CERT_FILES.serverKey, "-subj", "/CN=sha1", "-out", "server.csr"]);
+  run(["x509", "-req", "-sha1", "-in", "server.csr", "-CA", CERT_FILES.ca, "-CAkey", CERT_FILES.caKey, "-set_serial", "9", "-days", "30", "-extfile", "server.ext", "-out", CERT_FILES.serverCert]);
+  const file = (f: keyof typeof CERT_FILES) => readFileSync(join(dir, CERT_FILES[f]));
+  const weak = await tlsServer(dir, { cert: file("serverCert"), key: file("serverKey") }, (_req, res) => res.end("OK"), { ciphers: "DEFAULT@SECLEVEL=0" });
+  try {
+    const started = Date.now();
+    const result = await waitForDocker({ host: "localhost", port: weak.port, certs: dir, timeoutSeconds: 600, intervalMs: 50 });
+    expect(result).toEqual({ ok: false, message: expect.stringMatching(/presented a certificate that does not verify \(UNSPECIFIED: .*too weak/) });
+    expect(Date.now() - started).toBeLessThan(5000);
+  } finally {
+    await new Promise((r) => weak.server.close(r));
   }
 });
