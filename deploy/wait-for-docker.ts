@@ -376,7 +376,10 @@ function hostName(value: string): string {
   const bare = value.replace(/^\[(.*)\]$/, "$1");
   if (isIP(bare)) return bare;
   const label = /^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$/;
-  if (value.length <= 253 && value.replace(/\.$/, "").split(".").every((l) => label.test(l))) return value;
+  const labels = value.replace(/\.$/, "").split(".");
+  // Digits and dots that are not an IPv4 address (1.2.3, 256.1.1.1) are no name: resolvers read 1.2.3 as 1.2.0.3.
+  const numeric = labels.every((l) => /^\d+$/.test(l));
+  if (value.length <= 253 && !numeric && labels.every((l) => label.test(l))) return value;
   throw new UsageError(`--host=${value}: expected a DNS name or an IP address`);
 }
 
@@ -396,7 +399,7 @@ function adminCidrs(value: string): string {
   const block = (b: string) => {
     const [address, prefix, ...rest] = b.split("/");
     // As the settings hold them: a network address, no bits set past the prefix (10.0.0.0/16, not 10.0.0.1/16).
-    return rest.length === 0 && isIPv4(address) && /^\d{1,2}$/.test(prefix ?? "") && Number(prefix) <= 32 && isNetworkAddress(b);
+    return rest.length === 0 && isIPv4(address) && /^(0|[1-9]\d?)$/.test(prefix ?? "") && Number(prefix) <= 32 && isNetworkAddress(b);
   };
   if (value === "none" || value.split(",").every(block)) return value;
   throw new UsageError(`--admin-cidrs=${escapeInvisible(value)}: expected none or IPv4 CIDR blocks (network addresses) joined by commas, such as 203.0.113.0/24,198.51.100.7/32`);
