@@ -4,7 +4,7 @@
 // CA. Keys it makes are ECDSA P-256 in PKCS#8, written with mode 0600; a CA key made elsewhere signs if it can.
 import "reflect-metadata"; // @peculiar/x509's dependency injection needs it before it loads
 import { type KeyObject, createPrivateKey, randomBytes, webcrypto } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as x509 from "@peculiar/x509";
 import { CERT_FILES, CERT_FIXES, CLOCK_SKEW_MS, type CertFile, LEAVES, type Leaf, checkCa, dockerHostCertificateNames, leafProblem } from "../constructs/docker-tls";
@@ -134,8 +134,15 @@ export async function ensureCertificates(options: CertOptions): Promise<CertResu
     backup = dated;
     for (let n = 2; existsSync(backup); n++) backup = `${dated}-${n}`;
   }
-  // Kept keys are narrowed with the writes, so that a refused write leaves their modes as they were too.
-  const narrow = exists.filter(isKey).map(path).filter((p) => !written.includes(p) && statSync(p).mode & 0o077);
+  // Kept keys are narrowed with the writes, so that a refused write leaves their modes as they were too. A key that
+  // is a symbolic link is the user's file elsewhere: its mode is theirs to change, and said so.
+  const open = exists.filter(isKey).map(path).filter((p) => !written.includes(p) && statSync(p).mode & 0o077);
+  const linked = open.filter((p) => lstatSync(p).isSymbolicLink());
+  for (const link of linked) {
+    const mode = (statSync(link).mode & 0o777).toString(8).padStart(4, "0");
+    warnings.push(`${link} is a symbolic link to ${realpathSync(link)}, which others may read (mode ${mode}); it is not ours to change: \`chmod 600 ${realpathSync(link)}\``);
+  }
+  const narrow = open.filter((p) => !linked.includes(p));
   if (files.length > 0 || narrow.length > 0) writeAllOrNothing(dir, files, { backup, narrow });
   const kept = ALL_FILES.map(path).filter((f) => !written.includes(f));
   return { written, kept, backup, warnings };

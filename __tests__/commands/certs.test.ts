@@ -1,7 +1,7 @@
 // The certificates `npm run certs` makes, and its command line run in this process (the built command as npm runs
 // it: certs.cli.test.ts).
 import { X509Certificate, createPrivateKey, webcrypto } from "node:crypto";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, connect } from "node:tls";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -254,6 +254,22 @@ describe("npm run certs", () => {
     );
     expect(statSync(out).mode & 0o777).toBe(0o755);
     expect(statSync(join(out, CERT_FILES.caKey)).mode & 0o777).toBe(0o600);
+  });
+
+  test("leaves the mode of a key that links to a file elsewhere alone, and says so", async () => {
+    const out = fresh();
+    await certsCli([`--out=${out}`], env);
+    const elsewhere = join(mkdtempSync(join(tmpdir(), "certs-elsewhere-")), "key.pem");
+    renameSync(join(out, CERT_FILES.clientKey), elsewhere);
+    chmodSync(elsewhere, 0o644);
+    symlinkSync(elsewhere, join(out, CERT_FILES.clientKey));
+    const again = await certsCli([`--out=${out}`], env);
+    expect(again.code).toBe(0);
+    expect(again.err).toBe(
+      `npm run certs: warning: ${join(out, CERT_FILES.clientKey)} is a symbolic link to ${elsewhere}, which others may read (mode 0644); ` +
+        `it is not ours to change: \`chmod 600 ${elsewhere}\`\n`,
+    );
+    expect(statSync(elsewhere).mode & 0o777).toBe(0o644);
   });
 });
 
