@@ -139,8 +139,8 @@ export async function ensureCertificates(options: CertOptions): Promise<CertResu
   const open = exists.filter(isKey).map(path).filter((p) => !written.includes(p) && statSync(p).mode & 0o077);
   const linked = open.filter((p) => lstatSync(p).isSymbolicLink());
   for (const link of linked) {
-    const mode = (statSync(link).mode & 0o777).toString(8).padStart(4, "0");
-    warnings.push(`${link} is a symbolic link to ${realpathSync(link)}, which others may read (mode ${mode}); it is not ours to change: \`chmod 600 ${realpathSync(link)}\``);
+    const [target, mode] = [realpathSync(link), (statSync(link).mode & 0o777).toString(8).padStart(4, "0")];
+    warnings.push(`${link} is a symbolic link to ${target}, which others may read (mode ${mode}); it is not ours to change: \`chmod 600 ${target}\``);
   }
   const narrow = open.filter((p) => !linked.includes(p));
   if (files.length > 0 || narrow.length > 0) writeAllOrNothing(dir, files, { backup, narrow });

@@ -3,7 +3,7 @@
 // the checks that the files fit together (each key its certificate's, both certificates the CA's).
 import { type KeyObject, X509Certificate, createPrivateKey } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { join, posix } from "node:path";
+import { basename, join, posix } from "node:path";
 
 export const CERT_FILES = {
   /** The private CA that signs both sides. */
@@ -85,11 +85,13 @@ export interface CertCheckOptions {
   readonly marginDays?: number;
 }
 
-/** A value read, or the problem, with the fix when it is not the caller's usual one (a new CA, new certificates). */
+/** A value read, or the problem; `repair`, when there is one, keeps the files (the usual fix makes new ones). */
 type Read<T> =
   | { readonly value: T; readonly problem?: undefined }
-  | { readonly value?: undefined; readonly problem: string; readonly fix?: string };
+  | { readonly value?: undefined; readonly problem: string; readonly repair?: string };
 
+/** The fix of a problem read: its repair first, when it has one, then `renew`. */
+const fixOf = (read: { readonly repair?: string }, renew: string) => (read.repair ? `${read.repair}, or ${renew}` : renew);
 
 /** A PEM file's bytes, or why there are none to use ("is missing", "is empty", "cannot be read (EACCES)"). */
 function readPem(path: string): Read<Buffer> {
@@ -164,10 +166,10 @@ function readPrivateKey(path: string, usedBy = "dockerd and the Docker client ne
   if (blocks) return { problem: blocks };
   // PKCS#8's ENCRYPTED PRIVATE KEY, or OpenSSL's older header on an RSA or EC key.
   if (labels[0] === "ENCRYPTED PRIVATE KEY" || /^Proc-Type: 4,ENCRYPTED/m.test(pem.value.toString("latin1"))) {
-    const file = path.split(/[\\/]/).pop();
+    const file = basename(path);
     return {
       problem: `holds an encrypted private key: ${usedBy}`,
-      fix: `write it without one (\`openssl pkey -in ${file} -out ${file}\` asks for the passphrase once), or ${path.endsWith(CERT_FILES.caKey) ? CERT_FIXES.rotateCa : CERT_FIXES.rotate}`,
+      repair: `write it without one (\`openssl pkey -in ${file} -out ${file}\` asks for the passphrase once)`,
     };
   }
   try {
@@ -291,7 +293,7 @@ export function checkCa(dir: string, options: CertCheckOptions & { readonly with
   const { label = dir, now = new Date(), marginDays = 0 } = options;
   const name = (f: CertFile) => posix.join(label, CERT_FILES[f]);
   const ca = readCertificate(join(dir, CERT_FILES.ca));
-  if (ca.problem !== undefined) return { problem: `${name("ca")} ${ca.problem}: ${ca.fix ?? CERT_FIXES.rotateCa}` };
+  if (ca.problem !== undefined) return { problem: `${name("ca")} ${ca.problem}: ${CERT_FIXES.rotateCa}` };
   // What is not a CA signs certificates nobody can verify: `npm run certs` would issue them, dockerd refuse them.
   // node:crypto's `ca` is OpenSSL's X509_check_ca(): CA:TRUE, and keyCertSign if it has a key usage.
   if (!ca.value.ca) return { problem: `${name("ca")} ${NOT_A_CA}: ${CERT_FIXES.rotateCa}` };
@@ -303,7 +305,7 @@ export function checkCa(dir: string, options: CertCheckOptions & { readonly with
   }
   if (options.withKey) {
     const key = readPrivateKey(join(dir, CERT_FILES.caKey), "npm run certs signs with it and takes no passphrase");
-    if (key.problem !== undefined) return { problem: `${name("caKey")} ${key.problem}: ${key.fix ?? CERT_FIXES.rotateCa}` };
+    if (key.problem !== undefined) return { problem: `${name("caKey")} ${key.problem}: ${fixOf(key, CERT_FIXES.rotateCa)}` };
     // Signing with a key that is not the CA's makes certificates nobody can verify.
     if (!ca.value.checkPrivateKey(key.value)) {
       return { problem: `${name("caKey")} does not belong to ${name("ca")} (it is another CA's key): ${CERT_FIXES.rotateCa}` };
@@ -328,9 +330,9 @@ export function leafProblem(
   const { cert: certFile, key: keyFile } = LEAVES[leaf];
   const name = (f: CertFile) => posix.join(label, CERT_FILES[f]);
   const cert = readCertificate(join(dir, CERT_FILES[certFile]));
-  if (cert.problem !== undefined) return `${name(certFile)} ${cert.problem}: ${cert.fix ?? CERT_FIXES.rotate}`;
+  if (cert.problem !== undefined) return `${name(certFile)} ${cert.problem}: ${CERT_FIXES.rotate}`;
   const key = readPrivateKey(join(dir, CERT_FILES[keyFile]));
-  if (key.problem !== undefined) return `${name(keyFile)} ${key.problem}: ${key.fix ?? CERT_FIXES.rotate}`;
+  if (key.problem !== undefined) return `${name(keyFile)} ${key.problem}: ${fixOf(key, CERT_FIXES.rotate)}`;
   const kind = goKeyProblem(key.value);
   if (kind) return `${name(keyFile)} holds ${kind}, which the Docker API's TLS does not take (it takes ${GO_TLS_KEYS}): ${CERT_FIXES.rotate}`;
   if (!cert.value.checkPrivateKey(key.value)) {

@@ -153,7 +153,8 @@ export async function waitForDocker(options: WaitOptions): Promise<WaitResult> {
     entry.count += 1;
     seen.set(kind, entry);
   };
-  // Every attempt, probe and pause ends by the deadline: the gate never runs past its timeout.
+  // Every attempt, probe and pause ends by the deadline, so the gate does not wait past its timeout; only the check
+  // without a client certificate that follows an OK may take up to ATTEMPT_MS more, to finish what the OK began.
   for (let left = options.timeoutSeconds * 1000; left > 0; left = deadline - Date.now()) {
     const limitMs = Math.min(ATTEMPT_MS, left);
     try {

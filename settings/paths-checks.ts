@@ -4,30 +4,22 @@ import { existsSync } from "node:fs";
 import { join, posix, relative, resolve, sep } from "node:path";
 import { gitEnvironment, projectRoot } from "./paths";
 
-/**
- * Directories that tools empty: cdktf synth removes what is not a stack under its output's stacks/ (cdktf.out, or
- * cdktf.out.<environment> as the docs name one per environment), npm ci empties node_modules.
- */
-const DELETED_DIRECTORIES: readonly [(segments: string[]) => string | undefined, (name: string) => string][] = [
-  [
-    // cdktf.out as a whole, as before; an environment's output directory where synth removes: its stacks/.
-    (segments) => (segments[0] === "cdktf.out" ? segments[0] : segments[0].startsWith("cdktf.out.") && segments[1] === "stacks" ? segments[0] : undefined),
-    (name) => `cdktf synth removes every directory under ${name}/stacks that is not a stack's`,
-  ],
-  [(segments) => (segments.includes("node_modules") ? "node_modules" : undefined), () => "npm ci removes everything in node_modules before it installs"],
-];
-
 /** A directory relative to the project, normalized ("" and "./" are "."). */
 const normalized = (dir: string) => posix.normalize(dir || ".").replace(/(.)\/+$/, "$1");
 
-/** Why a directory of the project would be deleted by another tool, or undefined. */
+/**
+ * Why a directory of the project would be deleted by another tool, or undefined: cdktf synth removes what is not a
+ * stack under its output's stacks/ (all of cdktf.out is kept clear; cdktf.out.<environment>, as the docs name one
+ * per environment, where synth removes), npm ci empties node_modules.
+ */
 export function deletedDirectoryProblem(dir: string): string | undefined {
   // Compared without case: on macOS and Windows, CDKTF.OUT is cdktf.out.
   const segments = normalized(dir).toLowerCase().split("/");
-  for (const [match, why] of DELETED_DIRECTORIES) {
-    const name = match(segments);
-    if (name !== undefined) return `expected a directory outside ${name}: ${why(name)}`;
+  const [first, second] = segments;
+  if (first === "cdktf.out" || (first.startsWith("cdktf.out.") && second === "stacks")) {
+    return `expected a directory outside ${first}: cdktf synth removes every directory under ${first}/stacks that is not a stack's`;
   }
+  if (segments.includes("node_modules")) return "expected a directory outside node_modules: npm ci removes everything in node_modules before it installs";
   return undefined;
 }
 
