@@ -12,7 +12,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync }
 import { createRequire } from "node:module";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { CERT_FILES, type CertFile, certificateProblem, dockerHostCertificateNames } from "../constructs/docker-tls";
+import { CERT_FILES, type CertFile, RENEW_DAYS, certificateProblem, dockerHostCertificateNames, fixOf, missingFiles } from "../constructs/docker-tls";
 import { CONTEXT_ENV, OUTDIR_ENV, environmentProblems, outdirCertsProblem, outdirProblem, sharedDirectoryProblem } from "../settings/environment";
 import { SettingsError } from "../settings/errors";
 import { loadSettings } from "../settings/load";
@@ -284,8 +284,10 @@ function preflight(command: Command, outdir: string, stacks: readonly string[], 
   if (command === "destroy") {
     // A destroy plans too: Terraform reads the certificate files each stack's configuration names, and stops on a
     // missing one. New ones would come from another CA, which the running host does not trust.
-    const read = [...new Set(stacks.flatMap((s) => STACK_CERT_FILES[s] ?? []))].map((f) => CERT_FILES[f]);
-    const missing = read.filter((f) => !existsSync(join(certsDir, f)));
+    const read = [...new Set(stacks.flatMap((s) => STACK_CERT_FILES[s] ?? []))];
+    const looked = missingFiles(certsDir, read, label);
+    if (looked.problem !== undefined) throw new UserError(`${looked.problem}, and Terraform reads them to plan the destroy${where}: ${fixOf(looked, "put back the files it was deployed with")}`);
+    const missing = looked.value.map((f) => CERT_FILES[f]);
     if (missing.length > 0) {
       throw new UserError(`${label} lacks ${missing.join(", ")}, which Terraform reads to plan the destroy${where}: put back the files it was deployed with`);
     }
@@ -303,8 +305,12 @@ function preflight(command: Command, outdir: string, stacks: readonly string[], 
     }
   }
   if (command === "diff" || command === "deploy") {
-    const problem = certificateProblem(certsDir, dockerHostCertificateNames(settings.region, settings.dockerHost.dns?.name), { label });
+    const names = dockerHostCertificateNames(settings.region, settings.dockerHost.dns?.name);
+    const problem = certificateProblem(certsDir, names, { label });
     if (problem) throw new UserError(`the Docker API's certificates will not do (dockerHost.certsDir${where}): ${problem}${makeThere}`);
+    // Serving today but not for long: as `npm run certs` would renew them, said before a deploy makes the host use them.
+    const soon = certificateProblem(certsDir, names, { label, marginDays: RENEW_DAYS });
+    if (soon) process.stderr.write(`npm run ${command}: warning: the Docker API's certificates need renewing: ${soon} before then\n`);
   }
   // --migrate-state is the user's approval of what Terraform would otherwise stop at.
   if (!given["migrate-state"]) {

@@ -3,11 +3,11 @@
 // and missing ones made; --rotate reissues both certificates from the same CA, --rotate-ca starts over with a new
 // CA. Keys it makes are ECDSA P-256 in PKCS#8, written with mode 0600; a CA key made elsewhere signs if it can.
 import "reflect-metadata"; // @peculiar/x509's dependency injection needs it before it loads
-import { type KeyObject, createPrivateKey, randomBytes, webcrypto } from "node:crypto";
+import { type KeyObject, randomBytes, webcrypto } from "node:crypto";
 import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as x509 from "@peculiar/x509";
-import { CERT_FILES, CERT_FIXES, CLOCK_SKEW_MS, type CertFile, LEAVES, type Leaf, checkCa, dockerHostCertificateNames, leafProblem } from "../constructs/docker-tls";
+import { CERT_FILES, CERT_FIXES, CLOCK_SKEW_MS, type CertFile, LEAVES, type Leaf, RENEW_DAYS, checkCa, checkCaKey, dockerHostCertificateNames, fixOf, leafProblem, missingFiles } from "../constructs/docker-tls";
 import { loadSettings } from "../settings/load";
 import { projectRoot, startedAs, userPath } from "../settings/paths";
 import { type NewFile, WriteError, certificateDirProblem, notAFile, writeAllOrNothing } from "./certs-files";
@@ -73,10 +73,13 @@ export async function ensureCertificates(options: CertOptions): Promise<CertResu
       );
     }
   }
-  const exists = ALL_FILES.filter((f) => existsSync(path(f)));
+  // A file this user may not look at would count as missing, and be made again over the one the host trusts.
+  const looked = missingFiles(dir, ALL_FILES);
+  if (looked.problem !== undefined) throw new UserError(`${looked.problem}: ${fixOf(looked, CERT_FIXES.make)}`);
+  const exists = ALL_FILES.filter((f) => !looked.value.includes(f));
 
   // Everything is checked before anything is written: a refusal leaves the directory as it was.
-  const check = { label: dir, now, marginDays: 30 };
+  const check = { label: dir, now, marginDays: RENEW_DAYS };
   const reissue = new Set<Leaf>();
   let newCa = false;
   let signer: Signer | undefined;
@@ -89,11 +92,8 @@ export async function ensureCertificates(options: CertOptions): Promise<CertResu
     }
     newCa = true;
   } else {
-    const kept = checkCa(dir, { ...check, withKey: true });
+    const kept = checkCa(dir, check);
     if (kept.problem !== undefined) throw new UserError(kept.problem);
-    const usable = caSigner(path("caKey"));
-    if (typeof usable === "string") throw new UserError(usable);
-    signer = usable;
     const problems: string[] = [];
     for (const leaf of Object.keys(LEAVES) as Leaf[]) {
       const { cert, key } = LEAVES[leaf];
@@ -104,26 +104,40 @@ export async function ensureCertificates(options: CertOptions): Promise<CertResu
         if (problem) problems.push(problem);
       }
     }
+    // The CA's key signs only what is made again. One kept away (elsewhere, or under a passphrase) may stay away
+    // while nothing is; one that is here must be the CA's.
+    const caKey = checkCaKey(dir, kept.value, { label: dir });
+    if (caKey.problem !== undefined) {
+      if (!caKey.keptAway || reissue.size > 0 || problems.length > 0) problems.unshift(caKey.problem);
+      else {
+        const state = caKey.keptAway === "missing" ? "is not there" : "is under a passphrase";
+        warnings.push(`${path("caKey")} ${state}: nothing needed signing, so the certificates were checked without it; \`npm run certs -- --rotate\` will need it here without one`);
+      }
+    }
     if (problems.length > 0) throw new UserError(problems.join("; "));
+    if (reissue.size > 0 && caKey.value) {
+      const usable = caSigner(caKey.value, path("caKey"));
+      if (typeof usable === "string") throw new UserError(usable);
+      signer = usable;
+    }
   }
 
   // Everything is made in memory, then written at once: all of it or, on a failure, none.
   const files: NewFile[] = [];
-  let ca: Ca;
-  if (signer) {
-    ca = await loadCa(path("ca"), signer);
-  } else {
-    ca = await makeCa(now);
-    files.push(...(await pemFiles(path("ca"), path("caKey"), ca.cert, ca.signingKey)));
-    reissue.add("server").add("client");
-  }
-  if (reissue.has("server")) {
-    const server = await issue(ca, now, options.serverNames[0], options.serverNames, "server");
-    files.push(...(await pemFiles(path("serverCert"), path("serverKey"), server.cert, server.keys.privateKey)));
-  }
-  if (reissue.has("client")) {
-    const client = await issue(ca, now, "docker-client", [], "client");
-    files.push(...(await pemFiles(path("clientCert"), path("clientKey"), client.cert, client.keys.privateKey)));
+  if (newCa || signer) {
+    const ca = signer ? await loadCa(path("ca"), signer) : await makeCa(now);
+    if (!signer) {
+      files.push(...(await pemFiles(path("ca"), path("caKey"), ca.cert, ca.signingKey)));
+      reissue.add("server").add("client");
+    }
+    if (reissue.has("server")) {
+      const server = await issue(ca, now, options.serverNames[0], options.serverNames, "server");
+      files.push(...(await pemFiles(path("serverCert"), path("serverKey"), server.cert, server.keys.privateKey)));
+    }
+    if (reissue.has("client")) {
+      const client = await issue(ca, now, "docker-client", [], "client");
+      files.push(...(await pemFiles(path("clientCert"), path("clientKey"), client.cert, client.keys.privateKey)));
+    }
   }
   const written = files.map((f) => f.path);
   // The old CA signed the certificates deployed hosts and clients still hold: keep it, dated, until they are gone.
@@ -195,9 +209,7 @@ const SIGNING_KEYS = "ECDSA P-256, P-384 or P-521, RSA of 2048 bits or more, or 
  * (`openssl ec` writes SEC1, older tools PKCS#1) is taken in any form, and of any type dockerd and the Docker
  * client verify; OpenSSL's default security level refuses RSA under 2048 bits.
  */
-function caSigner(keyPath: string): Signer | string {
-  // checkCa read it already: it is a private key, and the CA's.
-  const key = createPrivateKey(readFileSync(keyPath));
+function caSigner(key: KeyObject, keyPath: string): Signer | string {
   const { namedCurve, modulusLength } = key.asymmetricKeyDetails ?? {};
   let kind: string;
   if (key.asymmetricKeyType === "ec") {

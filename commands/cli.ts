@@ -125,9 +125,12 @@ export function helpCommand(name: string): string {
   return name.startsWith("npm run ") ? `${name} -- --help` : `${name} --help`;
 }
 
-/** A whole number from `--name=value`, within [min, max]. */
+/**
+ * A whole number from `--name=value`, within [min, max], written as digits alone: a space around them is a quoting
+ * slip in a script (`--port=' 2376'`), refused as the rest, not read past.
+ */
 export function integerOption(name: string, value: string, min: number, max: number, unit = ""): number {
-  const n = /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
+  const n = /^-?\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {
     throw new UsageError(`--${name}=${value}: expected a whole number${unit ? ` of ${unit}` : ""} from ${min} to ${max}`);
   }

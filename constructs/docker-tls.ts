@@ -2,7 +2,7 @@
 // gate and the DockerStack: file names as the Docker client expects them, the names the server answers to, and
 // the checks that the files fit together (each key its certificate's, both certificates the CA's).
 import { type KeyObject, X509Certificate, createPrivateKey } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { basename, join, posix } from "node:path";
 
 export const CERT_FILES = {
@@ -85,13 +85,46 @@ export interface CertCheckOptions {
   readonly marginDays?: number;
 }
 
-/** A value read, or the problem; `repair`, when there is one, keeps the files (the usual fix makes new ones). */
+/**
+ * A value read, or the problem; `repair`, when there is one, keeps the files (the usual fix makes new ones), and
+ * `fix` replaces the usual fix where new files would not help (a file this user may not read).
+ */
 type Read<T> =
   | { readonly value: T; readonly problem?: undefined }
-  | { readonly value?: undefined; readonly problem: string; readonly repair?: string };
+  | { readonly value?: undefined; readonly problem: string; readonly repair?: string; readonly fix?: string };
 
-/** The fix of a problem read: its repair first, when it has one, then `renew`. */
-const fixOf = (read: { readonly repair?: string }, renew: string) => (read.repair ? `${read.repair}, or ${renew}` : renew);
+/** The fix of a problem read: its own fix, or its repair first, when it has one, then `renew`. */
+export const fixOf = (read: { readonly repair?: string; readonly fix?: string }, renew: string) =>
+  read.fix ?? (read.repair ? `${read.repair}, or ${renew}` : renew);
+
+/** The system's refusals that are about this user's permissions, not about the files. */
+const DENIED = new Set(["EACCES", "EPERM"]);
+
+/**
+ * The fix where this user may not read or look for the files: new ones would not help (writing them fails alike,
+ * and a new CA would not be the one the host trusts).
+ */
+export const PERMISSION_FIX = "run the command as the user the certificates belong to, or give this user read access to them and their directory";
+
+/**
+ * Which of `files` are missing from `dir` (the system says ENOENT or ENOTDIR), or the problem when the system
+ * refused to look: a directory this user may not search hides files that are there, and "missing" would have
+ * them made again.
+ */
+export function missingFiles(dir: string, files: readonly CertFile[], label = dir): Read<CertFile[]> {
+  const missing: CertFile[] = [];
+  for (const f of files) {
+    try {
+      statSync(join(dir, CERT_FILES[f]));
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      if (e.code === "ENOENT" || e.code === "ENOTDIR") missing.push(f);
+      else if (DENIED.has(e.code ?? "")) return { problem: `${label} cannot be searched for ${CERT_FILES[f]} (permission denied, ${e.code})`, fix: PERMISSION_FIX };
+      else return { problem: `${posix.join(label, CERT_FILES[f])} cannot be looked up (${e.code ?? e.message})` };
+    }
+  }
+  return { value: missing };
+}
 
 /** A PEM file's bytes, or why there are none to use ("is missing", "is empty", "cannot be read (EACCES)"). */
 function readPem(path: string): Read<Buffer> {
@@ -106,6 +139,7 @@ function readPem(path: string): Read<Buffer> {
     return pem.toString("utf8").trim() === "" ? { problem: "is empty" } : { value: pem };
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
+    if (DENIED.has(e.code ?? "")) return { problem: `cannot be read (permission denied, ${e.code})`, fix: PERMISSION_FIX };
     return { problem: e.code === "ENOENT" ? "is missing" : `cannot be read (${e.code ?? e.message})` };
   }
 }
@@ -178,6 +212,9 @@ function readPrivateKey(path: string, usedBy = "dockerd and the Docker client ne
     return { problem: `does not hold a PEM private key (${(error as Error).message})` };
   }
 }
+
+/** How many days before they expire `npm run certs` renews certificates, and diff and deploy say they will need it. */
+export const RENEW_DAYS = 30;
 
 /** How far ahead of this machine's clock a certificate's start may be: one made a moment ago elsewhere is taken. */
 export const CLOCK_SKEW_MS = 5 * 60_000;
@@ -286,32 +323,63 @@ export function rawNames(cert: X509Certificate): { issuer: Buffer; subject: Buff
 const NOT_A_CA = "is not a CA certificate (its basic constraints do not say CA:TRUE, or its key usage leaves out keyCertSign)";
 
 /**
- * The CA certificate in `dir`, or what is wrong with it: unreadable, not a CA, not valid yet or expired, or
- * (`withKey`, for signing) without a ca-key.pem that belongs to it.
+ * The CA certificate in `dir`, or what is wrong with it: unreadable, not a CA, limited to other uses, not valid yet
+ * or expired, or with a key the Docker API's TLS does not take.
  */
-export function checkCa(dir: string, options: CertCheckOptions & { readonly withKey?: boolean } = {}): Read<X509Certificate> {
+export function checkCa(dir: string, options: CertCheckOptions = {}): Read<X509Certificate> {
   const { label = dir, now = new Date(), marginDays = 0 } = options;
   const name = (f: CertFile) => posix.join(label, CERT_FILES[f]);
   const ca = readCertificate(join(dir, CERT_FILES.ca));
-  if (ca.problem !== undefined) return { problem: `${name("ca")} ${ca.problem}: ${CERT_FIXES.rotateCa}` };
+  if (ca.problem !== undefined) return { problem: `${name("ca")} ${ca.problem}: ${fixOf(ca, CERT_FIXES.rotateCa)}` };
   // What is not a CA signs certificates nobody can verify: `npm run certs` would issue them, dockerd refuse them.
   // node:crypto's `ca` is OpenSSL's X509_check_ca(): CA:TRUE, and keyCertSign if it has a key usage.
   if (!ca.value.ca) return { problem: `${name("ca")} ${NOT_A_CA}: ${CERT_FIXES.rotateCa}` };
+  // An extended key usage on a CA limits every certificate under it (Go's crypto/x509 and OpenSSL check the whole
+  // chain): both sides of the Docker API's TLS need theirs, so a CA for clients only fails the server, and no new
+  // certificate from it would do.
+  const usages = ca.value.keyUsage;
+  if (usages !== undefined && !usages.includes(ANY_EXTENDED_KEY_USAGE)) {
+    const lacking = Object.values(EXTENDED_KEY_USAGE).filter((u) => !usages.includes(u.oid));
+    if (lacking.length > 0) {
+      const names = new Map<string, string>(Object.values(EXTENDED_KEY_USAGE).map((u) => [u.oid, u.name]));
+      const allowed = usages.map((u) => names.get(u) ?? u).join(", ") || "nothing";
+      return {
+        problem:
+          `${name("ca")} limits the certificates under it to ${allowed} (its extended key usage), and the Docker API's TLS ` +
+          `also needs ${lacking.map((u) => u.name).join(" and ")} along the chain: ${CERT_FIXES.rotateCa}`,
+      };
+    }
+  }
   const invalid = validity(ca.value, now, marginDays);
   if (invalid) return { problem: `${name("ca")} ${invalid}: ${CERT_FIXES.rotateCa}` };
   const caKind = goKeyProblem(ca.value.publicKey);
   if (caKind) {
     return { problem: `${name("ca")} holds ${caKind}, which the Docker API's TLS does not take (it takes ${GO_TLS_KEYS}): ${CERT_FIXES.rotateCa}` };
   }
-  if (options.withKey) {
-    const key = readPrivateKey(join(dir, CERT_FILES.caKey), "npm run certs signs with it and takes no passphrase");
-    if (key.problem !== undefined) return { problem: `${name("caKey")} ${key.problem}: ${fixOf(key, CERT_FIXES.rotateCa)}` };
-    // Signing with a key that is not the CA's makes certificates nobody can verify.
-    if (!ca.value.checkPrivateKey(key.value)) {
-      return { problem: `${name("caKey")} does not belong to ${name("ca")} (it is another CA's key): ${CERT_FIXES.rotateCa}` };
-    }
-  }
   return ca;
+}
+
+/**
+ * The CA's key in `dir`, for signing, or what is wrong with it: missing, unreadable, or not `ca`'s. `keptAway`
+ * marks a key that is not here to sign with (missing, or under a passphrase) but may well be the CA's, as a careful
+ * user keeps it: that matters only when something is to be signed.
+ */
+export function checkCaKey(
+  dir: string,
+  ca: X509Certificate,
+  { label = dir }: { readonly label?: string } = {},
+): Read<KeyObject> & { readonly keptAway?: "missing" | "encrypted" } {
+  const name = (f: CertFile) => posix.join(label, CERT_FILES[f]);
+  const key = readPrivateKey(join(dir, CERT_FILES.caKey), "npm run certs signs with it and takes no passphrase");
+  if (key.problem !== undefined) {
+    const keptAway = key.problem === "is missing" ? "missing" : key.repair !== undefined ? "encrypted" : undefined;
+    return { problem: `${name("caKey")} ${key.problem}: ${fixOf(key, CERT_FIXES.rotateCa)}`, keptAway };
+  }
+  // Signing with a key that is not the CA's makes certificates nobody can verify.
+  if (!ca.checkPrivateKey(key.value)) {
+    return { problem: `${name("caKey")} does not belong to ${name("ca")} (it is another CA's key): ${CERT_FIXES.rotateCa}` };
+  }
+  return key;
 }
 
 /**
@@ -330,7 +398,7 @@ export function leafProblem(
   const { cert: certFile, key: keyFile } = LEAVES[leaf];
   const name = (f: CertFile) => posix.join(label, CERT_FILES[f]);
   const cert = readCertificate(join(dir, CERT_FILES[certFile]));
-  if (cert.problem !== undefined) return `${name(certFile)} ${cert.problem}: ${CERT_FIXES.rotate}`;
+  if (cert.problem !== undefined) return `${name(certFile)} ${cert.problem}: ${fixOf(cert, CERT_FIXES.rotate)}`;
   const key = readPrivateKey(join(dir, CERT_FILES[keyFile]));
   if (key.problem !== undefined) return `${name(keyFile)} ${key.problem}: ${fixOf(key, CERT_FIXES.rotate)}`;
   const kind = goKeyProblem(key.value);
@@ -369,16 +437,19 @@ export function leafProblem(
 export function certificateProblem(
   dir: string,
   names: readonly string[],
-  { label = dir, now = new Date() }: { readonly label?: string; readonly now?: Date } = {},
+  { label = dir, now = new Date(), marginDays = 0 }: CertCheckOptions = {},
 ): string | undefined {
   // ca-key.pem is not among them: deploy never signs, and `npm run certs` checks it before it does.
   const required: CertFile[] = ["ca", "serverCert", "serverKey", "clientCert", "clientKey"];
-  const missing = required.map((f) => CERT_FILES[f]).filter((f) => !existsSync(join(dir, f)));
+  const looked = missingFiles(dir, required, label);
+  if (looked.problem !== undefined) return `${looked.problem}: ${fixOf(looked, CERT_FIXES.make)}`;
+  const missing = looked.value.map((f) => CERT_FILES[f]);
   if (missing.length === required.length) return `there are no certificates in ${label}: ${CERT_FIXES.make} before deploying`;
   // Without ca.pem nothing can be checked or issued: starting over keeps the other files in a backup.
   if (missing.includes(CERT_FILES.ca)) return `${label} lacks ${missing.join(", ")}: ${CERT_FIXES.rotateCa} to start over`;
   if (missing.length > 0) return `${label} lacks ${missing.join(", ")}: ${CERT_FIXES.make} to make them`;
-  const ca = checkCa(dir, { label, now });
+  const check = { label, now, marginDays };
+  const ca = checkCa(dir, check);
   if (ca.problem !== undefined) return ca.problem;
-  return leafProblem(dir, "server", ca.value, names, { label, now }) ?? leafProblem(dir, "client", ca.value, [], { label, now });
+  return leafProblem(dir, "server", ca.value, names, check) ?? leafProblem(dir, "client", ca.value, [], check);
 }

@@ -3,12 +3,12 @@
 // certificates that cannot work, a host without TLS or that answers without a client certificate, a server
 // certificate that does not verify) stops it at once; what a booting host shows (a closed port, a name not yet in
 // DNS) is waited through, and named if it lasts.
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { request as plainRequest } from "node:http";
 import { request } from "node:https";
 import { isIP, isIPv4 } from "node:net";
 import { join } from "node:path";
-import { CERT_FILES, checkCa, leafProblem } from "../constructs/docker-tls";
+import { CERT_FILES, CERT_FIXES, type CertFile, checkCa, fixOf, leafProblem, missingFiles } from "../constructs/docker-tls";
 import { isNetworkAddress } from "../settings/cidr";
 import { escapeInvisible } from "../settings/errors";
 import { startedAs } from "../settings/paths";
@@ -99,6 +99,15 @@ function tlsRefusal(code: string | undefined, reason: string, endpoint: string, 
         `its key usage or extended key usage does not allow a server (digitalSignature, serverAuth), as those ` +
         `\`npm run certs\` makes do. ${rotate}`
       );
+    case "ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION":
+    case "ERR_SSL_UNSUPPORTED_PROTOCOL":
+      // The server offers no TLS version this client takes (1.2 and 1.3, as the Docker client): dockerd, under the
+      // host's boot configuration, offers both from its first answer, so another server holds the port.
+      return (
+        `the server at ${endpoint} speaks no TLS version the Docker client takes (${code}: ${reason}): it offers only ` +
+        "versions older than TLS 1.2, which dockerd, as the host boots it, never does, and waiting will not change " +
+        "that. Check that the host is the Docker host and the port its dockerHost.apiPort, and that nothing else listens on that port."
+      );
     case "ERR_SSL_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE":
       // The server's verdict on our certificate, for a reason the checks of the files did not see.
       return (
@@ -127,14 +136,19 @@ export async function waitForDocker(options: WaitOptions): Promise<WaitResult> {
         "Add the address range you deploy from to dockerHost.adminCidrs (INFRA_CONFIG) and deploy again.",
     };
   }
-  const files = [CERT_FILES.ca, CERT_FILES.clientCert, CERT_FILES.clientKey].map((f) => join(options.certs, f));
-  const missing = files.filter((f) => !existsSync(f));
+  const used: CertFile[] = ["ca", "clientCert", "clientKey"];
+  // A directory this user may not search hides the files: that is the message, not "missing".
+  const checked: CertFile[] = [...used, "serverCert", "serverKey"];
+  const looked = missingFiles(options.certs, checked, options.certs);
+  if (looked.problem !== undefined) {
+    return { ok: false, message: `the certificates in ${options.certs} cannot be used: ${looked.problem}: ${fixOf(looked, CERT_FIXES.make)}, then deploy again.` };
+  }
+  const missing = used.filter((f) => looked.value.includes(f));
   if (missing.length > 0) {
     // Without ca.pem beside other files, npm run certs makes nothing until told to start over (they go to a backup).
-    const others = [CERT_FILES.serverCert, CERT_FILES.serverKey, CERT_FILES.clientCert, CERT_FILES.clientKey];
-    const startOver = missing.includes(files[0]) && others.some((f) => existsSync(join(options.certs, f)));
+    const startOver = missing.includes("ca") && checked.some((f) => !looked.value.includes(f));
     const fix = startOver ? "npm run certs -- --rotate-ca" : "npm run certs";
-    return { ok: false, message: `no client certificate: ${missing.join(", ")} missing. Run \`${fix}\` first.` };
+    return { ok: false, message: `no client certificate: ${missing.map((f) => join(options.certs, CERT_FILES[f])).join(", ")} missing. Run \`${fix}\` first.` };
   }
   // Files that cannot work never will: the client would wait out the whole timeout for nothing.
   const ca = checkCa(options.certs, { label: options.certs });
@@ -143,7 +157,7 @@ export async function waitForDocker(options: WaitOptions): Promise<WaitResult> {
       ? ca.problem
       : leafProblem(options.certs, "client", ca.value, [], { label: options.certs });
   if (unusable) return { ok: false, message: `the certificates in ${options.certs} cannot be used: ${unusable}, then deploy again.` };
-  const [caPem, cert, key] = files.map((f) => readFileSync(f));
+  const [caPem, cert, key] = used.map((f) => readFileSync(join(options.certs, CERT_FILES[f])));
   const started = Date.now();
   const deadline = started + options.timeoutSeconds * 1000;
   let lastError = "no attempt yet";

@@ -7,7 +7,11 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rm
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { findMirrors } from "../../commands/provider-mirror";
+import { CERT_FILES, dockerHostCertificateNames } from "../../constructs/docker-tls";
+import { LEAF_DAYS, ensureCertificates } from "../../commands/certs";
+import { loadSettings } from "../../settings/load";
 import { projectRoot } from "../../settings/paths";
+import { boundByModes, withMode } from "../file-permissions";
 
 // Inside the project, as every output directory deploy uses must be (git ignores cdktf.out.*/).
 const work = mkdtempSync(join(projectRoot, "cdktf.out.cli-test-"));
@@ -38,10 +42,15 @@ writeFileSync(ownCliConfig, "");
 
 let runs = 0;
 
-/** Runs the wrapper as npm would, typed in `work`; `cdktf` is what the cdktf CLI was started with, if it was. */
-function wrapper(args: string[], env: NodeJS.ProcessEnv = {}) {
+/**
+ * Runs the wrapper as npm would, typed in `work`; `cdktf` is what the cdktf CLI was started with, if it was. `bound`:
+ * bound by file modes, as a user other than root is.
+ */
+function wrapper(args: string[], env: NodeJS.ProcessEnv = {}, bound = false) {
   const argsFile = join(work, `cdktf-args-${++runs}.json`);
-  const result = spawnSync(process.execPath, [join(projectRoot, "dist", "commands", "cdktf.js"), ...args], {
+  const argv = [join(projectRoot, "dist", "commands", "cdktf.js"), ...args];
+  const [command, commandArgs] = bound ? boundByModes(process.execPath, argv) : [process.execPath, argv];
+  const result = spawnSync(command, commandArgs, {
     cwd: projectRoot,
     env: {
       ...process.env,
@@ -156,6 +165,46 @@ describe("which stacks", () => {
     expect(result.status).toBe(1);
     expectOneLine(result.stderr, /the Docker API's certificates will not do/);
     expect(result.cdktf).toBeUndefined();
+  });
+});
+
+describe("the certificates, which diff and deploy check before cdktf starts", () => {
+  const out = () => `--output=${join(work, "out")}`;
+  const dir = join(work, "aging-certs");
+  const settingsFile = join(work, "aging-certs.json");
+  beforeAll(async () => {
+    const settings = loadSettings({ INFRA_CONFIG: "" });
+    const serverNames = dockerHostCertificateNames(settings.region, settings.dockerHost.dns?.name);
+    // Made as many days ago that the server's and the client's certificates serve for 20 days more.
+    await ensureCertificates({ dir, serverNames, now: new Date(Date.now() - (LEAF_DAYS - 20) * 86_400_000) });
+    writeFileSync(settingsFile, JSON.stringify({ dockerHost: { certsDir: relative(projectRoot, dir) } }));
+  });
+
+  test.each([[["diff", "aws"]], [["deploy", "aws", "docker"]]])("%j with certificates that expire within 30 days goes on, with a warning that names the renewal", (args) => {
+    const result = wrapper([...args, out()], { INFRA_CONFIG: settingsFile });
+    expect(result.status).toBe(0);
+    expect(result.cdktf?.slice(0, args.length)).toEqual(args);
+    expectOneLine(
+      result.stderr,
+      new RegExp(`^npm run ${args[0]}: warning: the Docker API's certificates need renewing: .*aging-certs/server\\.pem expires on .+: run \`npm run certs -- --rotate\` before then\\n$`),
+    );
+  });
+
+  test("certificates this user may not read or look for: one line that says so, exit 1, before cdktf starts", () => {
+    const refused = (args: string[], pattern: RegExp) => {
+      const result = wrapper([...args, out()], { INFRA_CONFIG: settingsFile }, true);
+      expect(result.status).toBe(1);
+      expectOneLine(result.stderr, pattern);
+      expect(result.stderr).not.toMatch(/npm run certs/);
+      expect(result.cdktf).toBeUndefined();
+    };
+    withMode(join(dir, CERT_FILES.serverKey), 0o000, 0o600, () =>
+      refused(["diff", "aws"], /aging-certs\/server-key\.pem cannot be read \(permission denied, EACCES\): run the command as the user the certificates belong to/),
+    );
+    withMode(dir, 0o000, 0o700, () => {
+      refused(["deploy", "aws", "docker"], /aging-certs cannot be searched for ca\.pem \(permission denied, EACCES\): run the command as the user the certificates belong to/);
+      refused(["destroy", "*"], /aging-certs cannot be searched for ca\.pem \(permission denied, EACCES\), and Terraform reads them to plan the destroy: run the command as the user/);
+    });
   });
 });
 

@@ -1,16 +1,17 @@
 // `npm run certs` through its built entry point (dist/commands/certs.js), as npm runs it: --out from where the user
 // typed the command, the directories it refuses, the broken sets of files it will not keep, and what a write the
 // system refuses leaves behind (nothing).
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { createPrivateKey } from "node:crypto";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { CERT_FILES, certificateProblem, checkCa, dockerHostCertificateNames } from "../../constructs/docker-tls";
+import { CERT_FILES, PERMISSION_FIX, certificateProblem, checkCa, checkCaKey, dockerHostCertificateNames } from "../../constructs/docker-tls";
 import { USAGE, ensureCertificates } from "../../commands/certs";
 import { certificateDirProblem } from "../../commands/certs-files";
 import { loadSettings } from "../../settings/load";
 import { projectRoot } from "../../settings/paths";
+import { boundByModes, withMode } from "../file-permissions";
 
 /**
  * Makes `dir` refuse new entries, even to root (chattr +i, which needs CAP_LINUX_IMMUTABLE); returns what undoes
@@ -40,11 +41,14 @@ const immutable = lockable && process.getuid?.() === 0;
 describe("dist/commands/certs.js, as `npm run certs` runs it", () => {
   /** A directory standing for where the user typed the command. */
   const typedIn = () => mkdtempSync(join(tmpdir(), "certs-typed-in-"));
-  const run = (args: string[], initCwd: string, extraEnv: NodeJS.ProcessEnv = {}) => {
+  /** Runs the command as typed in `initCwd`; `bound`, bound by file modes as a user other than root is. */
+  const run = (args: string[], initCwd: string, extraEnv: NodeJS.ProcessEnv = {}, bound = false) => {
     const env: NodeJS.ProcessEnv = { ...process.env, INFRA_CONFIG: "", INIT_CWD: initCwd, ...extraEnv };
     for (const key of Object.keys(env)) if (key.startsWith("npm_config_rotate")) delete env[key];
+    const argv = [join(projectRoot, "dist", "commands", "certs.js"), ...args];
+    const [command, commandArgs] = bound ? boundByModes(process.execPath, argv) : [process.execPath, argv];
     // A time limit: a path that once made it spin (/proc) fails the test instead of stalling the run.
-    return spawnSync(process.execPath, [join(projectRoot, "dist", "commands", "certs.js"), ...args], { cwd: projectRoot, env, encoding: "utf8", timeout: 30_000 });
+    return spawnSync(command, commandArgs, { cwd: projectRoot, env, encoding: "utf8", timeout: 30_000 });
   };
   /** The certificate files in `dir` (regular ones only: reading a named pipe would wait for a writer). */
   const pems = (dir: string) =>
@@ -495,18 +499,67 @@ describe("dist/commands/certs.js, as `npm run certs` runs it", () => {
     expect(certificateProblem(dir, names)).toBeUndefined();
   });
 
-  test("a missing ca-key.pem is named as missing (not as unreadable), with or without --rotate; nothing is written", () => {
+  test("a missing ca-key.pem is named as missing (not as unreadable) when there is something to sign; nothing is written", () => {
     const dir = made();
     rmSync(join(dir, CERT_FILES.caKey));
     const before = pems(dir);
-    for (const flags of [[], ["--rotate"]]) {
-      expect(run(["--out=certs", ...flags], dirname(dir))).toMatchObject({
+    expect(run(["--out=certs", "--rotate"], dirname(dir))).toMatchObject({
+      status: 1,
+      stdout: "",
+      stderr: `npm run certs: ${join(dir, CERT_FILES.caKey)} is missing: run \`npm run certs -- --rotate-ca\`\n`,
+    });
+    expect(pems(dir)).toEqual(before);
+  });
+
+  test("a CA key kept away (under a passphrase, or elsewhere): a run with nothing to sign checks the rest and warns; one that signs refuses", () => {
+    const dir = made();
+    const caKey = join(dir, CERT_FILES.caKey);
+    const encrypted = join(typedIn(), "encrypted.pem");
+    execFileSync("openssl", ["pkcs8", "-topk8", "-in", caKey, "-passout", "pass:secret", "-out", encrypted]);
+    copyFileSync(encrypted, caKey);
+    const before = pems(dir);
+    const kept = (state: string) =>
+      `npm run certs: warning: ${caKey} ${state}: nothing needed signing, so the certificates were checked without it; \`npm run certs -- --rotate\` will need it here without one\n`;
+    expect(run(["--out=certs"], dirname(dir))).toMatchObject({ status: 0, stderr: kept("is under a passphrase") });
+    expect(run(["--out=certs", "--rotate"], dirname(dir))).toMatchObject({
+      status: 1,
+      stderr: expect.stringMatching(/^npm run certs: .*ca-key\.pem holds an encrypted private key: npm run certs signs with it and takes no passphrase: write it without one .*, or run `npm run certs -- --rotate-ca`\n$/),
+    });
+    expect(pems(dir)).toEqual(before);
+
+    rmSync(caKey);
+    expect(run(["--out=certs"], dirname(dir))).toMatchObject({ status: 0, stderr: kept("is not there") });
+    // Something to sign: cert.pem gone, or a certificate that no longer fits.
+    rmSync(join(dir, CERT_FILES.clientCert));
+    const missing = `npm run certs: ${caKey} is missing: run \`npm run certs -- --rotate-ca\`\n`;
+    expect(run(["--out=certs"], dirname(dir))).toMatchObject({ status: 1, stderr: missing });
+    copyFileSync(join(theirs, CERT_FILES.clientCert), join(dir, CERT_FILES.clientCert));
+    expect(run(["--out=certs"], dirname(dir))).toMatchObject({ status: 1, stderr: expect.stringMatching(/^npm run certs: .*ca-key\.pem is missing: .*; .*key\.pem does not match .*cert\.pem/) });
+  });
+
+  test("files this user may not read or look for: named so, with no new certificates as the fix (they would not help); nothing changes", () => {
+    const dir = made();
+    const before = pems(dir);
+    withMode(join(dir, CERT_FILES.ca), 0o000, 0o644, () =>
+      expect(run(["--out=certs"], dirname(dir), {}, true)).toMatchObject({
         status: 1,
-        stdout: "",
-        stderr: `npm run certs: ${join(dir, CERT_FILES.caKey)} is missing: run \`npm run certs -- --rotate-ca\`\n`,
-      });
-      expect(pems(dir)).toEqual(before);
-    }
+        stderr: `npm run certs: ${join(dir, CERT_FILES.ca)} cannot be read (permission denied, EACCES): ${PERMISSION_FIX}\n`,
+      }),
+    );
+    // Listed but not searched (r without x): the names are there, the files cannot be looked at.
+    withMode(dir, 0o600, 0o700, () =>
+      expect(run(["--out=certs", "--rotate"], dirname(dir), {}, true)).toMatchObject({
+        status: 1,
+        stderr: `npm run certs: ${dir} cannot be searched for ${CERT_FILES.ca} (permission denied, EACCES): ${PERMISSION_FIX}\n`,
+      }),
+    );
+    withMode(dir, 0o000, 0o700, () =>
+      expect(run(["--out=certs"], dirname(dir), {}, true)).toMatchObject({
+        status: 2,
+        stderr: `npm run certs: --out=certs: ${dir} cannot be listed: permission denied (EACCES) (npm run certs -- --help shows the usage)\n`,
+      }),
+    );
+    expect(pems(dir)).toEqual(before);
   });
 
   test("refuses a CA key that does not belong to the CA, with or without --rotate (it would sign with it); --rotate-ca starts over", () => {
@@ -518,7 +571,8 @@ describe("dist/commands/certs.js, as `npm run certs` runs it", () => {
     expect(run(["--out=certs", "--rotate"], dirname(dir))).toMatchObject({ status: 1, stderr: refusal });
     expect(pems(dir)).toEqual(before);
     expect(run(["--out=certs", "--rotate-ca"], dirname(dir)).status).toBe(0);
-    expect(checkCa(dir, { withKey: true }).problem).toBeUndefined();
+    const ca = checkCa(dir);
+    expect(ca.problem ?? checkCaKey(dir, ca.value!).problem).toBeUndefined();
     expect(certificateProblem(dir, names)).toBeUndefined();
   });
 

@@ -5,7 +5,7 @@ import { createPrivateKey, webcrypto } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CERT_FILES, certificateProblem, checkCa, coversName, dockerHostCertificateNames } from "../../constructs/docker-tls";
+import { CERT_FILES, certificateProblem, checkCa, checkCaKey, coversName, dockerHostCertificateNames } from "../../constructs/docker-tls";
 import { ensureCertificates } from "../../commands/certs";
 // After commands/certs: it loads reflect-metadata and gives @peculiar/x509 its crypto provider.
 import * as x509 from "@peculiar/x509";
@@ -36,6 +36,11 @@ function mixed(changes: Partial<Record<keyof typeof CERT_FILES, { from: string }
   return dir;
 }
 const problem = (dir: string, now?: Date) => certificateProblem(dir, NAMES, { label: "certs", now });
+/** What keeps `npm run certs` from signing with the CA in `dir`: the CA's problem, or its key's. */
+function signingProblem(dir: string): string | undefined {
+  const ca = checkCa(dir, { label: "certs" });
+  return ca.problem !== undefined ? ca.problem : checkCaKey(dir, ca.value, { label: "certs" }).problem;
+}
 
 test("a set from one run of the generator has no problem", () => {
   expect(problem(ours)).toBeUndefined();
@@ -58,7 +63,7 @@ describe("missing files", () => {
   test("the CA's key: not deploy's concern, but named as missing where it signs", () => {
     const dir = mixed({ caKey: null });
     expect(problem(dir)).toBeUndefined();
-    expect(checkCa(dir, { label: "certs", withKey: true }).problem).toBe("certs/ca-key.pem is missing: run `npm run certs -- --rotate-ca`");
+    expect(signingProblem(dir)).toBe("certs/ca-key.pem is missing: run `npm run certs -- --rotate-ca`");
   });
 });
 
@@ -146,10 +151,10 @@ describe("keys that do not match their certificates", () => {
   test("ca-key.pem of another CA: not deploy's concern, but checkCa finds it before anything is signed", () => {
     const dir = mixed({ caKey: { from: theirs } });
     expect(problem(dir)).toBeUndefined();
-    expect(checkCa(dir, { label: "certs", withKey: true }).problem).toBe(
+    expect(signingProblem(dir)).toBe(
       "certs/ca-key.pem does not belong to certs/ca.pem (it is another CA's key): run `npm run certs -- --rotate-ca`",
     );
-    expect(checkCa(ours, { withKey: true }).problem).toBeUndefined();
+    expect(signingProblem(ours)).toBeUndefined();
   });
 });
 
@@ -242,7 +247,7 @@ describe("certificates made for another role", () => {
     cpSync(join(ours, CERT_FILES.clientCert), join(dir, CERT_FILES.ca));
     cpSync(join(ours, CERT_FILES.clientKey), join(dir, CERT_FILES.caKey));
     expect(problem(dir)).toBe(NOT_A_CA);
-    expect(checkCa(dir, { label: "certs", withKey: true }).problem).toBe(NOT_A_CA);
+    expect(signingProblem(dir)).toBe(NOT_A_CA);
   });
 
   /** A self-signed certificate with `extensions`, as ca.pem. */
@@ -290,6 +295,26 @@ describe("what Go reads: dockerd, the Docker client and the Docker provider", ()
     openssl(["req", "-new", "-key", `${name}-key.pem`, "-subj", "/CN=odd", "-out", `${name}.csr`], dir);
     openssl(["x509", "-req", "-in", `${name}.csr`, "-CA", "ca.pem", "-CAkey", "ca-key.pem", "-set_serial", "7", "-days", "30", "-extfile", ext, "-out", `${name}.pem`], dir);
   };
+
+  test("a CA whose extended key usage leaves out a side (clientAuth only): -- --rotate-ca, as nothing it issues serves the server", () => {
+    const dir = mixed({});
+    // The CA made again from its key, limited to clients, and a server certificate from it.
+    openssl(
+      ["req", "-x509", "-new", "-key", "ca-key.pem", "-subj", "/CN=clients only", "-days", "30", "-addext", "basicConstraints=critical,CA:TRUE",
+        "-addext", "keyUsage=critical,keyCertSign", "-addext", "extendedKeyUsage=clientAuth", "-out", "ca.pem"],
+      dir,
+    );
+    opensslLeaf(dir, "server", "serverAuth", ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"]);
+    // OpenSSL, as Go's crypto/x509, holds the whole chain to the usage: the server's certificate fails for a server.
+    expect(() => openssl(["verify", "-CAfile", "ca.pem", "-purpose", "sslserver", "server.pem"], dir)).toThrow(/error 26 at 1 depth lookup: unsuitable certificate purpose/);
+    expect(problem(dir)).toBe(
+      "certs/ca.pem limits the certificates under it to clientAuth (its extended key usage), and the Docker API's TLS also needs serverAuth along the chain: run `npm run certs -- --rotate-ca`",
+    );
+    // Both sides, or any use, will do.
+    openssl(["req", "-x509", "-new", "-key", "ca-key.pem", "-subj", "/CN=both", "-days", "30", "-addext", "basicConstraints=critical,CA:TRUE",
+      "-addext", "keyUsage=critical,keyCertSign", "-addext", "extendedKeyUsage=serverAuth,clientAuth", "-out", "ca.pem"], dir);
+    expect(checkCa(dir).problem).toBeUndefined();
+  });
 
   test("a key on a curve Go does not take, or of a type it cannot load: named, with -- --rotate", () => {
     const dir = mixed({});
@@ -348,7 +373,7 @@ describe("files the checks cannot use as they are, with the fix that works", () 
     const dir = mixed({});
     execFileSync("openssl", ["pkcs8", "-topk8", "-in", CERT_FILES.caKey, "-passout", "pass:secret", "-out", "encrypted.pem"], { cwd: dir });
     cpSync(join(dir, "encrypted.pem"), join(dir, CERT_FILES.caKey));
-    expect(checkCa(dir, { label: "certs", withKey: true }).problem).toBe(
+    expect(signingProblem(dir)).toBe(
       "certs/ca-key.pem holds an encrypted private key: npm run certs signs with it and takes no passphrase: " +
         "write it without one (`openssl pkey -in ca-key.pem -out ca-key.pem` asks for the passphrase once), or run `npm run certs -- --rotate-ca`",
     );

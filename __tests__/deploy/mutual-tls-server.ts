@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { type RequestListener } from "node:http";
 import { type Server, createServer } from "node:https";
 import { tmpdir } from "node:os";
+import { type SecureVersion } from "node:tls";
 import { join } from "node:path";
 import * as x509 from "@peculiar/x509";
 import { CERT_FILES } from "../../constructs/docker-tls";
@@ -23,16 +24,18 @@ export async function mutualTlsServer(handler: RequestListener): Promise<{ certs
 
 /**
  * Starts the server with the CA of `certs` and the certificate and key given, on a free port of 127.0.0.1; with
- * `verifyClients: false`, as dockerd with TLS but without --tlsverify, it asks no client for a certificate.
+ * `verifyClients: false`, as dockerd with TLS but without --tlsverify, it asks no client for a certificate; with
+ * `tlsVersions`, it speaks only those.
  */
 export async function tlsServer(
   certs: string,
   pair: { cert: string | Buffer; key: string | Buffer },
   handler: RequestListener,
-  { verifyClients = true, ciphers }: { verifyClients?: boolean; ciphers?: string } = {},
+  { verifyClients = true, ciphers, tlsVersions }: { verifyClients?: boolean; ciphers?: string; tlsVersions?: { min: SecureVersion; max: SecureVersion } } = {},
 ): Promise<{ server: Server; port: number }> {
   const ca = readFileSync(join(certs, CERT_FILES.ca));
-  const server = createServer({ ...pair, ca, requestCert: verifyClients, rejectUnauthorized: verifyClients, ciphers }, handler).listen(0, "127.0.0.1");
+  const versions = tlsVersions ? { minVersion: tlsVersions.min, maxVersion: tlsVersions.max } : {};
+  const server = createServer({ ...pair, ca, requestCert: verifyClients, rejectUnauthorized: verifyClients, ciphers, ...versions }, handler).listen(0, "127.0.0.1");
   await new Promise((r) => server.once("listening", r));
   return { server, port: (server.address() as { port: number }).port };
 }

@@ -1,7 +1,7 @@
 // dist/deploy/wait-for-docker.js as Terraform's local-exec runs it, against a local HTTPS server that answers like the
 // Docker API's /_ping: its command line, exit codes and the one line it prints (the real daemon is in `npm run test:tls`).
 import { spawn } from "node:child_process";
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createPlainServer } from "node:http";
 import { type Socket, createServer as createNetServer } from "node:net";
 import { type Server } from "node:https";
@@ -11,6 +11,7 @@ import { CERT_FILES } from "../../constructs/docker-tls";
 import { ensureCertificates } from "../../commands/certs";
 import { USAGE } from "../../deploy/wait-for-docker";
 import { projectRoot } from "../../settings/paths";
+import { boundByModes } from "../file-permissions";
 import { type Oddity, issue, mutualTlsServer, tlsServer } from "./mutual-tls-server";
 
 let certs: string;
@@ -35,10 +36,13 @@ function closedPort(): Promise<number> {
 describe("dist/deploy/wait-for-docker.js, as Terraform's local-exec runs it", () => {
   jest.setTimeout(15_000);
   // Run asynchronously: the servers it talks to live in this process.
-  const gate = (args: string[]) =>
+  // `bound`: bound by file modes, as a user other than root is.
+  const gate = (args: string[], bound = false) =>
     new Promise<{ status: number | null; stdout: string; stderr: string; ms: number }>((resolve) => {
       const started = Date.now();
-      const child = spawn(process.execPath, [join(projectRoot, "dist", "deploy", "wait-for-docker.js"), ...args], {
+      const argv = [join(projectRoot, "dist", "deploy", "wait-for-docker.js"), ...args];
+      const [command, commandArgs] = bound ? boundByModes(process.execPath, argv) : [process.execPath, argv];
+      const child = spawn(command, commandArgs, {
         cwd: mkdtempSync(join(tmpdir(), "gate-cwd-")), // where a relative --certs would be looked for: nothing there
         timeout: 10_000, // a gate that waits when it should stop never outlives its test (given 15 s)
       });
@@ -88,6 +92,7 @@ describe("dist/deploy/wait-for-docker.js, as Terraform's local-exec runs it", ()
     [["--host=localhost", "--port=docker"], "--port=docker: expected a whole number from 1 to 65535"],
     [["--host=localhost", "--host=other.example.com"], "--host is given more than once; give it once"],
     [["--host=localhost", "--port=-1"], "--port=-1: expected a whole number from 1 to 65535"],
+    [["--host=localhost", "--port= 2376"], "--port= 2376: expected a whole number from 1 to 65535"],
     [["--host=localhost", "--admin-cidrs=garbage"], "--admin-cidrs=garbage: expected none or IPv4 CIDR blocks (network addresses) joined by commas, such as 203.0.113.0/24,198.51.100.7/32"],
     [["--host=localhost", "--admin-cidrs=10.0.0.0/33"], "--admin-cidrs=10.0.0.0/33: expected none or IPv4 CIDR blocks (network addresses) joined by commas, such as 203.0.113.0/24,198.51.100.7/32"],
     [["--host=localhost", "--admin-cidrs=10.0.0.0/08"], "--admin-cidrs=10.0.0.0/08: expected none or IPv4 CIDR blocks (network addresses) joined by commas, such as 203.0.113.0/24,198.51.100.7/32"],
@@ -140,6 +145,25 @@ describe("dist/deploy/wait-for-docker.js, as Terraform's local-exec runs it", ()
     expect(result.stderr.trimEnd()).toMatch(message);
     expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(result.ms).toBeLessThan(5000);
+  });
+
+  test.each([
+    ["a key.pem this user may not read", CERT_FILES.clientKey, 0o600, /certs\/key\.pem cannot be read \(permission denied, EACCES\): run the command as the user the certificates belong to/],
+    ["a ca.pem this user may not read", CERT_FILES.ca, 0o644, /certs\/ca\.pem cannot be read \(permission denied, EACCES\): run the command as the user the certificates belong to/],
+    ["a directory this user may not search", "", 0o700, /certs cannot be searched for ca\.pem \(permission denied, EACCES\): run the command as the user the certificates belong to/],
+  ])("stops at once, exit 1, on %s: no new certificates as the fix, not missing files", async (_, file, mode, message) => {
+    const dir = join(mkdtempSync(join(tmpdir(), "gate-modes-")), "certs");
+    cpSync(certs, dir, { recursive: true });
+    chmodSync(join(dir, file), 0o000);
+    try {
+      const result = await gate(["--host=localhost", `--port=${port}`, `--certs=${dir}`, "--timeout=600"], true);
+      expect(result.status).toBe(1);
+      expect(result.stderr.trimEnd()).toMatch(message);
+      expect(result.stderr).not.toMatch(/npm run certs/);
+      expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+    } finally {
+      chmodSync(join(dir, file), mode);
+    }
   });
 
   test("stops at once, exit 1, on a server certificate that does not verify", async () => {
@@ -220,6 +244,24 @@ describe("dist/deploy/wait-for-docker.js, as Terraform's local-exec runs it", ()
     const result = await againstAlert(45, "2");
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/saw: client certificate refused as expired or not yet valid ×\d+ \(the host's clock and this machine's disagree/);
+  });
+
+  test("stops at once, exit 1, on a server that speaks only TLS older than 1.2", async () => {
+    const file = (f: string) => readFileSync(join(certs, f));
+    // OpenSSL's lowest security level: at its default it would offer no cipher for TLS 1.0 or 1.1 either.
+    const old = await tlsServer(certs, { cert: file(CERT_FILES.serverCert), key: file(CERT_FILES.serverKey) }, (_, res) => res.end("OK"), {
+      ciphers: "DEFAULT@SECLEVEL=0",
+      tlsVersions: { min: "TLSv1", max: "TLSv1.1" },
+    });
+    try {
+      const result = await gate(["--host=localhost", `--port=${old.port}`, `--certs=${certs}`, "--timeout=600"]);
+      expect(result.status).toBe(1);
+      expect(result.stderr.trimEnd()).toMatch(/^Docker host not ready: the server at tcp:\/\/localhost:\d+ speaks no TLS version the Docker client takes \(ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION: .*older than TLS 1\.2/);
+      expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+      expect(result.ms).toBeLessThan(5000);
+    } finally {
+      await new Promise((r) => old.server.close(r));
+    }
   });
 
   test("stops at once, exit 1, on a Docker API served in plain HTTP", async () => {
