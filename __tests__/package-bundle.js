@@ -1,4 +1,5 @@
-// The packages the tests and the sources import from cdktf, the providers, constructs and zod, bundled into one
+// The packages the tests and the sources import from cdktf, the providers, constructs, zod and @peculiar/x509 (with
+// reflect-metadata, which it needs loaded first), bundled into one
 // file (dist/test-packages/), as the app loads them from dist/app/vendor.js. jest otherwise loads some 500 files of
 // them, resolved and compiled one by one, again for every test file. __tests__/resolver.js sends those imports here;
 // globalSetup (tmpdir-setup.js) rebuilds the bundle when the installed packages or the imports change.
@@ -9,7 +10,7 @@ const { join } = require("node:path");
 const { PACKAGES: INSTALLED, bundlePackages, digest, packagesModule, root, writeAtomically } = require("../deploy/build-state");
 
 const out = join(root, "dist", "test-packages");
-const BUNDLED = /^(cdktf|constructs|zod|@cdktf\/[^/]+)(\/.*)?$/;
+const BUNDLED = /^(cdktf|constructs|zod|reflect-metadata|@peculiar\/x509|@cdktf\/[^/]+)(\/.*)?$/;
 const SOURCES = ["main.ts", "stacks", "constructs", "settings", "policy", "commands", "deploy", "maintainer", "__tests__"];
 
 function files(path) {
