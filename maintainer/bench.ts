@@ -5,7 +5,6 @@
 // imports, ts-node with type checking). Median wall time of several runs (perf_hooks around the child) and peak
 // resident memory of the app's process (process.resourceUsage().maxRSS inside it). A benchmark, not a test: it
 // reports the targets, it does not fail on them.
-import { spawnSync } from "node:child_process";
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { cpus, release, totalmem } from "node:os";
 import { join, relative } from "node:path";
@@ -13,7 +12,7 @@ import { performance } from "node:perf_hooks";
 import { CONTEXT_ENV, environmentMessage } from "../settings/environment";
 import { projectRoot, startedAs } from "../settings/paths";
 import { UserError, integerOption, runCommand } from "../commands/cli";
-import { exitIfInterrupted, removeScratch, removedOnInterrupt, scratchDirectory } from "../commands/scratch";
+import { exitIfInterrupted, removeScratch, removedOnInterrupt, scratchDirectory, spawnTracked } from "../commands/scratch";
 
 interface Sample {
   readonly ms: number;
@@ -48,23 +47,34 @@ function appCommand(dir: string): string {
   return JSON.parse(readFileSync(join(dir, "cdktf.json"), "utf8")).app;
 }
 
-/** One synth, timed from spawn to exit: `command` through a shell as cdktf runs it, or node with `args`. */
-function measure({ work, probe: PROBE }: Scratch, run: { command: string } | { args: string[] }, cwd: string, env: NodeJS.ProcessEnv, probe = true): Sample {
+/**
+ * One synth, timed from spawn to exit: `command` through a shell as cdktf runs it, or node with `args`. Awaited, not
+ * run synchronously: Ctrl-C is then handled as it comes, also before a synth has started, where a synchronous bench
+ * would only see it after its last synth.
+ */
+async function measure({ work, probe: PROBE }: Scratch, run: { command: string } | { args: string[] }, cwd: string, env: NodeJS.ProcessEnv, probe = true): Promise<Sample> {
   const outdir = mkdtempSync(join(work, "out-"));
   const probeOut = join(work, "probe.out");
   rmSync(probeOut, { force: true });
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, CDKTF_OUTDIR: outdir, BENCH_PROBE_OUT: probeOut, CHECKPOINT_DISABLE: "1" };
   if (probe) childEnv.NODE_OPTIONS = `--require ${PROBE}`;
   const started = performance.now();
-  const result =
+  const child =
     "command" in run
-      ? spawnSync(run.command.replace("{outdir}", outdir), { shell: true, cwd, env: childEnv, encoding: "utf8" })
-      : spawnSync(process.execPath, run.args, { cwd, env: childEnv, encoding: "utf8" });
+      ? spawnTracked(run.command.replace("{outdir}", outdir), [], { shell: true, cwd, env: childEnv })
+      : spawnTracked(process.execPath, run.args, { cwd, env: childEnv });
+  let stderr = "";
+  child.stdout?.resume();
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  const result = await new Promise<{ status: number | null; signal: NodeJS.Signals | null }>((done, fail) => {
+    child.once("error", fail);
+    child.once("close", (status, signal) => done({ status, signal }));
+  });
   const ms = performance.now() - started;
   // Ctrl-C ends the synth it reaches: the bench ends with it, removing its copies.
   exitIfInterrupted(result);
   const what = "command" in run ? run.command : run.args.join(" ");
-  if (result.status !== 0) throw new Error(`synth failed (${what}):\n${result.stderr}`);
+  if (result.status !== 0) throw new Error(`synth failed (${what}):\n${stderr}`);
   for (const stack of ["aws", "docker"]) {
     if (!existsSync(join(outdir, "stacks", stack, "cdk.tf.json"))) throw new Error(`no ${stack} stack from ${what}`);
   }
@@ -204,58 +214,60 @@ export function benchOptions(values: { runs?: string; "synth-runs"?: string; "te
   return { runs: count("runs", 7), synthRuns: count("synth-runs", 5), templateRuns: count("template-runs", 3) };
 }
 
-function bench(options: BenchOptions): void {
+async function bench(options: BenchOptions): Promise<void> {
   // Every synth it times reads the context (each gets its own output directory): a bad one would fail them all.
   const environment = environmentMessage(process.env, [CONTEXT_ENV]);
   if (environment) throw new UserError(environment);
   const copies = removedOnInterrupt(join(projectRoot, ".bench"));
   const scratch = makeScratch();
   try {
-    main(options, scratch);
+    await main(options, scratch);
   } finally {
     removeScratch(copies);
     removeScratch(scratch.work);
   }
 }
 
-function main({ runs, synthRuns, templateRuns }: BenchOptions, scratch: Scratch): void {
+async function main({ runs, synthRuns, templateRuns }: BenchOptions, scratch: Scratch): Promise<void> {
   const { work } = scratch;
   const app = { command: appCommand(projectRoot) };
   const rows: Row[] = [];
-  const series = (name: string, count: number, run: () => Sample, warm = 2) => {
-    for (let i = 0; i < warm; i++) run(); // warm the file cache and the bundles; not counted
-    const samples = Array.from({ length: count }, run);
+  const series = async (name: string, count: number, run: () => Promise<Sample>, warm = 2) => {
+    for (let i = 0; i < warm; i++) await run(); // warm the file cache and the bundles; not counted
+    const samples: Sample[] = [];
+    for (let i = 0; i < count; i++) samples.push(await run());
     rows.push({ name, samples });
     process.stderr.write(`  ${name}: ${samples.map((s) => s.ms.toFixed(0)).join(" ")} ms\n`);
     return samples;
   };
   process.stderr.write(`benchmarking (${runs} runs each)\n`);
-  const noChange = series(`app command \`${app.command}\`, no source changed`, runs, () => measure(scratch, app, projectRoot, { INFRA_CONFIG: "" }));
+  const noChange = await series(`app command \`${app.command}\`, no source changed`, runs, () => measure(scratch, app, projectRoot, { INFRA_CONFIG: "" }));
   const edited = projectCopy();
   let edits = 0;
-  const afterEdit = series("app command, after an edit to a source", runs, () => {
+  const afterEdit = await series("app command, after an edit to a source", runs, () => {
     appendFileSync(join(edited, "constructs", "literal.ts"), `// edit ${edits++}\n`);
     return measure(scratch, { command: appCommand(edited) }, edited, { INFRA_CONFIG: "" });
   });
   // What users type, warm (npm, then the app in the same process), and the cdktf CLI it replaces.
-  const synth = series(
+  const synth = await series(
     "`npm run synth` end to end (npm and the app command, no cdktf CLI)",
     synthRuns,
     () => measure(scratch, { command: "npm run --silent synth -- --output {outdir}" }, projectRoot, { INFRA_CONFIG: "" }, false),
   );
-  const cdktfCli = series(
+  const cdktfCli = await series(
     "`npx cdktf synth` end to end (the cdktf CLI and the app command)",
     synthRuns,
     () => measure(scratch, { command: `${join(projectRoot, "node_modules", ".bin", "cdktf")} synth --output {outdir}` }, projectRoot, { INFRA_CONFIG: "" }, false),
     1,
   );
-  const sizes = [30, 300].map((size) => {
+  const sizes: Sample[][] = [];
+  for (const size of [30, 300]) {
     const config = join(work, `services-${size}.json`);
     writeFileSync(config, JSON.stringify(generatedServices(size)));
-    return series(`app command, ${size} services`, runs, () => measure(scratch, app, projectRoot, { INFRA_CONFIG: config }));
-  });
+    sizes.push(await series(`app command, ${size} services`, runs, () => measure(scratch, app, projectRoot, { INFRA_CONFIG: config })));
+  }
   const template = templateCopy();
-  const theirs = series(
+  const theirs = await series(
     "default app, template way (barrel imports, ts-node type-checking)",
     templateRuns,
     () => measure(scratch, { args: [join(projectRoot, "node_modules", "ts-node", "dist", "bin.js"), "main.ts"] }, template, { INFRA_CONFIG: "" }, true),
@@ -292,8 +304,8 @@ function main({ runs, synthRuns, templateRuns }: BenchOptions, scratch: Scratch)
 }
 
 if (startedAs("bench")) {
-  runCommand(BENCH_COMMAND, ({ values }) => {
-    bench(benchOptions(values));
+  runCommand(BENCH_COMMAND, async ({ values }) => {
+    await bench(benchOptions(values));
     return 0;
   });
 }

@@ -336,7 +336,8 @@ describe("npm run validate and npm run test:terraform", () => {
     // The app it draws is built in a directory that stays empty, in one synchronous step: Ctrl-C then either ends it
     // once that step is over, or (when Node's event loop never polls again) comes too late and graph ends as usual.
     ["graph", "dist/commands/graph.js", [`--out=${join(work, "interrupted.svg")}`], "soa-app-", false],
-    // Its first synth is under way once its probe is written; its copies under .bench/ go too.
+    // Its first synth is under way once its probe is written (or about to be: it is awaited); its copies under
+    // .bench/ go too.
     ["bench", "dist/maintainer/bench.js", ["--runs=1", "--synth-runs=1", "--template-runs=1"], "soa-bench-", true],
   ])("%s interrupted (Ctrl-C reaches the command and the programs it runs) removes its temporary directories", async (name, script, args, prefix, fills) => {
     const tmp = mkdtempSync(join(work, "tmp-"));
@@ -355,6 +356,26 @@ describe("npm run validate and npm run test:terraform", () => {
     expect(started()).toBe(true);
     process.kill(-child.pid!, "SIGINT");
     expect(name === "graph" ? [0, 130] : [130]).toContain(await ended);
+    expect(readdirSync(tmp)).toEqual([]);
+    expect(existsSync(join(projectRoot, ".bench"))).toBe(false);
+  });
+
+  test("bench given SIGINT by itself (a kill of its process alone, which its synth does not get) ends within seconds, removing its copies", async () => {
+    const tmp = mkdtempSync(join(work, "tmp-"));
+    const child = spawn(process.execPath, [join(projectRoot, "dist", "maintainer", "bench.js"), "--runs=3"], {
+      cwd: projectRoot,
+      env: { ...process.env, INFRA_CONFIG: "", INIT_CWD: projectRoot, TMPDIR: tmp },
+      stdio: "ignore",
+    });
+    const ended = new Promise<{ code: number | null; ms: number }>((done) => child.on("exit", (code) => done({ code, ms: Date.now() - sent })));
+    const deadline = Date.now() + 30_000;
+    while (!readdirSync(tmp).some((d) => d.startsWith("soa-bench-")) && Date.now() < deadline) await new Promise((wait) => setTimeout(wait, 5));
+    const sent = Date.now();
+    child.kill("SIGINT");
+    const { code, ms } = await ended;
+    expect(code).toBe(130);
+    // The synth it was running gets a second to end, then the signal: no whole series of synths first.
+    expect(ms).toBeLessThan(12_000);
     expect(readdirSync(tmp)).toEqual([]);
     expect(existsSync(join(projectRoot, ".bench"))).toBe(false);
   });
