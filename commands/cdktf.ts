@@ -13,7 +13,7 @@ import { createRequire } from "node:module";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { CERT_FILES, type CertFile, RENEW_DAYS, certificateProblem, dockerHostCertificateNames, fixOf, missingFiles } from "../constructs/docker-tls";
-import { CONTEXT_ENV, OUTDIR_ENV, environmentProblems, outdirCertsProblem, outdirProblem, sharedDirectoryProblem } from "../settings/environment";
+import { CONTEXT_ENV, HCL_ENV, OUTDIR_ENV, environmentProblems, outdirCertsProblem, outdirProblem, sharedDirectoryProblem } from "../settings/environment";
 import { SettingsError } from "../settings/errors";
 import { loadSettings } from "../settings/load";
 import { READINESS_GATE, invocationDir, kindOf, projectDirFromStacks, projectRoot, stacksProjectDir, startedAs, userPath } from "../settings/paths";
@@ -244,7 +244,7 @@ const outputsFileOf = (command: Command) => ({
 function preflight(command: Command, outdir: string, stacks: readonly string[], given: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
   const skipSynth = Boolean(given["skip-synth"]);
   // --output overrides CDKTF_OUTDIR (the wrapper hands cdktf only the one): a bad variable it overrides is no problem.
-  const environment = environmentProblems(env, given.output ? [CONTEXT_ENV] : [OUTDIR_ENV, CONTEXT_ENV], invocationDir(env));
+  const environment = environmentProblems(env, given.output ? [CONTEXT_ENV, HCL_ENV] : [OUTDIR_ENV, CONTEXT_ENV, HCL_ENV], invocationDir(env));
   if (environment.length > 0) throw new UserError(`invalid environment:\n${new SettingsError(environment).message}`);
   const settings = loadSettings(env);
   // --output and CDKTF_OUTDIR were checked as the command line and the environment; what is left is cdktf.out.

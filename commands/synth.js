@@ -20,7 +20,8 @@ Synthesizes both stacks into cdktf.out/stacks/<stack>/ as \`cdktf synth\` does, 
                          (or CDKTF_OUTDIR): empty, new, or one a synthesis wrote; outside the project,
                          its stacks read certificates, state and the readiness gate's script (which
                          npm run deploy needs there) from the directory that holds DIR
-  --hcl                  write HCL (cdk.tf) instead of JSON, as \`cdktf synth --hcl\` does
+  --hcl                  write HCL (cdk.tf) instead of JSON, as \`cdktf synth --hcl\` does; as for cdktf, so does
+                         SYNTH_HCL_OUTPUT=true (or 1)
   --help, -h             show this
 Each run leaves one format in each stack directory. Exit 0 when written, 1 on bad settings or environment
 (nothing is written), 2 on a bad command line.`;
@@ -92,6 +93,9 @@ function usageError(message) {
  * copies, of which this project has none. A CDKTF_CONTEXT_JSON that is not a JSON object is passed on as it is, for
  * the app to name it.
  */
+/** The values of SYNTH_HCL_OUTPUT that say what they mean to the cdktf CLI (unset is ""). */
+const HCL_VALUES = ["", "true", "1", "false", "0"];
+
 function appEnvironment(env, config, outdir, hcl) {
   const out = Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith("TF_VAR_")));
   const context = config.context ?? (env.CDKTF_CONTEXT_JSON ? parseContext(env.CDKTF_CONTEXT_JSON) : {});
@@ -100,7 +104,8 @@ function appEnvironment(env, config, outdir, hcl) {
     CDKTF_OUTDIR: outdir,
     CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: "true",
     CDKTF_CONTEXT_JSON: context === undefined ? env.CDKTF_CONTEXT_JSON : JSON.stringify({ ...context, cdktfRelativeModules: [] }),
-    SYNTH_HCL_OUTPUT: String(hcl),
+    // A value the CLI would read as JSON without a word (`yes`) is passed on as it is, for the app to name it.
+    SYNTH_HCL_OUTPUT: HCL_VALUES.includes(env.SYNTH_HCL_OUTPUT ?? "") ? String(hcl) : env.SYNTH_HCL_OUTPUT,
   };
 }
 
@@ -144,7 +149,9 @@ async function synth(args) {
   // Paths the user gives (--output, CDKTF_OUTDIR) are relative to where they typed the command; cdktf.json's to the project.
   const given = line.values.output ?? process.env.CDKTF_OUTDIR;
   const outdir = given ? resolve(invoked, given) : config.output || "cdktf.out";
-  const hcl = Boolean(line.values.hcl);
+  // As the cdktf CLI reads it (@cdktf/cli-core's CdktfProject): `SYNTH_HCL_OUTPUT=true npx cdktf synth` writes HCL.
+  const fromEnv = process.env.SYNTH_HCL_OUTPUT;
+  const hcl = Boolean(line.values.hcl) || fromEnv === "true" || fromEnv === "1";
   const before = stackDirectories(outdir);
 
   // The app reads process.env and writes its own errors; it runs here as it would in the CLI's child process. It

@@ -9,6 +9,8 @@ import { isWithin, projectRoot, realPath } from "./paths";
 /** Variables the app reads besides INFRA_CONFIG: where to write, and cdktf's context. */
 export const OUTDIR_ENV = "CDKTF_OUTDIR";
 export const CONTEXT_ENV = "CDKTF_CONTEXT_JSON";
+/** HCL (true, 1) or JSON: the cdktf CLI, and `npm run synth` with it, read any other value as JSON. */
+export const HCL_ENV = "SYNTH_HCL_OUTPUT";
 /**
  * Set by `npm run synth` when the output directory came from its --output option, which it hands to the app as
  * CDKTF_OUTDIR: a problem with it is then named as the option the user typed.
@@ -24,7 +26,7 @@ export const SYNTH_COMMAND = "npm run synth";
  */
 export function environmentProblems(
   env: NodeJS.ProcessEnv,
-  variables: readonly string[] = [OUTDIR_ENV, CONTEXT_ENV],
+  variables: readonly string[] = [OUTDIR_ENV, CONTEXT_ENV, HCL_ENV],
   base: string = process.cwd(),
 ): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
@@ -38,6 +40,11 @@ export function environmentProblems(
       const expected = `${problem}; expected a directory of its own (cdktf.out, or a new one) that this user can write`;
       problems.push(outdirProblemAs(outdir, expected, env));
     }
+  }
+  const hcl = variables.includes(HCL_ENV) ? env[HCL_ENV] : undefined;
+  // A typo (`yes`, `TRUE`) would silently write JSON where HCL was asked for.
+  if (hcl !== undefined && !["", "true", "1", "false", "0"].includes(hcl)) {
+    report(HCL_ENV, hcl, "expected true or 1 (write HCL, as cdktf synth --hcl does) or false or 0 (JSON): cdktf reads any other value as JSON");
   }
   const context = variables.includes(CONTEXT_ENV) ? env[CONTEXT_ENV] : undefined;
   if (context !== undefined && context !== "") {

@@ -217,6 +217,7 @@ describe("npm run synth", () => {
     ["CDKTF_OUTDIR below a missing directory", () => ({ CDKTF_OUTDIR: join(work, "no", "such") }), /CDKTF_OUTDIR = .*its parent .* does not exist/],
     ["malformed CDKTF_CONTEXT_JSON", () => ({ CDKTF_CONTEXT_JSON: "{oops", CDKTF_OUTDIR: join(work, "ctx") }), /CDKTF_CONTEXT_JSON = "\{oops": not valid JSON/],
     ["CDKTF_CONTEXT_JSON that is not an object", () => ({ CDKTF_CONTEXT_JSON: "[1]", CDKTF_OUTDIR: join(work, "ctx") }), /CDKTF_CONTEXT_JSON = "\[1\]": expected a JSON object/],
+    ["SYNTH_HCL_OUTPUT that cdktf would read as JSON", () => ({ SYNTH_HCL_OUTPUT: "yes", CDKTF_OUTDIR: join(work, "ctx") }), /SYNTH_HCL_OUTPUT = "yes": expected true or 1 \(write HCL/],
   ])("%s is named as a bad input, not reported as a bug", (_, env, pattern) => {
     writeFileSync(join(work, "a-file"), "");
     const result = synth([], env());
@@ -270,6 +271,9 @@ describe("npm run diff, deploy, destroy and output", () => {
     const environment = wrapper(["diff", "aws"], { CDKTF_CONTEXT_JSON: "nope" });
     expect(environment.status).toBe(1);
     expect(environment.stderr).toMatch(/^npm run diff: invalid environment:\nenvironment variable CDKTF_CONTEXT_JSON = "nope": not valid JSON/);
+    const hcl = wrapper(["deploy", "aws", "docker"], { SYNTH_HCL_OUTPUT: "TRUE" });
+    expect(hcl.status).toBe(1);
+    expect(hcl.stderr).toMatch(/^npm run deploy: invalid environment:\nenvironment variable SYNTH_HCL_OUTPUT = "TRUE": expected true or 1/);
   });
 
   test("with --skip-synth, an output directory holding both JSON and HCL is refused, naming the synth that rewrites it", () => {
@@ -367,10 +371,11 @@ describe("npm run validate and npm run test:terraform", () => {
       env: { ...process.env, INFRA_CONFIG: "", INIT_CWD: projectRoot, TMPDIR: tmp },
       stdio: "ignore",
     });
+    let sent = Date.now();
     const ended = new Promise<{ code: number | null; ms: number }>((done) => child.on("exit", (code) => done({ code, ms: Date.now() - sent })));
     const deadline = Date.now() + 30_000;
     while (!readdirSync(tmp).some((d) => d.startsWith("soa-bench-")) && Date.now() < deadline) await new Promise((wait) => setTimeout(wait, 5));
-    const sent = Date.now();
+    sent = Date.now();
     child.kill("SIGINT");
     const { code, ms } = await ended;
     expect(code).toBe(130);
