@@ -144,6 +144,15 @@ describe("each bad input stops the app before anything is written, naming file, 
     expectRejected(runWith(file("bad.json", '{"region": "us-west-1"\n "project": "x"}')), /INFRA_CONFIG file .*bad\.json: not valid JSON \(.*line 2, column 2\)/);
   });
 
+  test("a key given twice in an INFRA_CONFIG file or a task definition: named with its lines, not the last taken silently", () => {
+    expectRejected(
+      runWith(file("twice.json", '{\n  "network": {"vpcCidr": "10.30.0.0/16",\n    "vpcCidr": "10.40.0.0/16"}\n}')),
+      /INFRA_CONFIG file .*twice\.json: network\.vpcCidr: given twice in one object \(lines 2 and 3\): JSON keeps only the last/,
+    );
+    const task = file("twice-task.json", '[{"name": "webtask", "image": "nginx", "memory": 64, "memory": 4096}]');
+    expectRejected(runWith({ services: { web: { taskDefinition: task } } }), new RegExp(`${task}: \\[0\\]\\.memory: given twice in one object \\(lines 1 and 1\\)`));
+  });
+
   test("an INFRA_CONFIG of spaces only: not the built-in settings, which unset or empty gives", () => {
     expectRejected(main({ INFRA_CONFIG: "  ", CDKTF_OUTDIR: join(dir, "out") }), /environment variable INFRA_CONFIG = "  ": expected the path of a settings file, or nothing/);
   });

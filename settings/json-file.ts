@@ -65,7 +65,57 @@ export function readJsonFile(file: string, label: string = file): JsonResult {
   } catch (error) {
     return fail(`not valid JSON (${describeJsonError(text, error as Error)})`);
   }
+  const twice = duplicateKey(text);
+  if (twice) {
+    return {
+      ok: false,
+      problem: {
+        file: label,
+        path: formatPath(twice.path),
+        expected: `given twice in one object (lines ${twice.lines[0]} and ${twice.lines[1]}): JSON keeps only the last, and the first would be ignored without a word; remove one`,
+      },
+    };
+  }
   return { ok: true, value };
+}
+
+/**
+ * The first key that valid JSON `text` gives twice in one object, with its path and the lines of both, or
+ * undefined. JSON.parse keeps the last silently (RFC 8259 §4 leaves duplicates to the reader), so a setting
+ * copied further down would override one the user is looking at. Keys are compared as parsed: `"\u0061"` is `"a"`.
+ * One pass, no recursion: the nesting depth cannot overflow the stack.
+ */
+export function duplicateKey(text: string): { path: (string | number)[]; lines: [number, number] } | undefined {
+  type Frame = { keys: Map<string, number>; key?: string; expectsKey: boolean } | { keys?: undefined; index: number };
+  const frames: Frame[] = [];
+  let line = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "\n") line++;
+    else if (c === '"') {
+      let end = i + 1;
+      while (text[end] !== '"') end += text[end] === "\\" ? 2 : 1;
+      const top = frames[frames.length - 1];
+      if (top?.keys && top.expectsKey) {
+        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        const first = top.keys.get(key);
+        const path = [...frames.slice(0, -1).map((f) => (f.keys ? (f.key ?? "") : f.index)), key];
+        if (first !== undefined) return { path, lines: [first, line] };
+        top.keys.set(key, line);
+        top.key = key;
+        top.expectsKey = false;
+      }
+      i = end;
+    } else if (c === "{") frames.push({ keys: new Map(), expectsKey: true });
+    else if (c === "[") frames.push({ index: 0 });
+    else if (c === "}" || c === "]") frames.pop();
+    else if (c === ",") {
+      const top = frames[frames.length - 1];
+      if (top?.keys) top.expectsKey = true;
+      else if (top) top.index++;
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { SettingsError } from "../../settings/errors";
+import { duplicateKey } from "../../settings/json-file";
 import { loadSettings, resolveSettings } from "../../settings/load";
 
 /** The message lines of the SettingsError that resolving `overrides` throws. */
@@ -112,3 +113,17 @@ describe("cross-field checks", () => {
   });
 });
 
+
+describe("duplicateKey: a key given twice in one object, which JSON.parse would keep silently as the last", () => {
+  test.each<[string, string, ReturnType<typeof duplicateKey>]>([
+    ["at the top", '{"region": "us-west-1",\n "project": "x",\n "region": "eu-central-1"}', { path: ["region"], lines: [1, 3] }],
+    ["nested, under a list", '{"services": {"web": {"x": [{"a": 1}, {"b": 1, "b": 2}]}}}', { path: ["services", "web", "x", 1, "b"], lines: [1, 1] }],
+    ["the same key written two ways (an escape)", '{"project": "a", "\\u0070roject": "b"}', { path: ["project"], lines: [1, 1] }],
+    ["the same key in two objects", '{"a": {"k": 1}, "b": {"k": 2}, "k": [{"k": 1}, {"k": 2}]}', undefined],
+    ["text that looks like JSON inside strings", '{"a": "{\\"a\\": 1, \\"a\\": 2}", "b": "[\\\\", "c": ",\\"a\\":"}', undefined],
+    ["keys as values", '{"a": "a", "b": ["a", "a"], "c": {"a": "a"}}', undefined],
+  ])("%s", (_, text, found) => {
+    JSON.parse(text); // valid JSON, as readJsonFile checks first
+    expect(duplicateKey(text)).toEqual(found);
+  });
+});
