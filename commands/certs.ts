@@ -158,7 +158,7 @@ export async function ensureCertificates(options: CertOptions): Promise<CertResu
   }
   const narrow = open.filter((p) => !linked.includes(p));
   if (files.length > 0 || narrow.length > 0) writeAllOrNothing(dir, files, { backup, narrow });
-  const kept = ALL_FILES.map(path).filter((f) => !written.includes(f));
+  const kept = exists.map(path).filter((f) => !written.includes(f));
   return { written, kept, backup, warnings };
 }
 

@@ -243,9 +243,13 @@ function roleProblem(cert: X509Certificate, leaf: Leaf): string | undefined {
   const usages = cert.keyUsage; // node:crypto's name for the extended key usage; undefined when there is none
   const { oid, name } = EXTENDED_KEY_USAGE[leaf];
   if (usages === undefined || usages.includes(oid) || usages.includes(ANY_EXTENDED_KEY_USAGE)) return undefined;
+  return `is not a ${leaf} certificate (its extended key usage allows ${usageNames(usages)}, not ${name})`;
+}
+
+/** Extended key usages as words: by name where they are ours (serverAuth), else by OID; "nothing" for none. */
+function usageNames(usages: readonly string[]): string {
   const names = new Map<string, string>(Object.values(EXTENDED_KEY_USAGE).map((u) => [u.oid, u.name]));
-  const allowed = usages.map((u) => names.get(u) ?? u).join(", ") || "nothing";
-  return `is not a ${leaf} certificate (its extended key usage allows ${allowed}, not ${name})`;
+  return usages.map((u) => names.get(u) ?? u).join(", ") || "nothing";
 }
 
 /**
@@ -341,11 +345,9 @@ export function checkCa(dir: string, options: CertCheckOptions = {}): Read<X509C
   if (usages !== undefined && !usages.includes(ANY_EXTENDED_KEY_USAGE)) {
     const lacking = Object.values(EXTENDED_KEY_USAGE).filter((u) => !usages.includes(u.oid));
     if (lacking.length > 0) {
-      const names = new Map<string, string>(Object.values(EXTENDED_KEY_USAGE).map((u) => [u.oid, u.name]));
-      const allowed = usages.map((u) => names.get(u) ?? u).join(", ") || "nothing";
       return {
         problem:
-          `${name("ca")} limits the certificates under it to ${allowed} (its extended key usage), and the Docker API's TLS ` +
+          `${name("ca")} limits the certificates under it to ${usageNames(usages)} (its extended key usage), and the Docker API's TLS ` +
           `also needs ${lacking.map((u) => u.name).join(" and ")} along the chain: ${CERT_FIXES.rotateCa}`,
       };
     }
