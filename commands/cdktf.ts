@@ -6,7 +6,7 @@
 // later is refused in one line: stacks and options cdktf does not take, bad settings or environment, output
 // directories it cannot use or holding both JSON and HCL, certificates deploy cannot use, and stack directories
 // Terraform set up for another state than the settings name.
-import { spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { promises as dns } from "node:dns";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -406,7 +406,21 @@ export async function cdktfCli(command: string, args: string[], env: NodeJS.Proc
     const args = [cmd, ...stacks, ...options, ...(fromEnv ? [`--output=${fromEnv}`] : [])];
     preflight(cmd, outdir, stacks, given, env);
 
-    const scratch = mkdtempSync(join(tmpdir(), "soa-cdktf-"));
+    // An interrupt before cdktf starts ends the command, its scratch directory removed; once cdktf runs, it is passed
+    // on, and the command waits for cdktf to end Terraform in order. Listening first: Ctrl-C while the provider
+    // mirror is looked for (a DNS lookup of the registry) would otherwise leave the directory behind.
+    let child: ChildProcess | undefined;
+    let scratch = "";
+    for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+      process.on(signal, () => {
+        if (child) child.kill(signal);
+        else {
+          if (scratch) rmSync(scratch, { recursive: true, force: true });
+          process.exit(code);
+        }
+      });
+    }
+    scratch = mkdtempSync(join(tmpdir(), "soa-cdktf-"));
     // cdktf writes the outputs file even when this command then refuses (output of a stack not deployed): it writes
     // into the scratch directory, and the file is copied to where the user asked only when the command succeeds.
     const outputsAt = args.findIndex((a) => a.startsWith("--outputs-file="));
@@ -419,9 +433,9 @@ export async function cdktfCli(command: string, args: string[], env: NodeJS.Proc
         // Only a registry answers \`terraform providers lock\`: with the mirror, the first run would fail there.
         if (!given["skip-provider-lock"]) args.push("--skip-provider-lock");
       }
-      const child = spawn(join(projectRoot, "node_modules", ".bin", "cdktf"), args, { cwd: projectRoot, env: childEnv, stdio: "inherit" });
-      for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
-      const code = await new Promise<number>((done) => child.on("exit", (c, signal) => done(c ?? (signal ? 128 : 1))));
+      const cdktf = spawn(join(projectRoot, "node_modules", ".bin", "cdktf"), args, { cwd: projectRoot, env: childEnv, stdio: "inherit" });
+      child = cdktf;
+      const code = await new Promise<number>((done) => cdktf.on("exit", (c, signal) => done(c ?? (signal ? 128 : 1))));
       if (code === 0 && cmd === "output") {
         // cdktf prints only the stack's name when its state has no outputs, and exits 0.
         const empty = stacksWithoutOutputs(outdir, stacks, childEnv);

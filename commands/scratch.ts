@@ -39,6 +39,8 @@ async function stop(signal: NodeJS.Signals, code: number): Promise<never> {
  * ends it too); a child started with spawnTracked is ended at once.
  */
 export function scratchDirectory(prefix: string): string {
+  // Listening before the directory exists: a Ctrl-C between the two would end the process and leave it behind.
+  listen();
   return removedOnInterrupt(mkdtempSync(join(tmpdir(), prefix)));
 }
 
@@ -47,15 +49,19 @@ export function scratchDirectory(prefix: string): string {
  * is interrupted before `removeScratch` removes it.
  */
 export function removedOnInterrupt(dir: string): string {
-  if (!listening) {
-    listening = true;
-    for (const [signal, code] of Object.entries(SIGNALS)) {
-      // A second Ctrl-C while the children end changes nothing: the first is being carried out.
-      process.on(signal, () => void (stopping ??= stop(signal as NodeJS.Signals, code)));
-    }
-  }
+  listen();
   live.add(dir);
   return dir;
+}
+
+/** Handles the interrupting signals from now on, once: the handler removes the directories and ends the process. */
+function listen(): void {
+  if (listening) return;
+  listening = true;
+  for (const [signal, code] of Object.entries(SIGNALS)) {
+    // A second Ctrl-C while the children end changes nothing: the first is being carried out.
+    process.on(signal, () => void (stopping ??= stop(signal as NodeJS.Signals, code)));
+  }
 }
 
 /**

@@ -2,8 +2,8 @@
 // runs it), at the edges of its command line: what it refuses before cdktf starts, and the arguments cdktf gets when
 // it does start. cdktf itself is stopped where it starts: a module preloaded through NODE_OPTIONS records the
 // arguments of the cdktf CLI's process and ends it, so nothing is synthesized, initialized or planned.
-import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { findMirrors } from "../../commands/provider-mirror";
@@ -529,6 +529,29 @@ describe("the provider mirror (no Terraform CLI configuration of the user's own,
     expect(result.status).toBe(1);
     expectOneLine(result.stderr, /^npm run output: TF_PROVIDER_MIRROR=\/nonexistent holds no providers/);
     expect(result.cdktf).toBeUndefined();
+  });
+
+  test("Ctrl-C while the registry is looked up (before cdktf starts) ends the command, exit 130, its scratch directory removed", async () => {
+    const tmp = mkdtempSync(join(work, "tmp-"));
+    const asked = join(work, "registry-asked");
+    // The wrapper's lookup of the registry never answers, as on a network that drops DNS; the marker says it began.
+    const hang = join(work, "hang-dns.js");
+    writeFileSync(
+      hang,
+      `if (/cdktf\\.js$/.test(process.argv[1] || "")) require("node:dns").promises.lookup = () => { require("node:fs").writeFileSync(${JSON.stringify(asked)}, ""); return new Promise(() => {}); };\n`,
+    );
+    const child = spawn(process.execPath, [join(projectRoot, "dist", "commands", "cdktf.js"), "output", "aws", `--output=${join(work, "out")}`], {
+      cwd: projectRoot,
+      env: { ...process.env, INFRA_CONFIG: withCerts, INIT_CWD: work, TF_CLI_CONFIG_FILE: "", HOME: tmp, TF_PROVIDER_MIRROR: "", TMPDIR: tmp, NODE_OPTIONS: `--require ${hang}` },
+      stdio: "ignore",
+    });
+    const ended = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+    const deadline = Date.now() + 20_000;
+    while (!existsSync(asked) && Date.now() < deadline) await new Promise((wait) => setTimeout(wait, 20));
+    expect(readdirSync(tmp).filter((d) => d.startsWith("soa-cdktf-"))).toHaveLength(1);
+    child.kill("SIGINT");
+    expect(await ended).toBe(130);
+    expect(readdirSync(tmp).filter((d) => d.startsWith("soa-cdktf-"))).toEqual([]);
   });
 
   test("a relative TF_PROVIDER_MIRROR is read from where the command was typed, and handed on whole", () => {
