@@ -6,6 +6,7 @@
 // internet-facing load balancer, a public IP address, a publicly accessible database, a public access block that
 // lets S3 grant public access). A statement or rule that changes shows as the old one removed and the new one added: what a
 // reviewer must judge is what the new one grants.
+import { cellCodeSpan } from "./markdown";
 import { decodeJsonDocument, isJsonDocument } from "../policy/synthesized";
 
 type Json = Record<string, any>;
@@ -394,8 +395,8 @@ export function securityText(all: SecurityChanges[]): string[] {
 /** The security summary as GitHub-flavoured Markdown tables, across stacks. */
 export function securityMarkdown(all: SecurityChanges[]): string[] {
   const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, "<br>");
-  const code = (s: string) => (s ? `\`${s.replace(/`/g, "'")}\`` : "");
-  const codes = (xs: string[]) => cell(xs.map(code).join("<br>"));
+  const code = cellCodeSpan;
+  const codes = (xs: string[]) => xs.map(code).join("<br>");
   const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
   const statements = all.flatMap((s) => s.statements);
   const managed = all.flatMap((s) => s.managedPolicies);
@@ -410,8 +411,8 @@ export function securityMarkdown(all: SecurityChanges[]): string[] {
     for (const c of statements) {
       const s = c.statement;
       const [kind, ...subject] = (c.subject ?? "").split(" ");
-      const where = `${c.document} of ${code(c.address)}${subject.length ? ` (${kind} ${code(subject.join(" "))})` : ""}`;
-      out.push(row([SIGN[c.change], c.stack, cell(where), s.effect, codes(s.actions), codes(s.resources), codes(s.principals), codes(s.conditions)]));
+      const where = `${cell(c.document)} of ${code(c.address)}${subject.length ? ` (${cell(kind)} ${code(subject.join(" "))})` : ""}`;
+      out.push(row([SIGN[c.change], c.stack, where, s.effect, codes(s.actions), codes(s.resources), codes(s.principals), codes(s.conditions)]));
     }
     out.push("");
   }

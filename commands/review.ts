@@ -23,6 +23,7 @@ import { UserError, runCommand } from "./cli";
 import { replacementOf } from "./review-replacements";
 import { exitIfInterrupted, removeScratch, scratchDirectory } from "./scratch";
 import { type SecurityChanges, documentData, securityChanges, securityMarkdown, securityText } from "./review-security";
+import { codeFence, codeSpan } from "./markdown";
 import { type SideSettings, baseCommit, baseTaskDefinitions, extractTree, repositoryTop, reviewSettings } from "./review-sides";
 
 type Json = Record<string, any>;
@@ -296,7 +297,7 @@ export function renderText(reviews: StackReview[], title: string, subtitle?: str
 
 /** The review as GitHub-flavoured Markdown, for a job summary. */
 export function renderMarkdown(reviews: StackReview[], title: string, subtitle?: string): string {
-  const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
+  const code = codeSpan;
   const placement = placementLines(reviews).slice(1).map((line) => `- ${line.trim()}`);
   const out = [`## ${title}`, "", ...(subtitle ? [subtitle, ""] : []), ...securityMarkdown(reviews.map((r) => r.security))];
   if (placement.length) out.push("", "### State and providers", "", ...placement);
@@ -309,7 +310,9 @@ export function renderMarkdown(reviews: StackReview[], title: string, subtitle?:
       out.push(`- ${c.change} ${code(c.address)}${replaced}`);
       for (const a of c.attributes) {
         if (a.lines) {
-          out.push(`  <details><summary>${code(a.path)}</summary>`, "", "  ```diff", ...a.lines.map((l) => `  ${l.op}${l.text}`), "  ```", "  </details>");
+          const lines = a.lines.map((l) => `  ${l.op}${l.text}`);
+          const fence = codeFence(lines);
+          out.push(`  <details><summary>${code(a.path)}</summary>`, "", `  ${fence}diff`, ...lines, `  ${fence}`, "  </details>");
         } else if (c.change === "changed") out.push(`  - ${code(a.path)}: ${code(show(a.before))} → ${code(show(a.after))}`);
         else out.push(`  - ${code(a.path)}: ${code(show(c.change === "added" ? a.after : a.before))}`);
       }
