@@ -225,7 +225,7 @@ export const SETTINGS_SCHEMA_FILE = "schemas/settings.schema.json";
  */
 export function settingsJsonSchema(): JsonSchema {
   const input = z.toJSONSchema(settingsSchema, { io: "input", unrepresentable: "any", target: "draft-7" }) as JsonSchema;
-  const { $schema, properties, default: _default, ...root } = asOverlay(input, settingsSchema.parse({}), []);
+  const { $schema, properties, default: _default, ...root } = asOverlay(withStandardFormats(input), settingsSchema.parse({}), []);
   return {
     $schema,
     title: `Settings: the file ${CONFIG_ENV} names, laid over the built-in defaults`,
@@ -283,9 +283,29 @@ function asOverlay(schema: JsonSchema, value: unknown, path: readonly string[]):
         ]),
       );
     }
-    out.additionalProperties = orNull(entry);
+    // null removes a default entry; for any other name there is nothing to remove, and the app refuses it.
+    out.additionalProperties = entry;
   }
   return out;
+}
+
+/** The formats draft 7 defines: validators in their default mode refuse a schema that names another. */
+const DRAFT_7_FORMATS = new Set([
+  "date-time", "date", "time", "email", "idn-email", "hostname", "idn-hostname", "ipv4", "ipv6", "uri", "uri-reference", "iri",
+  "iri-reference", "uri-template", "json-pointer", "relative-json-pointer", "regex",
+]);
+
+/**
+ * `schema` without the formats draft 7 does not define, such as zod's "cidrv4" (Ajv refuses to compile a schema
+ * with one): each of those fields states its syntax as a pattern too, which every validator reads.
+ */
+function withStandardFormats(schema: JsonSchema): JsonSchema {
+  return JSON.parse(JSON.stringify(schema), (_key, value) => {
+    if (!isPlainObject(value) || typeof value.format !== "string" || DRAFT_7_FORMATS.has(value.format)) return value;
+    if (typeof value.pattern !== "string") throw new Error(`format ${value.format} without a pattern: the JSON Schema would lose its syntax`);
+    const { format: _format, ...rest } = value;
+    return rest;
+  });
 }
 
 export function settingsJsonSchemaText(): string {

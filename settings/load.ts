@@ -67,7 +67,9 @@ export function resolveSettings(overrides: unknown, label = DEFAULTS_LABEL): App
   const unsafe = inputProblems(overrides, label);
   if (unsafe.length > 0) throw new SettingsError(unsafe);
   const { settings, problems } = withoutSchemaReference(overrides, label);
-  const merged = overlay(builtInDefaults(), settings) as Record<string, unknown>;
+  const base = builtInDefaults();
+  problems.push(...removalsOfNothing(settings, base, label));
+  const merged = overlay(base, settings) as Record<string, unknown>;
   for (const path of REMOVABLE_ENTRIES) {
     const parent = valueAt(merged, path.slice(0, -1)) as Record<string, unknown> | undefined;
     const key = path[path.length - 1];
@@ -81,6 +83,27 @@ export function resolveSettings(overrides: unknown, label = DEFAULTS_LABEL): App
     throw new SettingsError([...problems, ...(parsed.error?.issues.flatMap((issue) => describeIssue(issue, merged, label)) ?? [])]);
   }
   return loadTaskDefinitions(parsed.data, label);
+}
+
+/**
+ * A null for an entry the defaults do not have: it removes nothing, so a misspelt name (`"wbe": null`) would leave
+ * the entry meant (web) deployed without a word.
+ */
+function removalsOfNothing(overrides: unknown, defaults: unknown, label: string): SettingsProblem[] {
+  return REMOVABLE_ENTRIES.flatMap((path) => {
+    const given = valueAt(overrides, path);
+    if (!isPlainObject(given)) return [];
+    const existing = valueAt(defaults, path) as Record<string, unknown>;
+    const names = Object.keys(existing).join(", ") || "none";
+    return Object.entries(given)
+      .filter(([key, value]) => value === null && own(existing, key) === undefined)
+      .map(([key]) => ({
+        file: label,
+        path: formatPath([...path, key]),
+        value: "null",
+        expected: `null removes a built-in entry, and there is none named ${showValue(key)} (the built-in ones: ${names}); remove this line, or name the entry to remove`,
+      }));
+  });
 }
 
 /**

@@ -10,8 +10,6 @@ import { projectRoot } from "../../settings/paths";
 
 export const schema = JSON.parse(readFileSync(join(projectRoot, SETTINGS_SCHEMA_FILE), "utf8"));
 const ajv = new Ajv({ allErrors: true });
-// zod's name for an IPv4 CIDR block; the schema also states it as a pattern, so any string passes the format.
-ajv.addFormat("cidrv4", /.*/);
 const validate = ajv.compile(schema);
 
 /** Where the schema refuses `file`, as `path: message` lines; none when it accepts it. */

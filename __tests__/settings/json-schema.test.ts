@@ -59,6 +59,11 @@ describe("it refuses what the app refuses for its shape", () => {
     ["a new entry without its required fields", { clusters: { c: { name: "paris" } } }, ".clusters['c']: should have required property 'capacity'"],
     ["a value out of range", { logRetentionDays: 2 }, ".logRetentionDays: should be equal to one of the allowed values"],
     ["a $schema that is not a string", { $schema: 5 }, ".$schema: should be string"],
+    // The rules zod states as refinements, given to editors as well.
+    ["null for an entry that is not a default (a misspelt name)", { services: { wbe: null } }, ".services['wbe']: should be object"],
+    ["a region outside the aws partition", { region: "cn-north-1" }, ".region: should be equal to one of the allowed values"],
+    ["a VPC block larger than /16", { network: { vpcCidr: "10.0.0.0/8" } }, '.network.vpcCidr: should match pattern "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\\/(1[6-9]|2[0-8])$"'],
+    ["the Docker API on HTTPS's port", { dockerHost: { apiPort: 443 } }, ".dockerHost.apiPort: should NOT be valid"],
   ])("%s", (_name, settings, error) => {
     expect(appAccepts(settings)).toBe(false);
     expect(schemaErrors(settings)).toContain(error);

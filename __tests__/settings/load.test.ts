@@ -127,3 +127,15 @@ describe("duplicateKey: a key given twice in one object, which JSON.parse would 
     expect(duplicateKey(text)).toEqual(found);
   });
 });
+
+test("null for an entry the defaults do not have is refused: it removes nothing, and a misspelt name would leave the meant one deployed", () => {
+  const lines = problems({ services: { wbe: null, db: null }, clusters: { c: null }, docker: { containers: { elastik: null } } });
+  expect(lines).toEqual(
+    expect.arrayContaining([
+      'test.json: clusters.c = null: null removes a built-in entry, and there is none named "c" (the built-in ones: a, b); remove this line, or name the entry to remove',
+      'test.json: services.wbe = null: null removes a built-in entry, and there is none named "wbe" (the built-in ones: web, db, api, bot); remove this line, or name the entry to remove',
+      'test.json: docker.containers.elastik = null: null removes a built-in entry, and there is none named "elastik" (the built-in ones: elastic); remove this line, or name the entry to remove',
+    ]),
+  );
+  expect(lines.join("\n")).not.toMatch(/services\.db/);
+});

@@ -6,6 +6,8 @@ import { architectureOf } from "../aws-rules";
 
 export const NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 export const CIDR_SYNTAX = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/;
+/** An IPv4 address in dotted decimal without leading zeros, as a JSON Schema pattern's part. */
+export const IPV4_ADDRESS_PATTERN = "((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])";
 
 /** Why a safeguard is off: the policy rule it satisfies is then suppressed with this reason, shown in reviews. */
 export const offReason = (rule: string | null) =>

@@ -6,6 +6,9 @@ import { AWS_RULES } from "../aws-rules";
 import { CERTS_DIR_PATTERN, certsDirFormatProblem, certsDirProblem } from "../paths-checks";
 import { checkArchitecture, checkedBy, cidr, instanceType, port, volumeFields } from "./common";
 
+/** Ports the Docker API may not take (SSH, HTTP, HTTPS): said to editors too, in the JSON Schema. */
+const TAKEN_PORTS = [22, 80, 443];
+
 // Flatcar's maintenance window, in the canonical forms locksmith documents; stricter than coreos-cloudinit's own
 // patterns, which the cloud-config contract test applies to what we render.
 const WINDOW_START = /^((Sun|Mon|Tue|Wed|Thu|Fri|Sat) )?([01][0-9]|2[0-3]):[0-5][0-9]$/;
@@ -37,7 +40,8 @@ export const dockerHost = z
       .default([])
       .describe("Addresses allowed to reach the Docker API (and SSH with a key pair); empty: nobody. A range of /7 or wider, such as 0.0.0.0/0, warns at synth"),
     apiPort: port()
-      .refine((p) => ![22, 80, 443].includes(p), { error: "expected a port other than 22, 80 and 443" })
+      .refine((p) => !TAKEN_PORTS.includes(p), { error: "expected a port other than 22, 80 and 443" })
+      .meta({ not: { enum: [...TAKEN_PORTS] } })
       .default(2376)
       .describe("TCP port of the Docker API (TLS, client certificates required)"),
     dns: z

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { parseCidr } from "../cidr";
 import { bucketPrefixProblem } from "../s3-names";
-import { AWS_RULES, regionProblem } from "../aws-rules";
+import { AWS_REGIONS, AWS_RULES, regionProblem } from "../aws-rules";
 import { own } from "../json-file";
 import { CIDR_SYNTAX, NAME, arnRegion, checkedBy } from "./common";
 import { state } from "./state";
@@ -40,6 +40,7 @@ export const settingsSchema = z
     region: z
       .string()
       .superRefine(checkedBy(regionProblem))
+      .meta({ enum: [...AWS_REGIONS] })
       .default("us-west-1")
       .describe("AWS region; credentials come from the standard AWS chain, never from settings"),
     state,

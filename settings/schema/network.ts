@@ -2,13 +2,16 @@
 import { z } from "zod";
 import { contains, overlaps, unusableRange } from "../cidr";
 import { AWS_RULES } from "../aws-rules";
-import { CIDR_SYNTAX, cidr, offReason, requireReason } from "./common";
+import { CIDR_SYNTAX, IPV4_ADDRESS_PATTERN, cidr, offReason, requireReason } from "./common";
 
 /** A CIDR block AWS accepts for a VPC or a subnet. */
 const vpcBlock = () =>
-  cidr().refine((block) => !CIDR_SYNTAX.test(block) || (Number(block.split("/")[1]) >= 16 && Number(block.split("/")[1]) <= 28), {
-    error: `expected a prefix from /16 to /28 (${AWS_RULES.vpcPrefix.source})`,
-  });
+  cidr()
+    .refine((block) => !CIDR_SYNTAX.test(block) || (Number(block.split("/")[1]) >= 16 && Number(block.split("/")[1]) <= 28), {
+      error: `expected a prefix from /16 to /28 (${AWS_RULES.vpcPrefix.source})`,
+    })
+    // The same range for editors, in the JSON Schema.
+    .meta({ pattern: `^${IPV4_ADDRESS_PATTERN}\\/(1[6-9]|2[0-8])$` });
 
 export const network = z
   .strictObject({

@@ -1,7 +1,7 @@
 // Where Terraform keeps the state of each stack: an S3 bucket, or local files.
 import { z } from "zod";
 import { backendKeyProblem, bucketNameProblem } from "../s3-names";
-import { AWS_RULES, regionProblem } from "../aws-rules";
+import { AWS_REGIONS, AWS_RULES, regionProblem } from "../aws-rules";
 import { stateDirProblem } from "../paths-checks";
 import { checkedBy } from "./common";
 
@@ -27,6 +27,7 @@ export const state = z
     region: z
       .string()
       .superRefine(checkedBy(regionProblem))
+      .meta({ enum: [...AWS_REGIONS] })
       .nullable()
       .default(null)
       .describe("Region of the state bucket; null means the platform's region"),
