@@ -65,16 +65,33 @@ function upToDate(meta) {
   return unchangedSince(meta);
 }
 
-const meta = readMeta();
-if (!upToDate(meta)) {
+/**
+ * Rebuilds the bundles; false when esbuild refused the sources (an edit that does not parse). esbuild has printed
+ * each error with its file and line; its exception would only repeat them with a trace.
+ */
+function rebuilt(meta) {
   mkdirSync(out, { recursive: true });
-  build(meta);
+  try {
+    build(meta);
+    return true;
+  } catch (error) {
+    if (!Array.isArray(error.errors)) throw error;
+    const count = `${error.errors.length} error${error.errors.length === 1 ? "" : "s"}`;
+    process.stderr.write(`the app could not be built: esbuild found ${count} in the sources (above); nothing was synthesized\n`);
+    return false;
+  }
 }
-const vendor = loadBundle(files.vendor);
-// A synth parses the settings once: zod's compiled fast path costs more to build (about 30 ms) than it saves. zod
-// reads this as it builds each schema, so before our sources load. (The tests, which parse thousands, keep it.)
-vendor.exports.zod.config({ jitless: true });
-const app = loadBundle(files.main, (mod) => (id) => (Object.prototype.hasOwnProperty.call(vendor.exports, id) ? vendor.exports[id] : mod.require(id)));
-process.exitCode = app.exports.main();
-vendor.save();
-app.save();
+
+const meta = readMeta();
+if (!upToDate(meta) && !rebuilt(meta)) {
+  process.exitCode = 1;
+} else {
+  const vendor = loadBundle(files.vendor);
+  // A synth parses the settings once: zod's compiled fast path costs more to build (about 30 ms) than it saves. zod
+  // reads this as it builds each schema, so before our sources load. (The tests, which parse thousands, keep it.)
+  vendor.exports.zod.config({ jitless: true });
+  const app = loadBundle(files.main, (mod) => (id) => (Object.prototype.hasOwnProperty.call(vendor.exports, id) ? vendor.exports[id] : mod.require(id)));
+  process.exitCode = app.exports.main();
+  vendor.save();
+  app.save();
+}

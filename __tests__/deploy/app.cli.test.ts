@@ -1,7 +1,7 @@
 // The cdktf app command (deploy/app.js, what cdktf.json runs): never stale, and no bundling when nothing changed.
 // Runs in a copy of the project, whose sources the test edits.
 import { spawnSync } from "node:child_process";
-import { appendFileSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot } from "../../settings/paths";
 import { projectCopy } from "../project-copy";
@@ -116,6 +116,28 @@ test("a change to the TypeScript settings esbuild reads rebuilds too", () => {
   writeFileSync(tsconfig, readFileSync(tsconfig, "utf8").replace('"strict": true', '"strict": true, "useDefineForClassFields": true'));
   synth();
   expect(mtime("main.js")).not.toBe(before);
+});
+
+test("a source that does not parse: esbuild's error and one line, exit 1, nothing written, from the app command and npm run synth", () => {
+  const file = join(copy, "constructs", "literal.ts");
+  const source = readFileSync(file, "utf8");
+  appendFileSync(file, "\nconst broken: number = ;\n");
+  try {
+    const app: string = JSON.parse(readFileSync(join(copy, "cdktf.json"), "utf8")).app;
+    const out = join(copy, "broken-out");
+    for (const result of [
+      spawnSync(app, { shell: true, cwd: copy, env: { ...process.env, CDKTF_OUTDIR: out }, encoding: "utf8" }),
+      spawnSync(process.execPath, [join(copy, "commands", "synth.js"), `--output=${out}`], { cwd: copy, env: { ...process.env, INIT_CWD: copy }, encoding: "utf8" }),
+    ]) {
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/^✘ \[ERROR\] Unexpected ";"\n[^]*constructs\/literal\.ts:\d+:\d+:/);
+      expect(result.stderr).toMatch(/\nthe app could not be built: esbuild found 1 error in the sources \(above\); nothing was synthesized\n$/);
+      expect(result.stderr).not.toMatch(/\n\s+at |triggerUncaughtException|Node\.js v/);
+      expect(existsSync(out)).toBe(false);
+    }
+  } finally {
+    writeFileSync(file, source);
+  }
 });
 
 test("a deleted bundle is rebuilt", () => {
