@@ -230,8 +230,9 @@ function portRange(protocol: string, from: unknown, to: unknown): string {
     if (from === undefined || Number(from) === -1) return "all";
     return `type ${from}${to !== undefined && Number(to) !== -1 ? ` code ${to}` : ""}`;
   }
+  // TCP and UDP name ports 0 to 65535: a range of 0 to 0 is port 0 (EC2's rules), not every port.
   if (from === undefined && to === undefined) return "all";
-  if ((Number(from) === 0 || Number(from) === -1) && (Number(to) === 65535 || Number(to) === -1 || Number(to) === 0)) return "all";
+  if (Number(from) === 0 && Number(to) === 65535) return "all";
   return to === undefined || String(from) === String(to) ? String(from) : `${from}-${to}`;
 }
 
@@ -353,7 +354,12 @@ function statementLine(s: IamStatement): string {
 }
 
 function ruleLine(r: NetworkRuleChange): string {
-  const what = r.protocol === "all" ? "all traffic" : `${r.protocol} ${r.ports === "all" ? "all ports" : `port ${r.ports}`}`;
+  // ICMP has types and codes, not ports (EC2 takes the type as from_port and the code as to_port).
+  const icmp = r.protocol.startsWith("icmp");
+  const what =
+    r.protocol === "all"
+      ? "all traffic"
+      : `${r.protocol} ${r.ports === "all" ? (icmp ? "all types" : "all ports") : icmp ? r.ports : `port ${r.ports}`}`;
   const verb = r.action === "deny" ? "deny " : "";
   if (r.direction === "published") return `published ${what} on host address ${r.peer}, to ${r.target}`;
   return r.direction === "ingress" ? `${r.direction} ${verb}${what} from ${r.peer} to ${r.target}` : `${r.direction} ${verb}${what} from ${r.target} to ${r.peer}`;

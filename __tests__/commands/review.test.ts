@@ -180,6 +180,28 @@ describe("the security summary", () => {
     expect(markdown.indexOf("### Security changes")).toBeLessThan(markdown.indexOf("| Stack | Changes |"));
   });
 
+  test("ports as EC2 reads them: TCP and UDP 0 to 0 is port 0, 0 to 65535 every port; ICMP has types and codes", () => {
+    const rule = (ip_protocol: string, from_port: number, to_port: number) => ({ security_group_id: "${aws_security_group.g.id}", ip_protocol, from_port, to_port, cidr_ipv4: "203.0.113.7/32" });
+    const after = {
+      config: {
+        resource: {
+          aws_vpc_security_group_ingress_rule: {
+            a: rule("udp", 0, 0),
+            b: rule("tcp", 0, 65535),
+            c: rule("icmp", -1, -1),
+            d: rule("icmp", 8, 0),
+            e: rule("tcp", 8080, 8090),
+          },
+        },
+      },
+      files: {},
+    };
+    const text = renderText([reviewStack("aws", { config: {}, files: {} }, after)], "t");
+    for (const what of ["udp port 0", "tcp all ports", "icmp all types", "icmp type 8 code 0", "tcp port 8080-8090"]) {
+      expect(text).toContain(`    + ingress ${what} from 203.0.113.7/32 to aws_security_group.g\n`);
+    }
+  });
+
   test("a rule described anew, or held by a resource renamed (rules named by index, when one before them goes), admits the same traffic: no change", () => {
     const rule = (cidr: string, description: string) => ({ security_group_id: "${aws_security_group.api.id}", ip_protocol: "tcp", from_port: 2376, to_port: 2376, cidr_ipv4: cidr, description });
     const before = { config: { resource: { aws_vpc_security_group_ingress_rule: { "in-0": rule("198.51.100.0/24", "admin"), "in-1": rule("203.0.113.7/32", "admin") } } }, files: {} };
