@@ -4,7 +4,7 @@
 // marked. Graphviz lays it out (its WebAssembly build, @viz-js/viz). `npm run docs` keeps docs/stacks.svg, the
 // picture of the default settings, current.
 import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { dirname, extname, join, relative } from "node:path";
 import { type App, TerraformDataSource, TerraformResource, Testing } from "cdktf";
 import { instance } from "@viz-js/viz";
 import { type Stacks, composeApp } from "../main";
@@ -145,7 +145,7 @@ export const GRAPH_COMMAND = {
 Draws both stacks of your settings (the file ${CONFIG_ENV} names, or the defaults) as SVG: resources grouped by
 construct, references as edges, the cross-stack edge and the readiness gate marked.
 
-  --out FILE   where to write the picture, relative to where you run npm: a new file in a directory that
+  --out FILE   where to write the picture (SVG: a name ending in .svg, or none), relative to where you run npm: a new file in a directory that
                exists, or a picture drawn before (an SVG file git does not track); default: stacks.svg beside the synthesized stacks, in ${OUTDIR_ENV} when set,
                else ${GRAPH_DEFAULT_OUT} in the project, which git ignores
   -h, --help   this text
@@ -187,6 +187,11 @@ export async function graph(out: string | undefined, env: NodeJS.ProcessEnv = pr
   // are the user's: escaped as settings messages escape them, so the terminal shows a control character, not obeys it.
   const badOut = given ? fileTargetProblem(file, PICTURE, false) : undefined;
   if (badOut) throw new UsageError(escapeInvisible(`${origin}: ${badOut}`));
+  // A name that promises another format (g.png, g.dot) would get SVG without a word.
+  const extension = extname(file);
+  if (given && extension !== "" && extension.toLowerCase() !== ".svg") {
+    throw new UsageError(escapeInvisible(`${origin}: graph draws SVG only, not ${extension.slice(1)}; expected a file ending in .svg (or no extension)`));
+  }
   // cdktf's App reads the context from the environment, and fails on a bad one with a trace.
   const environment = environmentMessage(env, given ? [CONTEXT_ENV] : [OUTDIR_ENV, CONTEXT_ENV], invocationDir(env));
   if (environment) throw new UserError(environment);

@@ -78,6 +78,7 @@ test.each([
   ["a named pipe", (dir: string) => (fifo(join(dir, "pipe")), "pipe"), (dir: string) => `${join(dir, "pipe")} is a named pipe (FIFO), not a regular file`],
   ["a character device", () => "/dev/null", () => "/dev/null is a character device, not a regular file"],
   ["a path under a file", (dir: string) => (writeFileSync(join(dir, "file"), "mine"), "file/pic.svg"), (dir: string) => `${join(dir, "file")} is a file, not a directory`],
+  ["another picture format", () => "stacks.png", () => "graph draws SVG only, not png; expected a file ending in .svg (or no extension)"],
 ])("--out naming %s is a bad command line: one line naming it, exit 2, nothing written", (_, make, why) => {
   const dir = mkdtempSync(join(tmpdir(), "graph-"));
   const out = make(dir);
