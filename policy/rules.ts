@@ -236,7 +236,9 @@ export const RULES: readonly PolicyRule[] = ([
   {
     id: "CKV_AWS_24",
     title: "No SSH (port 22) from 0.0.0.0/0 or ::/0",
-    fix: "set dockerHost.adminCidrs to the address ranges you administer from, or dockerHost.keyPair to null for no SSH at all",
+    fix:
+      "set dockerHost.adminCidrs to the address ranges you administer from, or dockerHost.keyPair to null for no SSH at all " +
+      "(that is the Docker host's SSH rule; another rule whose ports include 22 comes from code: narrow it there)",
     types: INGRESS_RULES,
     check: openToWorld(22, "SSH"),
   },
