@@ -354,7 +354,9 @@ function synthesizeTree(dir: string, outdir: string, settings: SideSettings, sid
   const env = { ...process.env, CDKTF_OUTDIR: outdir, SYNTH_HCL_OUTPUT: "false", INFRA_CONFIG: settings.file ?? "" };
   const result = spawnSync(app, { shell: true, cwd: dir, env, encoding: "utf8" });
   exitIfInterrupted(result);
-  const said = label ? result.stderr.split(`${dir}/`).join(label) : result.stderr;
+  // The base's settings may be a copy in the scratch directory too: named as the file the copy was made of.
+  let said = label ? result.stderr.split(`${dir}/`).join(label) : result.stderr;
+  if (label && settings.file) said = said.split(settings.file).join(settings.shown);
   if (result.status !== 0) throw new UserError(`${side} does not synthesize (${app}, settings ${settings.shown}):\n${said.trim()}`);
 }
 

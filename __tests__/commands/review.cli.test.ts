@@ -147,6 +147,21 @@ describe("npm run review, in a git checkout", () => {
     oneLine(review([empty]), 1, new RegExp(`the base ${empty.slice(0, 12)} has no project at \\S+ \\(no cdktf\\.json there\\)`));
   });
 
+  test("a base whose committed settings the app refuses names that file at the base, not the scratch copy it read", () => {
+    // A commit beside the others whose config/review.json opens the Docker API on SSH's port, which the app refuses.
+    const index = join(root, "broken-index");
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args], { cwd: repo, encoding: "utf8", env: { ...process.env, GIT_INDEX_FILE: index } }).trim();
+    writeFileSync(join(root, "broken.json"), JSON.stringify({ dockerHost: { apiPort: 22 } }));
+    git("read-tree", "HEAD");
+    git("update-index", "--add", "--cacheinfo", `100644,${git("hash-object", "-w", join(root, "broken.json"))},config/review.json`);
+    const broken = git("commit-tree", git("write-tree"), "-p", "HEAD", "-m", "settings the app refuses");
+    const run = review([broken], { INFRA_CONFIG: join(repo, "config", "review.json") });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`INFRA_CONFIG file config/review.json at ${broken.slice(0, 12)}: dockerHost.apiPort = 22: expected a port other than 22, 80 and 443`);
+    expect(run.stderr).not.toMatch(/soa-review-|base-settings\//);
+  }, 60_000);
+
   test("a settings file that cannot be read stops it with one line that names the path tried", () => {
     oneLine(review([], { INFRA_CONFIG: "missing.json" }, join(repo, "config")), 1, /INFRA_CONFIG file missing\.json \(.*\/config\/missing\.json\): cannot be read \(no such file\)/);
     oneLine(review(["--base-settings=gone.json"]), 1, /--base-settings file gone\.json \(.*\/gone\.json\): cannot be read/);
