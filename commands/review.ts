@@ -132,10 +132,15 @@ function attributeChanges(before: unknown, after: unknown): AttributeChange[] {
   const b = leaves(after);
   const paths = [...new Set([...a.keys(), ...b.keys()])].sort();
   const changes: AttributeChange[] = [];
+  // An empty list or map on one side, filled on the other: the lines of its entries say it all ("ports: [] ->
+  // (none)" before them said nothing).
+  const emptied = (value: unknown, path: string, other: Map<string, unknown>) =>
+    value !== null && typeof value === "object" && Object.keys(value).length === 0 && [...other.keys()].some((p) => p.startsWith(`${path}[`) || p.startsWith(`${path}.`));
   for (const path of paths) {
     const x = a.get(path);
     const y = b.get(path);
     if (JSON.stringify(x) === JSON.stringify(y)) continue;
+    if ((y === undefined && emptied(x, path, b)) || (x === undefined && emptied(y, path, a))) continue;
     const lines = isLong(x) || isLong(y) ? lineDiff(String(x ?? ""), String(y ?? "")) : undefined;
     changes.push({ path, before: x, after: y, lines });
   }

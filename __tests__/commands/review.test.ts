@@ -180,6 +180,18 @@ describe("the security summary", () => {
     expect(markdown.indexOf("### Security changes")).toBeLessThan(markdown.indexOf("| Stack | Changes |"));
   });
 
+  test("a list filled from empty, or emptied, shows its entries' lines only", () => {
+    const container = (ports: unknown[]) => ({ config: { resource: { docker_container: { c: { name: "c", image: "i", ports } } } }, files: {} });
+    const [filled] = reviewStack("docker", container([]), container([{ internal: 80, external: 8080 }])).changes;
+    expect(filled.attributes.map((a) => [a.path, a.before, a.after])).toEqual([
+      ["ports[0].external", undefined, 8080],
+      ["ports[0].internal", undefined, 80],
+    ]);
+    expect(filled.replacedBy).toEqual(["ports"]);
+    const [emptied] = reviewStack("docker", container([{ internal: 80, external: 8080 }]), container([])).changes;
+    expect(emptied.attributes.map((a) => a.path)).toEqual(["ports[0].external", "ports[0].internal"]);
+  });
+
   test("ports as EC2 reads them: TCP and UDP 0 to 0 is port 0, 0 to 65535 every port; ICMP has types and codes", () => {
     const rule = (ip_protocol: string, from_port: number, to_port: number) => ({ security_group_id: "${aws_security_group.g.id}", ip_protocol, from_port, to_port, cidr_ipv4: "203.0.113.7/32" });
     const after = {
