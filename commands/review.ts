@@ -275,7 +275,13 @@ function placementLines(reviews: StackReview[]): string[] {
         const [before, after] = [c.whole?.before, c.whole?.after];
         if (before === undefined) lines.push(`  ${review.stack}: a new stack, its state at ${backendLine(after)}`);
         else if (after === undefined) lines.push(`  ${review.stack}: no longer synthesized; its state was at ${backendLine(before)}`);
-        else if (stateIdentity(before) !== stateIdentity(after)) lines.push(`  ${review.stack}: state moves from ${backendLine(before)} to ${backendLine(after)}`);
+        else if (stateIdentity(before) !== stateIdentity(after)) {
+          // The changes below compare configurations; a deploy compares with the state it finds at the new place.
+          lines.push(
+            `  ${review.stack}: state moves from ${backendLine(before)} to ${backendLine(after)}: a deploy plans against what the new place holds ` +
+              "(nothing, for a new one: every resource created anew, those of the old state left as they are), unless --migrate-state moves the state there",
+          );
+        }
         else lines.push(`  ${review.stack}: the state stays where it is, its backend's settings change: ${backendLine(before)} -> ${backendLine(after)}`);
       } else if (c.address.startsWith("provider.")) {
         const what = c.attributes.map((a) => (c.change === "changed" ? `${a.path}: ${show(a.before)} -> ${show(a.after)}` : `${a.path}: ${show(c.change === "added" ? a.after : a.before)}`));

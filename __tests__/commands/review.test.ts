@@ -274,7 +274,9 @@ describe("what a reviewer must see before the elements", () => {
       [
         "State and providers:",
         '  aws: provider.aws: region: "us-west-1" -> "eu-central-1"',
-        "  aws: state moves from local path=../../../terraform-state/aws.tfstate to s3 bucket=my-state key=soa/aws.tfstate region=us-west-1",
+        "  aws: state moves from local path=../../../terraform-state/aws.tfstate to s3 bucket=my-state key=soa/aws.tfstate region=us-west-1: " +
+          "a deploy plans against what the new place holds (nothing, for a new one: every resource created anew, those of the old state left as they are), " +
+          "unless --migrate-state moves the state there",
       ].join("\n"),
     );
     expect(text.indexOf("State and providers:")).toBeGreaterThan(text.indexOf("Security changes:"));
