@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { join, posix } from "node:path";
 import { Construct } from "constructs";
 import { Annotations, DataResource, Fn, TerraformLocal, Token } from "cdktf";
@@ -148,6 +149,14 @@ export class DockerHost extends Construct {
     });
     const elsewhere = projectPath === projectRoot ? "" : ` (the stacks, outside the project, read them there: npm run certs -- --out=${certsPath})`;
     if (certProblem) Annotations.of(this).addWarning(`dockerHost.certsDir: ${certProblem}${elsewhere}; deploy reads them at plan time.`);
+    // The readiness gate runs from the same place: the script must be there too, or deploy could not finish.
+    const gateScript = join(projectPath, READINESS_GATE);
+    if (projectPath !== projectRoot && !existsSync(gateScript)) {
+      Annotations.of(this).addWarning(
+        `the readiness gate's script ${gateScript} is not there: the stacks, outside the project, run it from there once the Docker host has started, ` +
+          `so npm run deploy refuses them until it is (copy the project's ${READINESS_GATE} there, or synthesize into an output directory inside the project)`,
+      );
+    }
 
     // Terraform reads the certificates at plan time: the JSON holds only these expressions, never a key.
     const certs = certPathsFromStack(props.projectDir, s.certsDir);

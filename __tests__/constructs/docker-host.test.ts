@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { Testing } from "cdktf";
 import { parse } from "yaml";
 import { readBootTemplate } from "../../constructs/boot-config";
@@ -251,9 +251,16 @@ describe("the certificates, checked at synth", () => {
     expect(warnings()).toContain(
       `dockerHost.certsDir: there are no certificates in ${join(outside, "certs/outside-test")}: run \`npm run certs\` before deploying (the stacks, outside the project, read them there: npm run certs -- --out=${join(outside, "certs/outside-test")}); deploy reads them at plan time.`,
     );
+    const gate = join(outside, "dist", "deploy", "wait-for-docker.js");
+    expect(warnings()).toContain(
+      `the readiness gate's script ${gate} is not there: the stacks, outside the project, run it from there once the Docker host has started, ` +
+        "so npm run deploy refuses them until it is (copy the project's dist/deploy/wait-for-docker.js there, or synthesize into an output directory inside the project)",
+    );
     // There, and not in the project: nothing to warn of.
     await ensureCertificates({ dir: join(outside, "certs/outside-test"), serverNames: NAMES });
-    expect(warnings().filter((w) => w.includes("dockerHost.certsDir"))).toEqual([]);
+    mkdirSync(dirname(gate), { recursive: true });
+    writeFileSync(gate, "");
+    expect(warnings().filter((w) => w.includes("dockerHost.certsDir") || w.includes("readiness gate's script"))).toEqual([]);
     rmSync(outside, { recursive: true, force: true });
   });
 
