@@ -281,6 +281,15 @@ function preflight(command: Command, outdir: string, stacks: readonly string[], 
   const label = outside ? shown(certsDir, from) : settings.dockerHost.certsDir;
   const where = outside ? ` (the stacks in ${shown(outdir, from)}, outside the project, read it three levels above their own directories)` : "";
   const makeThere = outside ? ` (for these stacks, npm run certs -- --out=${label})` : "";
+  // First: the directory may belong to another environment or region, whose certificates the checks below would
+  // tell to rotate. --migrate-state is the user's approval of what Terraform would otherwise stop at.
+  if (!given["migrate-state"]) {
+    const wanted = skipSynth
+      ? (_: string, dir: string) => synthesizedBackend(dir)
+      : (stack: string) => stateBackend(settings, stack, projectDirFromStacks(outdir)).backend;
+    const switched = backendSwitch(outdir, stacks, wanted, env);
+    if (switched) throw new UserError(switchMessage(command, switched, outdir, Boolean(given.output), skipSynth, settings, env));
+  }
   if (command === "destroy") {
     // A destroy plans too: Terraform reads the certificate files each stack's configuration names, and stops on a
     // missing one. New ones would come from another CA, which the running host does not trust.
@@ -312,14 +321,6 @@ function preflight(command: Command, outdir: string, stacks: readonly string[], 
     const soon = certificateProblem(certsDir, names, { label, marginDays: RENEW_DAYS });
     if (soon) process.stderr.write(`npm run ${command}: warning: the Docker API's certificates need renewing: ${soon} before then\n`);
   }
-  // --migrate-state is the user's approval of what Terraform would otherwise stop at.
-  if (!given["migrate-state"]) {
-    const wanted = skipSynth
-      ? (_: string, dir: string) => synthesizedBackend(dir)
-      : (stack: string) => stateBackend(settings, stack, projectDirFromStacks(outdir)).backend;
-    const switched = backendSwitch(outdir, stacks, wanted, env);
-    if (switched) throw new UserError(switchMessage(command, switched, outdir, Boolean(given.output), skipSynth, settings.environment, env));
-  }
 }
 
 /**
@@ -349,10 +350,14 @@ function switchMessage(
   outdir: string,
   outdirGiven: boolean,
   skipSynth: boolean,
-  environment: string | null,
+  { environment, region }: { readonly environment: string | null; readonly region: string },
   env: NodeJS.ProcessEnv,
 ): string {
   const from = invocationDir(env);
+  // Each environment's directory; one that is this very directory (the same environment, now in another region)
+  // gets the region too.
+  const own = `cdktf.out.${environment ?? "<environment>"}`;
+  const suggested = resolve(projectRoot, own) === resolve(outdir) ? `cdktf.out.${environment ? `${environment}-` : ""}${region}` : own;
   // -migrate-state moves the state to what the directory's configuration names: that of the new settings, once synthesized.
   const migrate = skipSynth
     ? `run terraform init -migrate-state in ${shown(dir, from)}`
@@ -362,7 +367,7 @@ function switchMessage(
   return (
     `${shown(dir, from)} was initialized for the state at ${describeState(recorded, dir, from)}, but ` +
     `${skipSynth ? "its synthesized configuration now puts" : "the settings now put"} it at ${describeState(wanted, dir, from)}: ` +
-    `give each environment its own output directory (--output=cdktf.out.${environment ?? "<environment>"}), or, if this stack's state really moved there, ${migrate}`
+    `give each environment, and each region of one, its own output directory (--output=${suggested}), or, if this stack's state really moved there, ${migrate}`
   );
 }
 

@@ -31,6 +31,12 @@ export function ec2PublicDnsDomain(region: string): string {
   return region === "us-east-1" ? "compute-1.amazonaws.com" : `${region}.compute.amazonaws.com`;
 }
 
+/** The region whose EC2 public names a name covers (`*.eu-central-1.compute.amazonaws.com`), or undefined. */
+function ec2Region(name: string): string | undefined {
+  if (name.toLowerCase() === `*.${ec2PublicDnsDomain("us-east-1")}`) return "us-east-1";
+  return /^\*\.([a-z0-9-]+)\.compute\.amazonaws\.com$/i.exec(name)?.[1].toLowerCase();
+}
+
 /**
  * The names the server certificate must cover. The host's address is unknown when the certificate is made, so
  * without a Route 53 name it covers every EC2 public name of the region: only our CA's clients trust it, and
@@ -424,7 +430,16 @@ export function leafProblem(
   const covered = subjectAltNames(cert.value);
   const uncovered = names.filter((n) => !covered.some((san) => coversName(san, n)));
   if (uncovered.length > 0) {
-    return `${name(certFile)} covers ${covered.join(", ") || "no names"} but the settings need ${uncovered.join(", ")}: ${CERT_FIXES.rotate}`;
+    const problem = `${name(certFile)} covers ${covered.join(", ") || "no names"} but the settings need ${uncovered.join(", ")}`;
+    // Another region's EC2 names: the host moved, or the same environment runs there too, and rotating would break that one.
+    const [from, to] = [covered.map(ec2Region).find(Boolean), uncovered.map(ec2Region).find(Boolean)];
+    if (from && to && from !== to) {
+      return (
+        `${problem}: ${CERT_FIXES.rotate} if the Docker host moved from ${from} to ${to}; if the same environment also stays in ${from}, ` +
+        `give each region its own dockerHost.certsDir (such as ${label}-${to}) instead, since the rotated certificates would no longer cover ${from}`
+      );
+    }
+    return `${problem}: ${CERT_FIXES.rotate}`;
   }
   return undefined;
 }

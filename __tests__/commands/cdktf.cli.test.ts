@@ -472,13 +472,37 @@ describe("a stack directory initialized for another state", () => {
       result.stderr,
       new RegExp(
         "^npm run output: local-defaults/stacks/aws was initialized for the state at \\S*terraform-state/aws\\.tfstate, " +
-          "but the settings now put it at \\S*terraform-state/staging/aws\\.tfstate: give each environment its own output " +
+          "but the settings now put it at \\S*terraform-state/staging/aws\\.tfstate: give each environment, and each region of one, its own output " +
           "directory \\(--output=cdktf\\.out\\.staging\\), or, if this stack's state really moved there, synthesize for it " +
           "\\(npm run synth -- --output=local-defaults\\), then run terraform init -migrate-state in local-defaults/stacks/aws\\n$",
       ),
     );
     expect(result.cdktf).toBeUndefined();
     expect(readFileSync(join(dir, "stacks", "aws", ".terraform", "terraform.tfstate"), "utf8")).toBe(record);
+  });
+
+  test("the same environment in another region, in that environment's directory: a directory with the region is suggested, before any certificate check", () => {
+    const dir = join(projectRoot, "cdktf.out.rgtest");
+    const settings = (region: string) => {
+      const file = join(work, `rgtest-${region}.json`);
+      writeFileSync(file, JSON.stringify({ environment: "rgtest", region, state: { keyIncludesRegion: true }, dockerHost: { certsDir } }));
+      return file;
+    };
+    try {
+      mkdirSync(join(dir, "stacks", "aws", ".terraform"), { recursive: true });
+      const backend = { type: "local", config: { path: fromStack(dir, "terraform-state/rgtest/us-east-1/aws.tfstate"), workspace_dir: null }, hash: 1 };
+      writeFileSync(join(dir, "stacks", "aws", ".terraform", "terraform.tfstate"), JSON.stringify({ version: 3, terraform_version: "1.11.4", backend }));
+      settings("us-east-1");
+      // diff checks the certificates too (these are placeholders): the directory's state is named first.
+      const result = wrapper(["diff", "aws", `--output=${dir}`], { INFRA_CONFIG: settings("us-west-1") });
+      expect(result.status).toBe(1);
+      expectOneLine(
+        result.stderr,
+        /but the settings now put it at \S*terraform-state\/rgtest\/us-west-1\/aws\.tfstate: give each environment, and each region of one, its own output directory \(--output=cdktf\.out\.rgtest-us-west-1\)/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("the settings it was initialized for reach cdktf, and so does a stack never initialized", () => {

@@ -283,6 +283,12 @@ test("a server certificate that does not cover the settings' names", () => {
   expect(certificateProblem(ours, ["docker.example.com"], { label: "certs" })).toBe(
     "certs/server.pem covers *.us-west-1.compute.amazonaws.com but the settings need docker.example.com: run `npm run certs -- --rotate`",
   );
+  // Another region's EC2 names: the host moved, or one environment runs in two regions, which --rotate would break.
+  expect(certificateProblem(ours, dockerHostCertificateNames("us-east-1"), { label: "certs/staging" })).toBe(
+    "certs/staging/server.pem covers *.us-west-1.compute.amazonaws.com but the settings need *.compute-1.amazonaws.com: " +
+      "run `npm run certs -- --rotate` if the Docker host moved from us-west-1 to us-east-1; if the same environment also stays in us-west-1, " +
+      "give each region its own dockerHost.certsDir (such as certs/staging-us-east-1) instead, since the rotated certificates would no longer cover us-west-1",
+  );
 });
 
 describe("what Go reads: dockerd, the Docker client and the Docker provider", () => {

@@ -79,7 +79,7 @@ describe("several environments from one checkout, as the docs' recipe runs them"
     expect(result.status).toBe(1);
     expect(result.output.trimEnd().split("\n")).toHaveLength(1);
     expect(result.output).toMatch(
-      /^npm run output: \S+\/stacks\/aws was initialized for the state at \S+\/staging\/aws\.tfstate, but the settings now put it at \S+\/prod\/aws\.tfstate: give each environment its own output directory \(--output=cdktf\.out\.prod\)/,
+      /^npm run output: \S+\/stacks\/aws was initialized for the state at \S+\/staging\/aws\.tfstate, but the settings now put it at \S+\/prod\/aws\.tfstate: give each environment, and each region of one, its own output directory \(--output=cdktf\.out\.prod\)/,
     );
     expect(readFileSync(record, "utf8")).toBe(before);
   });
