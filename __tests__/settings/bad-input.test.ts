@@ -151,6 +151,14 @@ describe("what AWS or Docker would refuse at plan or apply is refused at synth",
     ["a cluster name too long for its launch template", { clusters: { b: { name: `m${"x".repeat(200)}` } } }, /clusters\.b\.name = .*: expected at most 124 characters: Launch template names/],
     ["a network name the Docker daemon reserves", { docker: { network: "host" } }, /docker\.network = "host": expected a network of our own/],
     ["a KMS key without a secret", { registryCredentialsKmsKeyArn: "arn:aws:kms:us-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" }, /registryCredentialsKmsKeyArn = .*: expected only with registryCredentialsSecretArn/],
+    [
+      "a KMS key of another region than the secret's",
+      {
+        registryCredentialsSecretArn: "arn:aws:secretsmanager:us-west-1:123456789012:secret:registry-AbCdEf",
+        registryCredentialsKmsKeyArn: "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+      },
+      /registryCredentialsKmsKeyArn = .*: expected a key in us-west-1, the secret's region: Secrets Manager encrypts a secret only with a KMS key of its own region/,
+    ],
   ])("%s", (_name, config, line) => {
     expectRefused(run(files({ "infra.json": config })), line);
   });

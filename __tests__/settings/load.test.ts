@@ -139,3 +139,21 @@ test("null for an entry the defaults do not have is refused: it removes nothing,
   );
   expect(lines.join("\n")).not.toMatch(/services\.db/);
 });
+
+test.each([
+  [{ environment: "PROD" }, "environment"],
+  [{ environment: "production-blue-green-canary" }, "environment"],
+  [{ environment: "1prod" }, "environment"],
+  [{ project: "Bad Project" }, "project"],
+])("a refused %j is the one problem: the names made of it are not refused again", (overrides, field) => {
+  const lines = problems(overrides).filter((line) => line.startsWith("test.json: "));
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(new RegExp(`^test\\.json: ${field} = `));
+});
+
+test("an environment is a lower-case letter, then up to 7 lower-case letters and digits", () => {
+  expect(problems({ environment: "1prod" })).toContain(
+    'test.json: environment = "1prod": expected a lower-case letter, then up to 7 more lower-case letters and digits, such as prod',
+  );
+  expect(resolveSettings({ environment: "p1234567" }, "test.json").environment).toBe("p1234567");
+});

@@ -23,20 +23,24 @@ const CLOUDWATCH_RETENTION_DAYS = [
   3653,
 ] as const;
 
+/** The longest project; and an environment's name. Both go into names with their own limits, so short and plain. */
+const PROJECT_LENGTH = 12;
+const ENVIRONMENT = /^[a-z][a-z0-9]{0,7}$/;
+
 export const settingsSchema = z
   .strictObject({
     project: z
       .string()
       .regex(NAME, { error: "expected lower-case letters, digits and hyphens" })
-      .max(12)
+      .max(PROJECT_LENGTH)
       .default("soa")
       .describe("Prefix of resource names (clusters and containers are named by their own settings), and the Project tag"),
     environment: z
       .string()
-      .regex(/^[a-z][a-z0-9]{0,7}$/, { error: "expected up to 8 lower-case letters and digits, such as prod" })
+      .regex(ENVIRONMENT, { error: "expected a lower-case letter, then up to 7 more lower-case letters and digits, such as prod" })
       .nullable()
       .default(null)
-      .describe("Environment (dev, staging, prod): its own state, resource names (<project>-<environment>-…, <cluster>-<environment>; IAM's, account-wide, <project>-<environment>-<region>-…), certificates (certs/<environment>) and Environment tag; null: the one unnamed environment"),
+      .describe("Environment (dev, staging, prod; a lower-case letter, then up to 7 lower-case letters and digits): its own state, resource names (<project>-<environment>-…, <cluster>-<environment>; IAM's, account-wide, <project>-<environment>-<region>-…), certificates (certs/<environment>) and Environment tag; null: the one unnamed environment"),
     region: z
       .string()
       .superRefine(checkedBy(regionProblem))
@@ -80,8 +84,16 @@ export const settingsSchema = z
     if (settings.registryCredentialsKmsKeyArn && !settings.registryCredentialsSecretArn) {
       issue(["registryCredentialsKmsKeyArn"], "expected only with registryCredentialsSecretArn, the secret it decrypts");
     }
-    for (const problem of generatedNameProblems(settings)) issue(problem.path, problem.message);
-    for (const problem of derivedLimitProblems(settings)) issue(problem.path, problem.message);
+    // Secrets Manager encrypts a secret only with a KMS key of the secret's region: a grant on another would never work.
+    const [secret, key] = [settings.registryCredentialsSecretArn, settings.registryCredentialsKmsKeyArn];
+    if (secret && key && arnRegion(key) !== arnRegion(secret)) {
+      issue(["registryCredentialsKmsKeyArn"], `expected a key in ${arnRegion(secret)}, the secret's region: Secrets Manager encrypts a secret only with a KMS key of its own region`);
+    }
+    // Names are made of project and environment: with either refused already, what they make says nothing more.
+    if (NAME.test(settings.project) && settings.project.length <= PROJECT_LENGTH && (settings.environment === null || ENVIRONMENT.test(settings.environment))) {
+      for (const problem of generatedNameProblems(settings)) issue(problem.path, problem.message);
+      for (const problem of derivedLimitProblems(settings)) issue(problem.path, problem.message);
+    }
     const clusterNames = new Map<string, string>();
     for (const [key, c] of Object.entries(settings.clusters)) {
       const clash = clusterNames.get(c.name);
