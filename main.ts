@@ -26,6 +26,7 @@ export function composeApp(app: App, settings: AppSettings, projectDir = "../../
   const docker = new DockerStack(app, "docker", {
     settings,
     projectDir,
+    projectPath,
     host: aws.dockerHost.apiHost,
     port: aws.dockerHost.apiPort,
   });

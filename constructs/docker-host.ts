@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { join, posix } from "node:path";
+import { dirname, join, posix } from "node:path";
 import { Construct } from "constructs";
 import { Annotations, DataResource, Fn, TerraformLocal, Token } from "cdktf";
 import { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
@@ -10,10 +10,11 @@ import type { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import type { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
 import { parseCidr } from "../settings/cidr";
 import { READINESS_GATE, projectRoot } from "../settings/paths";
+import { sharedDirectoryProblem } from "../settings/environment";
 import type { DockerHostSettings } from "../settings/schema";
 import { suppressRule } from "../policy/policy-checks";
 import { type BootTemplate, type RenderTarget, readBootTemplate, renderBootConfig } from "./boot-config";
-import { certPathsFromStack, certificateProblem, dockerHostCertificateNames } from "./docker-tls";
+import { CERT_FILES, certPathsFromStack, certificateProblem, dockerHostCertificateNames } from "./docker-tls";
 import { Firewall } from "./firewall";
 import { IMDSV2_ONLY, encryptedRoot } from "./instance-defaults";
 import { literal } from "./literal";
@@ -147,7 +148,25 @@ export class DockerHost extends Construct {
     const certProblem = certificateProblem(certsPath, dockerHostCertificateNames(props.region, s.dns?.name), {
       label: projectPath === projectRoot ? s.certsDir : certsPath,
     });
-    const elsewhere = projectPath === projectRoot ? "" : ` (the stacks, outside the project, read them there: npm run certs -- --out=${certsPath})`;
+    const outside = projectPath !== projectRoot;
+    // Where deploy would refuse them, no advice to put anything there.
+    const shared = outside ? sharedDirectoryProblem(projectPath) : undefined;
+    if (shared) {
+      Annotations.of(this).addWarning(
+        `the stacks, outside the project, read the certificates, keep their local state and run the readiness gate in ${projectPath}, which ${shared}: ` +
+          "npm run deploy refuses them there (another user could plant a CA the Docker host would trust); synthesize into a directory of your own, or inside the project (cdktf.out.<environment>)",
+      );
+    }
+    // The project's certificates for these settings, when it has them: new ones would come from a new CA, and the
+    // host would restart with them.
+    const projectCerts = join(projectRoot, s.certsDir);
+    const elsewhere = !outside
+      ? ""
+      : shared
+        ? ` (the stacks, outside the project, read them in ${certsPath})`
+        : existsSync(join(projectCerts, CERT_FILES.ca))
+          ? ` (the stacks, outside the project, read them there: copy the project's, mkdir -p ${dirname(certsPath)} && cp -a ${projectCerts} ${certsPath}, since npm run certs -- --out=${certsPath} would make a new CA)`
+          : ` (the stacks, outside the project, read them there: npm run certs -- --out=${certsPath})`;
     if (certProblem) Annotations.of(this).addWarning(`dockerHost.certsDir: ${certProblem}${elsewhere}; deploy reads them at plan time.`);
     // The readiness gate runs from the same place: the script must be there too, or deploy could not finish.
     const gateScript = join(projectPath, READINESS_GATE);

@@ -42,7 +42,7 @@ export class AwsStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: AwsStackProps) {
     super(scope, id);
     const s = props.settings;
-    configureBackend(this, s, props.projectDir);
+    configureBackend(this, s, props.projectDir, props.projectPath);
     const tags = { Project: s.project, ...(s.environment ? { Environment: s.environment } : {}), Stack: id, ManagedBy: "cdktf" };
     // No keys here: the provider takes credentials from the standard chain (environment, profile, SSO, role).
     new AwsProvider(this, "aws", { region: s.region, defaultTags: [{ tags }] });

@@ -1,5 +1,8 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { Annotations, LocalBackend, S3Backend, type TerraformStack } from "cdktf";
 import type { Settings } from "../settings/schema";
+import { projectRoot } from "../settings/paths";
 import { stateBackend } from "../settings/state-backend";
 
 /**
@@ -7,7 +10,7 @@ import { stateBackend } from "../settings/state-backend";
  * into the synthesized JSON; ours is relative to the stack's directory, or S3 when a bucket is set.
  * Cross-stack references read the same location through terraform_remote_state.
  */
-export function configureBackend(stack: TerraformStack, settings: Settings, projectDir: string): void {
+export function configureBackend(stack: TerraformStack, settings: Settings, projectDir: string, projectPath = projectRoot): void {
   const name = stack.node.id;
   const state = settings.state;
   const { backend, location } = stateBackend(settings, name, projectDir);
@@ -17,6 +20,16 @@ export function configureBackend(stack: TerraformStack, settings: Settings, proj
     new S3Backend(stack, props).addOverride("use_lockfile", use_lockfile);
   } else {
     new LocalBackend(stack, backend.config);
+    // Stacks synthesized outside the project keep their local state beside their output directory: a state the
+    // project holds for these settings is not read there, and Terraform would plan to create everything again.
+    const projectState = join(projectRoot, location);
+    if (projectPath !== projectRoot && existsSync(projectState) && !existsSync(join(projectPath, location))) {
+      Annotations.of(stack).addWarning(
+        `the ${name} stack, outside the project, keeps its local state at ${join(projectPath, location)}, which does not exist, while the project ` +
+          `holds one for these settings (${projectState}): Terraform there would plan to create every resource again; copy the state there, ` +
+          "synthesize inside the project (cdktf.out.<environment>), or keep the state in S3 (state.bucket)",
+      );
+    }
   }
   // An existing deployment's state stays where it is until its owner moves it; a new one should name the region.
   if (state.keyIncludesRegion === null) {

@@ -16,6 +16,8 @@ export interface DockerStackProps {
   readonly settings: AppSettings;
   /** The project directory as seen from the stack's synthesized directory (state, client certificate). */
   readonly projectDir: string;
+  /** That directory, absolute: where the stacks' local state is (beside an output directory outside the project). @default the project */
+  readonly projectPath?: string;
   /** Host name of the Docker API: a token from the AwsStack, which cdktf passes through remote state. */
   readonly host: string;
   readonly port: number;
@@ -31,7 +33,7 @@ export class DockerStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: DockerStackProps) {
     super(scope, id);
     const s = props.settings;
-    configureBackend(this, s, props.projectDir);
+    configureBackend(this, s, props.projectDir, props.projectPath);
     const certs = certPathsFromStack(props.projectDir, s.dockerHost.certsDir);
     new DockerProvider(this, "docker", {
       host: `tcp://${props.host}:${props.port}`,

@@ -1,12 +1,13 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { Testing } from "cdktf";
 import { parse } from "yaml";
 import { readBootTemplate } from "../../constructs/boot-config";
 import { type DockerHostBoot, FLATCAR_AMI_OWNER } from "../../constructs/docker-host";
 import { certificateProblem, dockerHostCertificateNames, ec2PublicDnsDomain } from "../../constructs/docker-tls";
 import { ensureCertificates } from "../../commands/certs";
+import { projectRoot } from "../../settings/paths";
 import { cloudConfigProblems } from "../contracts/coreos-cloudinit";
 import { WINDOW, b64, render } from "./docker-host-fixture";
 import { type Synthesized, buildStacks, named, renderedTemplate, resourcesOf, runApp, synthesize } from "../helpers";
@@ -262,6 +263,38 @@ describe("the certificates, checked at synth", () => {
     writeFileSync(gate, "");
     expect(warnings().filter((w) => w.includes("dockerHost.certsDir") || w.includes("readiness gate's script"))).toEqual([]);
     rmSync(outside, { recursive: true, force: true });
+  });
+
+  test("outside the project: the project's certificates and state for these settings are named, and a parent others may write is warned of", async () => {
+    // Certificates and state of these settings in the project, as a deploy from it left them.
+    const inProject = mkdtempSync(join(projectRoot, "cdktf.out.host-test-"));
+    const rel = relative(projectRoot, inProject);
+    const settings = join(inProject, "settings.json");
+    writeFileSync(settings, JSON.stringify({ dockerHost: { certsDir: `${rel}/certs` }, state: { localDir: `${rel}/state` } }));
+    await ensureCertificates({ dir: join(inProject, "certs"), serverNames: NAMES });
+    mkdirSync(join(inProject, "state"));
+    writeFileSync(join(inProject, "state", "aws.tfstate"), "{}");
+    const outside = mkdtempSync(join(tmpdir(), "host-outside-"));
+    const warnings = () => {
+      expect(runApp(settings, join(outside, "out")).code).toBe(0);
+      const manifest = JSON.parse(readFileSync(join(outside, "out", "manifest.json"), "utf8"));
+      return Object.values(manifest.stacks).flatMap((stack: any) => stack.annotations.map((a: { message: string }) => a.message as string));
+    };
+    try {
+      const seen = warnings();
+      const there = join(outside, rel, "certs");
+      expect(seen).toContainEqual(expect.stringContaining(`copy the project's, mkdir -p ${dirname(there)} && cp -a ${join(inProject, "certs")} ${there}, since npm run certs -- --out=${there} would make a new CA`));
+      expect(seen).toContainEqual(
+        `the aws stack, outside the project, keeps its local state at ${join(outside, rel, "state", "aws.tfstate")}, which does not exist, while the project holds one for these settings (${join(inProject, "state", "aws.tfstate")}): ` +
+          "Terraform there would plan to create every resource again; copy the state there, synthesize inside the project (cdktf.out.<environment>), or keep the state in S3 (state.bucket)",
+      );
+      expect(seen.filter((w) => w.includes("writable by other users"))).toEqual([]);
+      chmodSync(outside, 0o777);
+      expect(warnings()).toContainEqual(expect.stringMatching(new RegExp(`^the stacks, outside the project, read the certificates, keep their local state and run the readiness gate in ${outside}, which is writable by other users \\(mode 777\\): npm run deploy refuses them there`)));
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+      rmSync(inProject, { recursive: true, force: true });
+    }
   });
 
   test("warns when synthesizing, naming the fix", () => {

@@ -27,14 +27,18 @@ test.each(["minimal", "production", "staging"])("%s synthesizes as it is, with a
   expect(result.stderr).not.toMatch(/adminCidrs is empty|keyIncludesRegion is not set/);
 });
 
-test("production serves HTTPS, keeps its state in S3 under its environment and region, and warns of nothing but missing certificates", () => {
+test("production serves HTTPS, keeps its state in S3 under its environment and region, and warns of nothing but what is missing beside it", () => {
   const { aws, stderr } = synthesized("production");
   const listeners = Object.values(aws.resource.aws_lb_listener) as { protocol: string; default_action: { type: string }[] }[];
   expect(listeners.some((l) => l.protocol === "HTTPS")).toBe(true);
   for (const l of listeners.filter((x) => x.protocol === "HTTP")) expect(l.default_action[0].type).toBe("redirect");
   expect(aws.terraform.backend.s3).toMatchObject({ bucket: "example-terraform-state", key: expect.stringMatching(/\/prod\/eu-central-1\/aws\.tfstate$/) });
-  // Synthesized outside the project: the certificates are looked for where those stacks read them, beside it.
-  expect(stderr.trim().split("\n")).toEqual([expect.stringMatching(new RegExp(`^WARN \\[aws/docker-host\\]: dockerHost\\.certsDir: there are no certificates in ${work}/certs/prod: `))]);
+  // Synthesized outside the project: the certificates and the readiness gate's script are looked for where those
+  // stacks read them, beside it.
+  expect(stderr.trim().split("\n")).toEqual([
+    expect.stringMatching(new RegExp(`^WARN \\[aws/docker-host\\]: dockerHost\\.certsDir: there are no certificates in ${work}/certs/prod: `)),
+    expect.stringMatching(new RegExp(`^WARN \\[aws/docker-host\\]: the readiness gate's script ${work}/dist/deploy/wait-for-docker\\.js is not there: `)),
+  ]);
 });
 
 test("staging and production share no state location and no IAM name", () => {
