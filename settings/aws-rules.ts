@@ -19,7 +19,8 @@ export const AWS_RULES = {
     source: "Amazon VPC User Guide, VPC CIDR blocks; Subnet CIDR blocks",
   },
   zones: {
-    rule: "One subnet per Availability Zone, each zone of the stack's region, and no more subnets than the region has zones",
+    rule:
+      "One subnet per Availability Zone, each zone named of the stack's region (whether a named zone exists, AWS says when the subnet is created; with availabilityZones null, a check at plan that the region has enough)",
     source: "ELB API Reference, CreateLoadBalancer (Subnets: one per Availability Zone)",
   },
   duplicateRule: {
