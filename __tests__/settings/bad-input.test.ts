@@ -150,6 +150,7 @@ describe("what AWS or Docker would refuse at plan or apply is refused at synth",
     ["a project that makes security group names begin with sg-", { project: "sg" }, /project = "sg": expected a project that does not make security group names begin with "sg-"/],
     ["a cluster name too long for its launch template", { clusters: { b: { name: `m${"x".repeat(200)}` } } }, /clusters\.b\.name = .*: expected at most 124 characters: Launch template names/],
     ["a network name the Docker daemon reserves", { docker: { network: "host" } }, /docker\.network = "host": expected a network of our own/],
+    ["a state bucket's region without a bucket", { state: { region: "eu-central-1" } }, /state\.region = "eu-central-1": expected only with state\.bucket, the bucket it is the region of/],
     ["a KMS key without a secret", { registryCredentialsKmsKeyArn: "arn:aws:kms:us-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" }, /registryCredentialsKmsKeyArn = .*: expected only with registryCredentialsSecretArn/],
     [
       "a KMS key of another region than the secret's",

@@ -30,7 +30,7 @@ export const state = z
       .meta({ enum: [...AWS_REGIONS] })
       .nullable()
       .default(null)
-      .describe("Region of the state bucket; null means the platform's region"),
+      .describe("Region of the state bucket, only with state.bucket; null means the platform's region"),
     localDir: z
       .string()
       .regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+$/, {
@@ -46,6 +46,12 @@ export const state = z
       .describe(
         "The region in the state's key, after the environment: <keyPrefix>/<environment>/<region>/<stack>.tfstate, so one environment in two regions keeps two states. true for a new deployment; false keeps the key an existing deployment's state is at (docs/operating.md, State: moving it); null: false, with a warning at every synthesis until you choose",
       ),
+  })
+  // A bucket's region without a bucket changes nothing: most likely the bucket was meant, and state stays local.
+  .superRefine((state, ctx) => {
+    if (state.region !== null && state.bucket === null) {
+      ctx.addIssue({ code: "custom", path: ["region"], message: "expected only with state.bucket, the bucket it is the region of: without one, state stays in local files" });
+    }
   })
   .prefault({})
   .describe("Where Terraform keeps the state of each stack");
