@@ -157,3 +157,11 @@ test("an environment is a lower-case letter, then up to 7 lower-case letters and
   );
   expect(resolveSettings({ environment: "p1234567" }, "test.json").environment).toBe("p1234567");
 });
+
+test("a zone ID where a zone name belongs is one problem per zone, said as such", () => {
+  const lines = problems({ region: "eu-central-1", network: { availabilityZones: ["euc1-az2", "eu-central-1b"] } }).filter((l) => l.startsWith("test.json: "));
+  expect(lines).toEqual(['test.json: network.availabilityZones[0] = "euc1-az2": expected a zone name such as us-west-1a, not a zone ID such as usw1-az1']);
+  expect(problems({ region: "eu-central-1", network: { availabilityZones: ["us-west-1a", "eu-central-1b"] } })).toContain(
+    'test.json: network.availabilityZones[0] = "us-west-1a": expected a zone of eu-central-1, such as eu-central-1a',
+  );
+});

@@ -7,7 +7,7 @@ import { AWS_REGIONS, AWS_RULES, regionProblem } from "../aws-rules";
 import { own } from "../json-file";
 import { CIDR_SYNTAX, NAME, arnRegion, checkedBy } from "./common";
 import { state } from "./state";
-import { network } from "./network";
+import { ZONE_NAME, network } from "./network";
 import { type backupLock, backups } from "./backups";
 import { type autoScalingCapacity, clusters, type dataVolume, type patching } from "./clusters";
 import { accessLogs, certificateArn, plainHttp, registryCredentialsKmsKeyArn, registryCredentialsSecretArn, services } from "./services";
@@ -67,7 +67,8 @@ export const settingsSchema = z
   .superRefine((settings, ctx) => {
     const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: "custom", path, message });
     settings.network.availabilityZones?.forEach((zone, i) => {
-      if (!zone.startsWith(settings.region) || !/^[a-z]$/.test(zone.slice(settings.region.length))) {
+      // A zone that is no zone name at all is refused as such already.
+      if (ZONE_NAME.test(zone) && (!zone.startsWith(settings.region) || !/^[a-z]$/.test(zone.slice(settings.region.length)))) {
         issue(["network", "availabilityZones", i], `expected a zone of ${settings.region}, such as ${settings.region}a`);
       }
     });

@@ -13,6 +13,9 @@ const vpcBlock = () =>
     // The same range for editors, in the JSON Schema.
     .meta({ pattern: `^${IPV4_ADDRESS_PATTERN}\\/(1[6-9]|2[0-8])$` });
 
+/** An Availability Zone's name (us-west-1a), which the subnets take; zone IDs (usw1-az1) differ per account. */
+export const ZONE_NAME = /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/;
+
 export const network = z
   .strictObject({
     vpcCidr: vpcBlock().default("10.20.0.0/16").describe("CIDR block of the dedicated VPC"),
@@ -23,7 +26,7 @@ export const network = z
       .default(["10.20.0.0/24", "10.20.1.0/24"])
       .describe("One public subnet per availability zone, inside the VPC; at least two for the load balancers"),
     availabilityZones: z
-      .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { error: "expected a zone name such as us-west-1a" }))
+      .array(z.string().regex(ZONE_NAME, { error: "expected a zone name such as us-west-1a, not a zone ID such as usw1-az1" }))
       .nullable()
       .default(null)
       .describe("Zone of each subnet, in order; null takes the region's first available zones"),
