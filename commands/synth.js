@@ -93,7 +93,7 @@ function usageError(message) {
  * copies, of which this project has none. A CDKTF_CONTEXT_JSON that is not a JSON object is passed on as it is, for
  * the app to name it.
  */
-/** The values of SYNTH_HCL_OUTPUT that say what they mean to the cdktf CLI (unset is ""). */
+/** The values of SYNTH_HCL_OUTPUT that say what they mean to the cdktf CLI (unset is ""), as settings/environment.ts has them. */
 const HCL_VALUES = ["", "true", "1", "false", "0"];
 
 function appEnvironment(env, config, outdir, hcl) {

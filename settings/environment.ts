@@ -11,6 +11,8 @@ export const OUTDIR_ENV = "CDKTF_OUTDIR";
 export const CONTEXT_ENV = "CDKTF_CONTEXT_JSON";
 /** HCL (true, 1) or JSON: the cdktf CLI, and `npm run synth` with it, read any other value as JSON. */
 export const HCL_ENV = "SYNTH_HCL_OUTPUT";
+/** The values of HCL_ENV that say what they mean to cdktf, unset as "" (commands/synth.js, plain JavaScript, keeps a copy). */
+const HCL_ENV_VALUES = ["", "true", "1", "false", "0"];
 /**
  * Set by `npm run synth` when the output directory came from its --output option, which it hands to the app as
  * CDKTF_OUTDIR: a problem with it is then named as the option the user typed.
@@ -43,7 +45,7 @@ export function environmentProblems(
   }
   const hcl = variables.includes(HCL_ENV) ? env[HCL_ENV] : undefined;
   // A typo (`yes`, `TRUE`) would silently write JSON where HCL was asked for.
-  if (hcl !== undefined && !["", "true", "1", "false", "0"].includes(hcl)) {
+  if (hcl !== undefined && !HCL_ENV_VALUES.includes(hcl)) {
     report(HCL_ENV, hcl, "expected true or 1 (write HCL, as cdktf synth --hcl does) or false or 0 (JSON): cdktf reads any other value as JSON");
   }
   const context = variables.includes(CONTEXT_ENV) ? env[CONTEXT_ENV] : undefined;
