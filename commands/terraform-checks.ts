@@ -11,7 +11,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { dockerHostCertificateNames } from "../constructs/docker-tls";
+import { dockerHostCertificateNames, ec2PublicDnsDomain } from "../constructs/docker-tls";
 import { CONTEXT_ENV, environmentMessage } from "../settings/environment";
 import { escapeInvisible } from "../settings/errors";
 import { CONFIG_ENV, loadSettings, resolveSettings } from "../settings/load";
@@ -297,7 +297,7 @@ async function test(variants: Variant[], env: NodeJS.ProcessEnv): Promise<boolea
  * first three), instances and an existing data volume in the first of them, and the harness's checks of the gate
  * and prevent_destroy.
  */
-function plainApply(config: { resource?: Record<string, Record<string, unknown>>; data?: Record<string, Record<string, unknown>> }, variant: Variant): string {
+export function plainApply(config: { resource?: Record<string, Record<string, unknown>>; data?: Record<string, Record<string, unknown>> }, variant: Variant): string {
   const settings = variant.settingsFile ? loadSettings({ [CONFIG_ENV]: variant.settingsFile }) : resolveSettings({});
   const zones = settings.network.availabilityZones ?? ["a", "b", "c"].map((z) => `${settings.region}${z}`);
   const lines = [`# A mocked apply of ${variant.settingsFile ?? "the built-in settings"}, written by npm run test:terraform.`, 'mock_provider "aws" {', '  source = "./tests/mocks"', "}"];
@@ -306,6 +306,12 @@ function plainApply(config: { resource?: Record<string, Record<string, unknown>>
   }
   for (const name of Object.keys(config.resource?.aws_instance ?? {})) {
     lines.push("override_resource {", `  target = aws_instance.${name}`, `  values = { availability_zone = ${JSON.stringify(zones[0])} }`, "}");
+  }
+  // The Elastic IP's public name as EC2 gives it in the settings' region (us-east-1's has a domain of its own): the
+  // readiness gate is called with it when no dockerHost.dns is set.
+  for (const name of Object.keys(config.resource?.aws_eip ?? {})) {
+    const dns = `ec2-198-51-100-7.${ec2PublicDnsDomain(settings.region)}`;
+    lines.push("override_resource {", `  target = aws_eip.${name}`, `  values = { public_ip = "198.51.100.7", public_dns = ${JSON.stringify(dns)} }`, "}");
   }
   // An existing data volume must be in the first zone, as the settings' precondition says.
   for (const name of Object.keys(config.data?.aws_ebs_volume ?? {})) {
