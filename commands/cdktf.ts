@@ -447,8 +447,10 @@ export async function cdktfCli(command: string, args: string[], env: NodeJS.Proc
         if (empty.length > 0) {
           // The deploy to suggest takes what those stacks read too, or the wrapper would refuse it.
           const deploy = STACKS.filter((s) => empty.includes(s) || empty.some((e) => STACK_DEPENDENCIES[e].includes(s)));
+          // cdktf has printed where it wrote the outputs: a scratch copy, which goes with this refusal.
+          const unwritten = outputsFile ? `; ${outputsFile} was not written (the file cdktf names above was a scratch copy, now removed)` : "";
           throw new UserError(
-            `no outputs for ${empty.join(", ")}: not deployed yet (npm run deploy -- ${deploy.join(" ")}), or its state is not where the settings say`,
+            `no outputs for ${empty.join(", ")}: not deployed yet (npm run deploy -- ${deploy.join(" ")}), or its state is not where the settings say${unwritten}`,
           );
         }
       }
@@ -458,6 +460,7 @@ export async function cdktfCli(command: string, args: string[], env: NodeJS.Proc
         } catch (error) {
           throw new UserError(`--outputs-file: cannot write ${outputsFile} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
         }
+        if (cmd === "output") process.stderr.write(`npm run output: wrote the outputs to ${outputsFile} (cdktf names a scratch copy above)\n`);
       }
       return code;
     } finally {
