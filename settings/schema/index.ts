@@ -23,21 +23,17 @@ const CLOUDWATCH_RETENTION_DAYS = [
   3653,
 ] as const;
 
-/** The longest project; and an environment's name. Both go into names with their own limits, so short and plain. */
-const PROJECT_LENGTH = 12;
-const ENVIRONMENT = /^[a-z][a-z0-9]{0,7}$/;
-
 export const settingsSchema = z
   .strictObject({
     project: z
       .string()
       .regex(NAME, { error: "expected lower-case letters, digits and hyphens" })
-      .max(PROJECT_LENGTH)
+      .max(12)
       .default("soa")
       .describe("Prefix of resource names (clusters and containers are named by their own settings), and the Project tag"),
     environment: z
       .string()
-      .regex(ENVIRONMENT, { error: "expected a lower-case letter, then up to 7 more lower-case letters and digits, such as prod" })
+      .regex(/^[a-z][a-z0-9]{0,7}$/, { error: "expected a lower-case letter, then up to 7 more lower-case letters and digits, such as prod" })
       .nullable()
       .default(null)
       .describe("Environment (dev, staging, prod; a lower-case letter, then up to 7 lower-case letters and digits): its own state, resource names (<project>-<environment>-…, <cluster>-<environment>; IAM's, account-wide, <project>-<environment>-<region>-…), certificates (certs/<environment>) and Environment tag; null: the one unnamed environment"),
@@ -91,7 +87,8 @@ export const settingsSchema = z
       issue(["registryCredentialsKmsKeyArn"], `expected a key in ${arnRegion(secret)}, the secret's region: Secrets Manager encrypts a secret only with a KMS key of its own region`);
     }
     // Names are made of project and environment: with either refused already, what they make says nothing more.
-    if (NAME.test(settings.project) && settings.project.length <= PROJECT_LENGTH && (settings.environment === null || ENVIRONMENT.test(settings.environment))) {
+    const refused = new Set(ctx.issues.map((i) => i.path?.[0]));
+    if (!refused.has("project") && !refused.has("environment")) {
       for (const problem of generatedNameProblems(settings)) issue(problem.path, problem.message);
       for (const problem of derivedLimitProblems(settings)) issue(problem.path, problem.message);
     }
