@@ -10,6 +10,14 @@ export interface SettingsProblem {
   readonly expected: string;
 }
 
+/**
+ * Adds `more` to `problems` one by one: a spread into push() passes each as an argument, and a file within the size
+ * limit can hold more problems (58,000 ulimits) than the stack has room for arguments.
+ */
+export function addProblems(problems: SettingsProblem[], more: readonly SettingsProblem[]): void {
+  for (const p of more) problems.push(p);
+}
+
 /** How many problems a message lists; the rest are counted. */
 export const PROBLEMS_SHOWN = 20;
 

@@ -4,7 +4,7 @@ import { isAbsolute, join } from "node:path";
 import { type z } from "zod";
 import { AWS_RULES } from "./aws-rules";
 import { CONFIG_ENV, configFileOf } from "./config-file";
-import { SettingsError, type SettingsProblem, formatPath, showValue } from "./errors";
+import { SettingsError, type SettingsProblem, addProblems, formatPath, showValue } from "./errors";
 import { inputProblems, isPlainObject, own, readJsonFile } from "./json-file";
 import { projectRoot, userPath } from "./paths";
 import { type ServiceSettings, type Settings, settingsSchema } from "./schema";
@@ -68,7 +68,7 @@ export function resolveSettings(overrides: unknown, label = DEFAULTS_LABEL): App
   if (unsafe.length > 0) throw new SettingsError(unsafe);
   const { settings, problems } = withoutSchemaReference(overrides, label);
   const base = builtInDefaults();
-  problems.push(...removalsOfNothing(settings, base, label));
+  addProblems(problems, removalsOfNothing(settings, base, label));
   const merged = overlay(base, settings) as Record<string, unknown>;
   for (const path of REMOVABLE_ENTRIES) {
     const parent = valueAt(merged, path.slice(0, -1)) as Record<string, unknown> | undefined;
@@ -144,13 +144,13 @@ function loadTaskDefinitions(settings: Settings, label: string): AppSettings {
       const read = readJsonFile(path, file);
       const unsafe = read.ok ? inputProblems(read.value, file) : [];
       const found = !read.ok ? [unreadable(read.problem, key, path, label)] : unsafe.length > 0 ? unsafe : checkContainerDefinitions(read.value, file);
-      problems.push(...found);
+      addProblems(problems, found);
       byFile.set(file, found.length === 0 ? (read as { value: ContainerDefinition[] }).value : undefined);
     }
     const containers = byFile.get(file);
     if (!containers) continue;
-    problems.push(...crossCheck(key, service, containers, label));
-    problems.push(...readonlyRootExceptionProblems(key, service, containers, label));
+    addProblems(problems, crossCheck(key, service, containers, label));
+    addProblems(problems, readonlyRootExceptionProblems(key, service, containers, label));
     services[key] = { ...service, containerDefinitions: containers };
   }
   if (problems.length > 0) throw new SettingsError(problems);

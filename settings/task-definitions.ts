@@ -3,7 +3,7 @@
 import type { ContainerDefinition } from "@aws-sdk/client-ecs";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type SettingsProblem, formatPath, showValue } from "./errors";
+import { type SettingsProblem, addProblems, formatPath, showValue } from "./errors";
 import { AWS_RULES, containerPathProblem, pathProblem } from "./aws-rules";
 import { isPlainObject, own } from "./json-file";
 import { projectRoot } from "./paths";
@@ -84,6 +84,9 @@ export function checkContainerDefinitions(value: unknown, file: string): Setting
       }
     }
   };
+  // Made once: looked up for every container, the names would take time growing with the square of the file's
+  // length (a file within the size limit holds 65,000 containers).
+  const names = containerNames(value);
   value.forEach((container, i) => {
     check(container, shapeFile.root, [i]);
     if (!isPlainObject(container)) return;
@@ -106,8 +109,8 @@ export function checkContainerDefinitions(value: unknown, file: string): Setting
       report([i, "memoryReservation"], c.memoryReservation, `expected at most memory (${c.memory}): ${AWS_RULES.memoryReservation.rule}`);
     }
     if (Number.isInteger(c.cpu) && (c.cpu! < 0 || c.cpu! > 262144)) report([i, "cpu"], c.cpu, `expected 0 to 262144: ${AWS_RULES.containerCpu.rule}`);
-    problems.push(...healthCheckProblems(c, [i, "healthCheck"], file));
-    problems.push(...dependsOnProblems(value, i, file));
+    addProblems(problems, healthCheckProblems(c, [i, "healthCheck"], file));
+    addProblems(problems, dependsOnProblems(value, i, names, file));
     const driver = c.logConfiguration?.logDriver;
     if (typeof driver === "string" && !LOG_DRIVERS.includes(driver)) {
       report([i, "logConfiguration", "logDriver"], driver, `expected a log driver ECS knows: ${AWS_RULES.logDriver.rule}`);
@@ -166,10 +169,10 @@ export function checkContainerDefinitions(value: unknown, file: string): Setting
   if (value.every((c) => isPlainObject(c) && c.essential === false)) {
     report([0, "essential"], false, `expected at least one essential container (essential is true when left out): ${AWS_RULES.essential.source}`);
   }
-  const names = value.map((c) => (isPlainObject(c) ? c.name : undefined));
-  names.forEach((name, i) => {
-    if (name !== undefined && names.indexOf(name) !== i) report([i, "name"], name, `expected a name unique in the file: ${AWS_RULES.containerName.rule}`);
-  });
+  for (const [name, indexes] of names.byName) {
+    if (name === undefined) continue;
+    for (const i of indexes.slice(1)) report([i, "name"], name, `expected a name unique in the file: ${AWS_RULES.containerName.rule}`);
+  }
   if (value.length > MAX_CONTAINERS) {
     report([], undefined, `expected at most ${MAX_CONTAINERS} containers, not ${value.length}: ${AWS_RULES.containersPerTask.rule}`);
   }
@@ -181,6 +184,42 @@ export function checkContainerDefinitions(value: unknown, file: string): Setting
 }
 
 const asList = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
+
+/** The containers of a file by name, made once for the checks of each container (`byName`: the indexes of each name). */
+interface ContainerNames {
+  readonly byName: ReadonlyMap<unknown, readonly number[]>;
+  /** The first MAX_CONTAINERS + 1 containers with a name, in the file's order. */
+  readonly first: readonly { readonly index: number; readonly name: string }[];
+  /** How many containers have a name. */
+  readonly named: number;
+}
+
+function containerNames(containers: unknown[]): ContainerNames {
+  const byName = new Map<unknown, number[]>();
+  const first: { index: number; name: string }[] = [];
+  let named = 0;
+  containers.forEach((c, index) => {
+    if (!isPlainObject(c)) return;
+    const same = byName.get(c.name);
+    if (same) same.push(index);
+    else byName.set(c.name, [index]);
+    if (typeof c.name !== "string") return;
+    named++;
+    if (first.length <= MAX_CONTAINERS) first.push({ index, name: c.name });
+  });
+  return { byName, first, named };
+}
+
+/**
+ * The names of the containers other than `i` (whose own name is `own`), in the file's order; past MAX_CONTAINERS
+ * (what a task definition may hold), counted.
+ */
+function otherNames(names: ContainerNames, i: number, own: unknown): string {
+  const others = names.first.filter((c) => c.index !== i);
+  const count = names.named - (typeof own === "string" ? 1 : 0);
+  const shown = others.slice(0, MAX_CONTAINERS).map((c) => c.name);
+  return count === 0 ? "none" : count > shown.length ? `${shown.join(", ")} and ${count - shown.length} more` : shown.join(", ");
+}
 
 /** Why a container's mount point may not be at `path`: its system directories, and what the runtime mounts itself. */
 function mountPointProblem(path: string): string | undefined {
@@ -210,20 +249,17 @@ function healthCheckProblems(c: ContainerDefinition, at: PropertyKey[], file: st
 }
 
 /** Problems in container `i`'s dependsOn, against the other containers of its file. */
-function dependsOnProblems(containers: unknown[], i: number, file: string): SettingsProblem[] {
+function dependsOnProblems(containers: unknown[], i: number, names: ContainerNames, file: string): SettingsProblem[] {
   const c = containers[i] as ContainerDefinition;
   const problems: SettingsProblem[] = [];
   const report = (path: PropertyKey[], bad: unknown, expected: string) =>
     problems.push({ file, path: formatPath([i, "dependsOn", ...path]), value: showValue(bad), expected: `${expected}: ${AWS_RULES.dependsOn.rule}` });
-  const others = containers.filter((o, k) => k !== i && isPlainObject(o)) as ContainerDefinition[];
   asList(c.dependsOn).forEach((d, j) => {
     if (!isPlainObject(d)) return;
-    const target = others.find((o) => o.name === d.containerName);
+    const k = names.byName.get(d.containerName)?.find((other) => other !== i);
+    const target = k === undefined ? undefined : (containers[k] as ContainerDefinition);
     if (typeof d.containerName !== "string") report([j, "containerName"], d.containerName, "expected a container name (ECS requires it)");
-    else if (!target) {
-      const names = others.map((o) => o.name).filter((n) => typeof n === "string");
-      report([j, "containerName"], d.containerName, `expected another container of this file (${names.join(", ") || "none"})`);
-    }
+    else if (!target) report([j, "containerName"], d.containerName, `expected another container of this file (${otherNames(names, i, c.name)})`);
     if (typeof d.condition !== "string" || !CONDITIONS.includes(d.condition)) {
       report([j, "condition"], d.condition, "expected a condition ECS knows");
     } else if (target && (d.condition === "COMPLETE" || d.condition === "SUCCESS") && target.essential !== false) {

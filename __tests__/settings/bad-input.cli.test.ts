@@ -44,6 +44,13 @@ describe("what crashed the app is refused with a message", () => {
     expectRefused(runProcess(big), /larger than 1048576 bytes; expected a smaller JSON file$/);
   });
 
+  test("more problems in a task definition than a call can take as arguments (58,000 ulimits)", () => {
+    const ulimits = Array.from({ length: 58_000 }, () => ({ name: "nofile" }));
+    const dir = files({ "task.json": [{ name: "web", image: "nginx", memory: 128, ulimits }] });
+    writeFileSync(join(dir, "infra.json"), JSON.stringify(webTask(dir)));
+    expectRefused(runProcess(dir), /task\.json: \[0\]\.ulimits\[0\]\.softLimit: expected a whole number/, /^… and 173980 more problems$/);
+  });
+
   test("hundreds of thousands of bad entries: the first problems, and a count of the rest", () => {
     const entries = Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`k${i}`, 1]));
     const outcome = runProcess(files({ "infra.json": { network: entries } }));

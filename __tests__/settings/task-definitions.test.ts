@@ -191,6 +191,26 @@ describe("what ECS refuses (settings/aws-rules.ts)", () => {
     expect(lines(containers(11))).toEqual([`expected at most 10 containers, not 11: ${AWS_RULES.containersPerTask.rule}`]);
   });
 
+  test("a file of thousands of containers is checked in time linear in its length, and names past 10 are counted", () => {
+    // Each container's dependsOn and name were looked up among all the others: 20,000 containers took 10 s.
+    const many = Array.from({ length: 20_000 }, (_, k) => named(`c${k}`, { dependsOn: [{ containerName: "gone", condition: "START" }] }));
+    many.push(named("c1"));
+    const started = performance.now();
+    const found = lines(many);
+    expect(performance.now() - started).toBeLessThan(2000);
+    const others = (but: number) => `${Array.from({ length: 11 }, (_, k) => `c${k}`).filter((n) => n !== `c${but}`).slice(0, 10).join(", ")} and 19990 more`;
+    expect(found.slice(0, 2)).toEqual([
+      `[0].dependsOn[0].containerName = "gone": expected another container of this file (${others(0)}): ${AWS_RULES.dependsOn.rule}`,
+      `[1].dependsOn[0].containerName = "gone": expected another container of this file (${others(1)}): ${AWS_RULES.dependsOn.rule}`,
+    ]);
+    expect(found[19_999]).toMatch(/^\[19999\]\.dependsOn\[0\]\.containerName = "gone": expected another container of this file \(c0, c1, .*, c9 and 19990 more\)/);
+    expect(found.slice(20_000)).toEqual([
+      `[20000].name = "c1": expected a name unique in the file: ${AWS_RULES.containerName.rule}`,
+      `expected at most 10 containers, not 20001: ${AWS_RULES.containersPerTask.rule}`,
+      expect.stringMatching(/^expected at most 64512 bytes as compact JSON, not \d+: /),
+    ]);
+  });
+
   test("at most 63 KiB of container definitions, leaving room in ECS's 64 KiB for the rest", () => {
     const sized = (bytes: number) => {
       const base = Buffer.byteLength(JSON.stringify([{ ...valid, command: [""] }]));
