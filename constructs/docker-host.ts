@@ -8,6 +8,7 @@ import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import type { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import type { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
+import { SECURITY_GROUP_QUOTAS } from "../settings/aws-rules";
 import { parseCidr } from "../settings/cidr";
 import { READINESS_GATE, projectRoot } from "../settings/paths";
 import { sharedDirectoryProblem } from "../settings/environment";
@@ -110,6 +111,11 @@ export class DockerHost extends Construct {
       api.allowIn(`${i}`, { description: `Docker API (mutual TLS) from admin range ${cidr}`, peer: { cidr }, fromPort: s.apiPort });
       ssh?.allowIn(`${i}`, { description: `SSH from admin range ${cidr}`, peer: { cidr }, fromPort: 22 });
     });
+    if (s.adminCidrs.length > SECURITY_GROUP_QUOTAS.rules) {
+      Annotations.of(this).addWarning(
+        `dockerHost.adminCidrs holds ${s.adminCidrs.length} ranges, one inbound rule each: a security group takes ${SECURITY_GROUP_QUOTAS.rules} unless the quota "Inbound or outbound rules per security group" is raised, and deploy fails with RulesPerSecurityGroupLimitExceeded. Raise that quota first, or list fewer, wider ranges.`,
+      );
+    }
     // A client certificate still guards the API, but its TLS endpoint should not face the internet at large.
     const open = s.adminCidrs.filter(isWideOpen);
     if (open.length > 0) {

@@ -9,6 +9,12 @@ export interface AwsRule {
   readonly source: string;
 }
 
+/**
+ * Amazon VPC quotas: the inbound rules a security group holds unless its quota is raised (`rules`), and the most
+ * that quota times the quota of security groups per network interface may be (`perInterface`).
+ */
+export const SECURITY_GROUP_QUOTAS = { rules: 60, perInterface: 1000 } as const;
+
 export const AWS_RULES = {
   region: {
     rule: "A region of AWS's commercial partition (`aws`): its ARNs (`arn:aws:`) and DNS suffix (`amazonaws.com`) are the ones the stacks write",
@@ -26,6 +32,11 @@ export const AWS_RULES = {
   duplicateRule: {
     rule: "No two identical rules in a security group (the same admin CIDR twice)",
     source: "Amazon EC2 API error InvalidPermission.Duplicate",
+  },
+  securityGroupRules: {
+    rule:
+      "A security group holds 60 inbound rules unless its quota is raised, and that quota times the quota of security groups per network interface is at most 1,000: the Docker host's interface has 2 groups (3 with a key pair), so `adminCidrs` holds at most 500 ranges (333 with a key pair); above 60, synth warns",
+    source: "Amazon VPC User Guide, Amazon VPC quotas (security groups)",
   },
   architecture: {
     rule: "An instance type of the AMI's architecture: Graviton families (a1, t4g, m7g, c7gn, …) are arm64, the others x86_64",

@@ -219,6 +219,29 @@ describe("network ranges", () => {
     const noBalancers = { services: { web: { loadBalancer: null }, db: { loadBalancer: null }, api: { loadBalancer: null } } };
     expect(problems({ ...net("10.20.0.0/16", ["10.20.0.0/28", "10.20.0.16/28"]), ...noBalancers })).toEqual([]);
   });
+
+  describe("the Docker host's admin ranges: as many as its security groups can hold", () => {
+    const ranges = (count: number, same = false) => Array.from({ length: count }, (_, i) => (same ? "198.51.100.0/24" : `10.${i >> 8}.${i & 255}.0/24`));
+    const admin = (count: number, keyPair: string | null = null) => ({ dockerHost: { adminCidrs: ranges(count), keyPair } });
+
+    test("500 with the API's and the web's groups on its interface, 333 with SSH's too (1,000 rules per interface)", () => {
+      expect(problems(admin(500))).toEqual([]);
+      expect(problems(admin(501))).toEqual([line("dockerHost.adminCidrs", ranges(501), `expected at most 500 ranges, not 501: ${AWS_RULES.securityGroupRules.rule}`)]);
+      expect(problems(admin(333, "ops"))).toEqual([]);
+      expect(problems(admin(334, "ops"))).toEqual([line("dockerHost.adminCidrs", ranges(334), `expected at most 333 ranges, not 334: ${AWS_RULES.securityGroupRules.rule}`)]);
+    });
+
+    test("a duplicate among tens of thousands is found in time linear in the list (it was quadratic: 60,000 took 11 s)", () => {
+      const listed = [...ranges(60_000), "10.0.1.0/24"];
+      const started = performance.now();
+      const found = problems({ dockerHost: { adminCidrs: listed } });
+      expect(performance.now() - started).toBeLessThan(3000);
+      expect(found).toEqual([
+        line("dockerHost.adminCidrs", listed, `expected at most 500 ranges, not 60001: ${AWS_RULES.securityGroupRules.rule}`),
+        line("dockerHost.adminCidrs[60000]", "10.0.1.0/24", `expected a block not already listed as adminCidrs[1] (${AWS_RULES.duplicateRule.source})`),
+      ]);
+    });
+  });
 });
 
 describe("KMS key ARNs", () => {

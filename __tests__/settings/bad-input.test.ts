@@ -21,6 +21,8 @@ function run(dir: string, config = join(dir, "infra.json")): Outcome {
   return { code, stderr, wrote: existsSync(join(dir, "out")) };
 }
 
+/** `count` distinct /32 ranges. */
+const ranges = (count: number) => Array.from({ length: count }, (_, i) => `198.51.${i >> 8}.${i & 255}/32`);
 const task = (overrides: Record<string, unknown> = {}, extra: unknown[] = []) => [
   { name: "webtask", image: "nginx:1.27.3", memory: 128, essential: true, readonlyRootFilesystem: true, portMappings: [{ containerPort: 1337 }], ...overrides },
   ...extra,
@@ -138,6 +140,9 @@ describe("what AWS or Docker would refuse at plan or apply is refused at synth",
     ["two subnets in one zone", { network: { availabilityZones: ["us-west-1a", "us-west-1a"] } }, /availabilityZones\[1\] = "us-west-1a": expected a zone not already used/],
     ["a zone of another region", { network: { availabilityZones: ["us-west-1a", "eu-west-1b"] } }, /availabilityZones\[1\] = "eu-west-1b": expected a zone of us-west-1/],
     ["the same admin CIDR twice", { dockerHost: { adminCidrs: ["203.0.113.7/32", "203.0.113.7/32"] } }, /adminCidrs\[1\] = "203\.0\.113\.7\/32": expected a block not already listed/],
+    ["more admin CIDRs than a security group can hold", { dockerHost: { adminCidrs: ranges(501) } }, /dockerHost\.adminCidrs = .*: expected at most 500 ranges, not 501: A security group holds 60 inbound rules/],
+    ["more admin CIDRs than a security group can hold, with SSH's group too", { dockerHost: { adminCidrs: ranges(334), keyPair: "ops" } }, /dockerHost\.adminCidrs = .*: expected at most 333 ranges, not 334/],
+    ["more zones than subnets can be", { network: { availabilityZones: ["a", "b", "c", "d", "e", "f", "g"].map((z) => `us-west-1${z}`) } }, /network\.availabilityZones = .*: expected at most 6 items/],
     ["a Graviton instance type with the x86 AMI", { clusters: { b: { capacity: { instanceType: "t4g.small" } } } }, /clusters\.b\.capacity\.instanceType = "t4g\.small": expected an x86_64 instance type: t4g\.small is arm64/],
     ["an x86 Docker host on the arm64 AMI", { dockerHost: { architecture: "arm64" } }, /dockerHost\.instanceType = "t3\.medium": expected an arm64 instance type/],
     ["a region that does not exist", { region: "mars-north-1" }, /^.*: region = "mars-north-1": expected an AWS region such as us-west-1/],

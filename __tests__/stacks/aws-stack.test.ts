@@ -232,6 +232,17 @@ describe("synthesis warns, once each, about the load balancers' certificate and 
   ])("adminCidrs %j (key pair %s): a range of /7 or wider is named once, with the setting", (adminCidrs, keyPair, message) => {
     expect(warnings({ certificateArn: CERTIFICATE, dockerHost: { adminCidrs, keyPair } })).toEqual([["aws/docker-host", expect.stringMatching(message)]]);
   });
+
+  test("more adminCidrs than a security group's default quota of inbound rules: named with the quota, as AWS would refuse them", () => {
+    const ranges = (count: number) => Array.from({ length: count }, (_, i) => `198.51.100.${i}/32`);
+    expect(warnings({ certificateArn: CERTIFICATE, dockerHost: { adminCidrs: ranges(60), keyPair: "ops" } })).toEqual([]);
+    expect(warnings({ certificateArn: CERTIFICATE, dockerHost: { adminCidrs: ranges(61) } })).toEqual([
+      [
+        "aws/docker-host",
+        'dockerHost.adminCidrs holds 61 ranges, one inbound rule each: a security group takes 60 unless the quota "Inbound or outbound rules per security group" is raised, and deploy fails with RulesPerSecurityGroupLimitExceeded. Raise that quota first, or list fewer, wider ranges.',
+      ],
+    ]);
+  });
 });
 
 describe("cluster A: one instance with the persistent data volume", () => {

@@ -2,7 +2,7 @@
 // its data volume and its automatic updates.
 import { z } from "zod";
 import { dnsNameProblem, keyPairNameProblem } from "../aws-names";
-import { AWS_RULES } from "../aws-rules";
+import { AWS_RULES, SECURITY_GROUP_QUOTAS } from "../aws-rules";
 import { CERTS_DIR_PATTERN, certsDirFormatProblem, certsDirProblem } from "../paths-checks";
 import { checkArchitecture, checkedBy, cidr, instanceType, port, volumeFields } from "./common";
 
@@ -37,8 +37,12 @@ export const dockerHost = z
       .describe("EC2 key pair for SSH as `core`; null: no key and no SSH rule at all"),
     adminCidrs: z
       .array(cidr())
+      // The most any settings may list; with a key pair, 333 (checked below, with the rule).
+      .meta({ maxItems: Math.floor(SECURITY_GROUP_QUOTAS.perInterface / 2) })
       .default([])
-      .describe("Addresses allowed to reach the Docker API (and SSH with a key pair); empty: nobody. A range of /7 or wider, such as 0.0.0.0/0, warns at synth"),
+      .describe(
+        "Addresses allowed to reach the Docker API (and SSH with a key pair); empty: nobody. A range of /7 or wider, such as 0.0.0.0/0, warns at synth; so do more than 60, a security group's default quota of inbound rules (at most 500, 333 with a key pair)",
+      ),
     apiPort: port()
       .refine((p) => !TAKEN_PORTS.includes(p), { error: "expected a port other than 22, 80 and 443" })
       .meta({ not: { enum: [...TAKEN_PORTS] } })
@@ -100,11 +104,16 @@ export const dockerHost = z
   .prefault({})
   .superRefine((host, ctx) => {
     checkArchitecture(host, ctx);
+    const most = Math.floor(SECURITY_GROUP_QUOTAS.perInterface / (host.keyPair ? 3 : 2));
+    if (host.adminCidrs.length > most) {
+      ctx.addIssue({ code: "custom", path: ["adminCidrs"], message: `expected at most ${most} ranges, not ${host.adminCidrs.length}: ${AWS_RULES.securityGroupRules.rule}` });
+    }
+    // A map, not a search of the list for each block: the time would grow with the square of the list's length.
+    const first = new Map<string, number>();
     host.adminCidrs.forEach((block, i) => {
-      const first = host.adminCidrs.indexOf(block);
-      if (first !== i) {
-        ctx.addIssue({ code: "custom", path: ["adminCidrs", i], message: `expected a block not already listed as adminCidrs[${first}] (${AWS_RULES.duplicateRule.source})` });
-      }
+      const earlier = first.get(block);
+      if (earlier === undefined) first.set(block, i);
+      else ctx.addIssue({ code: "custom", path: ["adminCidrs", i], message: `expected a block not already listed as adminCidrs[${earlier}] (${AWS_RULES.duplicateRule.source})` });
     });
   })
   .describe("The Flatcar Container Linux instance that serves the Docker API over mutual TLS");

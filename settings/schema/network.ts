@@ -27,6 +27,7 @@ export const network = z
       .describe("One public subnet per availability zone, inside the VPC; at least two for the load balancers"),
     availabilityZones: z
       .array(z.string().regex(ZONE_NAME, { error: "expected a zone name such as us-west-1a, not a zone ID such as usw1-az1" }))
+      .max(6)
       .nullable()
       .default(null)
       .describe("Zone of each subnet, in order; null takes the region's first available zones"),
@@ -67,8 +68,10 @@ export const network = z
         }
       });
     });
+    const firstUse = new Map<string, number>();
     net.availabilityZones?.forEach((zone, i) => {
-      const first = net.availabilityZones!.indexOf(zone);
+      const first = firstUse.get(zone) ?? i;
+      firstUse.set(zone, first);
       if (first !== i) {
         ctx.addIssue({
           code: "custom",
