@@ -44,7 +44,7 @@ export class Network extends Construct {
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
     const zones =
-      props.availabilityZones ??
+      (props.availabilityZones && this.namedZones(props.availabilityZones)) ??
       (() => {
         const count = props.publicSubnetCidrs.length;
         const available = new DataAwsAvailabilityZones(this, "zones", {
@@ -132,5 +132,24 @@ export class Network extends Construct {
       new RouteTableAssociation(this, `public-${i}-routes`, { subnetId: subnet.id, routeTableId: routes.id });
       return subnet;
     });
+  }
+
+  /**
+   * The zones the settings name, checked when Terraform reads the account's zones at plan, before it creates anything:
+   * which zone letters a region has differs between accounts (us-west-1 has two of a, b and c), and AWS would refuse
+   * the subnet of a zone the account lacks only once the VPC is built.
+   */
+  private namedZones(named: string[]): string[] {
+    new DataAwsAvailabilityZones(this, "zones", {
+      lifecycle: {
+        postcondition: [
+          {
+            condition: `\${alltrue([for zone in ${JSON.stringify(named)} : contains(self.names, zone)])}`,
+            errorMessage: `network.availabilityZones names a zone this account does not have in the region (it has \${join(", ", self.names)}): name zones of that list, or set availabilityZones to null to take the first available ones.`,
+          },
+        ],
+      },
+    });
+    return named;
   }
 }

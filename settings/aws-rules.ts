@@ -26,7 +26,7 @@ export const AWS_RULES = {
   },
   zones: {
     rule:
-      "One subnet per Availability Zone, each zone named of the stack's region (whether a named zone exists, AWS says when the subnet is created; with availabilityZones null, a check at plan that the region has enough)",
+      "One subnet per Availability Zone, each zone named of the stack's region; which zones the account has there is checked at plan, before anything is created: that it has each named zone (zone names differ between accounts), or, with availabilityZones null, enough zones",
     source: "ELB API Reference, CreateLoadBalancer (Subnets: one per Availability Zone)",
   },
   duplicateRule: {

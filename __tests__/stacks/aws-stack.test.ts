@@ -77,9 +77,23 @@ describe("network", () => {
     expect(routes).toEqual([expect.objectContaining({ cidr_block: "0.0.0.0/0" })]);
   });
 
-  test("zones from settings are used as given", () => {
+  test("zones from settings are used as given, once Terraform has read that the account has each (at plan)", () => {
     const s = synthesize(buildStacks({ network: { availabilityZones: ["us-west-1b", "us-west-1c"] } }).aws);
     expect(all(s, "aws_subnet").map((x) => x.availability_zone)).toEqual(["us-west-1b", "us-west-1c"]);
+    // Every zone of the account, whatever its state: the check is that the name exists (terraform test's options
+    // fixture runs it, failing on a zone the account lacks).
+    const [zones, ...more] = Object.values((s.json as { data: Record<string, Record<string, object>> }).data.aws_availability_zones);
+    expect(more).toEqual([]);
+    expect(zones).toEqual({
+      lifecycle: {
+        postcondition: [
+          {
+            condition: '${alltrue([for zone in ["us-west-1b","us-west-1c"] : contains(self.names, zone)])}',
+            error_message: expect.stringMatching(/^network\.availabilityZones names a zone this account does not have in the region \(it has \$\{join\(", ", self\.names\)\}\)/),
+          },
+        ],
+      },
+    });
   });
 });
 

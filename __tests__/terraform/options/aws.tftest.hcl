@@ -19,6 +19,12 @@ override_data {
   values = { name = "us-west-1" }
 }
 
+# The zones of this account in us-west-1: both of those the settings name.
+override_data {
+  target = data.aws_availability_zones.network_zones_2241F3F0
+  values = { names = ["us-west-1b", "us-west-1c"] }
+}
+
 # The existing volume lives in the first configured zone, as it must.
 override_data {
   target = data.aws_ebs_volume.cluster-a_capacity_existing-volume_64D595FD
@@ -183,4 +189,17 @@ run "volume_in_another_zone" {
   }
 
   expect_failures = [aws_instance.cluster-a_capacity_instance_F59B6C5A]
+}
+
+# A zone the settings name that this account does not have (us-west-1 has two of a, b and c, by account) stops the
+# plan, before the VPC is created.
+run "zone_the_account_lacks" {
+  command = plan
+
+  override_data {
+    target = data.aws_availability_zones.network_zones_2241F3F0
+    values = { names = ["us-west-1a", "us-west-1b"] }
+  }
+
+  expect_failures = [data.aws_availability_zones.network_zones_2241F3F0]
 }
