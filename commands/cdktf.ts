@@ -19,7 +19,7 @@ import { loadSettings } from "../settings/load";
 import { READINESS_GATE, invocationDir, kindOf, projectDirFromStacks, projectRoot, stacksProjectDir, startedAs, userPath } from "../settings/paths";
 import { stateBackend } from "../settings/state-backend";
 import { type CommandSpec, UsageError, UserError, commandExitCode, integerOption } from "./cli";
-import { type Backend, describeState, recordedBackend, sameState, shown, synthesizedBackend } from "./initialized-backends";
+import { type Backend, describeState, recordedBackend, sameState, shown, synthesizedBackend } from "../settings/initialized-backends";
 import { foreignStackDirectories, mixedFormatMessage, mixedFormatStacks } from "./output-dir";
 import { fileTargetProblem } from "./output-file";
 import { cliConfigFile } from "./provider-mirror";

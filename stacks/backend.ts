@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { Annotations, LocalBackend, S3Backend, type TerraformStack } from "cdktf";
+import { Annotations, App, LocalBackend, S3Backend, type TerraformStack } from "cdktf";
 import type { Settings } from "../settings/schema";
-import { projectRoot } from "../settings/paths";
+import { describeState, recordedBackend, sameState, shown } from "../settings/initialized-backends";
+import { invocationDir, projectRoot } from "../settings/paths";
 import { stateBackend } from "../settings/state-backend";
 
 /**
@@ -30,6 +31,18 @@ export function configureBackend(stack: TerraformStack, settings: Settings, proj
           "synthesize inside the project (cdktf.out.<environment>), or keep the state in S3 (state.bucket)",
       );
     }
+  }
+  // A stack directory Terraform last set up for another state (another environment's or region's settings written
+  // into its output directory): diff and deploy refuse it, and it is best known as it is written.
+  const stackDir = join(App.of(stack).outdir, "stacks", name);
+  const recorded = recordedBackend(stackDir, process.env);
+  if (recorded && !sameState(recorded, backend)) {
+    const from = invocationDir();
+    Annotations.of(stack).addWarning(
+      `${shown(stackDir, from)} was initialized for the state at ${describeState(recorded, stackDir, from)}, but these settings put it at ` +
+        `${describeState(backend, stackDir, from)}: npm run diff and deploy refuse this directory. Synthesize each environment, and each region of ` +
+        "one, into its own output directory (--output=cdktf.out.<environment>), or, if this stack's state really moved there, deploy with --migrate-state",
+    );
   }
   // An existing deployment's state stays where it is until its owner moves it; a new one should name the region.
   if (state.keyIncludesRegion === null) {

@@ -1,6 +1,9 @@
 // Environments from one codebase: each has its own state, resource names, certificates and tags; no environment
 // set keeps today's output.
-import { type Synthesized, buildStacks, synthesize } from "../helpers";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Synthesized, buildStacks, runApp, synthesize } from "../helpers";
 
 /** Names AWS requires to be unique in an account and region, by resource type and attribute. */
 const NAME_ATTRIBUTES = ["name", "name_prefix", "bucket_prefix", "family"];
@@ -57,4 +60,33 @@ test("each environment has its own certificates and carries an Environment tag",
   expect(prod.docker.json.provider.docker[0].key_material).toBe('${file("../../../certs/prod/key.pem")}');
   expect(staging.aws.json.provider.aws[0].default_tags[0].tags).toMatchObject({ Environment: "staging", Project: "soa" });
   expect(none.aws.json.provider.aws[0].default_tags[0].tags).not.toHaveProperty("Environment");
+});
+
+test("synthesizing into a stack directory Terraform set up for another environment's state warns, naming both states", () => {
+  const out = mkdtempSync(join(tmpdir(), "environment-switch-"));
+  const settings = (environment: string) => {
+    const file = join(out, `${environment}.json`);
+    writeFileSync(file, JSON.stringify({ environment }));
+    return file;
+  };
+  // What `terraform init` recorded for staging's aws stack (the docker stack's directory was never initialized).
+  const stackDir = join(out, "cdktf.out", "stacks", "aws");
+  mkdirSync(join(stackDir, ".terraform"), { recursive: true });
+  const record = { version: 3, backend: { type: "local", config: { path: "../../../terraform-state/staging/aws.tfstate", workspace_dir: null } } };
+  writeFileSync(join(stackDir, ".terraform", "terraform.tfstate"), JSON.stringify(record));
+  const warnings = (environment: string) => {
+    expect(runApp(settings(environment), join(out, "cdktf.out")).code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, "cdktf.out", "manifest.json"), "utf8"));
+    return Object.values(manifest.stacks).flatMap((stack: any) => stack.annotations.map((a: { message: string }) => a.message as string)).filter((m) => m.includes("was initialized"));
+  };
+  try {
+    expect(warnings("prod")).toEqual([
+      `${stackDir} was initialized for the state at ${join(out, "terraform-state", "staging", "aws.tfstate")}, but these settings put it at ` +
+        `${join(out, "terraform-state", "prod", "aws.tfstate")}: npm run diff and deploy refuse this directory. Synthesize each environment, and each ` +
+        "region of one, into its own output directory (--output=cdktf.out.<environment>), or, if this stack's state really moved there, deploy with --migrate-state",
+    ]);
+    expect(warnings("staging")).toEqual([]);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 });
