@@ -18,6 +18,13 @@ export function addProblems(problems: SettingsProblem[], more: readonly Settings
   for (const p of more) problems.push(p);
 }
 
+/** Names for a message, in order: at most `most` of them, then how many more (a file can hold thousands). */
+export function listed(names: readonly string[], most = 10, none = "none"): string {
+  if (names.length === 0) return none;
+  const rest = names.length - most;
+  return rest > 0 ? `${names.slice(0, most).join(", ")} and ${rest} more` : names.join(", ");
+}
+
 /** How many problems a message lists; the rest are counted. */
 export const PROBLEMS_SHOWN = 20;
 
@@ -36,10 +43,27 @@ export class SettingsError extends Error {
  * A value that hides a zero-width or bidirectional character is told so, with where it is.
  */
 export function formatProblem(p: SettingsProblem): string {
-  const where = p.path ? `${p.file}: ${p.path}` : p.file;
-  const got = p.value === undefined ? "" : ` = ${p.value}`;
+  // Keys, file names and what a message quotes come from the user: each part is cut to a length a reader takes in
+  // (a 1 MB key made a 1 MB line). The value is already short (showValue).
+  const [file, path, expected] = [[p.file, 300], [p.path, 300], [p.expected, 2000]].map(([text, most]) => cut(escapeInvisible(text as string), most as number));
+  const where = path ? `${file}: ${path}` : file;
+  const got = p.value === undefined ? "" : ` = ${escapeInvisible(p.value)}`;
   const hidden = p.value === undefined || p.expected.includes(" at character ") ? undefined : hiddenIn(p.value);
-  return escapeInvisible(`${where}${got}: ${p.expected}${hidden ? ` (the value holds ${hidden})` : ""}`);
+  return `${where}${got}: ${expected}${hidden ? ` (the value holds ${hidden})` : ""}`;
+}
+
+/**
+ * Escaped `text` cut to at most `most` characters, ending in "...", at a whole escape or character (a cut surrogate
+ * pair would be a lone surrogate).
+ */
+function cut(text: string, most: number): string {
+  if (text.length <= most) return text;
+  let shown = "";
+  for (const [piece] of text.matchAll(/\\u[0-9A-Fa-f]{4}|\\.|[\s\S]/gu)) {
+    if (shown.length + piece.length > most - 3) break;
+    shown += piece;
+  }
+  return `${shown}...`;
 }
 
 /** The first zero-width or bidirectional character of a value shown as a JSON string (not shortened), described. */
@@ -134,13 +158,5 @@ export function showValue(value: unknown): string | undefined {
   } catch {
     text = Array.isArray(value) ? "[…]" : "{…}";
   }
-  text = escapeInvisible(text);
-  if (text.length <= 80) return text;
-  // Whole escapes and whole characters only: a cut surrogate pair would be a lone surrogate.
-  let shown = "";
-  for (const [piece] of text.matchAll(/\\u[0-9A-Fa-f]{4}|\\.|[\s\S]/gu)) {
-    if (shown.length + piece.length > 77) break;
-    shown += piece;
-  }
-  return `${shown}...`;
+  return cut(escapeInvisible(text), 80);
 }

@@ -1,10 +1,10 @@
 // Settings = built-in defaults, overlaid by the JSON file named in INFRA_CONFIG, validated as a whole.
 // Every bad input becomes a SettingsError before any construct exists, so nothing is written to cdktf.out.
-import { isAbsolute, join } from "node:path";
+import { resolve } from "node:path";
 import { type z } from "zod";
 import { AWS_RULES } from "./aws-rules";
 import { CONFIG_ENV, configFileOf } from "./config-file";
-import { SettingsError, type SettingsProblem, addProblems, formatPath, showValue } from "./errors";
+import { SettingsError, type SettingsProblem, addProblems, formatPath, listed, showValue } from "./errors";
 import { inputProblems, isPlainObject, own, readJsonFile } from "./json-file";
 import { projectRoot, userPath } from "./paths";
 import { type ServiceSettings, type Settings, settingsSchema } from "./schema";
@@ -139,15 +139,16 @@ function loadTaskDefinitions(settings: Settings, label: string): AppSettings {
   const services: Record<string, LoadedService> = {};
   for (const [key, service] of Object.entries(settings.services)) {
     const file = service.taskDefinition;
-    if (!byFile.has(file)) {
-      const path = isAbsolute(file) ? file : join(projectRoot, file);
+    // By the file it names: a path spelled two ways (./x.json, x.json) is read and checked once.
+    const path = resolve(projectRoot, file);
+    if (!byFile.has(path)) {
       const read = readJsonFile(path, file);
       const unsafe = read.ok ? inputProblems(read.value, file) : [];
       const found = !read.ok ? [unreadable(read.problem, key, path, label)] : unsafe.length > 0 ? unsafe : checkContainerDefinitions(read.value, file);
       addProblems(problems, found);
-      byFile.set(file, found.length === 0 ? (read as { value: ContainerDefinition[] }).value : undefined);
+      byFile.set(path, found.length === 0 ? (read as { value: ContainerDefinition[] }).value : undefined);
     }
-    const containers = byFile.get(file);
+    const containers = byFile.get(path);
     if (!containers) continue;
     addProblems(problems, crossCheck(key, service, containers, label));
     addProblems(problems, readonlyRootExceptionProblems(key, service, containers, label));
@@ -205,6 +206,7 @@ function crossCheck(
     }
   }
   const volumes = new Set(service.volumes.map((v) => v.name));
+  const known = listed([...volumes]);
   containers.forEach((c, i) =>
     c.mountPoints?.forEach((m, j) => {
       if (!m.sourceVolume || !volumes.has(m.sourceVolume)) {
@@ -212,7 +214,7 @@ function crossCheck(
           file: service.taskDefinition,
           path: formatPath([i, "mountPoints", j, "sourceVolume"]),
           value: showValue(m.sourceVolume),
-          expected: `expected a volume declared in services.${key}.volumes (${[...volumes].join(", ") || "none"})`,
+          expected: `expected a volume declared in services.${key}.volumes (${known})`,
         });
       }
     }),

@@ -116,12 +116,12 @@ export function checkContainerDefinitions(value: unknown, file: string): Setting
       report([i, "logConfiguration", "logDriver"], driver, `expected a log driver ECS knows: ${AWS_RULES.logDriver.rule}`);
     }
     const limits = Array.isArray(c.ulimits) ? c.ulimits : [];
+    const named = new Set<string>();
     limits.forEach((u, j) => {
       if (!isPlainObject(u)) return;
       if (typeof u.name !== "string" || !ULIMITS.includes(u.name)) report([i, "ulimits", j, "name"], u.name, `expected a limit ECS knows: ${AWS_RULES.ulimits.rule}`);
-      else if (limits.findIndex((other) => isPlainObject(other) && other.name === u.name) !== j) {
-        report([i, "ulimits", j, "name"], u.name, `expected each limit once: ${AWS_RULES.ulimits.rule}`);
-      }
+      else if (named.has(u.name)) report([i, "ulimits", j, "name"], u.name, `expected each limit once: ${AWS_RULES.ulimits.rule}`);
+      else named.add(u.name);
       for (const key of ["softLimit", "hardLimit"] as const) {
         if (u[key] === undefined) report([i, "ulimits", j, key], undefined, `expected a whole number (ECS requires it): ${AWS_RULES.ulimits.rule}`);
       }

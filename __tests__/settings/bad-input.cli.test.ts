@@ -51,6 +51,13 @@ describe("what crashed the app is refused with a message", () => {
     expectRefused(runProcess(dir), /task\.json: \[0\]\.ulimits\[0\]\.softLimit: expected a whole number/, /^… and 173980 more problems$/);
   });
 
+  test("a key, a path or a quoted name of a million characters: each part of a line is cut to a readable length", () => {
+    const key = "k".repeat(1_000_000);
+    expectRefused(runProcess(files({ "infra.json": { [key]: 1 } })), /^INFRA_CONFIG file .*infra\.json: k{280,300}\.\.\. = 1: unknown setting/);
+    expectRefused(runProcess(files({ "infra.json": { services: { ["\u200b".repeat(300_000)]: {} } } })), /^INFRA_CONFIG file .*: services\.(\\u200B){40,50}\.\.\.:/);
+    expectRefused(runProcess(files({ "infra.json": { services: { web: { taskDefinition: `${"a/".repeat(400_000)}x.json` } } } })), /cannot be read \(ENAMETOOLONG\) at .*\.\.\.$/);
+  });
+
   test("hundreds of thousands of bad entries: the first problems, and a count of the rest", () => {
     const entries = Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`k${i}`, 1]));
     const outcome = runProcess(files({ "infra.json": { network: entries } }));

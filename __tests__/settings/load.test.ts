@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { SettingsError } from "../../settings/errors";
 import { INPUT_LIMITS, duplicateKey } from "../../settings/json-file";
 import { loadSettings, resolveSettings } from "../../settings/load";
@@ -97,6 +100,28 @@ describe("cross-field checks", () => {
     expect(problems({ services: { db: { volumes: [] } } })).toEqual([
       'task-definitions/dbtask.json: [0].mountPoints[0].sourceVolume = "persistent_data": expected a volume declared in services.db.volumes (none)',
     ]);
+  });
+
+  test("names a message lists stop at 10, and the rest are counted: a file can hold thousands", () => {
+    const clusters = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`c${i}`, { name: `cluster${i}`, capacity: { type: "autoScaling" } }]));
+    expect(problems({ clusters, services: { web: { cluster: "z" } } })).toEqual([
+      'test.json: services.web.cluster = "z": expected one of the cluster keys: a, b, c0, c1, c2, c3, c4, c5, c6, c7 and 4 more',
+    ]);
+    const volumes = Array.from({ length: 11 }, (_, i) => ({ name: `v${i}`, hostPath: `/data/v${i}` }));
+    expect(problems({ services: { db: { volumes } } })).toEqual([
+      'task-definitions/dbtask.json: [0].mountPoints[0].sourceVolume = "persistent_data": expected a volume declared in services.db.volumes (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9 and 1 more)',
+    ]);
+  });
+
+  test("a task definition named two ways (./x.json and x.json) is read and checked once", () => {
+    const dir = mkdtempSync(join(tmpdir(), "two-ways-"));
+    try {
+      writeFileSync(join(dir, "task.json"), JSON.stringify([{ name: "app", image: "nginx:1.27" }]));
+      const services = { web: { taskDefinition: join(dir, "task.json") }, db: { taskDefinition: `${dir}/./task.json`, volumes: [] } };
+      expect(problems({ services })).toEqual([`${join(dir, "task.json")}: [0].memory: expected memory or memoryReservation (MiB): EC2 tasks need one of them`]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("cluster names are unique, and service keys short enough for load balancer names", () => {

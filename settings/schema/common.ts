@@ -14,10 +14,11 @@ export const offReason = (rule: string | null) =>
   z
     .string()
     .min(20)
+    .max(500)
     .nullable()
     .default(null)
     .describe(
-      `Required when enabled is false: why (at least 20 characters); ${rule ? `it becomes the suppression of policy rule ${rule}` : "every synthesis shows it as a warning"}`,
+      `Required when enabled is false: why (20 to 500 characters); ${rule ? `it becomes the suppression of policy rule ${rule}` : "every synthesis shows it as a warning"}`,
     );
 export function requireReason(value: { enabled: boolean; reason: string | null }, ctx: z.RefinementCtx<unknown>): void {
   if (!value.enabled && !value.reason) {

@@ -73,9 +73,10 @@ const container = z.strictObject({
       reason: z
         .string()
         .min(20)
+        .max(500)
         .nullable()
         .default(null)
-        .describe("Required when enabled is false: what the image writes outside its volumes and tmpfs mounts, and why it cannot be moved there (at least 20 characters)"),
+        .describe("Required when enabled is false: what the image writes outside its volumes and tmpfs mounts, and why it cannot be moved there (20 to 500 characters)"),
     })
     .prefault({})
     .superRefine(requireReason)

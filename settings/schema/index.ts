@@ -4,6 +4,7 @@ import { z } from "zod";
 import { parseCidr } from "../cidr";
 import { bucketPrefixProblem } from "../s3-names";
 import { AWS_REGIONS, AWS_RULES, regionProblem } from "../aws-rules";
+import { listed } from "../errors";
 import { own } from "../json-file";
 import { CIDR_SYNTAX, NAME, arnRegion, checkedBy } from "./common";
 import { state } from "./state";
@@ -106,7 +107,7 @@ export const settingsSchema = z
         ctx.addIssue({
           code: "custom",
           path: ["services", key, "cluster"],
-          message: `expected one of the cluster keys: ${Object.keys(settings.clusters).join(", ") || "(none)"}`,
+          message: `expected one of the cluster keys: ${listed(Object.keys(settings.clusters), 10, "(none)")}`,
         });
         continue;
       }

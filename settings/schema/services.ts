@@ -17,10 +17,11 @@ export const plainHttp = z
     reason: z
       .string()
       .min(20)
+      .max(500)
       .nullable()
       .default(PLAIN_HTTP_REASON)
       .describe(
-        "Required while certificateArn is null: why the load balancers serve plain HTTP (at least 20 characters); it becomes the suppression of policy rules CKV_AWS_2, CKV_AWS_103 and CKV2_AWS_20. Unused with a certificate",
+        "Required while certificateArn is null: why the load balancers serve plain HTTP (20 to 500 characters); it becomes the suppression of policy rules CKV_AWS_2, CKV_AWS_103 and CKV2_AWS_20. Unused with a certificate",
       ),
   })
   .prefault({})
@@ -93,9 +94,9 @@ const service = z
       .default([])
       .describe("Host volumes for mountPoints; a host path must be under the cluster's data volume"),
     readonlyRootFilesystemExceptions: z
-      .record(z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, { error: "expected a container name" }), z.string().min(20))
+      .record(z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, { error: "expected a container name" }), z.string().min(20).max(500))
       .default({})
-      .describe("Containers of the task definition that may write to their root filesystem, each with why (at least 20 characters); the reason becomes the suppression of policy rule CKV_AWS_336 for that container alone"),
+      .describe("Containers of the task definition that may write to their root filesystem, each with why (20 to 500 characters); the reason becomes the suppression of policy rule CKV_AWS_336 for that container alone"),
     loadBalancer: loadBalancer
       .nullable()
       .default(null)
