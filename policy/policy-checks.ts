@@ -111,18 +111,19 @@ function checkRelations(stack: TerraformStack, suppressed: (element: IConstruct,
   type Element = TerraformResource | TerraformDataSource;
   const elements = stack.node.findAll().filter((e): e is Element => e instanceof TerraformResource || e instanceof TerraformDataSource);
   const cache = new Map<string, { address: string; config: Record<string, any>; element: Element }[]>();
+  // Each finding's element by its address: searching the cache for each took time growing with the findings.
+  const byAddress = new Map<string, Element>();
   const view = {
     of(type: string) {
       if (!cache.has(type)) {
         const matching = elements.filter((e) => (e instanceof TerraformDataSource ? `data.${e.terraformResourceType}` : e.terraformResourceType) === type);
-        cache.set(
-          type,
-          matching.map((element) => ({
-            element,
-            address: `${type}.${stack.getLogicalId(element)}`,
-            config: describe(element, resolveIn(stack, element.toTerraform()))!.config,
-          })),
-        );
+        const viewed = matching.map((element) => ({
+          element,
+          address: `${type}.${stack.getLogicalId(element)}`,
+          config: describe(element, resolveIn(stack, element.toTerraform()))!.config,
+        }));
+        for (const e of viewed) byAddress.set(e.address, e.element);
+        cache.set(type, viewed);
       }
       return cache.get(type)!;
     },
@@ -130,7 +131,7 @@ function checkRelations(stack: TerraformStack, suppressed: (element: IConstruct,
   const violations: Violation[] = [];
   for (const rule of RULES) {
     for (const finding of rule.checkStack?.(view) ?? []) {
-      const element = [...cache.values()].flat().find((e) => e.address === finding.address)!.element;
+      const element = byAddress.get(finding.address)!;
       if (!suppressed(element, rule.id, finding.detail)) violations.push({ path: element.node.path, rule, detail: finding.detail });
     }
   }

@@ -38,6 +38,14 @@ export const AWS_RULES = {
       "A security group holds 60 inbound rules unless its quota is raised, and that quota times the quota of security groups per network interface is at most 1,000: the Docker host's interface has 2 groups (3 with a key pair), so `adminCidrs` holds at most 500 ranges (333 with a key pair); above 60, synth warns",
     source: "Amazon VPC User Guide, Amazon VPC quotas (security groups)",
   },
+  backupSelection: {
+    rule: "An AWS Backup selection names at most 500 resources by ARN: the data volumes of the clusters and the Docker host's, so at most 499 clusters with a data volume while backups are on",
+    source: "AWS Backup API Reference, BackupSelection (Resources)",
+  },
+  bridgePorts: {
+    rule: "A Docker bridge network holds at most 1,023 containers (a Linux bridge numbers its ports from 1 to 1,023), and every container of `docker.containers` joins `docker.network`",
+    source: "Linux kernel, net/bridge (BR_MAX_PORTS); Docker Engine: exchange full",
+  },
   architecture: {
     rule: "An instance type of the AMI's architecture: Graviton families (a1, t4g, m7g, c7gn, …) are arm64, the others x86_64",
     source: "Amazon EC2 User Guide, instance types (Graviton: arm64)",

@@ -244,6 +244,28 @@ describe("network ranges", () => {
   });
 });
 
+describe("counts AWS and Linux cannot exceed", () => {
+  test("at most 499 clusters with a data volume while backups are on: one backup selection names them and the Docker host's, 500 ARNs at most", () => {
+    const clusters = (count: number) =>
+      Object.fromEntries(Array.from({ length: count }, (_, i) => [`c${i}`, { name: `data${i}`, capacity: { type: "instance", dataVolume: {} } }]));
+    // Cluster a of the defaults has a data volume too.
+    expect(problems({ clusters: clusters(498) })).toEqual([]);
+    expect(problems({ clusters: clusters(499) })).toEqual([
+      expect.stringMatching(/^prod\.json: clusters = \{"a":.*\.\.\.: expected at most 499 clusters with a data volume while backups are on, not 500: An AWS Backup selection names at most 500/),
+    ]);
+    expect(problems({ clusters: clusters(499), backups: { enabled: false, reason: "the data is rebuilt from upstream on every start" } })).toEqual([]);
+  });
+
+  test("at most 1,023 Docker containers: each takes a port of the one bridge network", () => {
+    const containers = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`c${i}`, { image: "nginx:1.27", healthcheck: { test: ["NONE"] } }]));
+    // The defaults have one container.
+    expect(problems({ docker: { containers: containers(1022) } })).toEqual([]);
+    expect(problems({ docker: { containers: containers(1023) } })).toEqual([
+      expect.stringMatching(/^prod\.json: docker\.containers = \{"elastic":.*\.\.\.: expected at most 1023 containers, not 1024: A Docker bridge network holds at most 1,023 containers/),
+    ]);
+  });
+});
+
 describe("KMS key ARNs", () => {
   const secret = "arn:aws:secretsmanager:us-west-1:123456789012:secret:registry-AbCdEf";
   const withKey = (key: string) => ({ registryCredentialsSecretArn: secret, registryCredentialsKmsKeyArn: key });

@@ -1,10 +1,13 @@
 // What runs on the Docker host: its containers, each pinned, hardened and checked as Docker would, and the network
 // they share.
 import { z } from "zod";
-import { containerPathProblem } from "../aws-rules";
+import { AWS_RULES, containerPathProblem } from "../aws-rules";
 import { tmpfsPathProblem } from "../task-definitions";
 import { dockerNameProblem, duplicateMounts, environmentProblem, healthcheckProblem, imageLengthProblem, runtimeMountProblem } from "../docker-rules";
 import { checkedBy, port, requireReason } from "./common";
+
+/** The ports of a Linux bridge, which numbers them from 1 (0 is reserved) to BR_MAX_PORTS - 1. */
+const BRIDGE_PORTS = 1023;
 
 const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?(@sha256:[a-f0-9]{64})?$/;
 
@@ -177,6 +180,10 @@ export const docker = z
   })
   .prefault({})
   .superRefine((d, ctx) => {
+    const count = Object.keys(d.containers).length;
+    if (count > BRIDGE_PORTS) {
+      ctx.addIssue({ code: "custom", path: ["containers"], message: `expected at most ${BRIDGE_PORTS} containers, not ${count}: ${AWS_RULES.bridgePorts.rule}` });
+    }
     const published = new Map<number, string>();
     for (const [name, c] of Object.entries(d.containers)) {
       c.ports.forEach((p, i) => {

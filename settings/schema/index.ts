@@ -15,6 +15,9 @@ import { accessLogs, certificateArn, plainHttp, registryCredentialsKmsKeyArn, re
 import { dockerHost } from "./docker-host";
 import { docker } from "./docker";
 
+/** The resources an AWS Backup selection may name by ARN (BackupSelection, Resources). */
+const BACKUP_SELECTION_ARNS = 500;
+
 export { DEFAULT_CLUSTERS } from "./clusters";
 export { DEFAULT_SERVICES, PLAIN_HTTP_REASON } from "./services";
 export { DEFAULT_CONTAINERS } from "./docker";
@@ -78,6 +81,11 @@ export const settingsSchema = z
         ["plainHttp", "reason"],
         `expected a reason of at least 20 characters while certificateArn is null, for services.${balanced}.loadBalancer would serve plain HTTP; or set certificateArn to an ACM certificate for HTTPS`,
       );
+    }
+    // One selection names every data volume by ARN: the Docker host's, and each instance cluster's that has one.
+    const dataVolumes = 1 + Object.values(settings.clusters).filter((c) => c.capacity.type === "instance" && c.capacity.dataVolume).length;
+    if (settings.backups.enabled && dataVolumes > BACKUP_SELECTION_ARNS) {
+      issue(["clusters"], `expected at most ${BACKUP_SELECTION_ARNS - 1} clusters with a data volume while backups are on, not ${dataVolumes - 1}: ${AWS_RULES.backupSelection.rule}`);
     }
     if (settings.registryCredentialsKmsKeyArn && !settings.registryCredentialsSecretArn) {
       issue(["registryCredentialsKmsKeyArn"], "expected only with registryCredentialsSecretArn, the secret it decrypts");
