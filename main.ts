@@ -94,6 +94,17 @@ function synthesize(settings: AppSettings, outdir: string): number {
       process.stderr.write(`Policy check failed, nothing was synthesized:\n${error.message}\n`);
       return 1;
     }
+    // V8 holds a string of at most 2^29 - 24 characters (512 MiB), and cdktf writes each stack as one: thousands of
+    // services with large task definitions reach it (7,800 of 62 KiB each).
+    if (error instanceof RangeError && error.message === "Invalid string length") {
+      const count = (entries: object, what: string) => `${Object.keys(entries).length} ${what}${Object.keys(entries).length === 1 ? "" : "s"}`;
+      const counts = `${count(settings.services, "service")}, ${count(settings.clusters, "cluster")} and ${count(settings.docker.containers, "Docker container")}`;
+      process.stderr.write(
+        `Synthesis failed${outdirExisted ? "" : ", nothing was written"}: a stack's configuration is larger than one text Node can hold (512 MiB), ` +
+          `with ${counts} in the settings; split them among environments (each its own stacks), or use fewer services and smaller task definitions.\n`,
+      );
+      return 1;
+    }
     process.stderr.write(`Synthesis failed${outdirExisted ? "" : ", nothing was written"}: this is a bug, please report it with the trace below.\n`);
     throw error;
   }

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { App } from "cdktf";
 import { main } from "../main";
 import { projectRoot } from "../settings/paths";
 
@@ -169,4 +170,18 @@ test("good settings synthesize both files from an override, with no absolute pat
   expect(JSON.parse(text).provider.aws[0].region).toBe("eu-west-1");
   expect(text).not.toContain(projectRoot);
   expect(text).not.toContain(dir);
+});
+
+test("a configuration too large for one string (thousands of services with large task definitions) is one line, nothing written", () => {
+  // Reaching V8's limit takes 80 s and several GiB (7,800 services of 62 KiB each): the limit's error, where cdktf
+  // meets it, stands in for it.
+  jest.spyOn(App.prototype, "synth").mockImplementation(() => {
+    throw new RangeError("Invalid string length");
+  });
+  expect(runWith({})).toBe(1);
+  expect(stderr).toBe(
+    "Synthesis failed, nothing was written: a stack's configuration is larger than one text Node can hold (512 MiB), with 4 services, 2 clusters " +
+      "and 1 Docker container in the settings; split them among environments (each its own stacks), or use fewer services and smaller task definitions.\n",
+  );
+  expect(existsSync(join(dir, "out"))).toBe(false);
 });
