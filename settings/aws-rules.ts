@@ -38,6 +38,10 @@ export const AWS_RULES = {
       "A security group holds 60 inbound rules unless its quota is raised, and that quota times the quota of security groups per network interface is at most 1,000: the Docker host's interface has 2 groups (3 with a key pair), so `adminCidrs` holds at most 500 ranges (333 with a key pair); above 60, synth warns",
     source: "Amazon VPC User Guide, Amazon VPC quotas (security groups)",
   },
+  volumeNames: {
+    rule: "A task definition's volumes have names of their own: a mount point names its volume (sourceVolume) by name",
+    source: "Amazon ECS API Reference, Volume (name) and MountPoint (sourceVolume)",
+  },
   backupSelection: {
     rule: "An AWS Backup selection names at most 500 resources by ARN: the data volumes of the clusters and the Docker host's, so at most 499 clusters with a data volume while backups are on",
     source: "AWS Backup API Reference, BackupSelection (Resources)",
@@ -94,6 +98,10 @@ export const AWS_RULES = {
     rule: "A task definition has at least one essential container",
     source: "Amazon ECS Developer Guide, task definition parameters (essential)",
   },
+  fixedHostPort: {
+    rule: "A fixed host port (a hostPort other than 0) is mapped once per protocol in a task definition: a task's containers share the instance's ports",
+    source: "Docker Engine: port is already allocated",
+  },
   dynamicHostPort: {
     rule: "A load-balanced container's port has no fixed host port: the instances admit only the dynamic range 32768–65535 from the load balancers",
     source: "Amazon ECS Developer Guide, PortMapping (hostPort, dynamic port mapping)",
@@ -139,7 +147,7 @@ export const AWS_RULES = {
     source: "Amazon ECS Developer Guide, service quotas (containers per task definition)",
   },
   taskDefinitionSize: {
-    rule: "A task definition is at most 64 KiB: its container definitions, as compact JSON, at most 63 KiB, leaving 1 KiB for the family, volumes and roles the stack adds",
+    rule: "A task definition is at most 64 KiB: its container definitions and the service's volumes, as compact JSON, at most 63 KiB, leaving 1 KiB for the family and roles the stack adds",
     source: "Amazon ECS Developer Guide, service quotas (task definition size)",
   },
   duplicateMount: {

@@ -8,7 +8,7 @@ import { SettingsError, type SettingsProblem, addProblems, formatPath, listed, s
 import { inputProblems, isPlainObject, own, readJsonFile } from "./json-file";
 import { projectRoot, userPath } from "./paths";
 import { type ServiceSettings, type Settings, settingsSchema } from "./schema";
-import { type ContainerDefinition, checkContainerDefinitions, readonlyRootExceptionProblems } from "./task-definitions";
+import { type ContainerDefinition, MAX_DEFINITION_BYTES, checkContainerDefinitions, readonlyRootExceptionProblems } from "./task-definitions";
 
 export { CONFIG_ENV };
 const DEFAULTS_LABEL = "built-in defaults";
@@ -205,7 +205,22 @@ function crossCheck(
       });
     }
   }
-  const volumes = new Set(service.volumes.map((v) => v.name));
+  const volumes = new Set<string>();
+  service.volumes.forEach((v, i) => {
+    if (volumes.has(v.name)) {
+      problems.push({ file: label, path: formatPath(["services", key, "volumes", i, "name"]), value: showValue(v.name), expected: `expected a name no other volume of services.${key} has: ${AWS_RULES.volumeNames.rule}` });
+    }
+    volumes.add(v.name);
+  });
+  // The service's volumes go into its task definition beside the file's container definitions.
+  const bytes = Buffer.byteLength(JSON.stringify(containers)) + Buffer.byteLength(JSON.stringify(service.volumes));
+  if (service.volumes.length > 0 && bytes > MAX_DEFINITION_BYTES) {
+    problems.push({
+      file: label,
+      path: formatPath(["services", key, "volumes"]),
+      expected: `expected fewer volumes: with ${service.taskDefinition}'s container definitions they take ${bytes} bytes as compact JSON, more than ${MAX_DEFINITION_BYTES}: ${AWS_RULES.taskDefinitionSize.rule}`,
+    });
+  }
   const known = listed([...volumes]);
   containers.forEach((c, i) =>
     c.mountPoints?.forEach((m, j) => {

@@ -87,6 +87,8 @@ export function checkContainerDefinitions(value: unknown, file: string): Setting
   // Made once: looked up for every container, the names would take time growing with the square of the file's
   // length (a file within the size limit holds 65,000 containers).
   const names = containerNames(value);
+  // Fixed host ports of the task, by port and protocol: where each was first mapped.
+  const hostPorts = new Map<string, PropertyKey[]>();
   value.forEach((container, i) => {
     check(container, shapeFile.root, [i]);
     if (!isPlainObject(container)) return;
@@ -163,6 +165,13 @@ export function checkContainerDefinitions(value: unknown, file: string): Setting
         if (Number.isInteger(port) && (port! < low || port! > 65535)) {
           report([i, "portMappings", j, key], port, `expected a port from ${low} to 65535`);
         }
+      }
+      const host = mapping?.hostPort;
+      if (Number.isInteger(host) && host! > 0 && host! <= 65535) {
+        const taken = `${host}/${mapping.protocol ?? "tcp"}`;
+        const first = hostPorts.get(taken);
+        if (first) report([i, "portMappings", j, "hostPort"], host, `expected a host port not already mapped by ${formatPath(first)}: ${AWS_RULES.fixedHostPort.rule}`);
+        else hostPorts.set(taken, [i, "portMappings", j]);
       }
     });
   });

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { AWS_RULES } from "../../settings/aws-rules";
 import { SettingsError } from "../../settings/errors";
 import { INPUT_LIMITS, duplicateKey } from "../../settings/json-file";
 import { loadSettings, resolveSettings } from "../../settings/load";
@@ -110,6 +111,17 @@ describe("cross-field checks", () => {
     const volumes = Array.from({ length: 11 }, (_, i) => ({ name: `v${i}`, hostPath: `/data/v${i}` }));
     expect(problems({ services: { db: { volumes } } })).toEqual([
       'task-definitions/dbtask.json: [0].mountPoints[0].sourceVolume = "persistent_data": expected a volume declared in services.db.volumes (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9 and 1 more)',
+    ]);
+  });
+
+  test("a service's volumes have names of their own, and fit in the task definition with its containers", () => {
+    const volume = (name: string, hostPath = `/data/${name}`) => ({ name, hostPath });
+    expect(problems({ services: { db: { volumes: [volume("persistent_data"), volume("persistent_data", "/data/other")] } } })).toEqual([
+      `test.json: services.db.volumes[1].name = "persistent_data": expected a name no other volume of services.db has: ${AWS_RULES.volumeNames.rule}`,
+    ]);
+    const many = [volume("persistent_data"), ...Array.from({ length: 2000 }, (_, i) => volume(`v${i}`))];
+    expect(problems({ services: { db: { volumes: many } } })).toEqual([
+      expect.stringMatching(new RegExp(`^test\\.json: services\\.db\\.volumes: expected fewer volumes: with task-definitions/dbtask\\.json's container definitions they take \\d+ bytes as compact JSON, more than 64512: `)),
     ]);
   });
 

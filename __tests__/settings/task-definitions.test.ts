@@ -196,6 +196,14 @@ describe("what ECS refuses (settings/aws-rules.ts)", () => {
     expect(found[0]).toBe(`[0].ulimits[1].name = "core": expected each limit once: ${AWS_RULES.ulimits.rule}`);
   });
 
+  test("a fixed host port is mapped once per protocol in the task; 0 (dynamic) as often as needed", () => {
+    const mapped = (ports: object[][]) => ports.map((portMappings, k) => named(`c${k}`, { portMappings }));
+    expect(lines(mapped([[{ containerPort: 80, hostPort: 8080 }, { containerPort: 81, hostPort: 8080, protocol: "udp" }], [{ containerPort: 80, hostPort: 0 }, { containerPort: 81, hostPort: 0 }]]))).toEqual([]);
+    expect(lines(mapped([[{ containerPort: 80, hostPort: 8080 }], [{ containerPort: 81, hostPort: 8081 }, { containerPort: 82, hostPort: 8080, protocol: "tcp" }]]))).toEqual([
+      `[1].portMappings[1].hostPort = 8080: expected a host port not already mapped by [0].portMappings[0]: ${AWS_RULES.fixedHostPort.rule}`,
+    ]);
+  });
+
   test("at most 10 containers", () => {
     const containers = (n: number) => Array.from({ length: n }, (_, k) => named(`c${k}`));
     expect(lines(containers(10))).toEqual([]);
