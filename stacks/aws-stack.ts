@@ -14,6 +14,9 @@ import { type AppSettings, ecsClusterName } from "../settings/load";
 import { suppressRule } from "../policy/policy-checks";
 import { configureBackend } from "./backend";
 
+/** Application Load Balancers a region takes unless its quota is raised (ELB User Guide, quotas for your Application Load Balancers). */
+const LOAD_BALANCERS_QUOTA = 50;
+
 /** Public SSM parameters AWS keeps pointed at the current ECS-optimized Amazon Linux 2023 AMI of each architecture. */
 export const ECS_AMI_PARAMETERS = {
   x86_64: "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id",
@@ -170,6 +173,14 @@ export class AwsStack extends TerraformStack {
       }
       Annotations.of(this).addWarning(
         `certificateArn is null, so the load balancers serve plain, unencrypted HTTP on port 80, as plainHttp.reason allows: "${s.plainHttp.reason}" Set certificateArn to an ACM certificate in ${s.region} for HTTPS, with HTTP redirected to it.`,
+      );
+    }
+
+    // Each load-balanced service has an Application Load Balancer of its own.
+    const balanced = Object.values(s.services).filter((svc) => svc.loadBalancer).length;
+    if (balanced > LOAD_BALANCERS_QUOTA) {
+      Annotations.of(this).addWarning(
+        `${balanced} services have a loadBalancer, each an Application Load Balancer of its own: a region takes ${LOAD_BALANCERS_QUOTA} unless the quota "Application Load Balancers per Region" is raised, and deploy fails past it (TooManyLoadBalancers). Raise that quota first, or set loadBalancer to null for services that take no traffic from outside.`,
       );
     }
 

@@ -225,7 +225,7 @@ describe("synthesis warns, once each, about the load balancers' certificate and 
     return [aws, docker]
       .flatMap((stack) => stack.node.findAll())
       .flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m): [string, string] => [c.node.path, m.data]))
-      .filter(([, message]) => /certificateArn|dockerHost\.adminCidrs/.test(message));
+      .filter(([, message]) => /certificateArn|dockerHost\.adminCidrs|Application Load Balancers/.test(message));
   };
 
   test("with the built-in settings: plain HTTP, naming certificateArn, and an empty adminCidrs", () => {
@@ -245,6 +245,16 @@ describe("synthesis warns, once each, about the load balancers' certificate and 
     [["2.0.0.0/7"], "ops", /^dockerHost\.adminCidrs holds 2\.0\.0\.0\/7: the Docker API \(port 2376, behind its client certificate\) and SSH face a large part/],
   ])("adminCidrs %j (key pair %s): a range of /7 or wider is named once, with the setting", (adminCidrs, keyPair, message) => {
     expect(warnings({ certificateArn: CERTIFICATE, dockerHost: { adminCidrs, keyPair } })).toEqual([["aws/docker-host", expect.stringMatching(message)]]);
+  });
+
+  test("more load-balanced services than a region's default quota of load balancers: named with the quota", () => {
+    const services = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`s${i}`, { cluster: "a", taskDefinition: "task-definitions/webtask.json", loadBalancer: { container: "webtask", containerPort: 1337 } }]));
+    const quota = (overrides: object) => warnings(overrides).filter(([, m]) => m.includes("Application Load Balancers per Region"));
+    // The defaults have three load-balanced services.
+    expect(quota({ certificateArn: CERTIFICATE, services: services(47) })).toEqual([]);
+    expect(quota({ certificateArn: CERTIFICATE, services: services(48) })).toEqual([
+      ["aws", expect.stringMatching(/^51 services have a loadBalancer, each an Application Load Balancer of its own: a region takes 50 unless the quota/)],
+    ]);
   });
 
   test("more adminCidrs than a security group's default quota of inbound rules: named with the quota, as AWS would refuse them", () => {
