@@ -91,6 +91,22 @@ test("a line diff keeps three lines of context and folds the rest", () => {
   ]);
 });
 
+test("a line diff of thousands of changed lines stays small in memory: past 4 million pairs, the changed span as removed, then added", () => {
+  // Every pair of lines had a cell: 20,500 lines on each side took 3.5 GB.
+  const lines = (count: number, mark: string) => Array.from({ length: count }, (_, i) => (i === 0 || i === count - 1 ? mark : `arg ${i}`));
+  const before = ["head", ...lines(20_500, "old")].join("\n");
+  const after = ["head", ...lines(20_500, "new")].join("\n");
+  const used = process.memoryUsage().heapUsed;
+  const diff = lineDiff(before, after);
+  expect(process.memoryUsage().heapUsed - used).toBeLessThan(200 * 1024 * 1024);
+  expect(diff.filter((l) => l.op === "-")).toHaveLength(20_500);
+  expect(diff.filter((l) => l.op === "+")).toHaveLength(20_500);
+  expect(diff.slice(0, 2)).toEqual([{ op: " ", text: "head" }, { op: "-", text: "old" }]);
+  // Within the bound, the common lines still show as common.
+  const small = (mark: string) => ["head", ...lines(1_000, mark)].join("\n");
+  expect(lineDiff(small("old"), small("new")).filter((l) => l.op !== " ").map((l) => `${l.op}${l.text}`)).toEqual(["-old", "+new", "-old", "+new"]);
+});
+
 test("every resource type the stacks create has its replacement rules", () => {
   const types = new Set<string>();
   for (const settings of [{}, JSON.parse(readFileSync(join(projectRoot, "__tests__/terraform/options/settings.json"), "utf8"))]) {
