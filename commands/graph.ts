@@ -21,6 +21,9 @@ export const GRAPH_FILE = "docs/stacks.svg";
 /** Where `npm run graph` draws when not told: beside the synthesized stacks, ignored by git (unless CDKTF_OUTDIR moves them). */
 export const GRAPH_DEFAULT_OUT = "cdktf.out/stacks.svg";
 
+/** The most constructs a stack's picture boxes its resources by. */
+const BOXED_GROUPS = 60;
+
 interface Node {
   readonly id: string;
   readonly stack: string;
@@ -51,11 +54,11 @@ export function withTestingApp<T>(use: (app: App) => T): T {
 }
 
 /** The Graphviz description of both stacks of the app `settings` make. */
-export function stacksDot(settings: AppSettings): string {
-  return withTestingApp((app) => dotOf(composeApp(app, settings)));
+export function stacksDot(settings: AppSettings, notes: string[] = []): string {
+  return withTestingApp((app) => dotOf(composeApp(app, settings), notes));
 }
 
-function dotOf(stacks: Stacks): string {
+function dotOf(stacks: Stacks, notes: string[]): string {
   for (const stack of Object.values(stacks)) stack.prepareStack();
   const nodes: Node[] = [];
   const edges = new Set<string>();
@@ -111,16 +114,23 @@ function dotOf(stacks: Stacks): string {
   ];
   for (const stackName of Object.keys(stacks)) {
     lines.push(`  subgraph ${quote(`cluster_${stackName}`)} {`, `    label=${quote(`${stackName} stack`)}; fontsize=16; style=rounded; color="#57606a";`);
-    const groups = [...new Set(nodes.filter((n) => n.stack === stackName).map((n) => n.group))].sort();
+    const inStack = nodes.filter((n) => n.stack === stackName);
+    const groups = [...new Set(inStack.map((n) => n.group))].sort();
+    // A box per construct costs Graphviz time growing faster than the square of their number (400 services and
+    // containers took 126 s): past BOXED_GROUPS, the resources are drawn without them.
+    const boxed = groups.length <= BOXED_GROUPS;
+    if (!boxed) notes.push(`the ${stackName} stack's ${inStack.length} resources are drawn without a box for each of its ${groups.length} constructs (past ${BOXED_GROUPS}, placing the boxes takes minutes)`);
+    const byGroup = new Map<string, Node[]>(groups.map((g) => [g, []]));
+    for (const n of inStack) byGroup.get(n.group)!.push(n);
     for (const group of groups) {
-      lines.push(`    subgraph ${quote(`cluster_${stackName}_${group}`)} {`, `      label=${quote(group)}; style="rounded,dashed"; color="#afb8c1";`);
-      for (const n of nodes.filter((x) => x.stack === stackName && x.group === group).sort((a, b) => a.id.localeCompare(b.id))) {
+      if (boxed) lines.push(`    subgraph ${quote(`cluster_${stackName}_${group}`)} {`, `      label=${quote(group)}; style="rounded,dashed"; color="#afb8c1";`);
+      for (const n of byGroup.get(group)!.sort((a, b) => a.id.localeCompare(b.id))) {
         const [type, name] = n.address.startsWith("data.") ? [n.address.split(".").slice(0, 2).join("."), n.address.split(".")[2]] : n.address.split(".");
         const short = name.replace(/_[0-9A-F]{8}$/, "");
         const style = n.gate ? ', fillcolor="#ffebe9", color="#cf222e", penwidth=2' : "";
         lines.push(`      ${quote(n.id)} [label=${quote(`${type}\n${short}`)}${style}];`);
       }
-      lines.push("    }");
+      if (boxed) lines.push("    }");
     }
     lines.push("  }");
   }
@@ -132,10 +142,10 @@ function dotOf(stacks: Stacks): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** The picture, as SVG. */
-export async function stacksSvg(settings: AppSettings): Promise<string> {
+/** The picture, as SVG; what it leaves out goes into `notes`. */
+export async function stacksSvg(settings: AppSettings, notes: string[] = []): Promise<string> {
   const viz = await instance();
-  return viz.renderString(stacksDot(settings), { format: "svg" });
+  return viz.renderString(stacksDot(settings, notes), { format: "svg" });
 }
 
 export const GRAPH_COMMAND = {
@@ -197,7 +207,8 @@ export async function graph(out: string | undefined, env: NodeJS.ProcessEnv = pr
   if (environment) throw new UserError(environment);
   const badDefault = given ? undefined : fileTargetProblem(file, PICTURE, true);
   if (badDefault) throw new UserError(escapeInvisible(`${origin}: ${badDefault}; give --out FILE, or move it`));
-  const svg = await stacksSvg(loadSettings(env));
+  const notes: string[] = [];
+  const svg = await stacksSvg(loadSettings(env), notes);
   try {
     if (!given) mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, svg);
@@ -207,7 +218,7 @@ export async function graph(out: string | undefined, env: NodeJS.ProcessEnv = pr
   }
   const source = env[CONFIG_ENV]?.trim() ? `${CONFIG_ENV} file ${env[CONFIG_ENV].trim()}` : "the default settings";
   const shown = relative(invocationDir(env), file);
-  return escapeInvisible(`drew the stacks of ${source} to ${shown === "" || shown.startsWith("..") ? file : shown}`);
+  return [`drew the stacks of ${source} to ${shown === "" || shown.startsWith("..") ? file : shown}`, ...notes.map((n) => `note: ${n}`)].map(escapeInvisible).join("\n");
 }
 
 if (startedAs("graph")) {

@@ -53,6 +53,28 @@ test("draws without loading cdktf's zip code, which only archive assets need (np
   rmSync(dir, { recursive: true, force: true });
 });
 
+test("hundreds of services are drawn in seconds, without a box per construct, and the line says so", () => {
+  // A box per construct took Graphviz 26 s for 200 services and containers, 126 s for 400.
+  const dir = mkdtempSync(join(tmpdir(), "graph-many-"));
+  const settings = join(dir, "settings.json");
+  const services = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`s${i}`, { cluster: "a", taskDefinition: "task-definitions/bottask.json" }]));
+  writeFileSync(settings, JSON.stringify({ services }));
+  const started = Date.now();
+  const result = graph(["--out", "many.svg"], { INFRA_CONFIG: settings }, dir);
+  expect(Date.now() - started).toBeLessThan(20_000);
+  expect(result.stdout).toBe(
+    `drew the stacks of INFRA_CONFIG file ${settings} to many.svg\n` +
+      "note: the aws stack's 696 resources are drawn without a box for each of its 215 constructs (past 60, placing the boxes takes minutes)\n",
+  );
+  expect(result.status).toBe(0);
+  const svg = readFileSync(join(dir, "many.svg"), "utf8");
+  // The aws stack's box, with no box inside it; the docker stack's few constructs keep theirs (SVG escapes "-").
+  expect(svg).toContain("<title>cluster_aws</title>");
+  expect(svg).not.toContain("<title>cluster_aws_");
+  expect(svg).toContain("<title>cluster_docker_container&#45;elastic</title>");
+  rmSync(dir, { recursive: true, force: true });
+});
+
 test("draws the stacks of the INFRA_CONFIG file, to --out relative to where npm was run", () => {
   const dir = mkdtempSync(join(tmpdir(), "graph-"));
   const settings = join(dir, "settings.json");
