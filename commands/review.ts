@@ -329,24 +329,40 @@ export function renderMarkdown(reviews: StackReview[], title: string, subtitle?:
   const out = [`## ${title}`, "", ...(subtitle ? [subtitle, ""] : []), ...securityMarkdown(reviews.map((r) => r.security))];
   if (placement.length) out.push("", "### State and providers", "", ...placement);
   out.push("", "| Stack | Changes |", "| --- | --- |", ...reviews.map((r) => `| ${r.stack} | ${summary(r)} |`));
+  // The summary, security and counts first, always; then each change while the whole fits in a job summary.
+  let size = Buffer.byteLength(out.join("\n"));
+  let left = 0;
   for (const review of reviews) {
-    if (review.changes.length === 0) continue;
-    out.push("", `### ${review.stack}`, "");
+    let heading = ["", `### ${review.stack}`, ""];
     for (const c of review.changes) {
       const replaced = c.replacedBy.length ? ` **forces replacement** (${c.replacedBy.map(code).join(", ")})` : "";
-      out.push(`- ${c.change} ${code(c.address)}${replaced}`);
+      const lines = [...heading, `- ${c.change} ${code(c.address)}${replaced}`];
       for (const a of c.attributes) {
         if (a.lines) {
-          const lines = a.lines.map((l) => `  ${l.op}${l.text}`);
-          const fence = codeFence(lines);
-          out.push(`  <details><summary>${code(a.path)}</summary>`, "", `  ${fence}diff`, ...lines, `  ${fence}`, "  </details>");
-        } else if (c.change === "changed") out.push(`  - ${code(a.path)}: ${code(show(a.before))} → ${code(show(a.after))}`);
-        else out.push(`  - ${code(a.path)}: ${code(show(c.change === "added" ? a.after : a.before))}`);
+          const diff = a.lines.map((l) => `  ${l.op}${l.text}`);
+          const fence = codeFence(diff);
+          lines.push(`  <details><summary>${code(a.path)}</summary>`, "", `  ${fence}diff`, ...diff, `  ${fence}`, "  </details>");
+        } else if (c.change === "changed") lines.push(`  - ${code(a.path)}: ${code(show(a.before))} → ${code(show(a.after))}`);
+        else lines.push(`  - ${code(a.path)}: ${code(show(c.change === "added" ? a.after : a.before))}`);
       }
+      const bytes = Buffer.byteLength(lines.join("\n")) + 1;
+      if (left > 0 || size + bytes > SUMMARY_BYTES) {
+        left++;
+        continue;
+      }
+      out.push(...lines);
+      size += bytes;
+      heading = [];
     }
+  }
+  if (left > 0) {
+    out.push("", `… and ${left} more change${left === 1 ? "" : "s"}, not shown: a job summary holds 1 MiB. \`npm run review\` without --markdown lists every one.`);
   }
   return `${out.join("\n")}\n`;
 }
+
+/** What GitHub takes of one step's job summary (1 MiB; a larger one is dropped whole), less room for the closing line. */
+const SUMMARY_BYTES = 1024 * 1024 - 1024;
 
 /** The stacks in a cdktf output directory. */
 export function readSynthesized(outdir: string): Record<string, SynthesizedStack> {

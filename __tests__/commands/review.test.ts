@@ -107,6 +107,20 @@ test("a line diff of thousands of changed lines stays small in memory: past 4 mi
   expect(lineDiff(small("old"), small("new")).filter((l) => l.op !== " ").map((l) => `${l.op}${l.text}`)).toEqual(["-old", "+new", "-old", "+new"]);
 });
 
+test("the Markdown review fits a job summary (1 MiB, which GitHub drops whole past it): changes past it are counted", () => {
+  // 3,000 added resources of about 600 bytes each: some 1.8 MB of details.
+  const resource = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`r${i}`, { name: `resource-${i}`, description: "d".repeat(500) }]));
+  const stack = { config: { resource: { aws_ssm_parameter: resource } }, files: {} };
+  const markdown = renderMarkdown([reviewStack("aws", undefined, stack)], "t");
+  expect(Buffer.byteLength(markdown)).toBeLessThanOrEqual(1024 * 1024);
+  expect(markdown).toContain("| aws | 3000 added, 0 removed, 0 changed |");
+  const shown = markdown.match(/^- added /gm)!.length;
+  expect(shown).toBeGreaterThan(1000);
+  expect(markdown.endsWith(`\n… and ${3000 - shown} more changes, not shown: a job summary holds 1 MiB. \`npm run review\` without --markdown lists every one.\n`)).toBe(true);
+  // Under the limit, every change, and no such line.
+  expect(renderMarkdown([reviewStack("aws", undefined, { config: { resource: { aws_ssm_parameter: { r: { name: "x" } } } }, files: {} })], "t")).not.toContain("not shown");
+});
+
 test("every resource type the stacks create has its replacement rules", () => {
   const types = new Set<string>();
   for (const settings of [{}, JSON.parse(readFileSync(join(projectRoot, "__tests__/terraform/options/settings.json"), "utf8"))]) {
