@@ -376,26 +376,37 @@ export function securityText(all: SecurityChanges[]): string[] {
   if (statements.length + managed.length + rules.length + exposures.length === 0) {
     return ["Security changes: none (no IAM statement, managed policy, network rule or exposure to the internet added or removed)"];
   }
-  const out = ["Security changes:"];
-  if (statements.length) {
-    out.push("  IAM statements:");
-    for (const c of statements) out.push(`    ${SIGN[c.change]} ${statementLine(c.statement)}`, `        ${c.stack}: ${where(c)}`);
-  }
-  if (managed.length) {
-    out.push("  Managed policies:");
-    for (const c of managed) out.push(`    ${SIGN[c.change]} ${c.policyArn} attached to ${c.subject}`, `        ${c.stack}: ${c.address}`);
-  }
-  if (rules.length) {
-    out.push("  Network rules:");
-    for (const r of rules) {
-      out.push(`    ${SIGN[r.change]} ${ruleLine(r)}`, `        ${r.stack}: ${r.address}${r.description ? ` "${r.description}"` : ""}`);
+  const out = [`Security changes (${counted([...statements, ...managed, ...rules, ...exposures])}):`];
+  const section = <T extends { change: "added" | "removed" }>(title: string, items: T[], line: (item: T) => string, place: (item: T) => string) => {
+    if (items.length === 0) return;
+    out.push(`  ${title} (${counted(items)}):`);
+    // The same change in many places (a rule of every service) is one line, with where it is.
+    const places = new Map<string, string[]>();
+    for (const item of items) {
+      const key = `${SIGN[item.change]} ${line(item)}`;
+      const at = places.get(key);
+      if (at) at.push(place(item));
+      else places.set(key, [place(item)]);
     }
-  }
-  if (exposures.length) {
-    out.push("  Exposure to the internet:");
-    for (const e of exposures) out.push(`    ${SIGN[e.change]} ${e.exposure}`, `        ${e.stack}: ${e.address}`);
-  }
+    for (const [key, at] of places) {
+      const shown = at.length > PLACES_SHOWN ? [...at.slice(0, PLACES_SHOWN), `and ${at.length - PLACES_SHOWN} more`] : at;
+      out.push(`    ${key}${at.length > 1 ? ` (×${at.length})` : ""}`, ...shown.map((p) => `        ${p}`));
+    }
+  };
+  section("IAM statements", statements, (c) => statementLine(c.statement), (c) => `${c.stack}: ${where(c)}`);
+  section("Managed policies", managed, (c) => `${c.policyArn} attached to ${c.subject}`, (c) => `${c.stack}: ${c.address}`);
+  section("Network rules", rules, ruleLine, (r) => `${r.stack}: ${r.address}${r.description ? ` "${r.description}"` : ""}`);
+  section("Exposure to the internet", exposures, (e) => e.exposure, (e) => `${e.stack}: ${e.address}`);
   return out;
+}
+
+/** How many places of one change the text lists; the rest are counted. */
+const PLACES_SHOWN = 5;
+
+/** "3 added, 1 removed", of the changes a section lists. */
+function counted(items: { change: "added" | "removed" }[]): string {
+  const added = items.filter((i) => i.change === "added").length;
+  return [added ? `${added} added` : "", items.length - added ? `${items.length - added} removed` : ""].filter(Boolean).join(", ");
 }
 
 /** The security summary as GitHub-flavoured Markdown tables, across stacks. */
@@ -413,7 +424,7 @@ export function securityMarkdown(all: SecurityChanges[]): string[] {
     return [...out, "None: no IAM statement, managed policy, network rule or exposure to the internet added or removed."];
   }
   if (statements.length) {
-    out.push("**IAM statements**", "", row(["", "Stack", "Where", "Effect", "Actions", "Resources", "Principals", "Conditions"]), row(Array(8).fill("---")));
+    out.push(`**IAM statements** (${counted(statements)})`, "", row(["", "Stack", "Where", "Effect", "Actions", "Resources", "Principals", "Conditions"]), row(Array(8).fill("---")));
     for (const c of statements) {
       const s = c.statement;
       const [kind, ...subject] = (c.subject ?? "").split(" ");
@@ -423,19 +434,19 @@ export function securityMarkdown(all: SecurityChanges[]): string[] {
     out.push("");
   }
   if (managed.length) {
-    out.push("**Managed policies**", "", row(["", "Stack", "Managed policy", "Attached to", "Resource"]), row(Array(5).fill("---")));
+    out.push(`**Managed policies** (${counted(managed)})`, "", row(["", "Stack", "Managed policy", "Attached to", "Resource"]), row(Array(5).fill("---")));
     for (const c of managed) out.push(row([SIGN[c.change], c.stack, code(c.policyArn), cell(c.subject), code(c.address)]));
     out.push("");
   }
   if (rules.length) {
-    out.push("**Network rules**", "", row(["", "Stack", "Direction", "Action", "Protocol", "Ports", "Peer", "Rule of", "Resource", "Description"]), row(Array(10).fill("---")));
+    out.push(`**Network rules** (${counted(rules)})`, "", row(["", "Stack", "Direction", "Action", "Protocol", "Ports", "Peer", "Rule of", "Resource", "Description"]), row(Array(10).fill("---")));
     for (const r of rules) {
       out.push(row([SIGN[r.change], r.stack, r.direction, r.action, r.protocol, r.ports, code(r.peer), code(r.target), code(r.address), cell(r.description ?? "")]));
     }
     out.push("");
   }
   if (exposures.length) {
-    out.push("**Exposure to the internet**", "", row(["", "Stack", "Resource", "Exposure"]), row(Array(4).fill("---")));
+    out.push(`**Exposure to the internet** (${counted(exposures)})`, "", row(["", "Stack", "Resource", "Exposure"]), row(Array(4).fill("---")));
     for (const e of exposures) out.push(row([SIGN[e.change], e.stack, code(e.address), cell(e.exposure)]));
     out.push("");
   }

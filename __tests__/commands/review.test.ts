@@ -121,6 +121,25 @@ test("the Markdown review fits a job summary (1 MiB, which GitHub drops whole pa
   expect(renderMarkdown([reviewStack("aws", undefined, { config: { resource: { aws_ssm_parameter: { r: { name: "x" } } } }, files: {} })], "t")).not.toContain("not shown");
 });
 
+test("the same security change in many places is one line, counted, with five of its places: 534 services made 1,068 lines", () => {
+  const balancers = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`lb${i}`, { internal: false, load_balancer_type: "application" }]));
+  const text = renderText([reviewStack("aws", { config: {}, files: {} }, { config: { resource: { aws_lb: balancers } }, files: {} })], "t");
+  const lines = text.split("\n");
+  const at = lines.indexOf("  Exposure to the internet (8 added):");
+  expect(lines[at - 1]).toBe("Security changes (8 added):");
+  expect(lines.slice(at + 1, at + 8)).toEqual([
+    expect.stringMatching(/^    \+ internet-facing load balancer \(internal = false\).* \(×8\)$/),
+    "        aws: aws_lb.lb0",
+    "        aws: aws_lb.lb1",
+    "        aws: aws_lb.lb2",
+    "        aws: aws_lb.lb3",
+    "        aws: aws_lb.lb4",
+    "        and 3 more",
+  ]);
+  const markdown = renderMarkdown([reviewStack("aws", { config: {}, files: {} }, { config: { resource: { aws_lb: balancers } }, files: {} })], "t");
+  expect(markdown).toContain("**Exposure to the internet** (8 added)");
+});
+
 test("every resource type the stacks create has its replacement rules", () => {
   const types = new Set<string>();
   for (const settings of [{}, JSON.parse(readFileSync(join(projectRoot, "__tests__/terraform/options/settings.json"), "utf8"))]) {
@@ -179,18 +198,19 @@ describe("the security summary", () => {
 
   test("comes first and lists each statement, managed policy and rule added or removed, wherever it is written", () => {
     const text = renderText([review], "t");
-    expect(text.indexOf("Security changes:")).toBeLessThan(text.indexOf("== aws"));
+    expect(text.indexOf("Security changes (5 added, 1 removed):")).toBeGreaterThan(-1);
+    expect(text.indexOf("Security changes (")).toBeLessThan(text.indexOf("== aws"));
     expect(text).toContain(
       [
-        "  IAM statements:",
+        "  IAM statements (1 added, 1 removed):",
         "    - Allow sts:AssumeRole for Service:ec2.amazonaws.com if StringEquals aws:SourceAccount = 123456789012",
         "        aws: trust policy of aws_iam_role.r",
         "    + Allow sts:AssumeRole for Service:ecs-tasks.amazonaws.com if StringEquals aws:SourceAccount = 123456789012",
         "        aws: trust policy of aws_iam_role.r",
-        "  Managed policies:",
+        "  Managed policies (1 added):",
         "    + arn:aws:iam::aws:policy/ReadOnlyAccess attached to role aws_iam_role.r",
         "        aws: aws_iam_role_policy_attachment.a",
-        "  Network rules:",
+        "  Network rules (3 added):",
         // One rule per peer: the CIDR block added to the list, not the whole block again.
         "    + ingress tcp port 22 from 0.0.0.0/0 to aws_security_group.g",
         '        aws: aws_security_group.g "SSH"',
@@ -285,7 +305,7 @@ describe("what a reviewer must see before the elements", () => {
   test("exposures to the internet that no rule shows: a load balancer made internet-facing, a public IP address, a public database, S3 public access", () => {
     expect(text).toContain(
       [
-        "  Exposure to the internet:",
+        "  Exposure to the internet (4 added):",
         "    + internet-facing load balancer (internal = false), behind aws_security_group.public",
         "        aws: aws_lb.web",
         "    + public IP address (associate_public_ip_address = true)",
@@ -309,7 +329,8 @@ describe("what a reviewer must see before the elements", () => {
           "unless --migrate-state moves the state there",
       ].join("\n"),
     );
-    expect(text.indexOf("State and providers:")).toBeGreaterThan(text.indexOf("Security changes:"));
+    expect(text.indexOf("Security changes (")).toBeGreaterThan(-1);
+    expect(text.indexOf("State and providers:")).toBeGreaterThan(text.indexOf("Security changes ("));
     expect(text.indexOf("State and providers:")).toBeLessThan(text.indexOf("== aws"));
     expect(text).toMatch(/^~ terraform\.backend\n {4}local\.path: "\.\.\/\.\.\/\.\.\/terraform-state\/aws\.tfstate" -> \(none\)$/m);
     expect(renderMarkdown([reviewStack("aws", base, head)], "t")).toContain('### State and providers\n\n- aws: provider.aws: region: "us-west-1" -> "eu-central-1"\n- aws: state moves from local');
