@@ -15,6 +15,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, lstatSync, readFileSync, readdirSync, statSync, symlinkSync } from "node:fs";
 import { join, relative } from "node:path";
 import { decodeTemplatefileCall } from "../policy/synthesized";
+import { literalText } from "../constructs/literal";
 import { showVariables } from "../constructs/template-file";
 import { CONTEXT_ENV, environmentMessage } from "../settings/environment";
 import { escapeInvisible } from "../settings/errors";
@@ -94,6 +95,9 @@ function elements(stack: SynthesizedStack): Map<string, Json> {
  */
 function readable(value: unknown, stack: SynthesizedStack): unknown {
   if (typeof value === "string") {
+    // Text from settings quoted for Terraform (`${"a\nb"}`): as the lines it stands for.
+    const text = literalText(value);
+    if (text !== undefined) return text;
     const local = /^\$\{local\.([^}]+)\}$/.exec(value);
     if (local && stack.config.locals?.[local[1]] !== undefined) return readable(stack.config.locals[local[1]], stack);
     const template = decodeTemplatefileCall(value);

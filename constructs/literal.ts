@@ -40,3 +40,17 @@ function escapeTemplateSyntax(text: string): string {
   // Replacer functions: in a replacement string "$$" would collapse to "$".
   return text.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
 }
+
+/**
+ * The text a whole `${"..."}` that literal() wrote stands for, or undefined for any other string: what Terraform
+ * reads it as, for a reviewer to compare line by line.
+ */
+export function literalText(value: string): string | undefined {
+  const quoted = /^\$\{"((?:[^"\\]|\\.)*)"\}$/s.exec(value);
+  if (!quoted) return undefined;
+  const escapes: Record<string, string> = { n: "\n", r: "\r", t: "\t", '"': '"', "\\": "\\" };
+  return quoted[1]
+    .replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_, e: string) => (e.length === 5 ? String.fromCharCode(parseInt(e.slice(1), 16)) : (escapes[e] ?? `\\${e}`)))
+    .replace(/\$\$\{/g, () => "${")
+    .replace(/%%\{/g, () => "%{");
+}

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../main";
 import { projectRoot } from "../../settings/paths";
+import { literal, literalText } from "../../constructs/literal";
 import { lineDiff, readSynthesized, renderMarkdown, renderText, reviewAll, reviewStack } from "../../commands/review";
 import { FORCES_REPLACEMENT } from "../../commands/review-replacements";
 
@@ -138,6 +139,19 @@ test("the same security change in many places is one line, counted, with five of
   ]);
   const markdown = renderMarkdown([reviewStack("aws", { config: {}, files: {} }, { config: { resource: { aws_lb: balancers } }, files: {} })], "t");
   expect(markdown).toContain("**Exposure to the internet** (8 added)");
+});
+
+test("text from settings that Terraform reads quoted (`${\"a\\nb\"}`) is compared as its lines: one changed line of 8,000, not two 120 KB lines", () => {
+  const cidrs = (first: string, last: string) => [first, ...Array.from({ length: 8000 }, (_, i) => `10.0.${i >> 8}.${i & 255}/32`), last].join("\n");
+  const env = (value: string) => ({ config: { resource: { docker_container: { c: { env: [literal(`ALLOW=${value}`)] } } } }, files: {} });
+  const review = reviewStack("docker", env(cidrs("a", "z")), env(cidrs("b", "z")));
+  expect(review.changes[0].attributes[0].lines!.filter((l) => l.op !== " ")).toEqual([
+    { op: "-", text: "ALLOW=a" },
+    { op: "+", text: "ALLOW=b" },
+  ]);
+  // literal() and back, for what it quotes: escapes, template syntax, control characters.
+  for (const text of ['a\nb "c" \\ ${x} %{y} $${z}\r\t\u0001', '["list"]', "42", '{"k": "v"}']) expect(literalText(literal(text))).toBe(text);
+  expect(literalText("plain")).toBeUndefined();
 });
 
 test("every resource type the stacks create has its replacement rules", () => {
