@@ -231,14 +231,14 @@ describe("network ranges", () => {
       expect(problems(admin(334, "ops"))).toEqual([line("dockerHost.adminCidrs", ranges(334), `expected at most 333 ranges, not 334: ${AWS_RULES.securityGroupRules.rule}`)]);
     });
 
-    test("a duplicate among tens of thousands is found in time linear in the list (it was quadratic: 60,000 took 11 s)", () => {
-      const listed = [...ranges(60_000), "10.0.1.0/24"];
+    test("a duplicate among tens of thousands is found in time linear in the list (it was quadratic: 60,000 took 11 s, 20,000 here 5 s)", () => {
+      const listed = [...ranges(20_000), "10.0.1.0/24"];
       const started = performance.now();
       const found = problems({ dockerHost: { adminCidrs: listed } });
       expect(performance.now() - started).toBeLessThan(3000);
       expect(found).toEqual([
-        line("dockerHost.adminCidrs", listed, `expected at most 500 ranges, not 60001: ${AWS_RULES.securityGroupRules.rule}`),
-        line("dockerHost.adminCidrs[60000]", "10.0.1.0/24", `expected a block not already listed as adminCidrs[1] (${AWS_RULES.duplicateRule.source})`),
+        line("dockerHost.adminCidrs", listed, `expected at most 500 ranges, not 20001: ${AWS_RULES.securityGroupRules.rule}`),
+        line("dockerHost.adminCidrs[20000]", "10.0.1.0/24", `expected a block not already listed as adminCidrs[1] (${AWS_RULES.duplicateRule.source})`),
       ]);
     });
   });
