@@ -40,8 +40,9 @@ export function configureBackend(stack: TerraformStack, settings: Settings, proj
     const from = invocationDir();
     Annotations.of(stack).addWarning(
       `${shown(stackDir, from)} was initialized for the state at ${describeState(recorded, stackDir, from)}, but these settings put it at ` +
-        `${describeState(backend, stackDir, from)}: npm run diff and deploy refuse this directory. Synthesize each environment, and each region of ` +
-        "one, into its own output directory (--output=cdktf.out.<environment>), or, if this stack's state really moved there, deploy with --migrate-state",
+        `${describeState(backend, stackDir, from)}: npm run diff and deploy refuse this directory unless given --migrate-state, which moves the state ` +
+        "from the one to the other. Unless this stack's state really moved, synthesize each environment, and each region of one, into its own output " +
+        "directory (--output=cdktf.out.<environment>)",
     );
   }
   // An existing deployment's state stays where it is until its owner moves it; a new one should name the region.

@@ -82,8 +82,9 @@ test("synthesizing into a stack directory Terraform set up for another environme
   try {
     expect(warnings("prod")).toEqual([
       `${stackDir} was initialized for the state at ${join(out, "terraform-state", "staging", "aws.tfstate")}, but these settings put it at ` +
-        `${join(out, "terraform-state", "prod", "aws.tfstate")}: npm run diff and deploy refuse this directory. Synthesize each environment, and each ` +
-        "region of one, into its own output directory (--output=cdktf.out.<environment>), or, if this stack's state really moved there, deploy with --migrate-state",
+        `${join(out, "terraform-state", "prod", "aws.tfstate")}: npm run diff and deploy refuse this directory unless given --migrate-state, which moves ` +
+        "the state from the one to the other. Unless this stack's state really moved, synthesize each environment, and each region of one, into its own " +
+        "output directory (--output=cdktf.out.<environment>)",
     ]);
     expect(warnings("staging")).toEqual([]);
   } finally {
