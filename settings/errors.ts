@@ -18,11 +18,14 @@ export function addProblems(problems: SettingsProblem[], more: readonly Settings
   for (const p of more) problems.push(p);
 }
 
-/** Names for a message, in order: at most `most` of them, then how many more (a file can hold thousands). */
-export function listed(names: readonly string[], most = 10, none = "none"): string {
-  if (names.length === 0) return none;
-  const rest = names.length - most;
-  return rest > 0 ? `${names.slice(0, most).join(", ")} and ${rest} more` : names.join(", ");
+/**
+ * Names for a message, in order: at most `most` of them, then how many more of `total` (a file can hold thousands;
+ * `total` for a caller that holds only the first few).
+ */
+export function listed(names: readonly string[], most = 10, none = "none", total = names.length): string {
+  if (total === 0) return none;
+  const shown = names.slice(0, most);
+  return total > shown.length ? `${shown.join(", ")} and ${total - shown.length} more` : shown.join(", ");
 }
 
 /** How many problems a message lists; the rest are counted. */
@@ -45,7 +48,8 @@ export class SettingsError extends Error {
 export function formatProblem(p: SettingsProblem): string {
   // Keys, file names and what a message quotes come from the user: each part is cut to a length a reader takes in
   // (a 1 MB key made a 1 MB line). The value is already short (showValue).
-  const [file, path, expected] = [[p.file, 300], [p.path, 300], [p.expected, 2000]].map(([text, most]) => cut(escapeInvisible(text as string), most as number));
+  const part = (text: string, most: number) => cut(escapeInvisible(text), most);
+  const [file, path, expected] = [part(p.file, 300), part(p.path, 300), part(p.expected, 2000)];
   const where = path ? `${file}: ${path}` : file;
   const got = p.value === undefined ? "" : ` = ${escapeInvisible(p.value)}`;
   const hidden = p.value === undefined || p.expected.includes(" at character ") ? undefined : hiddenIn(p.value);

@@ -212,9 +212,10 @@ function crossCheck(
     }
     volumes.add(v.name);
   });
-  // The service's volumes go into its task definition beside the file's container definitions.
-  const bytes = Buffer.byteLength(JSON.stringify(containers)) + Buffer.byteLength(JSON.stringify(service.volumes));
-  if (service.volumes.length > 0 && bytes > MAX_DEFINITION_BYTES) {
+  // The service's volumes go into its task definition beside the file's container definitions (which, alone, the
+  // file's own check measured).
+  const bytes = service.volumes.length > 0 ? Buffer.byteLength(JSON.stringify(containers)) + Buffer.byteLength(JSON.stringify(service.volumes)) : 0;
+  if (bytes > MAX_DEFINITION_BYTES) {
     problems.push({
       file: label,
       path: formatPath(["services", key, "volumes"]),

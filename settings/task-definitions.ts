@@ -3,7 +3,7 @@
 import type { ContainerDefinition } from "@aws-sdk/client-ecs";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type SettingsProblem, addProblems, formatPath, showValue } from "./errors";
+import { type SettingsProblem, addProblems, formatPath, listed, showValue } from "./errors";
 import { AWS_RULES, containerPathProblem, pathProblem } from "./aws-rules";
 import { isPlainObject, own } from "./json-file";
 import { projectRoot } from "./paths";
@@ -224,10 +224,8 @@ function containerNames(containers: unknown[]): ContainerNames {
  * (what a task definition may hold), counted.
  */
 function otherNames(names: ContainerNames, i: number, own: unknown): string {
-  const others = names.first.filter((c) => c.index !== i);
-  const count = names.named - (typeof own === "string" ? 1 : 0);
-  const shown = others.slice(0, MAX_CONTAINERS).map((c) => c.name);
-  return count === 0 ? "none" : count > shown.length ? `${shown.join(", ")} and ${count - shown.length} more` : shown.join(", ");
+  const others = names.first.filter((c) => c.index !== i).map((c) => c.name);
+  return listed(others, MAX_CONTAINERS, "none", names.named - (typeof own === "string" ? 1 : 0));
 }
 
 /** Why a container's mount point may not be at `path`: its system directories, and what the runtime mounts itself. */
