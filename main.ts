@@ -3,6 +3,7 @@ import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { App, Aspects } from "cdktf";
 import { HclConditionBlocks } from "./constructs/hcl-conditions";
+import { HclBareReferences } from "./constructs/hcl-references";
 import { withFastTokenResolution } from "./constructs/token-resolution";
 import { withLeanTokenTraces } from "./constructs/token-traces";
 import { PolicyChecks, PolicyError } from "./policy/policy-checks";
@@ -32,9 +33,11 @@ export function composeApp(app: App, settings: AppSettings, projectDir = "../../
   });
   const policy = new PolicyChecks();
   const conditions = new HclConditionBlocks();
+  const references = new HclBareReferences();
   for (const stack of [aws, docker]) {
     Aspects.of(stack).add(policy);
     Aspects.of(stack).add(conditions);
+    Aspects.of(stack).add(references);
   }
   return { aws, docker };
 }

@@ -10,7 +10,8 @@ const { join } = require("node:path");
 const { PACKAGES: INSTALLED, bundlePackages, digest, packagesModule, root, writeAtomically } = require("../deploy/build-state");
 
 const out = join(root, "dist", "test-packages");
-const BUNDLED = /^(cdktf|constructs|zod|reflect-metadata|@peculiar\/x509|@cdktf\/[^/]+)(\/.*)?$/;
+// Not @cdktf/hcl2json, which a test loads as the cdktf CLI does: its Go runtime (WebAssembly) is read from beside it.
+const BUNDLED = /^(cdktf|constructs|zod|reflect-metadata|@peculiar\/x509|@cdktf\/(?!hcl2json(\/|$))[^/]+)(\/.*)?$/;
 const SOURCES = ["main.ts", "stacks", "constructs", "settings", "policy", "commands", "deploy", "maintainer", "__tests__"];
 
 function files(path) {
