@@ -3,6 +3,7 @@ import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { App, Aspects } from "cdktf";
 import { HclConditionBlocks } from "./constructs/hcl-conditions";
+import { writeValuesBare } from "./constructs/hcl-interpolations";
 import { HclBareReferences } from "./constructs/hcl-references";
 import { withFastTokenResolution } from "./constructs/token-resolution";
 import { withLeanTokenTraces } from "./constructs/token-traces";
@@ -38,6 +39,7 @@ export function composeApp(app: App, settings: AppSettings, projectDir = "../../
     Aspects.of(stack).add(policy);
     Aspects.of(stack).add(conditions);
     Aspects.of(stack).add(references);
+    writeValuesBare(stack);
   }
   return { aws, docker };
 }

@@ -1,5 +1,5 @@
 // docs/cdktf.md's exit recipe works as written, in both orders: JSON and HCL synthesized into the same place leave
-// one configuration, which plain Terraform initialises and validates offline, also once `terraform fmt` has run.
+// one configuration, which plain Terraform initialises and validates offline, and which `terraform fmt` leaves as it is.
 import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cdktf, mirrors, run, synth, workspace } from "./workspace";
@@ -37,11 +37,10 @@ describe("the exit recipe: JSON, then cdktf synth --hcl in the same place, then 
     // Valid and nothing more: a warning (a quoted reference, deprecated) would come before this line.
     expect(validate.output.trim()).toBe("Success! The configuration is valid.");
     if (kept !== "cdk.tf") return;
-    // The recipe's `terraform fmt`: it rewrites the HCL (strings of one interpolation, bare), which stays valid, and
-    // after it `terraform fmt -check`, as the new repository's CI would run it, passes.
-    expect(terraform(["fmt", "-check", "-no-color"], aws).status).not.toBe(0);
-    expect(terraform(["fmt", "-no-color"], aws).status).toBe(0);
-    expect(terraform(["fmt", "-check", "-no-color"], aws).status).toBe(0);
-    expect(terraform(["validate", "-no-color"], aws).output.trim()).toBe("Success! The configuration is valid.");
+    // As `terraform fmt` leaves it: a `fmt -check` in the CI of the repository that takes the HCL over passes.
+    for (const stack of ["aws", "docker"]) {
+      const fmt = terraform(["fmt", "-check", "-no-color"], join(out, "stacks", stack));
+      expect({ stack, ...fmt }).toEqual({ stack, status: 0, output: "" });
+    }
   });
 });

@@ -1,0 +1,131 @@
+// Values in the HCL that `cdktf synth --hcl` writes. cdktf's converter writes a value that is one reference or call as a
+// string that holds only that interpolation (`vpc_id = "${aws_vpc.x.id}"`). Terraform reads it as the value itself,
+// unconverted, but `terraform fmt` rewrites every such string bare (`vpc_id = aws_vpc.x.id`), so a `terraform fmt
+// -check` in the CI of a repository that left cdktf failed on some 120 lines of the aws stack. unwrapInterpolations()
+// writes them bare in the stacks' HCL before it is written, as `terraform fmt` does: an argument's whole value only
+// (`name = "${...}"`, the line ending there), never a list's item or an object's key, which fmt leaves as they are. It
+// reads the text as HCL's scanner does (strings with their escapes and nested interpolations, heredocs, comments);
+// a text it cannot read to its end is left as the converter wrote it.
+import type { TerraformStack } from "cdktf";
+
+/** Where the quoted template starting at `start` (a `"`) ends (the index after its closing quote), and whether it is
+ * one interpolation alone (`"${...}"`, no strip markers), with that interpolation's expression; undefined when it
+ * cannot be read to its end. */
+function readString(text: string, start: number): { end: number; sole?: string } | undefined {
+  let i = start + 1;
+  let sole: string | undefined;
+  if (text.startsWith("${", i) && text[i + 2] !== "~") {
+    const end = readExpression(text, i + 2);
+    if (end === undefined) return undefined;
+    if (text[end] === '"' && text[end - 2] !== "~") return { end: end + 1, sole: text.slice(i + 2, end - 1) };
+    i = end;
+  }
+  while (i < text.length) {
+    const c = text[i];
+    if (c === "\n") return undefined;
+    if (c === '"') return { end: i + 1, sole };
+    if (c === "\\") {
+      i += 2;
+    } else if ((c === "$" || c === "%") && text[i + 1] === c && text[i + 2] === "{") {
+      i += 3; // $${ and %%{ are the literal text ${ and %{
+    } else if ((c === "$" || c === "%") && text[i + 1] === "{") {
+      const end = readExpression(text, i + 2);
+      if (end === undefined) return undefined;
+      i = end;
+    } else {
+      i += 1;
+    }
+  }
+  return undefined;
+}
+
+/** The index after the `}` that closes the interpolation or directive whose expression starts at `start`. */
+function readExpression(text: string, start: number): number | undefined {
+  let depth = 0;
+  let i = start;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '"') {
+      const string = readString(text, i);
+      if (!string) return undefined;
+      i = string.end;
+      continue;
+    }
+    // A heredoc or a comment inside an interpolation: not written by the converter, and not worth reading here.
+    if (c === "\n" || c === "#" || (c === "<" && text[i + 1] === "<") || (c === "/" && (text[i + 1] === "/" || text[i + 1] === "*"))) return undefined;
+    if (c === "{" || c === "(" || c === "[") depth += 1;
+    else if (c === ")" || c === "]") depth -= 1;
+    else if (c === "}") {
+      if (depth === 0) return i + 1;
+      depth -= 1;
+    }
+    i += 1;
+  }
+  return undefined;
+}
+
+/** The last character before `index` that is not a space or tab. */
+function previous(text: string, index: number): string {
+  let i = index - 1;
+  while (i >= 0 && (text[i] === " " || text[i] === "\t")) i -= 1;
+  return text[i] ?? "";
+}
+
+/** The first character from `index` on that is not a space or tab. */
+function next(text: string, index: number): string {
+  let i = index;
+  while (i < text.length && (text[i] === " " || text[i] === "\t")) i += 1;
+  return text[i] ?? "\n";
+}
+
+/** Whether the string from `start` to `end` is an argument's whole value (`name = "${...}"` on a line of its own). */
+function isArgumentValue(text: string, start: number, end: number): boolean {
+  const equals = text.lastIndexOf("=", start);
+  // `==`, `!=`, `<=` and `>=` end in "=" too: a comparison is an expression of its own.
+  return previous(text, start) === "=" && !"=!<>".includes(previous(text, equals)) && "\r\n".includes(next(text, end));
+}
+
+/** `hcl` with every argument whose value is a string of one interpolation alone written as that expression. */
+export function unwrapInterpolations(hcl: string): string {
+  let out = "";
+  let copied = 0;
+  let i = 0;
+  while (i < hcl.length) {
+    const c = hcl[i];
+    if (c === "#" || (c === "/" && hcl[i + 1] === "/")) {
+      const end = hcl.indexOf("\n", i);
+      i = end === -1 ? hcl.length : end;
+    } else if (c === "/" && hcl[i + 1] === "*") {
+      const end = hcl.indexOf("*/", i + 2);
+      i = end === -1 ? hcl.length : end + 2;
+    } else if (c === "<" && hcl[i + 1] === "<") {
+      // A heredoc: its text runs to the line that holds only its delimiter.
+      const opener = /^<<-?([A-Za-z_][A-Za-z0-9_-]*)\r?\n/.exec(hcl.slice(i, i + 200));
+      if (!opener) return hcl;
+      const close = new RegExp(`\\n[ \\t]*${opener[1]}[ \\t]*(\\r?\\n|$)`).exec(hcl.slice(i + opener[0].length - 1));
+      if (!close) return hcl;
+      i += opener[0].length - 1 + close.index + close[0].length;
+    } else if (c === '"') {
+      const string = readString(hcl, i);
+      // A string the scanner cannot read to its end: leave the whole text as the converter wrote it.
+      if (!string) return hcl;
+      if (string.sole?.trim() && isArgumentValue(hcl, i, string.end)) {
+        out += hcl.slice(copied, i) + string.sole;
+        copied = string.end;
+      }
+      i = string.end;
+    } else {
+      i += 1;
+    }
+  }
+  return out + hcl.slice(copied);
+}
+
+/** Has `stack` write its HCL with unwrapInterpolations(); its JSON is not touched. */
+export function writeValuesBare(stack: TerraformStack): void {
+  const toHcl = stack.toHclTerraform.bind(stack);
+  stack.toHclTerraform = () => {
+    const synthesized = toHcl();
+    return { ...synthesized, hcl: unwrapInterpolations(synthesized.hcl) };
+  };
+}
