@@ -1,0 +1,92 @@
+// Property-based: unwrapInterpolations() never changes what HCL means. Random configurations (arguments, blocks,
+// comments, heredocs; values that are references, calls, lists, objects, conditionals, comparisons and quoted
+// templates with escapes, literal `$${`, directives, strip markers and nested templates) are read with
+// @cdktf/hcl2json, cdktf's own HCL parser (HashiCorp's HCL library), before and after: a text HCL reads must read
+// the same after, where a bare x and "${x}" read alike. A text HCL refuses is only held to come back unchanged or
+// still refused. PROPERTY_RUNS sets how many inputs (default 60); a failure prints fast-check's seed to replay it.
+import fc from "fast-check";
+import { unwrapInterpolations } from "../../constructs/hcl-interpolations";
+
+// Required untyped: its declarations reference the DOM library, which would retype webcrypto for the whole program.
+const { parse } = require("@cdktf/hcl2json") as { parse(name: string, hcl: string): Promise<unknown> };
+
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 60);
+
+const name = fc.constantFrom("a", "b_c", "x-y", "Name", "v1");
+const traversal = fc.array(name, { minLength: 1, maxLength: 3 }).map((parts) => parts.join("."));
+// Literal text of a quoted template: what needs an escape is written with one.
+const literal = fc
+  .array(fc.constantFrom("a", " ", "}", "{", "]", ",", "=", "#", "//", "\\\"", "\\\\", "\\n", "$${", "%%{", "$", "%", "~", "é"), { maxLength: 5 })
+  .map((parts) => parts.join(""));
+
+const { expression } = fc.letrec<{ expression: string; template: string }>((tie) => ({
+  expression: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    traversal,
+    fc.integer({ min: 0, max: 99 }).map(String),
+    tie("template"),
+    fc.tuple(name, fc.array(tie("expression"), { maxLength: 2 })).map(([f, args]) => `${f}(${args.join(", ")})`),
+    fc.array(tie("expression"), { maxLength: 2 }).map((items) => `[${items.join(", ")}]`),
+    fc.array(fc.tuple(name, tie("expression")), { maxLength: 2 }).map((kv) => `{ ${kv.map(([k, v]) => `${k} = ${v}`).join(", ")} }`),
+    fc.tuple(tie("expression"), tie("expression"), tie("expression")).map(([c, t, e]) => `${c} ? ${t} : ${e}`),
+    fc.tuple(tie("expression"), fc.constantFrom("==", "!=", ">=", "<="), tie("expression")).map(([l, op, r]) => `${l} ${op} ${r}`),
+  ),
+  template: fc
+    .array(
+      fc.oneof(
+        literal,
+        tie("expression").map((e) => `\${${e}}`),
+        fc.tuple(fc.constantFrom("", "~"), tie("expression"), fc.constantFrom("", "~")).map(([l, e, r]) => `\${${l}${e}${r}}`),
+        tie("expression").map((e) => `%{ if ${e} }x%{ endif }`),
+      ),
+      { maxLength: 3 },
+    )
+    .map((parts) => `"${parts.join("")}"`),
+}));
+
+// A string that is one interpolation alone, as the converter writes a value, often.
+const soleInterpolation = fc.oneof(
+  expression.map((e) => `"\${${e}}"`),
+  fc.tuple(fc.constantFrom("", "~"), expression, fc.constantFrom("", "~")).map(([l, e, r]) => `"\${${l}${e}${r}}"`),
+);
+const value = fc.oneof(expression, soleInterpolation, soleInterpolation);
+const comment = fc.tuple(fc.constantFrom("#", "//"), literal).map(([mark, text]) => `${mark} ${text}`);
+const heredoc = fc.tuple(fc.constantFrom("<<EOT", "<<-EOT"), fc.array(fc.oneof(literal, soleInterpolation), { maxLength: 2 })).map(
+  ([opener, lines]) => `${opener}\n${lines.join("\n")}\nEOT`,
+);
+const argument = fc.tuple(name, fc.oneof(value, value, heredoc), fc.constantFrom("", " ", "  # trailing")).map(([n, v, end]) => `${n} = ${v}${end}`);
+const line = fc.oneof(argument, argument, argument, comment);
+const block = fc.tuple(name, fc.array(line, { maxLength: 4 })).map(([type, body]) => `resource "t" "${type}" {\n${body.join("\n")}\n}`);
+const configuration = fc.array(fc.oneof(line, block), { minLength: 1, maxLength: 5 }).map((parts) => `${parts.join("\n")}\n`);
+
+/** What HCL reads `text` as; undefined when it refuses it. */
+async function read(text: string): Promise<unknown> {
+  try {
+    return await parse("main.tf", text);
+  } catch {
+    return undefined;
+  }
+}
+
+test(`${RUNS} random configurations mean the same once their arguments' single interpolations are bare`, async () => {
+  let readable = 0;
+  let unwrapped = 0;
+  await fc.assert(
+    fc.asyncProperty(configuration, async (text) => {
+      const bare = unwrapInterpolations(text);
+      const before = await read(text);
+      if (before === undefined) {
+        // A text HCL refuses: left alone, or still refused.
+        if (bare !== text) expect(await read(bare)).toBeUndefined();
+        return;
+      }
+      readable += 1;
+      if (bare !== text) unwrapped += 1;
+      expect(await read(bare)).toEqual(before);
+    }),
+    { numRuns: RUNS },
+  );
+  // The generator reaches what the property is about: readable texts, some of them rewritten.
+  expect(readable).toBeGreaterThan(RUNS / 4);
+  expect(unwrapped).toBeGreaterThan(RUNS / 20);
+}, 120_000);
