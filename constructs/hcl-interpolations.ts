@@ -39,8 +39,11 @@ function readString(text: string, start: number): { end: number; sole?: string }
   return undefined;
 }
 
-/** The index after the `}` that closes the interpolation or directive whose expression starts at `start`. */
-function readExpression(text: string, start: number): number | undefined {
+/**
+ * The index after the `}` that closes the interpolation or directive whose expression starts at `start`. Within a
+ * heredoc (`multiline`) the expression may span lines, as HCL reads it; within a quoted string it may not.
+ */
+function readExpression(text: string, start: number, multiline = false): number | undefined {
   let depth = 0;
   let i = start;
   while (i < text.length) {
@@ -52,7 +55,9 @@ function readExpression(text: string, start: number): number | undefined {
       continue;
     }
     // A heredoc or a comment inside an interpolation: not written by the converter, and not worth reading here.
-    if (c === "\n" || c === "#" || (c === "<" && text[i + 1] === "<") || (c === "/" && (text[i + 1] === "/" || text[i + 1] === "*"))) return undefined;
+    if ((c === "\n" && !multiline) || c === "#" || (c === "<" && text[i + 1] === "<") || (c === "/" && (text[i + 1] === "/" || text[i + 1] === "*"))) {
+      return undefined;
+    }
     if (c === "{" || c === "(" || c === "[") depth += 1;
     else if (c === ")" || c === "]") depth -= 1;
     else if (c === "}") {
@@ -60,6 +65,47 @@ function readExpression(text: string, start: number): number | undefined {
       depth -= 1;
     }
     i += 1;
+  }
+  return undefined;
+}
+
+/**
+ * The index after the line that closes the heredoc whose `<<` is at `start`; undefined when that is unclear. HCL ends
+ * a heredoc at the first line that holds only its delimiter between whitespace, outside the heredoc's
+ * interpolations and directives, which may span lines.
+ */
+function readHeredoc(text: string, start: number): number | undefined {
+  const opener = /^<<-?([A-Za-z_][A-Za-z0-9_-]*)\r?\n/.exec(text.slice(start, start + 200));
+  if (!opener) return undefined;
+  const delimiter = opener[1];
+  let i = start + opener[0].length;
+  let lineStart = true;
+  while (i < text.length) {
+    if (lineStart) {
+      lineStart = false;
+      const eol = text.indexOf("\n", i);
+      const line = text.slice(i, eol === -1 ? text.length : eol);
+      const at = line.indexOf(delimiter);
+      if (at !== -1) {
+        const around = line.slice(0, at) + line.slice(at + delimiter.length);
+        if (/^[ \t\r]*$/.test(around)) return eol === -1 ? text.length : eol + 1;
+        // Whitespace HCL trims that this does not read as such (form feed, no-break space): unclear, so left alone.
+        if (/^[\s\u0085]*$/.test(around)) return undefined;
+      }
+    }
+    const c = text[i];
+    if (c === "\n") {
+      lineStart = true;
+      i += 1;
+    } else if ((c === "$" || c === "%") && text[i + 1] === c && text[i + 2] === "{") {
+      i += 3;
+    } else if ((c === "$" || c === "%") && text[i + 1] === "{") {
+      const end = readExpression(text, i + 2, true);
+      if (end === undefined) return undefined;
+      i = end;
+    } else {
+      i += 1;
+    }
   }
   return undefined;
 }
@@ -99,18 +145,16 @@ export function unwrapInterpolations(hcl: string): string {
       const end = hcl.indexOf("*/", i + 2);
       i = end === -1 ? hcl.length : end + 2;
     } else if (c === "<" && hcl[i + 1] === "<") {
-      // A heredoc: its text runs to the line that holds only its delimiter.
-      const opener = /^<<-?([A-Za-z_][A-Za-z0-9_-]*)\r?\n/.exec(hcl.slice(i, i + 200));
-      if (!opener) return hcl;
-      const close = new RegExp(`\\n[ \\t]*${opener[1]}[ \\t]*(\\r?\\n|$)`).exec(hcl.slice(i + opener[0].length - 1));
-      if (!close) return hcl;
-      i += opener[0].length - 1 + close.index + close[0].length;
+      const end = readHeredoc(hcl, i);
+      if (end === undefined) return hcl;
+      i = end;
     } else if (c === '"') {
       const string = readString(hcl, i);
       // A string the scanner cannot read to its end: leave the whole text as the converter wrote it.
       if (!string) return hcl;
-      if (string.sole?.trim() && isArgumentValue(hcl, i, string.end)) {
-        out += hcl.slice(copied, i) + string.sole;
+      const sole = string.sole?.trim();
+      if (sole && isArgumentValue(hcl, i, string.end)) {
+        out += hcl.slice(copied, i) + sole;
         copied = string.end;
       }
       i = string.end;

@@ -12,6 +12,8 @@ import { editHclAttributes } from "./hcl-conditions";
 
 /** What Terraform reads bare as a reference here: identifiers (letters, digits, `_`, `-`) joined by dots. */
 const REFERENCE = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$/;
+/** Bare, these are HCL's literals, not names: an attribute so named keeps its quotes. */
+const KEYWORDS = new Set(["null", "true", "false"]);
 
 /** `items` (a list that may hold tokens) written as an HCL list of bare references, when each item is one. */
 export function bareReferences(items: unknown): IResolvable {
@@ -19,7 +21,7 @@ export function bareReferences(items: unknown): IResolvable {
     creationStack: [],
     resolve(context: IResolveContext): unknown {
       const resolved: unknown = context.resolve(items);
-      const plain = Array.isArray(resolved) && resolved.length > 0 && resolved.every((r) => typeof r === "string" && REFERENCE.test(r));
+      const plain = Array.isArray(resolved) && resolved.length > 0 && resolved.every((r) => typeof r === "string" && REFERENCE.test(r) && !KEYWORDS.has(r));
       if (!plain) return resolved;
       // One per line, as the converter writes a list; the formatter indents them.
       return resolved.length === 1 ? `[${resolved[0]}]` : `[\n${resolved.map((r) => `${r},`).join("\n")}\n]`;

@@ -20,6 +20,11 @@ describe("unwrapInterpolations", () => {
     ['a = "${{ "b" = [1, 2] }}"\n', 'a = { "b" = [1, 2] }\n'],
     ['a = "${x ? "${y}" : "z"}"\n', 'a = x ? "${y}" : "z"\n'],
     ['a = "${x}"\nb = "${y}"\n', "a = x\nb = y\n"],
+    ['a = "${ x }"\n', "a = x\n"],
+    ['a = "$${"\nb = "${x}"\n', 'a = "$${"\nb = x\n'],
+    ['a = <<EOF\nx ${y} "${z}"\nEOF\nb = "${x}"\n', 'a = <<EOF\nx ${y} "${z}"\nEOF\nb = x\n'],
+    ['a = <<-EOF\n  x\n  EOF\nb = "${x}"\n', "a = <<-EOF\n  x\n  EOF\nb = x\n"],
+    ['a = <<EOF\n${f(\n"EOF")}\nEOF\nb = "${x}"\n', 'a = <<EOF\n${f(\n"EOF")}\nEOF\nb = x\n'],
   ])("an argument's whole value: %j", (hcl, expected) => {
     expect(unwrapInterpolations(hcl)).toBe(expected);
   });
@@ -41,6 +46,9 @@ describe("unwrapInterpolations", () => {
     ['# a = "${x}"\n', "a comment"],
     ['/* a = "${x}"\n*/\n', "a block comment"],
     ['a = "${x\n', "a string that does not end: the text stays whole"],
+    ['a = <<EOF\n${\nEOF\n}\nb = "${x}"\nEOF\n', "a heredoc's line that an interpolation spanning lines holds, not its end"],
+    ['a = <<EOF\n%{ if\nEOF\n}x%{ endif }\nb = "${x}"\nEOF\n', "the same in a directive"],
+    ['a = <<EOF\nEOF\f\nc = <<END\nEOF\nb = "${x}"\nEND\n', "a delimiter beside whitespace HCL trims (form feed): unclear, the text stays whole"],
   ])("leaves %j: %s", (hcl) => {
     expect(unwrapInterpolations(hcl)).toBe(hcl);
   });
@@ -59,13 +67,15 @@ describe("the stacks' HCL", () => {
     process.env.SYNTH_HCL_OUTPUT = "true"; // as `cdktf synth --hcl` sets it for the App
     let stacks: TerraformStack[];
     try {
-      stacks = Object.values(composeApp(Testing.app(), loadSettings({ INFRA_CONFIG: settings })));
+      const app = Testing.app();
+      stacks = Object.values(composeApp(app, loadSettings({ INFRA_CONFIG: settings })));
+      // As the app command does: the aspects (bare references, conditions as blocks) are part of what is rewritten.
+      app.synth();
     } finally {
       delete process.env.SYNTH_HCL_OUTPUT;
     }
     let unwrapped = 0;
     for (const stack of stacks) {
-      stack.prepareStack();
       const written: string = stack.toHclTerraform().hcl;
       // The converter's own text: the method of the class, not the one composeApp gave the stack.
       const converted: string = TerraformStack.prototype.toHclTerraform.call(stack).hcl;

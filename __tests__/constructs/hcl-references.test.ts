@@ -81,8 +81,8 @@ describe("bareReferences", () => {
     expect(bareReferences(["data.aws_ami.flatcar", "aws_s3_bucket.logs-1"]).resolve(context)).toBe("[\ndata.aws_ami.flatcar,\naws_s3_bucket.logs-1,\n]");
   });
 
-  test("leaves a list with anything but plain references to the converter, which quotes it", () => {
-    for (const list of [['tags["Name"]'], ["ami", "a b"], ["${aws_x.y}"], ["1st.x"], [""], []]) {
+  test("leaves a list with anything but plain references (or a name that bare is a literal) to the converter, which quotes it", () => {
+    for (const list of [['tags["Name"]'], ["ami", "a b"], ["${aws_x.y}"], ["1st.x"], [""], [], ["null"], ["ami", "true"], ["false"]]) {
       expect(bareReferences(list).resolve(context)).toEqual(list);
     }
   });

@@ -1,5 +1,5 @@
 // Property-based: unwrapInterpolations() never changes what HCL means. Random configurations (arguments, blocks,
-// comments, heredocs; values that are references, calls, lists, objects, conditionals, comparisons and quoted
+// comments, heredocs with interpolations spanning lines; values that are references, calls, lists, objects, conditionals, comparisons and quoted
 // templates with escapes, literal `$${`, directives, strip markers and nested templates) are read with
 // @cdktf/hcl2json, cdktf's own HCL parser (HashiCorp's HCL library), before and after: a text HCL reads must read
 // the same after, where a bare x and "${x}" read alike. A text HCL refuses is only held to come back unchanged or
@@ -51,7 +51,10 @@ const soleInterpolation = fc.oneof(
 );
 const value = fc.oneof(expression, soleInterpolation, soleInterpolation);
 const comment = fc.tuple(fc.constantFrom("#", "//"), literal).map(([mark, text]) => `${mark} ${text}`);
-const heredoc = fc.tuple(fc.constantFrom("<<EOT", "<<-EOT"), fc.array(fc.oneof(literal, soleInterpolation), { maxLength: 2 })).map(
+// Lines of a heredoc, among them its delimiter inside an interpolation or directive that spans lines (not its end),
+// and beside whitespace HCL trims (its end, read as unclear here).
+const heredocLine = fc.oneof(literal, soleInterpolation, fc.constantFrom("${\nEOT\n}", "%{ if\nEOT\n}x%{ endif }", "  EOT", "EOT\f", "EOT\u00a0"));
+const heredoc = fc.tuple(fc.constantFrom("<<EOT", "<<-EOT"), fc.array(heredocLine, { maxLength: 3 })).map(
   ([opener, lines]) => `${opener}\n${lines.join("\n")}\nEOT`,
 );
 const argument = fc.tuple(name, fc.oneof(value, value, heredoc), fc.constantFrom("", " ", "  # trailing")).map(([n, v, end]) => `${n} = ${v}${end}`);
