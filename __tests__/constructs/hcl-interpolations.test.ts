@@ -1,15 +1,7 @@
-// The stacks' HCL writes an argument whose value is one interpolation bare, as `terraform fmt` would (the exit
-// recipe's test has real Terraform's `fmt -check` pass on it), and means what the converter's text meant: read back
-// with @cdktf/hcl2json, cdktf's own HCL parser, where "${x}" and a bare x read alike, the two are the same.
-import { join } from "node:path";
-import { TerraformStack, Testing } from "cdktf";
+// unwrapInterpolations() writes an argument whose whole value is one interpolation bare, as `terraform fmt` does, and
+// leaves everything else as it is. What it does to the stacks' HCL is tested in hcl-exit.test.ts, with cdktf's HCL
+// parser, and on random configurations in __tests__/properties/hcl-interpolations.property.test.ts.
 import { unwrapInterpolations } from "../../constructs/hcl-interpolations";
-import { composeApp } from "../../main";
-import { loadSettings } from "../../settings/load";
-import { projectRoot } from "../../settings/paths";
-
-// Required untyped: its declarations reference the DOM library, which would retype webcrypto for the whole program.
-const { parse } = require("@cdktf/hcl2json") as { parse(name: string, hcl: string): Promise<unknown> };
 
 describe("unwrapInterpolations", () => {
   test.each([
@@ -56,33 +48,5 @@ describe("unwrapInterpolations", () => {
   test("a text it cannot read to its end stays whole, values it could have unwrapped included", () => {
     const hcl = 'a = "${x}"\nb = "${y\n';
     expect(unwrapInterpolations(hcl)).toBe(hcl);
-  });
-});
-
-describe("the stacks' HCL", () => {
-  test.each([
-    ["the built-in settings", ""],
-    ["the options fixture (every optional part on)", join(projectRoot, "__tests__", "terraform", "options", "settings.json")],
-  ])("%s: the same configuration as the converter wrote, its arguments' single interpolations bare", async (_, settings) => {
-    process.env.SYNTH_HCL_OUTPUT = "true"; // as `cdktf synth --hcl` sets it for the App
-    let stacks: TerraformStack[];
-    try {
-      const app = Testing.app();
-      stacks = Object.values(composeApp(app, loadSettings({ INFRA_CONFIG: settings })));
-      // As the app command does: the aspects (bare references, conditions as blocks) are part of what is rewritten.
-      app.synth();
-    } finally {
-      delete process.env.SYNTH_HCL_OUTPUT;
-    }
-    let unwrapped = 0;
-    for (const stack of stacks) {
-      const written: string = stack.toHclTerraform().hcl;
-      // The converter's own text: the method of the class, not the one composeApp gave the stack.
-      const converted: string = TerraformStack.prototype.toHclTerraform.call(stack).hcl;
-      expect(await parse("written.tf", written)).toEqual(await parse("converted.tf", converted));
-      unwrapped += (converted.match(/= "\$\{/g) ?? []).length - (written.match(/= "\$\{/g) ?? []).length;
-    }
-    // Some 120 arguments in the built-in aws stack: the comparison above compared something.
-    expect(unwrapped).toBeGreaterThan(100);
   });
 });
