@@ -13,7 +13,6 @@ import type { TerraformStack } from "cdktf";
  * cannot be read to its end. */
 function readString(text: string, start: number): { end: number; sole?: string } | undefined {
   let i = start + 1;
-  let sole: string | undefined;
   if (text.startsWith("${", i) && text[i + 2] !== "~") {
     const end = readExpression(text, i + 2);
     if (end === undefined) return undefined;
@@ -23,20 +22,27 @@ function readString(text: string, start: number): { end: number; sole?: string }
   while (i < text.length) {
     const c = text[i];
     if (c === "\n") return undefined;
-    if (c === '"') return { end: i + 1, sole };
+    if (c === '"') return { end: i + 1 };
     if (c === "\\") {
       i += 2;
-    } else if ((c === "$" || c === "%") && text[i + 1] === c && text[i + 2] === "{") {
-      i += 3; // $${ and %%{ are the literal text ${ and %{
-    } else if ((c === "$" || c === "%") && text[i + 1] === "{") {
-      const end = readExpression(text, i + 2);
-      if (end === undefined) return undefined;
-      i = end;
-    } else {
-      i += 1;
+      continue;
     }
+    const end = afterSequence(text, i, false);
+    if (end === undefined) return undefined;
+    i = end > i ? end : i + 1;
   }
   return undefined;
+}
+
+/**
+ * Where the template sequence at `i` ends: after `$${` or `%%{` (the literal text `${` and `%{`), or after the `}`
+ * that closes an interpolation or directive; `i` when none starts there; undefined when it cannot be read.
+ */
+function afterSequence(text: string, i: number, multiline: boolean): number | undefined {
+  const c = text[i];
+  if (c !== "$" && c !== "%") return i;
+  if (text[i + 1] === c && text[i + 2] === "{") return i + 3;
+  return text[i + 1] === "{" ? readExpression(text, i + 2, multiline) : i;
 }
 
 /**
@@ -93,19 +99,14 @@ function readHeredoc(text: string, start: number): number | undefined {
         if (/^[\s\u0085]*$/.test(around)) return undefined;
       }
     }
-    const c = text[i];
-    if (c === "\n") {
+    if (text[i] === "\n") {
       lineStart = true;
       i += 1;
-    } else if ((c === "$" || c === "%") && text[i + 1] === c && text[i + 2] === "{") {
-      i += 3;
-    } else if ((c === "$" || c === "%") && text[i + 1] === "{") {
-      const end = readExpression(text, i + 2, true);
-      if (end === undefined) return undefined;
-      i = end;
-    } else {
-      i += 1;
+      continue;
     }
+    const end = afterSequence(text, i, true);
+    if (end === undefined) return undefined;
+    i = end > i ? end : i + 1;
   }
   return undefined;
 }
