@@ -5,8 +5,8 @@
 // writes them bare in the stacks' HCL before it is written, as `terraform fmt` does: an argument's whole value only
 // (`name = "${...}"`, the line ending there), never a list's item or an object's key, which fmt leaves as they are. It
 // reads the text as HCL's scanner does (strings with their escapes and nested interpolations, heredocs, comments);
-// a text it cannot read to its end is left as the converter wrote it.
-import type { TerraformStack } from "cdktf";
+// a text it cannot read to its end is left as the converter wrote it, and the stack warns that it was.
+import { AnnotationMetadataEntryType, type ISynthesisSession, type TerraformStack } from "cdktf";
 
 /** Where the quoted template starting at `start` (a `"`) ends (the index after its closing quote), and whether it is
  * one interpolation alone (`"${...}"`, no strip markers), with that interpolation's expression; undefined when it
@@ -132,8 +132,21 @@ function isArgumentValue(text: string, start: number, end: number): boolean {
   return previous(text, start) === "=" && !"=!<>".includes(previous(text, equals)) && "\r\n".includes(next(text, end));
 }
 
+/** What readValuesBare() made of a text: the text to write, and where it stopped reading if it could not read it all. */
+export interface BareValues {
+  readonly hcl: string;
+  /** The line (from 1) of the string or heredoc it could not read to its end; the text is then as it was given. */
+  readonly unreadLine?: number;
+}
+
 /** `hcl` with every argument whose value is a string of one interpolation alone written as that expression. */
 export function unwrapInterpolations(hcl: string): string {
+  return readValuesBare(hcl).hcl;
+}
+
+/** unwrapInterpolations(), saying where it stopped when it left the text whole. */
+export function readValuesBare(hcl: string): BareValues {
+  const unread = (at: number): BareValues => ({ hcl, unreadLine: hcl.slice(0, at).split("\n").length });
   let out = "";
   let copied = 0;
   let i = 0;
@@ -147,12 +160,12 @@ export function unwrapInterpolations(hcl: string): string {
       i = end === -1 ? hcl.length : end + 2;
     } else if (c === "<" && hcl[i + 1] === "<") {
       const end = readHeredoc(hcl, i);
-      if (end === undefined) return hcl;
+      if (end === undefined) return unread(i);
       i = end;
     } else if (c === '"') {
       const string = readString(hcl, i);
       // A string the scanner cannot read to its end: leave the whole text as the converter wrote it.
-      if (!string) return hcl;
+      if (!string) return unread(i);
       const sole = string.sole?.trim();
       if (sole && isArgumentValue(hcl, i, string.end)) {
         out += hcl.slice(copied, i) + sole;
@@ -163,14 +176,36 @@ export function unwrapInterpolations(hcl: string): string {
       i += 1;
     }
   }
-  return out + hcl.slice(copied);
+  return { hcl: out + hcl.slice(copied) };
 }
 
-/** Has `stack` write its HCL with unwrapInterpolations(); its JSON is not touched. */
+/**
+ * Has `stack` write its HCL with unwrapInterpolations(); its JSON is not touched. A text it leaves whole gets the
+ * stack a warning, which `cdktf synth --hcl` and `npm run synth -- --hcl` print with the others: cdktf collects the
+ * stack's annotations before it renders the HCL, so the warning goes into the manifest they are read from.
+ */
 export function writeValuesBare(stack: TerraformStack): void {
+  let unreadLine: number | undefined;
   const toHcl = stack.toHclTerraform.bind(stack);
   stack.toHclTerraform = () => {
     const synthesized = toHcl();
-    return { ...synthesized, hcl: unwrapInterpolations(synthesized.hcl) };
+    const bare = readValuesBare(synthesized.hcl);
+    unreadLine = bare.unreadLine;
+    return { ...synthesized, hcl: bare.hcl };
+  };
+  const synthesizer = stack.synthesizer;
+  const synthesize = synthesizer.synthesize.bind(synthesizer);
+  synthesizer.synthesize = (session: ISynthesisSession) => {
+    unreadLine = undefined;
+    synthesize(session);
+    if (unreadLine === undefined) return;
+    session.manifest.forStack(stack).annotations.push({
+      constructPath: stack.node.path,
+      level: AnnotationMetadataEntryType.WARN,
+      message:
+        `the stack's HCL is written as cdktf's converter wrote it, with values as strings of one interpolation ("\${...}"): ` +
+        `its line ${unreadLine} could not be read to its end, so none were written bare. terraform fmt -check fails on ` +
+        "it until terraform fmt has run once; please report the line.",
+    });
   };
 }

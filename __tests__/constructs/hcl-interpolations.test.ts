@@ -1,7 +1,13 @@
 // unwrapInterpolations() writes an argument whose whole value is one interpolation bare, as `terraform fmt` does, and
 // leaves everything else as it is. What it does to the stacks' HCL is tested in hcl-exit.test.ts, with cdktf's HCL
 // parser, and on random configurations in __tests__/properties/hcl-interpolations.property.test.ts.
-import { unwrapInterpolations } from "../../constructs/hcl-interpolations";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Testing, TerraformStack } from "cdktf";
+import { Manifest } from "cdktf/lib/manifest";
+import { StackSynthesizer } from "cdktf/lib/synthesize/synthesizer";
+import { readValuesBare, unwrapInterpolations, writeValuesBare } from "../../constructs/hcl-interpolations";
 
 describe("unwrapInterpolations", () => {
   test.each([
@@ -48,5 +54,41 @@ describe("unwrapInterpolations", () => {
   test("a text it cannot read to its end stays whole, values it could have unwrapped included", () => {
     const hcl = 'a = "${x}"\nb = "${y\n';
     expect(unwrapInterpolations(hcl)).toBe(hcl);
+  });
+
+  test("says on which line it stopped reading", () => {
+    expect(readValuesBare('a = "${x}"\nb = "${y}"\n')).toEqual({ hcl: "a = x\nb = y\n" });
+    expect(readValuesBare('a = "${x}"\n\nb = "${y\n')).toEqual({ hcl: 'a = "${x}"\n\nb = "${y\n', unreadLine: 3 });
+    expect(readValuesBare('a = "${x}"\nb = <<EOF\nc\n')).toEqual({ hcl: 'a = "${x}"\nb = <<EOF\nc\n', unreadLine: 2 });
+  });
+});
+
+describe("writeValuesBare", () => {
+  /** The HCL a stack writes through cdktf's synthesizer when the converter gives `converted`, and the stack's warnings. */
+  function synthesizeHcl(converted: string) {
+    const stack = new TerraformStack(Testing.app(), "aws");
+    stack.synthesizer = new StackSynthesizer(stack, false, true);
+    stack.toHclTerraform = () => ({ hcl: converted, metadata: {} });
+    writeValuesBare(stack);
+    const outdir = mkdtempSync(join(tmpdir(), "hcl-"));
+    try {
+      const manifest = new Manifest("test", outdir, true);
+      stack.synthesizer.synthesize({ outdir, manifest });
+      const entry = manifest.forStack(stack);
+      return { hcl: readFileSync(join(outdir, entry.synthesizedStackPath), "utf8"), warnings: entry.annotations.map((a) => `${a.level} [${a.constructPath}]: ${a.message}`) };
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  }
+
+  test("writes the stack's HCL bare, with no warning", () => {
+    expect(synthesizeHcl('a = "${x}"\n')).toEqual({ hcl: "a = x\n", warnings: [] });
+  });
+
+  test("a text it leaves whole gets the stack a warning that names the line, among the warnings cdktf prints", () => {
+    const converted = 'a = "${x}"\nb = "${y\n';
+    const { hcl, warnings } = synthesizeHcl(converted);
+    expect(hcl).toBe(converted);
+    expect(warnings).toEqual([expect.stringMatching(/^@cdktf\/warn \[aws\]: the stack's HCL is written as cdktf's converter wrote it, .*its line 2 could not be read.*terraform fmt -check fails/)]);
   });
 });
