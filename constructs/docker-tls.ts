@@ -209,7 +209,8 @@ function readPrivateKey(path: string, usedBy = "dockerd and the Docker client ne
     const file = basename(path);
     return {
       problem: `holds an encrypted private key: ${usedBy}`,
-      repair: `write it without one (\`openssl pkey -in ${file} -out ${file}\` asks for the passphrase once)`,
+      // Not `-out` onto itself: OpenSSL empties the output before it reads the key, so a wrong passphrase lost it.
+      repair: `write it without one (\`openssl pkey -in ${file} -out ${file}.new && mv ${file}.new ${file}\` asks for the passphrase once, and keeps ${file} until it is read)`,
     };
   }
   try {

@@ -3,7 +3,7 @@
 // system refuses leaves behind (nothing).
 import { execFileSync, spawnSync } from "node:child_process";
 import { createPrivateKey } from "node:crypto";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { CERT_FILES, PERMISSION_FIX, certificateProblem, checkCa, checkCaKey, dockerHostCertificateNames } from "../../constructs/docker-tls";
@@ -539,6 +539,26 @@ describe("dist/commands/certs.js, as `npm run certs` runs it", () => {
     expect(run(["--out=certs"], dirname(dir))).toMatchObject({ status: 1, stderr: missing });
     copyFileSync(join(theirs, CERT_FILES.clientCert), join(dir, CERT_FILES.clientCert));
     expect(run(["--out=certs"], dirname(dir))).toMatchObject({ status: 1, stderr: expect.stringMatching(/^npm run certs: .*ca-key\.pem is missing: .*; .*key\.pem does not match .*cert\.pem/) });
+  });
+
+  test("the repair it names for a key under a passphrase, run as written in the directory: a wrong passphrase leaves the key, the right one makes a set it keeps", () => {
+    const dir = made();
+    const key = join(dir, CERT_FILES.clientKey);
+    execFileSync("openssl", ["pkey", "-in", key, "-aes256", "-passout", "pass:secret", "-out", `${key}.enc`]);
+    renameSync(`${key}.enc`, key);
+    const encrypted = readFileSync(key, "utf8");
+    const refused = run(["--out=certs"], dirname(dir));
+    expect(refused.status).toBe(1);
+    const repair = /`(openssl pkey [^`]+)`/.exec(refused.stderr)?.[1];
+    expect(repair).toBeDefined();
+    // The command asks for the passphrase on the terminal; here it is given on the command line instead.
+    const answered = (passphrase: string) =>
+      spawnSync("sh", ["-c", repair!.replace(/^openssl pkey /, `openssl pkey -passin pass:${passphrase} `)], { cwd: dir, encoding: "utf8" });
+    expect(answered("wrong").status).not.toBe(0);
+    expect(readFileSync(key, "utf8")).toBe(encrypted);
+    expect(answered("secret").status).toBe(0);
+    expect(statSync(key).mode & 0o077).toBe(0);
+    expect(run(["--out=certs"], dirname(dir))).toMatchObject({ status: 0, stdout: expect.stringMatching(/^kept all 6 files in /) });
   });
 
   test("files this user may not read or look for: named so, with no new certificates as the fix (they would not help); nothing changes", () => {

@@ -112,7 +112,7 @@ describe("files that cannot be read", () => {
     const encrypted = createPrivateKey(read(ours, "clientKey")).export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: "secret" }).toString();
     expect(problem(mixed({ clientKey: encrypted }))).toBe(
       "certs/key.pem holds an encrypted private key: dockerd and the Docker client need it without a passphrase: " +
-        "write it without one (`openssl pkey -in key.pem -out key.pem` asks for the passphrase once), or run `npm run certs -- --rotate`",
+        "write it without one (`openssl pkey -in key.pem -out key.pem.new && mv key.pem.new key.pem` asks for the passphrase once, and keeps key.pem until it is read), or run `npm run certs -- --rotate`",
     );
     // As `openssl ecparam -genkey` writes it: the curve's parameters, then the key.
     const withParameters = `-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n${createPrivateKey(read(ours, "clientKey")).export({ type: "sec1", format: "pem" })}`;
@@ -381,7 +381,7 @@ describe("files the checks cannot use as they are, with the fix that works", () 
     cpSync(join(dir, "encrypted.pem"), join(dir, CERT_FILES.caKey));
     expect(signingProblem(dir)).toBe(
       "certs/ca-key.pem holds an encrypted private key: npm run certs signs with it and takes no passphrase: " +
-        "write it without one (`openssl pkey -in ca-key.pem -out ca-key.pem` asks for the passphrase once), or run `npm run certs -- --rotate-ca`",
+        "write it without one (`openssl pkey -in ca-key.pem -out ca-key.pem.new && mv ca-key.pem.new ca-key.pem` asks for the passphrase once, and keeps ca-key.pem until it is read), or run `npm run certs -- --rotate-ca`",
     );
     // Deploy never signs: the set still serves.
     expect(problem(dir)).toBeUndefined();

@@ -11,12 +11,11 @@ import { type App, TerraformStack, Testing } from "cdktf";
 import { composeApp } from "../../main";
 import { loadSettings } from "../../settings/load";
 import { projectRoot } from "../../settings/paths";
+import { parse } from "../hcl-parser";
 
 type Blocks = Record<string, Record<string, any>>;
 type Configuration = { resource?: Blocks; data?: Blocks };
 
-// Required untyped: its declarations reference the DOM library, which would retype webcrypto for the whole program.
-const { parse } = require("@cdktf/hcl2json") as { parse(name: string, hcl: string): Promise<Configuration> };
 
 /** depends_on and lifecycle.ignore_changes of every resource and data source, by address. */
 function referenceLists(config: Configuration, fromHcl: boolean): Record<string, unknown> {

@@ -6,9 +6,7 @@
 // still refused. PROPERTY_RUNS sets how many inputs (default 60); a failure prints fast-check's seed to replay it.
 import fc from "fast-check";
 import { unwrapInterpolations } from "../../constructs/hcl-interpolations";
-
-// Required untyped: its declarations reference the DOM library, which would retype webcrypto for the whole program.
-const { parse } = require("@cdktf/hcl2json") as { parse(name: string, hcl: string): Promise<unknown> };
+import { parse } from "../hcl-parser";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 60);
 
@@ -72,8 +70,6 @@ async function read(text: string): Promise<unknown> {
 }
 
 test(`${RUNS} random configurations mean the same once their arguments' single interpolations are bare`, async () => {
-  let readable = 0;
-  let unwrapped = 0;
   await fc.assert(
     fc.asyncProperty(configuration, async (text) => {
       const bare = unwrapInterpolations(text);
@@ -83,13 +79,23 @@ test(`${RUNS} random configurations mean the same once their arguments' single i
         if (bare !== text) expect(await read(bare)).toBeUndefined();
         return;
       }
-      readable += 1;
-      if (bare !== text) unwrapped += 1;
       expect(await read(bare)).toEqual(before);
     }),
     { numRuns: RUNS },
   );
-  // The generator reaches what the property is about: readable texts, some of them rewritten.
-  expect(readable).toBeGreaterThan(RUNS / 4);
-  expect(unwrapped).toBeGreaterThan(RUNS / 20);
 }, 120_000);
+
+// The generator reaches what the property is about: texts HCL reads, some of them rewritten. Checked on a sample of
+// fixed seed and size, so it holds whatever PROPERTY_RUNS is (a count taken in the run above failed now and then for
+// a handful of runs) and fails only when a change to the generator stops reaching them.
+test("the generator makes texts HCL reads, and some the rewrite changes", async () => {
+  let readable = 0;
+  let unwrapped = 0;
+  for (const text of fc.sample(configuration, { numRuns: 60, seed: 20261202 })) {
+    if ((await read(text)) === undefined) continue;
+    readable += 1;
+    if (unwrapInterpolations(text) !== text) unwrapped += 1;
+  }
+  expect(readable).toBeGreaterThan(60 / 4);
+  expect(unwrapped).toBeGreaterThan(60 / 20);
+});

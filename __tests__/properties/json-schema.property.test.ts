@@ -37,15 +37,18 @@ function overlayOf(value: unknown, path: readonly string[]): fc.Arbitrary<unknow
 const overlay = overlayOf(settingsSchema.parse({}), []);
 
 test(`${RUNS} random overlays of the defaults: the schema never refuses one the app accepts`, () => {
-  let accepted = 0;
   fc.assert(
     fc.property(overlay, (file) => {
       if (!appAccepts(file)) return;
-      accepted++;
       expect(schemaErrors(file)).toEqual([]);
     }),
     { numRuns: RUNS },
   );
-  // Not vacuous: about a third of the inputs are valid settings.
-  expect(accepted).toBeGreaterThan(RUNS / 8);
+});
+
+// Not vacuous: about a third of the overlays are settings the app accepts. Checked on a sample of fixed seed and
+// size, so it holds whatever PROPERTY_RUNS is and fails only when a change to the generator stops making them.
+test("the overlays include settings the app accepts", () => {
+  const accepted = fc.sample(overlay, { numRuns: 40, seed: 20261202 }).filter((file) => appAccepts(file)).length;
+  expect(accepted).toBeGreaterThan(40 / 8);
 });
