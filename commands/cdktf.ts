@@ -11,8 +11,8 @@ import { promises as dns } from "node:dns";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { CERT_FILES, type CertFile, RENEW_DAYS, certificateProblem, dockerHostCertificateNames, fixOf, missingFiles } from "../constructs/docker-tls";
+import { join, posix, resolve } from "node:path";
+import { CERT_FILES, type CertFile, LEAVES, RENEW_DAYS, certificateProblem, dockerHostCertificateNames, fixOf, missingFiles } from "../constructs/docker-tls";
 import { CONTEXT_ENV, HCL_ENV, OUTDIR_ENV, environmentProblems, outdirCertsProblem, outdirProblem, sharedDirectoryProblem } from "../settings/environment";
 import { SettingsError } from "../settings/errors";
 import { loadSettings } from "../settings/load";
@@ -23,6 +23,7 @@ import { type Backend, describeState, recordedBackend, sameState, shown, synthes
 import { foreignStackDirectories, mixedFormatMessage, mixedFormatStacks } from "./output-dir";
 import { fileTargetProblem } from "./output-file";
 import { cliConfigFile } from "./provider-mirror";
+import { handshakeRefusals } from "./tls-handshake";
 
 export const COMMANDS = ["diff", "deploy", "destroy", "output"] as const;
 type Command = (typeof COMMANDS)[number];
@@ -241,7 +242,7 @@ const outputsFileOf = (command: Command) => ({
 });
 
 /** What would make cdktf or Terraform fail later, as one line; undefined when nothing does. */
-function preflight(command: Command, outdir: string, stacks: readonly string[], given: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
+async function preflight(command: Command, outdir: string, stacks: readonly string[], given: Record<string, unknown>, env: NodeJS.ProcessEnv): Promise<void> {
   const skipSynth = Boolean(given["skip-synth"]);
   // --output overrides CDKTF_OUTDIR (the wrapper hands cdktf only the one): a bad variable it overrides is no problem.
   const environment = environmentProblems(env, given.output ? [CONTEXT_ENV, HCL_ENV] : [OUTDIR_ENV, CONTEXT_ENV, HCL_ENV], invocationDir(env));
@@ -317,6 +318,17 @@ function preflight(command: Command, outdir: string, stacks: readonly string[], 
     const names = dockerHostCertificateNames(settings.region, settings.dockerHost.dns?.name);
     const problem = certificateProblem(certsDir, names, { label });
     if (problem) throw new UserError(`the Docker API's certificates will not do (dockerHost.certsDir${where}): ${problem}${makeThere}`);
+    // The files fit together; now as the two ends of the TLS will check each other with them, which a deploy would
+    // otherwise learn only at the readiness gate, with the host made.
+    const file = (f: CertFile) => readFileSync(join(certsDir, CERT_FILES[f]));
+    const [refusal] = await handshakeRefusals({ ca: file("ca"), serverCert: file("serverCert"), serverKey: file("serverKey"), clientCert: file("clientCert"), clientKey: file("clientKey") });
+    if (refusal) {
+      const refused = posix.join(label, CERT_FILES[LEAVES[refusal.side].cert]);
+      throw new UserError(
+        `the Docker API's certificates will not do (dockerHost.certsDir${where}): TLS refuses ${refused} as ${refusal.side === "server" ? "the Docker client and the readiness gate check" : "dockerd checks"} it against ${posix.join(label, CERT_FILES.ca)}: ` +
+          `${refusal.reason} (OpenSSL: ${refusal.code}): run \`npm run certs\`${makeThere ? ` ${makeThere.trim()}` : ""}, which says whether new certificates or a new CA will do`,
+      );
+    }
     // Serving today but not for long: as `npm run certs` would renew them, said before a deploy makes the host use them.
     const soon = certificateProblem(certsDir, names, { label, marginDays: RENEW_DAYS });
     if (soon) process.stderr.write(`npm run ${command}: warning: the Docker API's certificates need renewing: ${soon} before then\n`);
@@ -409,7 +421,7 @@ export async function cdktfCli(command: string, args: string[], env: NodeJS.Proc
     if (outdirWrong) throw new UsageError(`--output=${given.output}: ${outdirWrong}; expected a directory this user can write, or a new one in such a directory`);
     const stacks = selectStacks(cmd, positionals, Boolean(given["ignore-missing-stack-dependencies"]));
     const args = [cmd, ...stacks, ...options, ...(fromEnv ? [`--output=${fromEnv}`] : [])];
-    preflight(cmd, outdir, stacks, given, env);
+    await preflight(cmd, outdir, stacks, given, env);
 
     // An interrupt before cdktf starts ends the command, its scratch directory removed; once cdktf runs, it is passed
     // on, and the command waits for cdktf to end Terraform in order. Listening first: Ctrl-C while the provider

@@ -11,6 +11,7 @@ import { CERT_FILES, CERT_FIXES, CLOCK_SKEW_MS, type CertFile, LEAVES, type Leaf
 import { loadSettings } from "../settings/load";
 import { projectRoot, startedAs, userPath } from "../settings/paths";
 import { type NewFile, WriteError, certificateDirProblem, notAFile, writeAllOrNothing } from "./certs-files";
+import { type Refusal, type TlsSet, handshakeRefusals } from "./tls-handshake";
 import { type CommandSpec, UsageError, UserError, commandExitCode, runCommand } from "./cli";
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
@@ -83,6 +84,8 @@ export async function ensureCertificates(options: CertOptions): Promise<CertResu
   const reissue = new Set<Leaf>();
   let newCa = false;
   let signer: Signer | undefined;
+  // The CA's key, when it is here and can sign: it tells a refused certificate from a CA whose certificates are refused.
+  let caSigning: Signer | undefined;
   if (options.rotateCa) {
     newCa = true;
   } else if (!exists.includes("ca")) {
@@ -115,11 +118,10 @@ export async function ensureCertificates(options: CertOptions): Promise<CertResu
       }
     }
     if (problems.length > 0) throw new UserError(problems.join("; "));
-    if (reissue.size > 0 && caKey.value) {
-      const usable = caSigner(caKey.value, path("caKey"));
-      if (typeof usable === "string") throw new UserError(usable);
-      signer = usable;
-    }
+    const usable = caKey.value && caSigner(caKey.value, path("caKey"));
+    if (typeof usable === "string" && reissue.size > 0) throw new UserError(usable);
+    if (typeof usable === "object") caSigning = usable;
+    if (reissue.size > 0) signer = caSigning;
   }
 
   // Everything is made in memory, then written at once: all of it or, on a failure, none.
@@ -140,6 +142,23 @@ export async function ensureCertificates(options: CertOptions): Promise<CertResu
     }
   }
   const written = files.map((f) => f.path);
+  // The set as the two ends of the Docker API's TLS will check each other with it: what the file checks do not read.
+  const content = (f: CertFile) => {
+    const made = files.find((n) => n.path === path(f));
+    return made ? Buffer.from(made.content) : readFileSync(path(f));
+  };
+  const set: TlsSet = { ca: content("ca"), serverCert: content("serverCert"), serverKey: content("serverKey"), clientCert: content("clientCert"), clientKey: content("clientKey") };
+  const refusals = await handshakeRefusals(set);
+  if (refusals.length > 0) {
+    if (newCa) throw new Error(`TLS refuses a set npm run certs has just made: ${refusals.map((r) => `${r.side}: ${r.reason}`).join("; ")}`);
+    const faults = [];
+    for (const refusal of refusals) {
+      faults.push(await refusalProblem(refusal, set, { path, fresh: written.includes(path(LEAVES[refusal.side].cert)), ca: caSigning, now, names: options.serverNames }));
+    }
+    // A new CA reissues both certificates: its reason is the one to give.
+    const caFault = faults.find((f) => f.caRefused);
+    throw new UserError(caFault ? caFault.problem : faults.map((f) => f.problem).join("; "));
+  }
   // The old CA signed the certificates deployed hosts and clients still hold: keep it, dated, until they are gone.
   let backup: string | undefined;
   if (newCa && exists.length > 0) {
@@ -160,6 +179,39 @@ export async function ensureCertificates(options: CertOptions): Promise<CertResu
   if (files.length > 0 || narrow.length > 0) writeAllOrNothing(dir, files, { backup, narrow });
   const kept = exists.map(path).filter((f) => !written.includes(f));
   return { written, kept, backup, warnings };
+}
+
+/** Who checks each side's certificate, against ca.pem, when the Docker API's TLS meets. */
+const CHECKED_BY: Record<Leaf, string> = { server: "the Docker client and the readiness gate check it", client: "dockerd checks it" };
+
+/**
+ * What a TLS refusal asks of the user: new certificates, or a new CA when one new from the CA is refused too (a
+ * critical extension or name constraints of the CA's own). A kept certificate is tried against a new one from the
+ * CA, made in memory, when the CA's key is here; without it, both fixes are named.
+ */
+async function refusalProblem(
+  refusal: Refusal,
+  set: TlsSet,
+  { path, fresh, ca, now, names }: { path: (f: CertFile) => string; fresh: boolean; ca?: Signer; now: Date; names: readonly string[] },
+): Promise<{ problem: string; caRefused: boolean }> {
+  const leaf = refusal.side;
+  const { cert: certFile, key: keyFile } = LEAVES[leaf];
+  const why = `${refusal.reason} (OpenSSL: ${refusal.code})`;
+  let caRefused = fresh;
+  if (!fresh && ca) {
+    const caCert = await loadCa(path("ca"), ca);
+    // As `-- --rotate` would issue it.
+    const probe = leaf === "server" ? await issue(caCert, now, names[0], [...names], "server") : await issue(caCert, now, "docker-client", [], "client");
+    const [probeCert, probeKey] = await pemFiles(path(certFile), path(keyFile), probe.cert, probe.keys.privateKey);
+    const probed = { ...set, [certFile]: Buffer.from(probeCert.content), [keyFile]: Buffer.from(probeKey.content) };
+    caRefused = (await handshakeRefusals(probed)).some((r) => r.side === leaf);
+  }
+  if (caRefused) {
+    const problem = `TLS refuses the ${leaf} certificates ${path("ca")} issues, a new one too, as ${CHECKED_BY[leaf]}: ${why}: ${CERT_FIXES.rotateCa}`;
+    return { problem, caRefused };
+  }
+  const fix = ca ? CERT_FIXES.rotate : `${CERT_FIXES.rotate} (with ${path("caKey")} here), or, if a new one is refused too, ${CERT_FIXES.rotateCa.replace(/^run /, "")}`;
+  return { problem: `${path(certFile)} is refused by TLS as ${CHECKED_BY[leaf]} against ${path("ca")}: ${why}: ${fix}`, caRefused };
 }
 
 /** A CA that can sign: its certificate, its key and the algorithm it signs with. */

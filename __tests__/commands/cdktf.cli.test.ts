@@ -12,6 +12,7 @@ import { LEAF_DAYS, ensureCertificates } from "../../commands/certs";
 import { loadSettings } from "../../settings/load";
 import { projectRoot } from "../../settings/paths";
 import { boundByModes, withMode } from "../file-permissions";
+import { KeyUsageFlags, permittedDns, reissue, remakeCa, unknownCritical } from "../tls-refused";
 
 // Inside the project, as every output directory deploy uses must be (git ignores cdktf.out.*/).
 const work = mkdtempSync(join(projectRoot, "cdktf.out.cli-test-"));
@@ -189,6 +190,25 @@ describe("the certificates, which diff and deploy check before cdktf starts", ()
       result.stderr,
       new RegExp(`^npm run ${args[0]}: warning: the Docker API's certificates need renewing: .*aging-certs/server\\.pem expires on .+: run \`npm run certs -- --rotate\` before then\\n$`),
     );
+  });
+
+  test.each([
+    ["a server certificate with a critical extension TLS does not handle", (dir: string) => reissue(dir, "server", { extra: [unknownCritical()] }), "TLS refuses \\S+/server\\.pem as the Docker client and the readiness gate check it against \\S+/ca\\.pem: unhandled critical extension \\(OpenSSL: UNSPECIFIED\\)"],
+    ["a client certificate with a key usage for signing certificates only", (dir: string) => reissue(dir, "client", { keyUsage: KeyUsageFlags.keyCertSign }), "TLS refuses \\S+/cert\\.pem as dockerd checks it against \\S+/ca\\.pem: its key usage or extended key usage is not for a TLS client \\(OpenSSL: INVALID_PURPOSE\\)"],
+    ["a CA whose name constraints leave out the host's names", (dir: string) => remakeCa(dir, [permittedDns("example.com")]), "TLS refuses \\S+/server\\.pem .*: permitted subtree violation \\(OpenSSL: UNSPECIFIED\\)"],
+  ])("%s, which TLS refuses although the files fit together: diff and deploy stop before cdktf, naming npm run certs", async (_, spoil, reason) => {
+    const refusedDir = mkdtempSync(join(work, "refused-"));
+    const settings = loadSettings({ INFRA_CONFIG: "" });
+    await ensureCertificates({ dir: refusedDir, serverNames: dockerHostCertificateNames(settings.region, settings.dockerHost.dns?.name) });
+    await spoil(refusedDir);
+    const refusedSettings = join(refusedDir, "settings.json");
+    writeFileSync(refusedSettings, JSON.stringify({ dockerHost: { certsDir: relative(projectRoot, refusedDir) } }));
+    for (const args of [["diff", "aws"], ["deploy", "aws", "docker"]]) {
+      const result = wrapper([...args, out()], { INFRA_CONFIG: refusedSettings });
+      expect(result.status).toBe(1);
+      expectOneLine(result.stderr, new RegExp(`^npm run ${args[0]}: the Docker API's certificates will not do \\(dockerHost\\.certsDir\\): ${reason}: run \`npm run certs\`, which says whether new certificates or a new CA will do\n$`));
+      expect(result.cdktf).toBeUndefined();
+    }
   });
 
   test("certificates this user may not read or look for: one line that says so, exit 1, before cdktf starts", () => {

@@ -6,8 +6,9 @@ import { createPrivateKey } from "node:crypto";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { CERT_FILES, PERMISSION_FIX, certificateProblem, checkCa, checkCaKey, dockerHostCertificateNames } from "../../constructs/docker-tls";
+import { CERT_FILES, type Leaf, PERMISSION_FIX, certificateProblem, checkCa, checkCaKey, dockerHostCertificateNames } from "../../constructs/docker-tls";
 import { USAGE, ensureCertificates } from "../../commands/certs";
+import { KeyUsageFlags, otherAuthority, permittedDns, reissue, remakeCa, unknownCritical } from "../tls-refused";
 import { certificateDirProblem } from "../../commands/certs-files";
 import { loadSettings } from "../../settings/load";
 import { projectRoot } from "../../settings/paths";
@@ -559,6 +560,55 @@ describe("dist/commands/certs.js, as `npm run certs` runs it", () => {
     expect(answered("secret").status).toBe(0);
     expect(statSync(key).mode & 0o077).toBe(0);
     expect(run(["--out=certs"], dirname(dir))).toMatchObject({ status: 0, stdout: expect.stringMatching(/^kept all 6 files in /) });
+  });
+
+  describe("what TLS refuses that the files' own checks do not read, as the two ends will check each other", () => {
+    const refused = (dir: string, pattern: RegExp, args: string[] = []) => {
+      const before = pems(dir);
+      const result = run(["--out=certs", ...args], dirname(dir));
+      expect(result).toMatchObject({ status: 1, stdout: "" });
+      expect(result.stderr).toMatch(pattern);
+      expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+      expect(pems(dir)).toEqual(before);
+    };
+    const rotated = (dir: string, flag: string) => expect(run(["--out=certs", flag], dirname(dir)).status).toBe(0);
+
+    test.each<[string, Leaf, Parameters<typeof reissue>[2] | (() => Promise<Parameters<typeof reissue>[2]>), string]>([
+      ["a critical extension TLS does not handle, on the server's", "server", { extra: [unknownCritical()] }, "unhandled critical extension \\(OpenSSL: UNSPECIFIED\\)"],
+      ["the same on the client's, which dockerd checks", "client", { extra: [unknownCritical()] }, "an error Node does not name, .*\\(OpenSSL: UNSPECIFIED\\)"],
+      ["a key usage for signing certificates only", "server", { keyUsage: KeyUsageFlags.keyCertSign }, "unsuitable certificate purpose: its key usage or extended key usage is not for a TLS server \\(OpenSSL: INVALID_PURPOSE\\)"],
+      ["another key's authority key identifier", "server", async () => ({ authorityKeyOf: await otherAuthority() }), "unable to verify the first certificate: OpenSSL finds no issuer for it in the CA file: its issuer's name or authority key identifier is not the CA's \\(OpenSSL: UNABLE_TO_VERIFY_LEAF_SIGNATURE\\)"],
+    ])("%s: named with --rotate, which makes one TLS takes", async (_, leaf, options, reason) => {
+      const dir = made();
+      await reissue(dir, leaf, typeof options === "function" ? await options() : options);
+      const file = leaf === "server" ? "server\\.pem" : "cert\\.pem";
+      const checker = leaf === "server" ? "the Docker client and the readiness gate check it" : "dockerd checks it";
+      refused(dir, new RegExp(`^npm run certs: \\S+/${file} is refused by TLS as ${checker} against \\S+/ca\\.pem: ${reason}: run \`npm run certs -- --rotate\`\n$`));
+      rotated(dir, "--rotate");
+    });
+
+    test("a set that starts a few minutes from now (made on a clock ahead) is kept: TLS's verdict on time is left to the file checks' allowance", async () => {
+      const dir = join(typedIn(), "certs");
+      // npm run certs dates its certificates five minutes back: these start three minutes from now.
+      await ensureCertificates({ dir, serverNames: names, now: new Date(Date.now() + 8 * 60_000) });
+      expect(run(["--out=certs"], dirname(dir))).toMatchObject({ status: 0, stdout: expect.stringMatching(/^kept all 6 files in /) });
+    });
+
+    test("with the CA's key kept away, both fixes are named", async () => {
+      const dir = made();
+      await reissue(dir, "server", { extra: [unknownCritical()] });
+      rmSync(join(dir, CERT_FILES.caKey));
+      refused(dir, /server\.pem is refused by TLS .*: run `npm run certs -- --rotate` \(with \S+\/ca-key\.pem here\), or, if a new one is refused too, `npm run certs -- --rotate-ca`\n$/);
+    });
+
+    test("a CA whose name constraints leave out the host's names: a new certificate is refused too, so --rotate-ca", async () => {
+      const dir = made();
+      await remakeCa(dir, [permittedDns("example.com")]);
+      const caRefused = /^npm run certs: TLS refuses the server certificates \S+\/ca\.pem issues, a new one too, as the Docker client and the readiness gate check it: permitted subtree violation \(OpenSSL: UNSPECIFIED\): run `npm run certs -- --rotate-ca`\n$/;
+      refused(dir, caRefused);
+      refused(dir, caRefused, ["--rotate"]);
+      rotated(dir, "--rotate-ca");
+    });
   });
 
   test("files this user may not read or look for: named so, with no new certificates as the fix (they would not help); nothing changes", () => {
