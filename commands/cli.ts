@@ -102,7 +102,12 @@ function optionsNpmTook(spec: CommandSpec<Options>, env: NodeJS.ProcessEnv): { n
   const took: { name: string; value: string | true }[] = [];
   for (const [name, option] of Object.entries(spec.options)) {
     const value = env[`npm_config_${name.replace(/-/g, "_")}`];
-    if (value === undefined || value === "" || value === "false") continue;
+    if (value === undefined || value === "false") continue;
+    // `--out=` before `--`: npm keeps it as an empty value. A flag has no value to lack.
+    if (value === "") {
+      if (option.type === "boolean") continue;
+      throw new UsageError(`--${name} needs a value, got an empty one`);
+    }
     const after = `put options after \`--\`, as in \`${spec.name} -- --${name}${option.type === "boolean" ? "" : "=VALUE"}\``;
     if (option.type === "boolean") {
       if (value !== "true") throw new UsageError(`npm took --${name}=… as its own option, and --${name} takes no value; ${after}`);

@@ -56,7 +56,8 @@ function commandLine(args, env) {
     // npm joins the values of an option given more than once with a blank line.
     return usageError("npm took --output as its own option, given more than once; put options after `--`, as in `npm run synth -- --output=DIR`, once");
   }
-  if (values.output === undefined && took && took !== "false") {
+  // `npm run synth --output=` reaches us as an empty value: refused below as the same typed after `--`.
+  if (values.output === undefined && took !== undefined && took !== "false") {
     values.output = took;
     notes.push(`(npm took --output as its own option; read as \`${NAME} -- --output=${shown(took)}\`)\n`);
   }

@@ -122,3 +122,24 @@ test.each([
   expect(result.status).toBe(0);
   expect(projectOutputs()).toEqual(before);
 });
+
+// `npm run graph --out=` (no `--`): npm keeps the empty value as its own configuration, npm_config_out="", and
+// warns only that it does not know the option. It is refused as the same typed after `--`, before anything is read
+// or written: once, the command went on with its default (certs wrote the keys into the settings' directory).
+test.each([
+  ["graph", "out", "dist/commands/graph.js", "--out needs a value, got an empty one"],
+  ["certs", "out", "dist/commands/certs.js", "--out needs a value, got an empty one"],
+  ["review", "base-settings", "dist/commands/review.js", "--base-settings needs a value, got an empty one"],
+  ["diff", "output", "dist/commands/cdktf.js", "--output needs a value, got an empty one"],
+  ["synth", "output", "commands/synth.js", "--output needs a directory, got an empty value"],
+])("npm run %s --%s= (npm took the empty value): one line, exit 2, nothing written", (command, option, entry, message) => {
+  const before = projectOutputs();
+  const result = spawnSync(process.execPath, [join(projectRoot, entry), ...(command === "diff" ? ["diff", "aws"] : [])], {
+    cwd: projectRoot,
+    env: { ...process.env, INFRA_CONFIG: "", INIT_CWD: projectRoot, npm_lifecycle_event: command, [`npm_config_${option.replace(/-/g, "_")}`]: "" },
+    encoding: "utf8",
+  });
+  expect(result.stderr).toBe(`npm run ${command}: ${message} (npm run ${command} -- --help shows the usage)\n`);
+  expect(result.status).toBe(2);
+  expect(projectOutputs()).toEqual(before);
+});
