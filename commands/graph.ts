@@ -46,9 +46,15 @@ function references(config: unknown): string[] {
  */
 export function withTestingApp<T>(use: (app: App) => T): T {
   const outdir = scratchDirectory("soa-app-");
+  // The resources as they are, whatever form a synth would write: SYNTH_HCL_OUTPUT=true (cdktf's way to ask for HCL,
+  // which a user may keep exported) has cdktf's App and stacks prepare for the HCL converter, and the stacks'
+  // aspects then reshape references the graph draws as edges.
+  const hcl = process.env.SYNTH_HCL_OUTPUT;
+  delete process.env.SYNTH_HCL_OUTPUT;
   try {
     return use(Testing.app({ outdir }));
   } finally {
+    if (hcl !== undefined) process.env.SYNTH_HCL_OUTPUT = hcl;
     removeScratch(outdir);
   }
 }

@@ -159,6 +159,9 @@ async function synth(args) {
   // checks the output directory, as --output when that is where it came from; a value with spaces or control
   // characters around it is passed as it is, for the app to name.
   const env = appEnvironment(process.env, config, given && given.trim() !== given ? given : outdir, hcl);
+  // The app reads a relative INFRA_CONFIG from where the command was typed (INIT_CWD), which npm sets; run without
+  // npm, that is here, before the change to the project.
+  env.INIT_CWD = invoked;
   // How a problem with the directory is named: the option, the variable (the app's default), or the default.
   if (line.values.output !== undefined) env.SOA_OUTDIR_OPTION = "--output";
   else if (!process.env.CDKTF_OUTDIR) env.SOA_OUTDIR_OPTION = "the output directory";

@@ -212,6 +212,31 @@ describe("npm run synth", () => {
     expect(missing.stderr).toContain(`INFRA_CONFIG file nope.json (${join(here, "nope.json")}): cannot be read (no such file)`);
   });
 
+  test("run without npm (no INIT_CWD), a relative INFRA_CONFIG is read from the directory it was run in, not the project", () => {
+    const here = join(work, "run-here");
+    mkdirSync(here);
+    writeFileSync(join(here, "mine.json"), JSON.stringify({ project: "runhere" }));
+    const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: join(work, "run-here-out"), INFRA_CONFIG: "mine.json" };
+    delete env.INIT_CWD;
+    delete env.npm_lifecycle_event;
+    const result = spawnSync(process.execPath, [join(projectRoot, "commands", "synth.js")], { cwd: here, env, encoding: "utf8" });
+    expect(result.status).toBe(0);
+    expect(readFileSync(join(work, "run-here-out", "stacks", "aws", "cdk.tf.json"), "utf8")).toContain("runhere");
+  });
+
+  test("an empty CDKTF_OUTDIR (exported blank) is as unset, for the app command cdktf runs as for npm run synth", () => {
+    // Run where the default cdktf.out is a directory of the test's own.
+    const here = mkdtempSync(join(work, "blank-outdir-"));
+    const result = spawnSync(process.execPath, [join(projectRoot, "deploy", "app.js")], {
+      cwd: here,
+      env: { ...process.env, INFRA_CONFIG: "", CDKTF_OUTDIR: "", CDKTF_CONTEXT_JSON: "" },
+      encoding: "utf8",
+    });
+    expect(result.stderr).not.toMatch(/this is a bug|\n\s+at /);
+    expect(result.status).toBe(0);
+    expect(existsSync(join(here, "cdktf.out", "stacks", "aws", "cdk.tf.json"))).toBe(true);
+  });
+
   test.each([
     ["CDKTF_OUTDIR naming a file", () => ({ CDKTF_OUTDIR: join(work, "a-file") }), /CDKTF_OUTDIR = .*names a file, not a directory/],
     ["CDKTF_OUTDIR below a missing directory", () => ({ CDKTF_OUTDIR: join(work, "no", "such") }), /CDKTF_OUTDIR = .*its parent .* does not exist/],
