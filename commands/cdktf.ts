@@ -18,7 +18,7 @@ import { SettingsError } from "../settings/errors";
 import { loadSettings } from "../settings/load";
 import { READINESS_GATE, invocationDir, kindOf, projectDirFromStacks, projectRoot, stacksProjectDir, startedAs, userPath } from "../settings/paths";
 import { stateBackend } from "../settings/state-backend";
-import { type CommandSpec, UsageError, UserError, commandExitCode, integerOption } from "./cli";
+import { type CommandSpec, UsageError, UserError, checkPathOption, commandExitCode, integerOption } from "./cli";
 import { type Backend, describeState, recordedBackend, sameState, shown, synthesizedBackend } from "../settings/initialized-backends";
 import { foreignStackDirectories, mixedFormatMessage, mixedFormatStacks } from "./output-dir";
 import { fileTargetProblem } from "./output-file";
@@ -213,6 +213,7 @@ function cdktfOptions(command: Command, values: Record<string, unknown>, env: No
       if (name === "var" && !/^[A-Za-z_][A-Za-z0-9_-]*=/.test(text)) {
         throw new UsageError(`--var=${text}: expected NAME=VALUE, as Terraform's -var takes it`);
       }
+      if (option.what === "path") checkPathOption(name, text);
       const path = option.what === "path" ? userPath(text, env) : undefined;
       // cdktf writes the outputs with no check of its own: over a tracked file, into a missing directory (a trace).
       const outputsProblem = name === "outputs-file" && path ? fileTargetProblem(path, outputsFileOf(command), false) : undefined;

@@ -12,7 +12,7 @@ import { loadSettings } from "../settings/load";
 import { projectRoot, startedAs, userPath } from "../settings/paths";
 import { type NewFile, WriteError, certificateDirProblem, notAFile, writeAllOrNothing } from "./certs-files";
 import { type Refusal, type TlsSet, handshakeRefusals } from "./tls-handshake";
-import { type CommandSpec, UsageError, UserError, commandExitCode, runCommand } from "./cli";
+import { type CommandSpec, UsageError, UserError, checkPathOption, commandExitCode, runCommand } from "./cli";
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
@@ -367,6 +367,7 @@ async function certs(values: { out?: string; rotate?: boolean; "rotate-ca"?: boo
   // What the messages about the directory name it by: the option or the setting it came from.
   let source: string;
   if (options.out !== undefined) {
+    checkPathOption("out", options.out);
     dir = userPath(options.out, env);
     source = `--out=${options.out}`;
     const unsafe = certificateDirProblem(dir);

@@ -2,7 +2,7 @@
 // missing or bad value, or a stray argument prints one line that names it and exits 2; an error the user can fix
 // prints one line and exits 1. Only a bug in our own code prints a stack trace.
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { SettingsError, escapeInvisible } from "../settings/errors";
+import { SettingsError, escapeInvisible, invisibleCharacters } from "../settings/errors";
 
 /** A bad command line: one line, exit 2. */
 export class UsageError extends Error {
@@ -123,6 +123,19 @@ function optionsNpmTook(spec: CommandSpec<Options>, env: NodeJS.ProcessEnv): { n
     }
   }
   return took;
+}
+
+/**
+ * Refuses a path option's value no one means: one that begins with "=" (getopt reads `-o=x` as the path "=x"), or
+ * with spaces or control characters at its ends or within (a quoting slip in a script), which would name a file
+ * the user cannot see.
+ */
+export function checkPathOption(name: string, value: string): void {
+  const shown = `"${escapeInvisible(value)}"`;
+  if (value.startsWith("=")) throw new UsageError(`--${name} ${shown} starts with "=": write --${name}=PATH, or the short option and the path apart`);
+  if (value.trim() !== value || invisibleCharacters(value).length > 0) {
+    throw new UsageError(`--${name}=${shown}: has leading or trailing spaces, or control characters; expected a path as it is`);
+  }
 }
 
 /** How to ask a command for its usage: npm passes options to the script only after `--`. */

@@ -12,7 +12,7 @@ import { CONTEXT_ENV, OUTDIR_ENV, environmentMessage } from "../settings/environ
 import { escapeInvisible } from "../settings/errors";
 import { type AppSettings, CONFIG_ENV, loadSettings } from "../settings/load";
 import { invocationDir, projectRoot, startedAs, userPath } from "../settings/paths";
-import { UsageError, UserError, runCommand } from "./cli";
+import { UsageError, UserError, checkPathOption, runCommand } from "./cli";
 import { fileHead, fileTargetProblem } from "./output-file";
 import { removeScratch, scratchDirectory } from "./scratch";
 
@@ -180,7 +180,10 @@ interface Target {
 }
 
 function target(out: string | undefined, env: NodeJS.ProcessEnv): Target {
-  if (out !== undefined) return { file: userPath(out, env), origin: `--out ${out}`, given: true };
+  if (out !== undefined) {
+    checkPathOption("out", out);
+    return { file: userPath(out, env), origin: `--out ${out}`, given: true };
+  }
   // Beside the synthesized stacks, as synth finds their directory (a relative CDKTF_OUTDIR from where the user typed the command).
   const outdir = env[OUTDIR_ENV];
   if (outdir) return { file: join(userPath(outdir, env), "stacks.svg"), origin: `the output directory ${OUTDIR_ENV}=${outdir} (no --out given)`, given: false };

@@ -153,3 +153,21 @@ test("SYNTH_HCL_OUTPUT=true exported: npm run docs -- --check still finds the pi
   expect(result.status).toBe(0);
   expect(projectOutputs()).toEqual(before);
 });
+
+// A path no one means: `-o=x` (getopt reads the path "=x"), or a value with spaces at its ends (a quoting slip), once
+// made a directory "=x" or a file named " " in the project.
+test.each([
+  ["graph", "dist/commands/graph.js", ["--out= "], '--out=" ": has leading or trailing spaces, or control characters; expected a path as it is'],
+  ["graph", "dist/commands/graph.js", ["--out=x.svg\t"], '--out="x.svg\\u0009": has leading or trailing spaces, or control characters; expected a path as it is'],
+  ["certs", "dist/commands/certs.js", ["--out= "], '--out=" ": has leading or trailing spaces, or control characters; expected a path as it is'],
+  ["output", "dist/commands/cdktf.js", ["output", "aws", "-o=x"], '--output "=x" starts with "=": write --output=PATH, or the short option and the path apart'],
+  ["diff", "dist/commands/cdktf.js", ["diff", "aws", "--var-file= f"], '--var-file=" f": has leading or trailing spaces, or control characters; expected a path as it is'],
+])("npm run %s (%s) %j: one line, exit 2, nothing written", (command, entry, args, message) => {
+  const before = projectOutputs();
+  const typedIn = mkdtempSync(join(tmpdir(), "typed-in-"));
+  const result = spawnSync(process.execPath, [join(projectRoot, entry), ...args], { cwd: projectRoot, env: { ...process.env, INFRA_CONFIG: "", INIT_CWD: typedIn }, encoding: "utf8" });
+  expect(result.stderr).toBe(`npm run ${command}: ${message} (npm run ${command} -- --help shows the usage)\n`);
+  expect(result.status).toBe(2);
+  expect(readdirSync(typedIn)).toEqual([]);
+  expect(projectOutputs()).toEqual(before);
+});
