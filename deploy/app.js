@@ -82,8 +82,28 @@ function rebuilt(meta) {
   }
 }
 
-const meta = readMeta();
-if (!upToDate(meta) && !rebuilt(meta)) {
+const USAGE = `usage: node deploy/app.js
+The app command cdktf runs (cdktf.json's "app") for synth, diff and deploy: synthesizes both stacks into
+CDKTF_OUTDIR (default cdktf.out) from the settings INFRA_CONFIG names. It takes no arguments: to synthesize, run
+npm run synth (or npx cdktf synth); npm run synth -- --help shows its options.`;
+
+/** What to do with a command line typed by hand (cdktf gives none): "help", a one-line refusal, or undefined to run. */
+function commandLine(args) {
+  if (args.length === 0) return undefined;
+  if (args.length === 1 && (args[0] === "--help" || args[0] === "-h")) return "help";
+  const first = JSON.stringify(args[0]).replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return `node deploy/app.js: takes no arguments (got ${first}): cdktf runs it so; to synthesize, run npm run synth (node deploy/app.js --help shows the usage)`;
+}
+
+// synth.js runs this file in its own process, whose arguments are its own.
+const typed = require.main === module ? commandLine(process.argv.slice(2)) : undefined;
+const meta = typed ? undefined : readMeta();
+if (typed === "help") {
+  process.stdout.write(`${USAGE}\n`);
+} else if (typed) {
+  process.stderr.write(`${typed}\n`);
+  process.exitCode = 2;
+} else if (!upToDate(meta) && !rebuilt(meta)) {
   process.exitCode = 1;
 } else {
   const vendor = loadBundle(files.vendor);

@@ -144,3 +144,19 @@ test("a deleted bundle is rebuilt", () => {
   rmSync(join(copy, "dist", "app", "main.js"));
   expect(synth()).toContain('"ManagedBy": "cdktf-edited"');
 });
+
+test("typed by hand, it answers --help and refuses arguments in one line, exit 2, synthesizing nothing (cdktf gives none)", () => {
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, [join(copy, "deploy", "app.js"), ...args], { cwd: copy, env: { ...process.env, CDKTF_OUTDIR: join(copy, "typed-out") }, encoding: "utf8" });
+  for (const flag of ["--help", "-h"]) {
+    expect(run([flag])).toMatchObject({ status: 0, stderr: "", stdout: expect.stringMatching(/^usage: node deploy\/app\.js\n/) });
+  }
+  for (const args of [["--bogus"], ["stray", "--help"]]) {
+    expect(run(args)).toMatchObject({
+      status: 2,
+      stdout: "",
+      stderr: `node deploy/app.js: takes no arguments (got "${args[0]}"): cdktf runs it so; to synthesize, run npm run synth (node deploy/app.js --help shows the usage)\n`,
+    });
+  }
+  expect(existsSync(join(copy, "typed-out"))).toBe(false);
+});
