@@ -1,5 +1,6 @@
 // The security summary of `npm run review`, shown first as `cdk diff` shows it: the IAM statements, managed policy
-// attachments, network rules and exposures to the internet a change adds or removes, whichever resource holds them. Statements come from every
+// attachments, network rules, exposures to the internet, security groups attached to resources and containers'
+// privileges on their hosts that a change adds or removes, whichever resource holds them. Statements come from every
 // policy document (role trust policies, inline and managed policies, bucket and key policies, policy-document data
 // sources); rules from security group rules (standalone or inline), network ACL rules and the ports Docker
 // containers publish; exposures from what puts a resource on the internet without a rule of its own (an
@@ -70,11 +71,34 @@ export interface ExposureChange {
   readonly exposure: string;
 }
 
+export interface AttachmentChange {
+  readonly change: "added" | "removed";
+  readonly stack: string;
+  /** The resource whose traffic the security group's rules then govern. */
+  readonly address: string;
+  /** The security group, `aws_security_group.lb` (or its ID or name as written). */
+  readonly group: string;
+  /** The argument that attaches it, `vpc_security_group_ids`, `network_interfaces.security_groups`. */
+  readonly via: string;
+}
+
+export interface PrivilegeChange {
+  readonly change: "added" | "removed";
+  readonly stack: string;
+  readonly address: string;
+  /** What a container gains on its host, as a reviewer says it: `capability CAP_NET_ADMIN (container web)`. */
+  readonly privilege: string;
+}
+
 export interface SecurityChanges {
   readonly statements: StatementChange[];
   readonly managedPolicies: ManagedPolicyChange[];
   readonly networkRules: NetworkRuleChange[];
   readonly exposures: ExposureChange[];
+  /** Security groups attached to, or taken from, instances, launch templates, load balancers and the like. */
+  readonly attachments: AttachmentChange[];
+  /** What containers may do on their hosts: privileged mode, capabilities, the host's namespaces, devices. */
+  readonly privileges: PrivilegeChange[];
 }
 
 type Item<T> = Omit<T, "change" | "stack">;
@@ -108,10 +132,13 @@ export function securityChanges(stack: string, before: Map<string, Json>, after:
     // index, when one before them goes) or described anew admits the same traffic.
     networkRules: diff<NetworkRuleChange>(networkRulesOf, ({ direction, action, protocol, ports, peer, target }) => JSON.stringify([direction, action, protocol, ports, peer, target])),
     exposures: diff<ExposureChange>(exposuresOf),
+    attachments: diff<AttachmentChange>(attachmentsOf),
+    privileges: diff<PrivilegeChange>(privilegesOf),
   };
 }
 
-const count = (s: SecurityChanges) => s.statements.length + s.managedPolicies.length + s.networkRules.length + s.exposures.length;
+const count = (s: SecurityChanges) =>
+  s.statements.length + s.managedPolicies.length + s.networkRules.length + s.exposures.length + s.attachments.length + s.privileges.length;
 export const hasSecurityChanges = (s: SecurityChanges) => count(s) > 0;
 
 /**
@@ -343,6 +370,71 @@ function exposuresOf(address: string, body: Json): Item<ExposureChange>[] {
   }
 }
 
+/** Resources whose security-group lists are peers of rules, not attachments. */
+const GROUPS_AS_PEERS = new Set(["aws_security_group", "aws_default_security_group", "aws_security_group_rule"]);
+const ATTACHING = /^(vpc_)?security_groups?(_ids|_names)?$/;
+
+/**
+ * The security groups a resource attaches, by argument, at its top level and in its blocks (an instance's
+ * `vpc_security_group_ids`, a launch template's `network_interfaces.security_groups`, an ECS service's
+ * `network_configuration.security_groups`, a Lambda function's `vpc_config.security_group_ids`).
+ */
+function attachmentsOf(address: string, body: Json): Item<AttachmentChange>[] {
+  if (address.startsWith("data.") || /^(output|local)\./.test(address)) return [];
+  const type = typeOf(address);
+  if (GROUPS_AS_PEERS.has(type)) return [];
+  if (type === "aws_network_interface_sg_attachment") {
+    return [{ address: shortRef(body.network_interface_id), group: shortRef(body.security_group_id), via: address }];
+  }
+  const out: Item<AttachmentChange>[] = [];
+  const scan = (node: Json, path: string[], depth: number) => {
+    for (const [key, value] of Object.entries(node)) {
+      if (ATTACHING.test(key)) for (const group of list(value)) out.push({ address, group: shortRef(group), via: [...path, key].join(".") });
+      else if (depth < 2) for (const block of Array.isArray(value) ? value : [value]) if (block && typeof block === "object" && !Array.isArray(block)) scan(block, [...path, key], depth + 1);
+    }
+  };
+  scan(body, [], 0);
+  return out;
+}
+
+/** Linux capabilities as Docker and ECS take them: with or without `CAP_`, in any case. */
+const capability = (c: unknown) => `capability ${String(c).toUpperCase().replace(/^(CAP_)?/, "CAP_")}`;
+
+/**
+ * What a container may do on its host beyond the defaults: a Docker container's privileged mode, added
+ * capabilities, the host's network, PID, IPC or user namespace, security options and devices; an ECS task's host
+ * network and its containers' privileged mode, added capabilities and devices.
+ */
+function privilegesOf(address: string, body: Json): Item<PrivilegeChange>[] {
+  if (address.startsWith("data.")) return [];
+  const type = typeOf(address);
+  const of = (privilege: string) => ({ address, privilege });
+  if (type === "docker_container") {
+    const out: Item<PrivilegeChange>[] = [];
+    if (isTrue(body.privileged)) out.push(of("privileged mode (privileged = true)"));
+    for (const caps of blocks(body.capabilities)) for (const c of list(caps.add)) out.push(of(capability(c)));
+    for (const mode of ["network_mode", "pid_mode", "ipc_mode", "userns_mode"]) {
+      if (String(body[mode] ?? "") === "host") out.push(of(`the host's ${mode.replace(/_mode$/, "").replace("userns", "user")} namespace (${mode} = "host")`));
+    }
+    for (const opt of list(body.security_opts)) out.push(of(`security option ${opt}`));
+    for (const device of blocks(body.devices)) out.push(of(`device ${device.host_path}${device.container_path ? ` as ${device.container_path}` : ""}`));
+    return out;
+  }
+  if (type === "aws_ecs_task_definition") {
+    const out: Item<PrivilegeChange>[] = [];
+    if (String(body.network_mode ?? "") === "host") out.push(of('the host\'s network namespace (network_mode = "host")'));
+    const definitions = typeof body.container_definitions === "string" ? documentData(body.container_definitions) : undefined;
+    for (const container of Array.isArray(definitions) ? (definitions as Json[]) : []) {
+      const name = `(container ${container.name})`;
+      if (container.privileged === true) out.push(of(`privileged mode ${name}`));
+      for (const c of list(container.linuxParameters?.capabilities?.add)) out.push(of(`${capability(c)} ${name}`));
+      for (const device of blocks(container.linuxParameters?.devices)) out.push(of(`device ${device.hostPath} ${name}`));
+    }
+    return out;
+  }
+  return [];
+}
+
 const SIGN = { added: "+", removed: "-" } as const;
 
 function statementLine(s: IamStatement): string {
@@ -373,10 +465,12 @@ export function securityText(all: SecurityChanges[]): string[] {
   const managed = all.flatMap((s) => s.managedPolicies);
   const rules = all.flatMap((s) => s.networkRules);
   const exposures = all.flatMap((s) => s.exposures);
-  if (statements.length + managed.length + rules.length + exposures.length === 0) {
-    return ["Security changes: none (no IAM statement, managed policy, network rule or exposure to the internet added or removed)"];
+  const attachments = all.flatMap((s) => s.attachments);
+  const privileges = all.flatMap((s) => s.privileges);
+  if (statements.length + managed.length + rules.length + exposures.length + attachments.length + privileges.length === 0) {
+    return [`Security changes: none (${NONE})`];
   }
-  const out = [`Security changes (${counted([...statements, ...managed, ...rules, ...exposures])}):`];
+  const out = [`Security changes (${counted([...statements, ...managed, ...rules, ...exposures, ...attachments, ...privileges])}):`];
   const section = <T extends { change: "added" | "removed" }>(title: string, items: T[], line: (item: T) => string, place: (item: T) => string) => {
     if (items.length === 0) return;
     out.push(`  ${title} (${counted(items)}):`);
@@ -397,8 +491,13 @@ export function securityText(all: SecurityChanges[]): string[] {
   section("Managed policies", managed, (c) => `${c.policyArn} attached to ${c.subject}`, (c) => `${c.stack}: ${c.address}`);
   section("Network rules", rules, ruleLine, (r) => `${r.stack}: ${r.address}${r.description ? ` "${r.description}"` : ""}`);
   section("Exposure to the internet", exposures, (e) => e.exposure, (e) => `${e.stack}: ${e.address}`);
+  section("Security groups attached", attachments, (a) => `${a.group} on ${a.address}`, (a) => `${a.stack}: ${a.via}`);
+  section("Container privileges", privileges, (p) => p.privilege, (p) => `${p.stack}: ${p.address}`);
   return out;
 }
+
+/** What "none" covers, in both forms of the summary. */
+const NONE = "no IAM statement, managed policy, network rule, exposure to the internet, security group attachment or container privilege added or removed";
 
 /** How many places of one change the text lists; the rest are counted. */
 const PLACES_SHOWN = 5;
@@ -419,9 +518,11 @@ export function securityMarkdown(all: SecurityChanges[]): string[] {
   const managed = all.flatMap((s) => s.managedPolicies);
   const rules = all.flatMap((s) => s.networkRules);
   const exposures = all.flatMap((s) => s.exposures);
+  const attachments = all.flatMap((s) => s.attachments);
+  const privileges = all.flatMap((s) => s.privileges);
   const out = ["### Security changes", ""];
-  if (statements.length + managed.length + rules.length + exposures.length === 0) {
-    return [...out, "None: no IAM statement, managed policy, network rule or exposure to the internet added or removed."];
+  if (statements.length + managed.length + rules.length + exposures.length + attachments.length + privileges.length === 0) {
+    return [...out, `None: ${NONE}.`];
   }
   if (statements.length) {
     out.push(`**IAM statements** (${counted(statements)})`, "", row(["", "Stack", "Where", "Effect", "Actions", "Resources", "Principals", "Conditions"]), row(Array(8).fill("---")));
@@ -448,6 +549,16 @@ export function securityMarkdown(all: SecurityChanges[]): string[] {
   if (exposures.length) {
     out.push(`**Exposure to the internet** (${counted(exposures)})`, "", row(["", "Stack", "Resource", "Exposure"]), row(Array(4).fill("---")));
     for (const e of exposures) out.push(row([SIGN[e.change], e.stack, code(e.address), cell(e.exposure)]));
+    out.push("");
+  }
+  if (attachments.length) {
+    out.push(`**Security groups attached** (${counted(attachments)})`, "", row(["", "Stack", "Security group", "On", "By"]), row(Array(5).fill("---")));
+    for (const a of attachments) out.push(row([SIGN[a.change], a.stack, code(a.group), code(a.address), code(a.via)]));
+    out.push("");
+  }
+  if (privileges.length) {
+    out.push(`**Container privileges** (${counted(privileges)})`, "", row(["", "Stack", "Resource", "Privilege"]), row(Array(4).fill("---")));
+    for (const p of privileges) out.push(row([SIGN[p.change], p.stack, code(p.address), cell(p.privilege)]));
     out.push("");
   }
   return out.slice(0, -1);

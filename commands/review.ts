@@ -1,8 +1,8 @@
 // `npm run review -- [base-ref] [--markdown] [--base-settings=FILE]`: what a change does to the synthesized
 // Terraform, as `cdk diff` shows it. Synthesizes the base (default: the merge base with main) and the working tree
-// into temporary directories and prints first a security summary (IAM statements, managed policies, network rules
-// and exposures to the internet added or removed, ./review-security.ts), then where state moves and what changes in
-// the providers (a new backend or region), then per stack the resources added and removed with their
+// into temporary directories and prints first a security summary (IAM statements, managed policies, network rules,
+// exposures to the internet, security groups attached and containers' privileges added or removed,
+// ./review-security.ts), then where state moves and what changes in the providers (a new backend or region), then per stack the resources added and removed with their
 // attributes, the resources changed with each changed attribute, and the changes that force Terraform to replace a
 // resource (./review-replacements.ts). Long text (boot configurations, container definitions, policies) is shown as
 // lines; JSON documents as indented JSON and template files as the text Terraform renders. `--markdown` writes
@@ -410,9 +410,9 @@ function synthesizeTree(dir: string, outdir: string, settings: SideSettings, sid
 export const USAGE = `usage: npm run review -- [base-ref] [--markdown] [--base-settings=FILE]
 
 What a change does to the synthesized Terraform, as cdk diff shows it: synthesizes base-ref and the working tree,
-then prints the security changes (IAM statements, managed policies, network rules and exposures to the internet
-added or removed), where each stack's state moves and what changes in its providers, and, per
-stack, the resources added and removed with their attributes and those changed with each changed attribute.
+then prints the security changes (IAM statements, managed policies, network rules, exposures to the internet,
+security groups attached and containers' privileges, added or removed), where each stack's state moves and what
+changes in its providers, and, per stack, the resources added and removed with their attributes and those changed with each changed attribute.
   base-ref              commit, branch or tag to compare with (default: the merge base of HEAD with main, or
                         origin/main)
   --markdown            write GitHub-flavoured Markdown, for a job summary

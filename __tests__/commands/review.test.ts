@@ -369,3 +369,68 @@ describe("what a reviewer must see before the elements", () => {
     expect(shown).toMatch(/^ {2}docker: state moves from local path=\S+\/docker\.tfstate to s3 bucket=my-state /m);
   });
 });
+
+describe("security groups attached and containers' privileges, which change what rules govern and what a container may do", () => {
+  const stack = (resource: Record<string, any>) => ({ config: { terraform: {}, provider: {}, resource }, files: {} });
+  const definitions = (extra: Record<string, unknown>) => JSON.stringify([{ name: "web", image: "nginx", ...extra }]);
+  const base = stack({
+    aws_instance: { i: { vpc_security_group_ids: ["${aws_security_group.host.id}"] } },
+    aws_launch_template: { t: { network_interfaces: { security_groups: ["${aws_security_group.host.id}"] } } },
+    aws_security_group: { host: { ingress: [{ protocol: "tcp", from_port: 22, to_port: 22, security_groups: ["${aws_security_group.admin.id}"] }] } },
+    docker_container: { c: { image: "x" } },
+    aws_ecs_task_definition: { td: { container_definitions: definitions({}) } },
+  });
+  const head = stack({
+    aws_instance: { i: { vpc_security_group_ids: ["${aws_security_group.host.id}", "${aws_security_group.lb.id}"] } },
+    aws_launch_template: { t: { network_interfaces: { security_groups: ["${aws_security_group.host.id}", "sg-0123456789abcdef0"] } } },
+    // A rule's peer is no attachment: it is the rule's.
+    aws_security_group: { host: { ingress: [{ protocol: "tcp", from_port: 22, to_port: 22, security_groups: ["${aws_security_group.admin.id}", "${aws_security_group.lb.id}"] }] } },
+    docker_container: { c: { image: "x", privileged: true, capabilities: { add: ["NET_ADMIN"] }, network_mode: "host", devices: [{ host_path: "/dev/kmsg" }] } },
+    aws_ecs_task_definition: { td: { network_mode: "host", container_definitions: definitions({ privileged: true, linuxParameters: { capabilities: { add: ["CAP_SYS_ADMIN"] } } }) } },
+  });
+  const text = renderText([reviewStack("aws", base, head)], "t");
+
+  test("a security group attached to an instance and to a launch template's network interfaces, each named with the argument", () => {
+    expect(text).toContain(
+      [
+        "  Security groups attached (2 added):",
+        "    + aws_security_group.lb on aws_instance.i",
+        "        aws: vpc_security_group_ids",
+        "    + sg-0123456789abcdef0 on aws_launch_template.t",
+        "        aws: network_interfaces.security_groups",
+      ].join("\n"),
+    );
+    expect(text).not.toMatch(/aws_security_group\.lb on aws_security_group\.host/);
+    expect(text).toContain("    + ingress tcp port 22 from aws_security_group.lb to aws_security_group.host");
+  });
+
+  test("a Docker container's privileged mode, capabilities, host network and devices; an ECS task's host network and its containers'", () => {
+    expect(text).toContain(
+      [
+        "  Container privileges (7 added):",
+        "    + privileged mode (privileged = true)",
+        "        aws: docker_container.c",
+        "    + capability CAP_NET_ADMIN",
+        "        aws: docker_container.c",
+        '    + the host\'s network namespace (network_mode = "host") (×2)',
+        "        aws: docker_container.c",
+        "        aws: aws_ecs_task_definition.td",
+        "    + device /dev/kmsg",
+        "        aws: docker_container.c",
+        "    + privileged mode (container web)",
+        "        aws: aws_ecs_task_definition.td",
+        "    + capability CAP_SYS_ADMIN (container web)",
+        "        aws: aws_ecs_task_definition.td",
+      ].join("\n"),
+    );
+    const markdown = renderMarkdown([reviewStack("aws", base, head)], "t");
+    expect(markdown).toContain("| + | aws | `aws_security_group.lb` | `aws_instance.i` | `vpc_security_group_ids` |");
+    expect(markdown).toContain("| + | aws | `docker_container.c` | capability CAP_NET_ADMIN |");
+  });
+
+  test("none of them, and none is said in both forms", () => {
+    expect(renderText([reviewStack("aws", base, base)], "t")).toContain(
+      "Security changes: none (no IAM statement, managed policy, network rule, exposure to the internet, security group attachment or container privilege added or removed)",
+    );
+  });
+});
