@@ -5,7 +5,7 @@
 import "reflect-metadata"; // @peculiar/x509's dependency injection needs it before it loads
 import { type KeyObject, randomBytes, webcrypto } from "node:crypto";
 import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import * as x509 from "@peculiar/x509";
 import { CERT_FILES, CERT_FIXES, CLOCK_SKEW_MS, type CertFile, LEAVES, type Leaf, RENEW_DAYS, checkCa, checkCaKey, dockerHostCertificateNames, fixOf, leafProblem, missingFiles } from "../constructs/docker-tls";
 import { loadSettings } from "../settings/load";
@@ -80,7 +80,10 @@ export async function ensureCertificates(options: CertOptions): Promise<CertResu
   const exists = ALL_FILES.filter((f) => !looked.value.includes(f));
 
   // Everything is checked before anything is written: a refusal leaves the directory as it was.
-  const check = { label: dir, now, marginDays: RENEW_DAYS };
+  // A region's own directory is suggested as the setting would name it: relative to the project, inside it.
+  const inProject = relative(projectRoot, dir);
+  const certsDirSetting = inProject && !inProject.startsWith("..") && !isAbsolute(inProject) ? inProject : undefined;
+  const check = { label: dir, now, marginDays: RENEW_DAYS, certsDirSetting };
   const reissue = new Set<Leaf>();
   let newCa = false;
   let signer: Signer | undefined;

@@ -3,7 +3,7 @@
 // the checks that the files fit together (each key its certificate's, both certificates the CA's).
 import { type KeyObject, X509Certificate, createPrivateKey } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
-import { basename, join, posix } from "node:path";
+import { basename, isAbsolute, join, posix } from "node:path";
 
 export const CERT_FILES = {
   /** The private CA that signs both sides. */
@@ -89,6 +89,11 @@ export interface CertCheckOptions {
   readonly now?: Date;
   /** Also refuse certificates that expire within this many days after `now`. @default 0 */
   readonly marginDays?: number;
+  /**
+   * The directory as dockerHost.certsDir names it (relative to the project), beside which a region's own is
+   * suggested; undefined when no setting can name it. @default `label`, when relative
+   */
+  readonly certsDirSetting?: string;
 }
 
 /**
@@ -404,6 +409,7 @@ export function leafProblem(
   options: CertCheckOptions = {},
 ): string | undefined {
   const { label = dir, now = new Date(), marginDays = 0 } = options;
+  const setting = "certsDirSetting" in options ? options.certsDirSetting : isAbsolute(label) ? undefined : label;
   const { cert: certFile, key: keyFile } = LEAVES[leaf];
   const name = (f: CertFile) => posix.join(label, CERT_FILES[f]);
   const cert = readCertificate(join(dir, CERT_FILES[certFile]));
@@ -437,7 +443,7 @@ export function leafProblem(
     if (from && to && from !== to) {
       return (
         `${problem}: ${CERT_FIXES.rotate} if the Docker host moved from ${from} to ${to}; if the same environment also stays in ${from}, ` +
-        `give each region its own dockerHost.certsDir (such as ${label}-${to}) instead, since the rotated certificates would no longer cover ${from}`
+        `give each region its own dockerHost.certsDir${setting ? ` (such as ${setting}-${to})` : ""} instead, since the rotated certificates would no longer cover ${from}`
       );
     }
     return `${problem}: ${CERT_FIXES.rotate}`;

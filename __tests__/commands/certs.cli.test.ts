@@ -542,6 +542,24 @@ describe("dist/commands/certs.js, as `npm run certs` runs it", () => {
     expect(run(["--out=certs"], dirname(dir))).toMatchObject({ status: 1, stderr: expect.stringMatching(/^npm run certs: .*ca-key\.pem is missing: .*; .*key\.pem does not match .*cert\.pem/) });
   });
 
+  test("certificates of another region: the region's own directory is suggested as dockerHost.certsDir would name it, relative to the project, never an absolute path the setting refuses", async () => {
+    const settingsFile = join(typedIn(), "eu.json");
+    writeFileSync(settingsFile, JSON.stringify({ region: "eu-central-1" }));
+    const inProject = `certs/region-test-${process.pid}`;
+    const outside = join(typedIn(), "certs");
+    try {
+      for (const dir of [join(projectRoot, inProject), outside]) await ensureCertificates({ dir, serverNames: names });
+      const result = run([`--out=${join(projectRoot, inProject)}`], typedIn(), { INFRA_CONFIG: settingsFile });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(`give each region its own dockerHost.certsDir (such as ${inProject}-eu-central-1) instead`);
+      const away = run([`--out=${outside}`], typedIn(), { INFRA_CONFIG: settingsFile });
+      expect(away.status).toBe(1);
+      expect(away.stderr).toContain("give each region its own dockerHost.certsDir instead");
+    } finally {
+      rmSync(join(projectRoot, inProject), { recursive: true, force: true });
+    }
+  });
+
   test("the repair it names for a key under a passphrase, run as written in the directory: a wrong passphrase leaves the key, the right one makes a set it keeps", () => {
     const dir = made();
     const key = join(dir, CERT_FILES.clientKey);
