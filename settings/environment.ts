@@ -147,6 +147,9 @@ export function outdirProblem(path: string, base: string = process.cwd()): strin
     const isProject = dir === projectRoot || real === project;
     return `${isProject ? "is the project directory, which holds the sources" : "is a directory above the project"}${real !== dir ? ` (through a link: ${real})` : ""}`;
   }
+  // git's own directory: a synthesis there is lost to git and can break the repository.
+  const gitDir = join(project, ".git");
+  if (isWithin(gitDir, real) || isWithin(gitDir, dir)) return "is inside the repository's .git directory, which is git's own";
   const here = kind(dir);
   if (here === "file") return "names a file, not a directory";
   if (here === "dangling link") return "is a symbolic link to nothing";

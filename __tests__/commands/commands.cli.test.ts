@@ -116,6 +116,7 @@ describe("npm run synth", () => {
     ["a directory whose manifest.json cdktf did not write", () => dirname(jsonAt(join(work, "own-manifest", "manifest.json"), { mine: "precious" })), /--output = .*: holds a manifest\.json that is not cdktf's \(no version and stacks in it\), which synthesis would replace/],
     ["a directory the kernel will not make", () => "/proc/no-such-output", /--output = "\/proc\/no-such-output": cannot be made there \(ENOENT\)/],
     ["the certificates' directory", () => join(projectRoot, "certs"), /--output = .*: is the certificates' directory \(dockerHost\.certsDir = certs\), which holds the private keys/],
+    ["a new directory in the repository's .git", () => join(projectRoot, ".git", `synth-${process.pid}`), /--output = .*: is inside the repository's \.git directory, which is git's own/],
   ])("--output naming %s is a bad command line: one line naming it, exit 2, nothing written or removed", (_, target, pattern) => {
     const dir = target();
     const before = snapshot(dir);
