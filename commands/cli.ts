@@ -127,13 +127,13 @@ function optionsNpmTook(spec: CommandSpec<Options>, env: NodeJS.ProcessEnv): { n
 
 /**
  * Refuses a path option's value no one means: one that begins with "=" (getopt reads `-o=x` as the path "=x"), or
- * with spaces or control characters at its ends or within (a quoting slip in a script), which would name a file
- * the user cannot see.
+ * with spaces or control characters at its ends (a quoting slip in a script), which would name a file the user
+ * cannot see. Such characters within a name are the user's, and shown escaped wherever the path is named.
  */
 export function checkPathOption(name: string, value: string): void {
   const shown = `"${escapeInvisible(value)}"`;
   if (value.startsWith("=")) throw new UsageError(`--${name} ${shown} starts with "=": write --${name}=PATH, or the short option and the path apart`);
-  if (value.trim() !== value || invisibleCharacters(value).length > 0) {
+  if (value.trim() !== value || invisibleCharacters(`${value.at(0) ?? ""}${value.at(-1) ?? ""}`).length > 0) {
     throw new UsageError(`--${name}=${shown}: has leading or trailing spaces, or control characters; expected a path as it is`);
   }
 }

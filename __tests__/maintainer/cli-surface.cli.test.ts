@@ -159,6 +159,8 @@ test("SYNTH_HCL_OUTPUT=true exported: npm run docs -- --check still finds the pi
 test.each([
   ["graph", "dist/commands/graph.js", ["--out= "], '--out=" ": has leading or trailing spaces, or control characters; expected a path as it is'],
   ["graph", "dist/commands/graph.js", ["--out=x.svg\t"], '--out="x.svg\\u0009": has leading or trailing spaces, or control characters; expected a path as it is'],
+  // Not a space to trim, but as unseen: a right-to-left override at the end. (Within a name, it is the user's.)
+  ["graph", "dist/commands/graph.js", ["--out=x.svg\u202E"], '--out="x.svg\\u202E": has leading or trailing spaces, or control characters; expected a path as it is'],
   ["certs", "dist/commands/certs.js", ["--out= "], '--out=" ": has leading or trailing spaces, or control characters; expected a path as it is'],
   ["output", "dist/commands/cdktf.js", ["output", "aws", "-o=x"], '--output "=x" starts with "=": write --output=PATH, or the short option and the path apart'],
   ["diff", "dist/commands/cdktf.js", ["diff", "aws", "--var-file= f"], '--var-file=" f": has leading or trailing spaces, or control characters; expected a path as it is'],
