@@ -66,7 +66,13 @@ export async function reissue(
   writeFileSync(join(dir, CERT_FILES[LEAVES[leaf].key]), x509.PemConverter.encode(pkcs8, "PRIVATE KEY"), { mode: 0o600 });
 }
 
-/** Writes ca.pem again from the same key and name, with `extra` extensions: the certificates it issued still verify. */
+/** A subject key identifier that is not the SHA-1 of the key, as a CA made by other tools may have. */
+export const ownKeyIdentifier = () => new x509.SubjectKeyIdentifierExtension("0102030405060708");
+
+/**
+ * Writes ca.pem again from the same key and name, with `extra` extensions in place of its own of the same kind: the
+ * certificates it issued still verify by signature and name.
+ */
 export async function remakeCa(dir: string, extra: x509.Extension[]): Promise<void> {
   const ca = await caOf(dir);
   const publicKey = await ca.cert.publicKey.export(ALGORITHM, ["verify"]);
@@ -79,7 +85,7 @@ export async function remakeCa(dir: string, extra: x509.Extension[]): Promise<vo
     publicKey,
     signingKey: ca.signingKey,
     signingAlgorithm: ALGORITHM,
-    extensions: [...ca.cert.extensions, ...extra],
+    extensions: [...ca.cert.extensions.filter((e) => !extra.some((x) => x.type === e.type)), ...extra],
   });
   writeFileSync(join(dir, CERT_FILES.ca), `${cert.toString("pem")}\n`);
 }

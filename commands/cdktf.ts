@@ -327,7 +327,7 @@ async function preflight(command: Command, outdir: string, stacks: readonly stri
       const refused = posix.join(label, CERT_FILES[LEAVES[refusal.side].cert]);
       throw new UserError(
         `the Docker API's certificates will not do (dockerHost.certsDir${where}): TLS refuses ${refused} as ${refusal.side === "server" ? "the Docker client and the readiness gate check" : "dockerd checks"} it against ${posix.join(label, CERT_FILES.ca)}: ` +
-          `${refusal.reason} (OpenSSL: ${refusal.code}): run \`npm run certs\`${makeThere ? ` ${makeThere.trim()}` : ""}, which says whether new certificates or a new CA will do`,
+          `${refusal.reason} (OpenSSL: ${refusal.code}): run \`npm run certs${outside ? ` -- --out=${label}` : ""}\`, which says whether new certificates or a new CA will do`,
       );
     }
     // Serving today but not for long: as `npm run certs` would renew them, said before a deploy makes the host use them.

@@ -311,11 +311,21 @@ async function issue(
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
       new x509.ExtendedKeyUsageExtension([role === "server" ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth]),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
-      await x509.AuthorityKeyIdentifierExtension.create(ca.cert),
+      await authorityKeyIdentifier(ca.cert),
       ...(dnsNames.length ? [new x509.SubjectAlternativeNameExtension(dnsNames.map((value) => ({ type: "dns" as const, value })))] : []),
     ],
   });
   return { cert, keys };
+}
+
+/**
+ * The authority key identifier of what `ca` issues: the CA's own subject key identifier, copied, as OpenSSL compares
+ * the two (a CA made elsewhere may name its key otherwise than by the SHA-1 of it, which is what a new identifier
+ * would be); made from its key when it names none.
+ */
+async function authorityKeyIdentifier(ca: x509.X509Certificate): Promise<x509.AuthorityKeyIdentifierExtension> {
+  const own = ca.getExtension(x509.SubjectKeyIdentifierExtension);
+  return own ? new x509.AuthorityKeyIdentifierExtension(own.keyId) : x509.AuthorityKeyIdentifierExtension.create(ca);
 }
 
 /** The certificate (0644) and its key (0600) as files to write, in PEM. */

@@ -194,7 +194,8 @@ describe("the certificates, which diff and deploy check before cdktf starts", ()
 
   test.each([
     ["a server certificate with a critical extension TLS does not handle", (dir: string) => reissue(dir, "server", { extra: [unknownCritical()] }), "TLS refuses \\S+/server\\.pem as the Docker client and the readiness gate check it against \\S+/ca\\.pem: unhandled critical extension \\(OpenSSL: UNSPECIFIED\\)"],
-    ["a client certificate with a key usage for signing certificates only", (dir: string) => reissue(dir, "client", { keyUsage: KeyUsageFlags.keyCertSign }), "TLS refuses \\S+/cert\\.pem as dockerd checks it against \\S+/ca\\.pem: its key usage or extended key usage is not for a TLS client \\(OpenSSL: INVALID_PURPOSE\\)"],
+    ["a server certificate with a key usage for signing certificates only", (dir: string) => reissue(dir, "server", { keyUsage: KeyUsageFlags.keyCertSign }), "TLS refuses \\S+/server\\.pem as the Docker client and the readiness gate check it against \\S+/ca\\.pem: unsuitable certificate purpose: its key usage or extended key usage is not for a TLS server \\(OpenSSL: INVALID_PURPOSE\\)"],
+    ["a client certificate with a critical extension TLS does not handle", (dir: string) => reissue(dir, "client", { extra: [unknownCritical()] }), "TLS refuses \\S+/cert\\.pem as dockerd checks it against \\S+/ca\\.pem: an error Node does not name, .*\\(OpenSSL: UNSPECIFIED\\)"],
     ["a CA whose name constraints leave out the host's names", (dir: string) => remakeCa(dir, [permittedDns("example.com")]), "TLS refuses \\S+/server\\.pem .*: permitted subtree violation \\(OpenSSL: UNSPECIFIED\\)"],
   ])("%s, which TLS refuses although the files fit together: diff and deploy stop before cdktf, naming npm run certs", async (_, spoil, reason) => {
     const refusedDir = mkdtempSync(join(work, "refused-"));

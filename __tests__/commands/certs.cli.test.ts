@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { CERT_FILES, type Leaf, PERMISSION_FIX, certificateProblem, checkCa, checkCaKey, dockerHostCertificateNames } from "../../constructs/docker-tls";
 import { USAGE, ensureCertificates } from "../../commands/certs";
-import { KeyUsageFlags, otherAuthority, permittedDns, reissue, remakeCa, unknownCritical } from "../tls-refused";
+import { KeyUsageFlags, otherAuthority, ownKeyIdentifier, permittedDns, reissue, remakeCa, unknownCritical } from "../tls-refused";
 import { certificateDirProblem } from "../../commands/certs-files";
 import { loadSettings } from "../../settings/load";
 import { projectRoot } from "../../settings/paths";
@@ -609,6 +609,21 @@ describe("dist/commands/certs.js, as `npm run certs` runs it", () => {
       const dir = join(typedIn(), "certs");
       // npm run certs dates its certificates five minutes back: these start three minutes from now.
       await ensureCertificates({ dir, serverNames: names, now: new Date(Date.now() + 8 * 60_000) });
+      expect(run(["--out=certs"], dirname(dir))).toMatchObject({ status: 0, stdout: expect.stringMatching(/^kept all 6 files in /) });
+    });
+
+    test("a CA whose key identifier is not the SHA-1 of its key (made by other tools): --rotate issues certificates that name it as it names itself", async () => {
+      const dir = made();
+      await remakeCa(dir, [ownKeyIdentifier()]);
+      // The certificates issued before name the old identifier: OpenSSL finds no issuer for the server's.
+      refused(dir, /server\.pem is refused by TLS .*UNABLE_TO_VERIFY_LEAF_SIGNATURE\): run `npm run certs -- --rotate`\n$/);
+      rotated(dir, "--rotate");
+      expect(run(["--out=certs"], dirname(dir))).toMatchObject({ status: 0, stdout: expect.stringMatching(/^kept all 6 files in /) });
+    });
+
+    test("a client certificate whose key usage OpenSSL refuses but Go ignores is kept: only dockerd, in Go, verifies it", async () => {
+      const dir = made();
+      await reissue(dir, "client", { keyUsage: KeyUsageFlags.keyEncipherment });
       expect(run(["--out=certs"], dirname(dir))).toMatchObject({ status: 0, stdout: expect.stringMatching(/^kept all 6 files in /) });
     });
 
