@@ -86,7 +86,10 @@ export interface PrivilegeChange {
   readonly change: "added" | "removed";
   readonly stack: string;
   readonly address: string;
-  /** What a container gains on its host, as a reviewer says it: `capability CAP_NET_ADMIN (container web)`. */
+  /**
+   * What a container gains on its host, as a reviewer says it (`capability CAP_NET_ADMIN (container web)`), or a
+   * restriction it runs under (`restriction: read-only root filesystem`), whose removal is the change to judge.
+   */
   readonly privilege: string;
 }
 
@@ -97,7 +100,8 @@ export interface SecurityChanges {
   readonly exposures: ExposureChange[];
   /** Security groups attached to, or taken from, instances, launch templates, load balancers and the like. */
   readonly attachments: AttachmentChange[];
-  /** What containers may do on their hosts: privileged mode, capabilities, the host's namespaces, devices. */
+  /** What containers may do on their hosts (privileged mode, capabilities, the host's namespaces, devices, host
+   * paths) and the restrictions they run under (dropped capabilities, no-new-privileges, a read-only root). */
   readonly privileges: PrivilegeChange[];
 }
 
@@ -373,22 +377,31 @@ function exposuresOf(address: string, body: Json): Item<ExposureChange>[] {
 /** Resources whose security-group lists are peers of rules, not attachments. */
 const GROUPS_AS_PEERS = new Set(["aws_security_group", "aws_default_security_group", "aws_security_group_rule"]);
 const ATTACHING = /^(vpc_)?security_groups?(_ids|_names)?$/;
+/** Arguments that hold the user's words, not the resource's configuration: a tag named security_group attaches none. */
+const WORDS = new Set(["tags", "tags_all", "default_tags", "labels", "input", "triggers", "triggers_replace", "description"]);
+/** Resources that attach a security group to another: by argument of the group and of what it is attached to. */
+const ASSOCIATIONS: Record<string, [group: string, to: string]> = {
+  aws_network_interface_sg_attachment: ["security_group_id", "network_interface_id"],
+  aws_vpc_endpoint_security_group_association: ["security_group_id", "vpc_endpoint_id"],
+};
 
 /**
  * The security groups a resource attaches, by argument, at its top level and in its blocks (an instance's
  * `vpc_security_group_ids`, a launch template's `network_interfaces.security_groups`, an ECS service's
- * `network_configuration.security_groups`, a Lambda function's `vpc_config.security_group_ids`).
+ * `network_configuration.security_groups`, a Lambda function's `vpc_config.security_group_ids`), and those an
+ * association resource attaches to another.
  */
 function attachmentsOf(address: string, body: Json): Item<AttachmentChange>[] {
-  if (address.startsWith("data.") || /^(output|local)\./.test(address)) return [];
+  // Resources only: not data sources, and not the provider's, Terraform's, outputs' or locals' blocks.
+  if (/^(data|provider|terraform|output|local|variable|module)\b/.test(address)) return [];
   const type = typeOf(address);
   if (GROUPS_AS_PEERS.has(type)) return [];
-  if (type === "aws_network_interface_sg_attachment") {
-    return [{ address: shortRef(body.network_interface_id), group: shortRef(body.security_group_id), via: address }];
-  }
+  const association = ASSOCIATIONS[type];
+  if (association) return [{ address: shortRef(body[association[1]]), group: shortRef(body[association[0]]), via: address }];
   const out: Item<AttachmentChange>[] = [];
   const scan = (node: Json, path: string[], depth: number) => {
     for (const [key, value] of Object.entries(node)) {
+      if (WORDS.has(key)) continue;
       if (ATTACHING.test(key)) for (const group of list(value)) out.push({ address, group: shortRef(group), via: [...path, key].join(".") });
       else if (depth < 2) for (const block of Array.isArray(value) ? value : [value]) if (block && typeof block === "object" && !Array.isArray(block)) scan(block, [...path, key], depth + 1);
     }
@@ -398,37 +411,59 @@ function attachmentsOf(address: string, body: Json): Item<AttachmentChange>[] {
 }
 
 /** Linux capabilities as Docker and ECS take them: with or without `CAP_`, in any case. */
-const capability = (c: unknown) => `capability ${String(c).toUpperCase().replace(/^(CAP_)?/, "CAP_")}`;
+const capability = (c: unknown) => String(c).toUpperCase().replace(/^(CAP_)?/, "CAP_").replace(/^CAP_ALL$/, "ALL");
+/** A restriction a container runs under: what matters is when one goes, which the summary shows as removed. */
+const restriction = (what: string) => `restriction: ${what}`;
+/** Security options that take a protection away (seccomp, AppArmor or SELinux off); no-new-privileges adds one. */
+const WEAKENING = /unconfined|label[=:]disable/i;
+const NO_NEW_PRIVILEGES = /^no-new-privileges(?:[=:]true)?$/i;
 
 /**
- * What a container may do on its host beyond the defaults: a Docker container's privileged mode, added
- * capabilities, the host's network, PID, IPC or user namespace, security options and devices; an ECS task's host
- * network and its containers' privileged mode, added capabilities and devices.
+ * What a container may do on its host beyond the defaults, and the restrictions it runs under (which a change may
+ * take away): a Docker container's privileged mode, added capabilities, the host's network, PID, IPC, cgroup or user
+ * namespace, security options, devices and host paths it mounts, and its dropped capabilities, no-new-privileges and
+ * read-only root filesystem; an ECS task's host namespaces and host volumes, and its containers' privileged mode,
+ * capabilities, devices and read-only root filesystems.
  */
 function privilegesOf(address: string, body: Json): Item<PrivilegeChange>[] {
   if (address.startsWith("data.")) return [];
   const type = typeOf(address);
   const of = (privilege: string) => ({ address, privilege });
+  const hostModes = (node: Json, modes: string[]) =>
+    modes.filter((mode) => String(node[mode] ?? "") === "host").map((mode) => of(`the host's ${mode.replace(/_mode$/, "").replace("userns", "user").replace("cgroupns", "cgroup")} namespace (${mode} = "host")`));
   if (type === "docker_container") {
     const out: Item<PrivilegeChange>[] = [];
     if (isTrue(body.privileged)) out.push(of("privileged mode (privileged = true)"));
-    for (const caps of blocks(body.capabilities)) for (const c of list(caps.add)) out.push(of(capability(c)));
-    for (const mode of ["network_mode", "pid_mode", "ipc_mode", "userns_mode"]) {
-      if (String(body[mode] ?? "") === "host") out.push(of(`the host's ${mode.replace(/_mode$/, "").replace("userns", "user")} namespace (${mode} = "host")`));
+    for (const caps of blocks(body.capabilities)) {
+      for (const c of list(caps.add)) out.push(of(`capability ${capability(c)}`));
+      for (const c of list(caps.drop)) out.push(of(restriction(`capability ${capability(c)} dropped`)));
     }
-    for (const opt of list(body.security_opts)) out.push(of(`security option ${opt}`));
+    out.push(...hostModes(body, ["network_mode", "pid_mode", "ipc_mode", "userns_mode", "cgroupns_mode"]));
+    for (const opt of list(body.security_opts)) {
+      if (NO_NEW_PRIVILEGES.test(opt)) out.push(of(restriction(`no new privileges (security_opts ${opt})`)));
+      else if (WEAKENING.test(opt)) out.push(of(`security option ${opt}`));
+    }
+    if (isTrue(body.read_only)) out.push(of(restriction("read-only root filesystem (read_only = true)")));
     for (const device of blocks(body.devices)) out.push(of(`device ${device.host_path}${device.container_path ? ` as ${device.container_path}` : ""}`));
+    for (const mount of blocks(body.mounts)) {
+      if (String(mount.type ?? "") === "bind") out.push(of(`host path ${mount.source} mounted at ${mount.target}${isTrue(mount.read_only) ? ", read-only" : ""}`));
+    }
+    for (const volume of blocks(body.volumes)) {
+      if (volume.host_path) out.push(of(`host path ${volume.host_path} mounted at ${volume.container_path}${isTrue(volume.read_only) ? ", read-only" : ""}`));
+    }
     return out;
   }
   if (type === "aws_ecs_task_definition") {
-    const out: Item<PrivilegeChange>[] = [];
-    if (String(body.network_mode ?? "") === "host") out.push(of('the host\'s network namespace (network_mode = "host")'));
+    const out: Item<PrivilegeChange>[] = hostModes(body, ["network_mode", "pid_mode", "ipc_mode"]);
+    for (const volume of blocks(body.volume)) if (volume.host_path) out.push(of(`host path ${volume.host_path} (volume ${volume.name})`));
     const definitions = typeof body.container_definitions === "string" ? documentData(body.container_definitions) : undefined;
     for (const container of Array.isArray(definitions) ? (definitions as Json[]) : []) {
       const name = `(container ${container.name})`;
       if (container.privileged === true) out.push(of(`privileged mode ${name}`));
-      for (const c of list(container.linuxParameters?.capabilities?.add)) out.push(of(`${capability(c)} ${name}`));
+      for (const c of list(container.linuxParameters?.capabilities?.add)) out.push(of(`capability ${capability(c)} ${name}`));
+      for (const c of list(container.linuxParameters?.capabilities?.drop)) out.push(of(restriction(`capability ${capability(c)} dropped ${name}`)));
       for (const device of blocks(container.linuxParameters?.devices)) out.push(of(`device ${device.hostPath} ${name}`));
+      if (container.readonlyRootFilesystem === true) out.push(of(restriction(`read-only root filesystem ${name}`)));
     }
     return out;
   }
@@ -492,12 +527,12 @@ export function securityText(all: SecurityChanges[]): string[] {
   section("Network rules", rules, ruleLine, (r) => `${r.stack}: ${r.address}${r.description ? ` "${r.description}"` : ""}`);
   section("Exposure to the internet", exposures, (e) => e.exposure, (e) => `${e.stack}: ${e.address}`);
   section("Security groups attached", attachments, (a) => `${a.group} on ${a.address}`, (a) => `${a.stack}: ${a.via}`);
-  section("Container privileges", privileges, (p) => p.privilege, (p) => `${p.stack}: ${p.address}`);
+  section("Container privileges and restrictions", privileges, (p) => p.privilege, (p) => `${p.stack}: ${p.address}`);
   return out;
 }
 
 /** What "none" covers, in both forms of the summary. */
-const NONE = "no IAM statement, managed policy, network rule, exposure to the internet, security group attachment or container privilege added or removed";
+const NONE = "no IAM statement, managed policy, network rule, exposure to the internet, security group attachment, or container privilege or restriction added or removed";
 
 /** How many places of one change the text lists; the rest are counted. */
 const PLACES_SHOWN = 5;
@@ -557,7 +592,7 @@ export function securityMarkdown(all: SecurityChanges[]): string[] {
     out.push("");
   }
   if (privileges.length) {
-    out.push(`**Container privileges** (${counted(privileges)})`, "", row(["", "Stack", "Resource", "Privilege"]), row(Array(4).fill("---")));
+    out.push(`**Container privileges and restrictions** (${counted(privileges)})`, "", row(["", "Stack", "Resource", "Privilege or restriction"]), row(Array(4).fill("---")));
     for (const p of privileges) out.push(row([SIGN[p.change], p.stack, code(p.address), cell(p.privilege)]));
     out.push("");
   }

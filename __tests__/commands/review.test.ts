@@ -407,7 +407,7 @@ describe("security groups attached and containers' privileges, which change what
   test("a Docker container's privileged mode, capabilities, host network and devices; an ECS task's host network and its containers'", () => {
     expect(text).toContain(
       [
-        "  Container privileges (7 added):",
+        "  Container privileges and restrictions (7 added):",
         "    + privileged mode (privileged = true)",
         "        aws: docker_container.c",
         "    + capability CAP_NET_ADMIN",
@@ -428,9 +428,60 @@ describe("security groups attached and containers' privileges, which change what
     expect(markdown).toContain("| + | aws | `docker_container.c` | capability CAP_NET_ADMIN |");
   });
 
+  test("hardening taken away shows as restrictions removed, and what a container gains by it as added: the Docker socket mounted", () => {
+    const hardened = stack({
+      docker_container: { e: { image: "x", capabilities: { drop: ["ALL"] }, security_opts: ["no-new-privileges:true"], read_only: true } },
+      aws_ecs_task_definition: { td: { container_definitions: definitions({ readonlyRootFilesystem: true, linuxParameters: { capabilities: { drop: ["ALL"] } } }) } },
+    });
+    const opened = stack({
+      docker_container: { e: { image: "x", security_opts: ["seccomp=unconfined"], mounts: [{ type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock" }] } },
+      aws_ecs_task_definition: { td: { container_definitions: definitions({}), volume: [{ name: "root", host_path: "/" }] } },
+    });
+    expect(renderText([reviewStack("docker", hardened, opened)], "t")).toContain(
+      [
+        "  Container privileges and restrictions (3 added, 5 removed):",
+        "    - restriction: capability ALL dropped",
+        "        docker: docker_container.e",
+        "    - restriction: no new privileges (security_opts no-new-privileges:true)",
+        "        docker: docker_container.e",
+        "    - restriction: read-only root filesystem (read_only = true)",
+        "        docker: docker_container.e",
+        "    - restriction: capability ALL dropped (container web)",
+        "        docker: aws_ecs_task_definition.td",
+        "    - restriction: read-only root filesystem (container web)",
+        "        docker: aws_ecs_task_definition.td",
+        "    + security option seccomp=unconfined",
+        "        docker: docker_container.e",
+        "    + host path /var/run/docker.sock mounted at /var/run/docker.sock",
+        "        docker: docker_container.e",
+        "    + host path / (volume root)",
+        "        docker: aws_ecs_task_definition.td",
+      ].join("\n"),
+    );
+  });
+
+  test("words are no attachment (a tag named security_group, the provider's default tags); an association resource is", () => {
+    const words = { security_group: "legacy-web" };
+    const before = stack({ aws_instance: { i: { ami: "ami-1" } } });
+    const after = {
+      config: {
+        terraform: {},
+        provider: { aws: [{ default_tags: { tags: words } }] },
+        resource: {
+          aws_instance: { i: { ami: "ami-1", tags: words } },
+          aws_vpc_endpoint_security_group_association: { a: { vpc_endpoint_id: "${aws_vpc_endpoint.s3.id}", security_group_id: "${aws_security_group.endpoints.id}" } },
+        },
+      },
+      files: {},
+    };
+    const lines = renderText([reviewStack("aws", before, after)], "t");
+    expect(lines).toContain(["  Security groups attached (1 added):", "    + aws_security_group.endpoints on aws_vpc_endpoint.s3", "        aws: aws_vpc_endpoint_security_group_association.a"].join("\n"));
+    expect(lines).not.toContain("legacy-web on");
+  });
+
   test("none of them, and none is said in both forms", () => {
     expect(renderText([reviewStack("aws", base, base)], "t")).toContain(
-      "Security changes: none (no IAM statement, managed policy, network rule, exposure to the internet, security group attachment or container privilege added or removed)",
+      "Security changes: none (no IAM statement, managed policy, network rule, exposure to the internet, security group attachment, or container privilege or restriction added or removed)",
     );
   });
 });
