@@ -72,7 +72,7 @@ export function main(env: NodeJS.ProcessEnv = process.env): number {
     return 1;
   }
   // An empty CDKTF_OUTDIR (exported blank) is no directory: as unset, as environmentProblems() takes it.
-  const outdir = env.CDKTF_OUTDIR || process.env.CDKTF_OUTDIR || "cdktf.out";
+  const outdir = (env.CDKTF_OUTDIR ?? process.env.CDKTF_OUTDIR) || "cdktf.out";
   // The certificates' directory holds the CA's private key: synthesis writing there would put its files beside it.
   const certs = outdirCertsProblem(outdir, settings.dockerHost.certsDir);
   if (certs) return refuseEnvironment([outdirProblemAs(outdir, `${certs}; expected a directory of its own (cdktf.out, or a new one)`, env)], env);

@@ -213,7 +213,7 @@ function cdktfOptions(command: Command, values: Record<string, unknown>, env: No
       if (name === "var" && !/^[A-Za-z_][A-Za-z0-9_-]*=/.test(text)) {
         throw new UsageError(`--var=${text}: expected NAME=VALUE, as Terraform's -var takes it`);
       }
-      if (option.what === "path") checkPathOption(name, text);
+      if (option.what === "path") checkPathOption(name, text, (option as { short?: string }).short);
       const path = option.what === "path" ? userPath(text, env) : undefined;
       // cdktf writes the outputs with no check of its own: over a tracked file, into a missing directory (a trace).
       const outputsProblem = name === "outputs-file" && path ? fileTargetProblem(path, outputsFileOf(command), false) : undefined;

@@ -103,11 +103,8 @@ function optionsNpmTook(spec: CommandSpec<Options>, env: NodeJS.ProcessEnv): { n
   for (const [name, option] of Object.entries(spec.options)) {
     const value = env[`npm_config_${name.replace(/-/g, "_")}`];
     if (value === undefined || value === "false") continue;
-    // `--out=` before `--`: npm keeps it as an empty value. A flag has no value to lack.
-    if (value === "") {
-      if (option.type === "boolean") continue;
-      throw new UsageError(`--${name} needs a value, got an empty one`);
-    }
+    // `--out=` before `--`: npm keeps it as an empty value (`--rotate=` too, which the flag refuses below).
+    if (value === "" && option.type !== "boolean") throw new UsageError(`--${name} needs a value, got an empty one`);
     const after = `put options after \`--\`, as in \`${spec.name} -- --${name}${option.type === "boolean" ? "" : "=VALUE"}\``;
     if (option.type === "boolean") {
       if (value !== "true") throw new UsageError(`npm took --${name}=… as its own option, and --${name} takes no value; ${after}`);
@@ -130,9 +127,9 @@ function optionsNpmTook(spec: CommandSpec<Options>, env: NodeJS.ProcessEnv): { n
  * with spaces or control characters at its ends (a quoting slip in a script), which would name a file the user
  * cannot see. Such characters within a name are the user's, and shown escaped wherever the path is named.
  */
-export function checkPathOption(name: string, value: string): void {
+export function checkPathOption(name: string, value: string, short?: string): void {
   const shown = `"${escapeInvisible(value)}"`;
-  if (value.startsWith("=")) throw new UsageError(`--${name} ${shown} starts with "=": write --${name}=PATH, or the short option and the path apart`);
+  if (value.startsWith("=")) throw new UsageError(`--${name} ${shown} starts with "=": write --${name}=PATH${short ? ` or -${short} PATH` : ""}`);
   if (value.trim() !== value || invisibleCharacters(`${value.at(0) ?? ""}${value.at(-1) ?? ""}`).length > 0) {
     throw new UsageError(`--${name}=${shown}: has leading or trailing spaces, or control characters; expected a path as it is`);
   }

@@ -132,6 +132,7 @@ test.each([
   ["review", "base-settings", "dist/commands/review.js", "--base-settings needs a value, got an empty one"],
   ["diff", "output", "dist/commands/cdktf.js", "--output needs a value, got an empty one"],
   ["synth", "output", "commands/synth.js", "--output needs a directory, got an empty value"],
+  ["certs", "rotate", "dist/commands/certs.js", "npm took --rotate=… as its own option, and --rotate takes no value; put options after `--`, as in `npm run certs -- --rotate`"],
 ])("npm run %s --%s= (npm took the empty value): one line, exit 2, nothing written", (command, option, entry, message) => {
   const before = projectOutputs();
   const result = spawnSync(process.execPath, [join(projectRoot, entry), ...(command === "diff" ? ["diff", "aws"] : [])], {
@@ -162,7 +163,8 @@ test.each([
   // Not a space to trim, but as unseen: a right-to-left override at the end. (Within a name, it is the user's.)
   ["graph", "dist/commands/graph.js", ["--out=x.svg\u202E"], '--out="x.svg\\u202E": has leading or trailing spaces, or control characters; expected a path as it is'],
   ["certs", "dist/commands/certs.js", ["--out= "], '--out=" ": has leading or trailing spaces, or control characters; expected a path as it is'],
-  ["output", "dist/commands/cdktf.js", ["output", "aws", "-o=x"], '--output "=x" starts with "=": write --output=PATH, or the short option and the path apart'],
+  ["output", "dist/commands/cdktf.js", ["output", "aws", "-o=x"], '--output "=x" starts with "=": write --output=PATH or -o PATH'],
+  ["graph", "dist/commands/graph.js", ["--out==x.svg"], '--out "=x.svg" starts with "=": write --out=PATH'],
   ["diff", "dist/commands/cdktf.js", ["diff", "aws", "--var-file= f"], '--var-file=" f": has leading or trailing spaces, or control characters; expected a path as it is'],
 ])("npm run %s (%s) %j: one line, exit 2, nothing written", (command, entry, args, message) => {
   const before = projectOutputs();
