@@ -379,9 +379,10 @@ describe("dist/commands/certs.js, as `npm run certs` runs it", () => {
 
   test("--rotate-ca in a second that already has a backup keeps both: the new one is numbered", () => {
     const dir = made();
-    // A backup is named after the second it is made in: take the next ten, as runs a moment before would have.
+    // A backup is named after the second it is made in: take the next two minutes', as runs a moment before would
+    // have (ten seconds once ran out before the command, started under CI's load, read the clock).
     const stamp = (t: number) => new Date(t).toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
-    const taken = Array.from({ length: 10 }, (_, i) => `backup-${stamp(Date.now() + i * 1000)}`);
+    const taken = Array.from({ length: 120 }, (_, i) => `backup-${stamp(Date.now() + i * 1000)}`);
     for (const name of taken) mkdirSync(join(dir, name));
     const before = pems(dir);
     const result = run(["--out=certs", "--rotate-ca"], dirname(dir));
