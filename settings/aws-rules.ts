@@ -74,6 +74,10 @@ export const AWS_RULES = {
     rule: "Launch template names (`<project>-<cluster name>`) have 3 to 128 characters",
     source: "Amazon EC2 API Reference, CreateLaunchTemplate (LaunchTemplateName)",
   },
+  ssmPatchingName: {
+    rule: "The patch baseline and maintenance window, target and task names of an instance cluster's patching (`<project>-<cluster name>-install-patches`, the longest) have 3 to 128 characters",
+    source: "AWS Systems Manager API Reference, CreatePatchBaseline, CreateMaintenanceWindow, RegisterTargetWithMaintenanceWindow and RegisterTaskWithMaintenanceWindow (Name)",
+  },
   securityGroupName: {
     rule: "Security group names (`<project>-…`) do not begin with `sg-`",
     source: "Amazon EC2 API Reference, CreateSecurityGroup (GroupName)",

@@ -16,8 +16,23 @@ const problems = (overrides: unknown) => settingsProblems(overrides, LABEL);
 const line = (path: string, value: unknown, expected: string) => `${LABEL}: ${path} = ${showValue(value)}: ${expected}`;
 
 describe("names and lengths", () => {
-  // A cluster of its own, so that the default services keep theirs.
-  const cluster = (name: string, dataVolume: object | null = null) => ({ clusters: { c: { name, capacity: { type: "instance", dataVolume } } } });
+  // A cluster of its own, so that the default services keep theirs; without patching, whose SSM names have a
+  // shorter limit of their own (tested below).
+  const unpatched = { enabled: false, reason: "a test of the other limits" };
+  const cluster = (name: string, dataVolume: object | null = null, patching: object = unpatched) => ({ clusters: { c: { name, capacity: { type: "instance", dataVolume, patching } } } });
+
+  test("an instance cluster's patching names its SSM resources <prefix>-<name>-install-patches: 128 characters pass, 129 do not; without patching, or prefixed by an environment, the limit moves", () => {
+    const patched = {};
+    expect(problems(cluster("c".repeat(108), null, patched))).toEqual([]);
+    const long = "c".repeat(109);
+    const rule = `expected at most 108 characters: ${AWS_RULES.ssmPatchingName.rule}`;
+    expect(problems(cluster(long, null, patched))).toEqual([line("clusters.c.name", long, rule)]);
+    expect(problems(cluster(long))).toEqual([]);
+    expect(problems({ environment: "prod", ...cluster("c".repeat(103), null, patched) })).toEqual([]);
+    expect(problems({ environment: "prod", ...cluster("c".repeat(104), null, patched) })).toEqual([
+      line("clusters.c.name", "c".repeat(104), `expected at most 103 characters: ${AWS_RULES.ssmPatchingName.rule}`),
+    ]);
+  });
 
   test("an ECS cluster name plus the environment over 255 is refused, naming both settings; 255 is not", () => {
     const name = "c".repeat(251);

@@ -99,7 +99,7 @@ export const dockerHost = z
       // Only once the pattern holds: git is asked about a plain relative path.
       .superRefine(checkedBy((dir) => (CERTS_DIR_PATTERN.test(dir) ? certsDirProblem(dir) : undefined)))
       .default("certs")
-      .describe("Where `npm run certs` writes, and deploy reads, the CA and the certificates"),
+      .describe("Where `npm run certs` writes, and deploy reads, the CA and the certificates; with an environment, \"certs\" (the default, written or not) means certs/<environment>"),
   })
   .prefault({})
   .superRefine((host, ctx) => {

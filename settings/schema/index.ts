@@ -142,8 +142,8 @@ function generatedNameProblems(s: {
   project: string;
   environment: string | null;
   region: string;
-  clusters: Record<string, { name: string; capacity: { type: string } }>;
-  services: Record<string, unknown>;
+  clusters: Record<string, { name: string; capacity: { type: string; patching?: { enabled: boolean } } }>;
+  services: Record<string, { loadBalancer: unknown }>;
 }): { path: PropertyKey[]; message: string }[] {
   const problems: { path: PropertyKey[]; message: string }[] = [];
   const prefix = s.environment ? `${s.project}-${s.environment}-` : `${s.project}-`;
@@ -159,6 +159,12 @@ function generatedNameProblems(s: {
   }
   for (const [key, cluster] of Object.entries(s.clusters)) {
     const name = `${prefix}${cluster.name}`;
+    // An instance cluster's patching names its SSM resources <name>-patching and <name>-install-patches
+    // (constructs/patch-schedule.ts); the AWS provider refuses a longer one only at plan, as a bad character.
+    const longest = `${name}-install-patches`;
+    if (cluster.capacity.type === "instance" && cluster.capacity.patching?.enabled && longest.length > 128) {
+      problems.push({ path: ["clusters", key, "name"], message: `expected at most ${128 - prefix.length - "-install-patches".length} characters: ${AWS_RULES.ssmPatchingName.rule}` });
+    }
     if (cluster.capacity.type !== "autoScaling") continue;
     if (/^(aws|ecs|fargate)/i.test(name)) {
       problems.push({ path: ["project"], message: `expected a project that does not make capacity provider names begin with aws, ecs or fargate (${name}): ${AWS_RULES.capacityProviderName.source}` });
@@ -167,8 +173,9 @@ function generatedNameProblems(s: {
       problems.push({ path: ["clusters", key, "name"], message: `expected at most ${128 - prefix.length} characters: ${AWS_RULES.launchTemplateName.rule}` });
     }
   }
-  for (const key of Object.keys(s.services)) {
-    if (`${prefix}${key}`.length > 32) {
+  for (const [key, service] of Object.entries(s.services)) {
+    // Only a service behind a load balancer gets one, and a target group, of its name.
+    if (service.loadBalancer && `${prefix}${key}`.length > 32) {
       problems.push({ path: ["services", key], message: `expected a key of at most ${32 - prefix.length} characters: ${AWS_RULES.loadBalancerName.rule}` });
     }
   }
