@@ -3,9 +3,9 @@
 // whole program.
 //
 // Go's scheduler, run by the package's wasm_exec.js, keeps a Node timer pending for a second or more after the last
-// parse (a script that parses once stays up 0.5 – 1.7 s after it), so a jest worker whose last file parsed did not
-// exit when asked and was killed ("A worker process has failed to exit gracefully"). afterAll() below lets the
-// file's Go timers stop holding the process open once its tests are done; until then they are as Go made them.
+// parse (a script that parses once stays up 0.5 – 1.7 s after it), which keeps a jest worker whose last file parsed
+// from exiting when asked (jest then kills it, with a warning). afterAll() below lets the file's Go timers stop
+// holding the process open once its tests are done; until then they are as Go made them.
 interface GoRuntime {
   importObject: { go: Record<string, (sp: number) => void> };
   _scheduledTimeouts: Map<number, NodeJS.Timeout>;

@@ -13,21 +13,24 @@ function problemsAt(overrides: unknown, path: string): string[] {
   return settingsProblems(overrides, LABEL).filter((l) => l.startsWith(`${LABEL}: ${path} `));
 }
 
-test("cluster names: refused exactly past ECS's 255 (with the environment) or EC2's 256 for the Name tag", () => {
+test("cluster names: refused exactly past ECS's 255 (with the environment), EC2's 256 for the Name tag, or, with patching, SSM's 128 for <prefix>-<name>-install-patches", () => {
   const input = fc.record({
-    length: fc.integer({ min: 240, max: 258 }),
+    length: fc.oneof(fc.integer({ min: 95, max: 115 }), fc.integer({ min: 240, max: 258 })),
     environment: fc.constantFrom(null, "p", "prod", "staging1"),
     project: fc.constantFrom("soa", "ab", "abcdefghijkl"),
     dataVolume: fc.boolean(),
+    patching: fc.boolean(),
   });
   fc.assert(
-    fc.property(input, ({ length, environment, project, dataVolume }) => {
+    fc.property(input, ({ length, environment, project, dataVolume, patching }) => {
       const name = "c".repeat(length);
       const prefix = environment ? `${project}-${environment}` : project;
       const ecs = environment ? length + 1 + environment.length : length;
       const tag = prefix.length + 1 + length + (dataVolume ? 5 : 0);
-      const refused = length > 255 || ecs > 255 || tag > 256;
-      const settings = { project, environment, clusters: { c: { name, capacity: { type: "instance", dataVolume: dataVolume ? {} : null } } } };
+      const ssm = prefix.length + 1 + length + "-install-patches".length;
+      const refused = length > 255 || ecs > 255 || tag > 256 || (patching && ssm > 128);
+      const capacity = { type: "instance", dataVolume: dataVolume ? {} : null, patching: patching ? {} : { enabled: false, reason: "a test" } };
+      const settings = { project, environment, clusters: { c: { name, capacity } } };
       expect(problemsAt(settings, "clusters.c.name").length > 0).toBe(refused);
     }),
     { numRuns: RUNS },
