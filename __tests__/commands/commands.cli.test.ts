@@ -380,14 +380,17 @@ describe("npm run validate and npm run test:terraform", () => {
       cwd: projectRoot,
       env: { ...process.env, INFRA_CONFIG: "", INIT_CWD: projectRoot, TMPDIR: tmp },
       detached: true,
-      stdio: "ignore",
+      stdio: ["ignore", "ignore", "pipe"],
     });
-    const ended = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
-    // Until it has made a directory and begun to fill it.
+    let stderr = "";
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    let exited: number | null | undefined;
+    const ended = new Promise<number | null>((done) => child.on("exit", (code) => done((exited = code))));
+    // Until it has made a directory and begun to fill it (or ended: then what it said is the failure's message).
     const deadline = Date.now() + 30_000;
     const started = () => readdirSync(tmp).some((d) => d.startsWith(prefix) && (!fills || readdirSync(join(tmp, d)).length > 0));
-    while (!started() && Date.now() < deadline) await new Promise((wait) => setTimeout(wait, fills ? 50 : 5));
-    expect(started()).toBe(true);
+    while (!started() && exited === undefined && Date.now() < deadline) await new Promise((wait) => setTimeout(wait, fills ? 50 : 5));
+    expect({ started: started(), exited, stderr }).toEqual({ started: true, exited: undefined, stderr: expect.any(String) });
     process.kill(-child.pid!, "SIGINT");
     expect(name === "graph" ? [0, 130] : [130]).toContain(await ended);
     expect(readdirSync(tmp)).toEqual([]);
