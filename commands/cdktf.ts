@@ -23,7 +23,7 @@ import { type Backend, describeState, recordedBackend, sameState, shown, synthes
 import { foreignStackDirectories, mixedFormatMessage, mixedFormatStacks } from "./output-dir";
 import { fileTargetProblem } from "./output-file";
 import { cliConfigFile } from "./provider-mirror";
-import { handshakeRefusals } from "./tls-handshake";
+import { handshakeRefusals, tlsSetOf } from "./tls-handshake";
 
 export const COMMANDS = ["diff", "deploy", "destroy", "output"] as const;
 type Command = (typeof COMMANDS)[number];
@@ -321,8 +321,7 @@ async function preflight(command: Command, outdir: string, stacks: readonly stri
     if (problem) throw new UserError(`the Docker API's certificates will not do (dockerHost.certsDir${where}): ${problem}${makeThere}`);
     // The files fit together; now as the two ends of the TLS will check each other with them, which a deploy would
     // otherwise learn only at the readiness gate, with the host made.
-    const file = (f: CertFile) => readFileSync(join(certsDir, CERT_FILES[f]));
-    const [refusal] = await handshakeRefusals({ ca: file("ca"), serverCert: file("serverCert"), serverKey: file("serverKey"), clientCert: file("clientCert"), clientKey: file("clientKey") });
+    const [refusal] = await handshakeRefusals(tlsSetOf((f) => readFileSync(join(certsDir, CERT_FILES[f]))));
     if (refusal) {
       const refused = posix.join(label, CERT_FILES[LEAVES[refusal.side].cert]);
       throw new UserError(

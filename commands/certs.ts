@@ -11,7 +11,7 @@ import { CERT_FILES, CERT_FIXES, CLOCK_SKEW_MS, type CertFile, LEAVES, type Leaf
 import { loadSettings } from "../settings/load";
 import { projectRoot, startedAs, userPath } from "../settings/paths";
 import { type NewFile, WriteError, certificateDirProblem, notAFile, writeAllOrNothing } from "./certs-files";
-import { type Refusal, type TlsSet, handshakeRefusals } from "./tls-handshake";
+import { type Refusal, type TlsSet, handshakeRefusals, tlsSetOf } from "./tls-handshake";
 import { type CommandSpec, UsageError, UserError, checkPathOption, commandExitCode, runCommand } from "./cli";
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
@@ -150,7 +150,7 @@ export async function ensureCertificates(options: CertOptions): Promise<CertResu
     const made = files.find((n) => n.path === path(f));
     return made ? Buffer.from(made.content) : readFileSync(path(f));
   };
-  const set: TlsSet = { ca: content("ca"), serverCert: content("serverCert"), serverKey: content("serverKey"), clientCert: content("clientCert"), clientKey: content("clientKey") };
+  const set = tlsSetOf(content);
   const refusals = await handshakeRefusals(set);
   if (refusals.length > 0) {
     if (newCa) throw new Error(`TLS refuses a set npm run certs has just made: ${refusals.map((r) => `${r.side}: ${r.reason}`).join("; ")}`);

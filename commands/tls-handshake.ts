@@ -17,6 +17,11 @@ export interface TlsSet {
   readonly clientKey: Buffer;
 }
 
+/** The set from the files of a certificates directory, each read by `read` (from disk, or as about to be written). */
+export function tlsSetOf(read: (file: "ca" | "serverCert" | "serverKey" | "clientCert" | "clientKey") => Buffer): TlsSet {
+  return { ca: read("ca"), serverCert: read("serverCert"), serverKey: read("serverKey"), clientCert: read("clientCert"), clientKey: read("clientKey") };
+}
+
 /** Which side's certificate TLS refused, and why: OpenSSL's code and words. */
 export interface Refusal {
   readonly side: "server" | "client";
