@@ -40,10 +40,18 @@ export function readJsonFile(file: string, label: string = file): JsonResult {
     if (!statSync(file).isFile()) return fail("cannot be read (not a regular file); expected a JSON file");
     const fd = openSync(file, "r");
     try {
-      if (!fstatSync(fd).isFile()) return fail("cannot be read (not a regular file); expected a JSON file");
-      const buffer = Buffer.alloc(INPUT_LIMITS.fileBytes + 1);
+      const opened = fstatSync(fd);
+      if (!opened.isFile()) return fail("cannot be read (not a regular file); expected a JSON file");
+      // Sized by what the file holds now (one byte more, to see it end), grown if it grows while read: a zeroed
+      // buffer of the whole limit for each file was most of the time a settings resolution spent reading.
+      const limit = INPUT_LIMITS.fileBytes + 1;
+      let buffer = Buffer.allocUnsafe(Math.min(opened.size + 1, limit));
       let length = 0;
-      for (let n; length < buffer.length && (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0; ) length += n;
+      for (let n; (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0; ) {
+        length += n;
+        if (length === limit) break;
+        if (length === buffer.length) buffer = Buffer.concat([buffer], Math.min(buffer.length * 2, limit));
+      }
       if (length > INPUT_LIMITS.fileBytes) return fail(`larger than ${INPUT_LIMITS.fileBytes} bytes; expected a smaller JSON file`);
       const bytes = buffer.subarray(0, length);
       const encoding = otherEncoding(bytes);

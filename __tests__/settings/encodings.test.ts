@@ -1,11 +1,12 @@
 // Text encodings, in this process: bytes that are not UTF-8 are placed, a UTF-8 byte order mark is fine, and every
 // message shows invisible characters as \uXXXX escapes instead of sending them to the terminal. UTF-16 and UTF-32,
 // lone surrogates and bidirectional controls refused through the real entry point: encodings.cli.test.ts.
+import type * as NodeFs from "node:fs";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { escapeInvisible, formatProblem, showValue } from "../../settings/errors";
-import { inputProblems, readJsonFile } from "../../settings/json-file";
+import { INPUT_LIMITS, inputProblems, readJsonFile } from "../../settings/json-file";
 
 const work = mkdtempSync(join(tmpdir(), "encodings-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -25,6 +26,34 @@ const SETTINGS = '{"project": "soa"}';
 
 test("a UTF-8 byte order mark is still fine", () => {
   expect(readJsonFile(file(`\uFEFF${SETTINGS}`))).toEqual({ ok: true, value: { project: "soa" } });
+});
+
+describe("a file is read whole up to the limit, whatever its size said when it was opened", () => {
+  // The largest file accepted: a JSON string padded to INPUT_LIMITS.fileBytes bytes.
+  const padded = (bytes: number) => `"${"x".repeat(bytes - 2)}"`;
+
+  test("exactly the limit is read and parsed; one byte more is refused", () => {
+    expect(readJsonFile(file(padded(INPUT_LIMITS.fileBytes)))).toEqual({ ok: true, value: "x".repeat(INPUT_LIMITS.fileBytes - 2) });
+    const over = readJsonFile(file(padded(INPUT_LIMITS.fileBytes + 1)), "x.json");
+    expect(over).toEqual({ ok: false, problem: expect.objectContaining({ expected: `larger than ${INPUT_LIMITS.fileBytes} bytes; expected a smaller JSON file` }) });
+  });
+
+  // A file that grew after it was opened holds more than its size said: the buffer grows to the limit.
+  test("a file larger than its size said when opened is read to its end, and refused past the limit", () => {
+    // The module object the sources' imports read from (an ES namespace import would be a frozen copy).
+    const fs = jest.requireActual<typeof NodeFs>("node:fs");
+    const real = fs.fstatSync;
+    const spy = jest.spyOn(fs, "fstatSync").mockImplementation(((fd: number) => Object.assign(real(fd), { size: 0 })) as typeof fs.fstatSync);
+    try {
+      const value = { project: "soa", padding: "y".repeat(5000) };
+      expect(readJsonFile(file(JSON.stringify(value)))).toEqual({ ok: true, value });
+      expect(spy).toHaveBeenCalled();
+      const over = readJsonFile(file(padded(INPUT_LIMITS.fileBytes + 1)), "x.json");
+      expect(over).toEqual({ ok: false, problem: expect.objectContaining({ expected: expect.stringMatching(/^larger than/) }) });
+    } finally {
+      spy.mockRestore();
+    }
+  });
 });
 
 describe("bytes that are not UTF-8 are placed, never replaced", () => {
