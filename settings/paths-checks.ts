@@ -75,9 +75,11 @@ interface GitAnswer {
 
 /**
  * git's answers, per repository, directory and PATH, for this process: a synth asks once, but the tests and the
- * commands that settle several settings files (review) would otherwise start git twice per check (14 ms).
+ * commands that settle several settings files (review) would otherwise start git twice per check (14 ms). Kept on
+ * the global object, so one process has one: jest evaluates this module again for each test file, and its workers
+ * run many files in one process and one global object (__tests__/environment.js), which asked git again per file.
  */
-const gitAnswers = new Map<string, GitAnswer>();
+const gitAnswers: Map<string, GitAnswer> = ((globalThis as Record<symbol, unknown>)[Symbol.for("soa-platform.gitAnswers")] ??= new Map()) as Map<string, GitAnswer>;
 
 /**
  * Why git would commit a private key written to `dir`, or undefined (also when git or the repository is missing).
