@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run compile`, which every command but synth runs first: bundles main.ts and each program in commands/,
+// `npm run compile`, which every command but synth does first (commands/run-compiled.js, in its own process): bundles main.ts and each program in commands/,
 // deploy/ and maintainer/ into dist/, as esbuild would, but only when a file they are built from changed since the
 // last compile (dist/compile-meta.json records each one's SHA-256, and its inode, size and modification time to
 // check it quickly). Compiling everything took 2.3 s before every command; an unchanged tree now takes a few
@@ -71,7 +71,7 @@ function compile() {
 const USAGE = `usage: npm run compile [-- --help]
 
 Bundles main.ts and the programs of commands/, deploy/ and maintainer/ into dist/, when a file they are built from
-changed since the last compile; with nothing changed it writes nothing. Every command but synth runs it first.
+changed since the last compile; with nothing changed it writes nothing. Every command but synth does it first.
   --help, -h   show this
 Exit 0 when dist/ is up to date, 1 when esbuild cannot build a source (its errors above), 2 on a bad command line.`;
 
@@ -94,15 +94,25 @@ function commandLine(given) {
     process.stderr.write(`npm run compile: ${problem} (npm run compile -- --help shows the usage)\n`);
     return 2;
   }
+  return compileFor("npm run compile");
+}
+
+/**
+ * Compiles what changed, for `npm run compile` or for a command about to run from dist/ (commands/run.js, in the
+ * same process): 0 when dist/ is up to date, 1 when esbuild could not build a source. esbuild has printed each
+ * error with its file and line; its exception would only repeat them with a trace, so one line names the command.
+ */
+function compileFor(command) {
   try {
     compile();
     return 0;
   } catch (error) {
-    // esbuild has printed each error with its file and line; its exception would only repeat them with a trace.
     if (!Array.isArray(error.errors)) throw error;
-    process.stderr.write(`npm run compile: esbuild could not build dist/ (${error.errors.length} error${error.errors.length === 1 ? "" : "s"} above)\n`);
+    process.stderr.write(`${command}: esbuild could not build dist/ (${error.errors.length} error${error.errors.length === 1 ? "" : "s"} above)\n`);
     return 1;
   }
 }
 
-process.exitCode = commandLine(process.argv.slice(2));
+module.exports = { compileFor };
+
+if (require.main === module) process.exitCode = commandLine(process.argv.slice(2));

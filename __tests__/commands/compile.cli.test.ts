@@ -1,4 +1,4 @@
-// `npm run compile` (commands/compile.js), which every command but synth runs first: dist/ is never stale, and an
+// `npm run compile` (commands/compile.js), which every command but synth does first (commands/run-compiled.js): dist/ is never stale, and an
 // unchanged tree costs no bundling. Runs the real script and its build state on a small project of the same layout
 // (main.ts, programs in commands/, deploy/ and maintainer/, a module they share deep in the import graph), whose
 // sources the test edits: what is under test is when compile rebuilds, which does not depend on the size of what
@@ -23,7 +23,7 @@ const SOURCES: Record<string, string> = {
 beforeAll(() => {
   // The script, the build state it shares with the app command and the loader its programs start with, as they are
   // in the project; its package and TypeScript settings, which esbuild reads; the installed packages, linked.
-  for (const file of ["commands/compile.js", "deploy/build-state.js", "deploy/load-bundle.js", "package.json", "tsconfig.json"]) {
+  for (const file of ["commands/compile.js", "commands/run-compiled.js", "deploy/build-state.js", "deploy/load-bundle.js", "package.json", "tsconfig.json"]) {
     mkdirSync(dirname(join(copy, file)), { recursive: true });
     cpSync(join(projectRoot, file), join(copy, file));
   }
@@ -158,3 +158,54 @@ test("a change to the TypeScript or package settings esbuild reads rebuilds too"
     expect(mtime("main.js")).not.toBe(before);
   }
 });
+
+describe("commands/run-compiled.js, how package.json runs the programs of dist/: compile, then the program in the same process", () => {
+  const launch = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    spawnSync(process.execPath, [join(copy, "commands", "run-compiled.js"), ...args], { cwd: copy, encoding: "utf8", env: { ...process.env, ...env } });
+
+  test("an edit is compiled before the program runs, which gets its arguments, its own name and its exit code", () => {
+    writeFileSync(
+      join(copy, "commands", "echo.ts"),
+      'import { basename } from "node:path";\nimport { DEEP } from "../lib/deep";\n' +
+        "console.log(JSON.stringify([basename(process.argv[1]), DEEP, ...process.argv.slice(2)]));\nprocess.exitCode = 3;\n",
+    );
+    const file = join(copy, "lib", "deep.ts");
+    const deep = Number(/DEEP = (\d+)/.exec(readFileSync(file, "utf8"))![1]);
+    const first = launch(["dist/commands/echo.js", "--out=x", "--", "-h"]);
+    expect(first).toMatchObject({ status: 3, stderr: "" });
+    expect(JSON.parse(first.stdout)).toEqual(["echo.js", deep, "--out=x", "--", "-h"]);
+    writeFileSync(file, readFileSync(file, "utf8").replace(/DEEP = \d+/, "DEEP = 7"));
+    expect(JSON.parse(launch(["dist/commands/echo.js"]).stdout)).toEqual(["echo.js", 7]);
+  });
+
+  test("a source esbuild cannot build: its errors, one line naming the command, exit 1, and the program does not run", () => {
+    const file = join(copy, "lib", "deep.ts");
+    const text = readFileSync(file, "utf8");
+    writeFileSync(file, `${text}export const BROKEN = ;\n`);
+    try {
+      const broken = launch(["dist/commands/echo.js"], { npm_lifecycle_event: "echo" });
+      expect(broken.status).toBe(1);
+      expect(broken.stdout).toBe("");
+      expect(broken.stderr).toMatch(/lib\/deep\.ts:\d+:\d+/);
+      expect(broken.stderr).toMatch(/\nnpm run echo: esbuild could not build dist\/ \(1 error above\)\n$/);
+      expect(broken.stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      writeFileSync(file, text);
+    }
+  });
+
+  test("its own command line: --help, and one line with exit 2 for a program it does not build", () => {
+    const help = launch(["--help"]);
+    expect(help).toMatchObject({ status: 0, stderr: "" });
+    expect(help.stdout).toMatch(/^usage: node commands\/run-compiled\.js dist\/<commands\|maintainer\|deploy>\/<name>\.js \[arguments\]\n/);
+    for (const [args, message] of [
+      [[], "expected the program to run, such as dist/commands/certs.js (--help shows the usage)"],
+      [["../main.js"], 'expected a program that npm run compile builds, dist/<commands|maintainer|deploy>/<name>.js, got "../main.js" (--help shows the usage)'],
+      [["dist/main.js"], 'expected a program that npm run compile builds, dist/<commands|maintainer|deploy>/<name>.js, got "dist/main.js" (--help shows the usage)'],
+      [["dist/commands/none.js"], "dist/commands/none.js is not a program of this project: npm run compile builds none of that name"],
+    ] as const) {
+      expect(launch([...args])).toMatchObject({ status: 2, stdout: "", stderr: `commands/run-compiled.js: ${message}\n` });
+    }
+  });
+});
+
