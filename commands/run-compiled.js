@@ -43,10 +43,22 @@ function main() {
   const args = process.argv.slice(2);
   const program = programOf(args);
   if (typeof program === "number") return program;
-  // The command as the user typed it names a failed build: `npm run certs: esbuild could not build dist/ …`.
-  const event = process.env.npm_lifecycle_event;
-  const built = compileFor(event ? `npm run ${event}` : program);
+  // npm runs a script in a shell and passes a SIGTERM on to that shell alone (`timeout`, `docker stop`, a stop
+  // button): the shell ends, and this process, its child, is left running. When the compile and the program were two
+  // commands of the script, the program then never started; here it would start once the compile is done. So a
+  // process whose parent has gone by then runs nothing.
+  const parent = process.ppid;
+  // The command as the user typed it names a failed build (`npm run certs: esbuild could not build dist/ …`): the
+  // script npm runs, when it is this one, not one that runs this launcher among other things.
+  const { npm_lifecycle_event: event, npm_lifecycle_script: script = "" } = process.env;
+  const ours = `node commands/run-compiled.js ${program}`;
+  const command = event && (script === ours || (script.startsWith(`${ours} `) && !/[;&|<>`$()]/.test(script))) ? `npm run ${event}` : program;
+  const built = compileFor(command);
   if (built !== 0) return built;
+  if (process.ppid !== parent) {
+    process.stderr.write(`${command}: stopped while dist/ was compiled (the process that started it has ended), so nothing ran\n`);
+    return 143;
+  }
   const file = join(root, program);
   if (!existsSync(file)) {
     process.stderr.write(`commands/run-compiled.js: ${program} is not a program of this project: npm run compile builds none of that name\n`);

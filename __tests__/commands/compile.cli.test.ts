@@ -3,8 +3,8 @@
 // (main.ts, programs in commands/, deploy/ and maintainer/, a module they share deep in the import graph), whose
 // sources the test edits: what is under test is when compile rebuilds, which does not depend on the size of what
 // it bundles. (Every other command test runs on the project's own compile.)
-import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { projectRoot } from "../../settings/paths";
@@ -183,15 +183,70 @@ describe("commands/run-compiled.js, how package.json runs the programs of dist/:
     const text = readFileSync(file, "utf8");
     writeFileSync(file, `${text}export const BROKEN = ;\n`);
     try {
-      const broken = launch(["dist/commands/echo.js"], { npm_lifecycle_event: "echo" });
+      const broken = launch(["dist/commands/echo.js"], { npm_lifecycle_event: "echo", npm_lifecycle_script: "node commands/run-compiled.js dist/commands/echo.js" });
       expect(broken.status).toBe(1);
       expect(broken.stdout).toBe("");
       expect(broken.stderr).toMatch(/lib\/deep\.ts:\d+:\d+/);
       expect(broken.stderr).toMatch(/\nnpm run echo: esbuild could not build dist\/ \(1 error above\)\n$/);
       expect(broken.stderr).not.toMatch(/^\s+at /m);
+      // Started by a script that is not this one (an npm script that runs it among other things, npx): the program.
+      const nested = launch(["dist/commands/echo.js"], { npm_lifecycle_event: "test", npm_lifecycle_script: "node commands/run-compiled.js dist/commands/echo.js && jest" });
+      expect(nested.stderr).toMatch(/\ndist\/commands\/echo\.js: esbuild could not build dist\/ \(1 error above\)\n$/);
     } finally {
       writeFileSync(file, text);
     }
+  });
+
+  test("stopped while it compiles (npm passes a SIGTERM to the script's shell alone): the program never runs", async () => {
+    // A program that leaves a mark, new, so the launcher compiles before it runs it; esbuild held in the compile
+    // (a module preloaded into the launcher) until the test lets it go, after the test has stopped the shell.
+    writeFileSync(join(copy, "commands", "mark.ts"), 'import { writeFileSync } from "node:fs";\nwriteFileSync(process.argv[2], "ran");\n');
+    const hold = mkdtempSync(join(copy, "hold-"));
+    const [entered, release, shim] = ["entered", "release", "shim.js"].map((f) => join(hold, f));
+    // esbuild's exports are getters: the launcher's require("esbuild") is answered with a copy whose buildSync waits.
+    writeFileSync(
+      shim,
+      `const { existsSync, writeFileSync } = require("node:fs");\nconst Module = require("node:module");\nconst load = Module._load;\n` +
+        `Module._load = function (request, ...rest) {\n  const loaded = load.call(this, request, ...rest);\n  if (request !== "esbuild") return loaded;\n` +
+        `  return { ...loaded, buildSync(options) {\n    writeFileSync(${JSON.stringify(entered)}, "");\n    const cell = new Int32Array(new SharedArrayBuffer(4));\n` +
+        `    for (let i = 0; i < 6000 && !existsSync(${JSON.stringify(release)}); i++) Atomics.wait(cell, 0, 0, 10);\n    return loaded.buildSync(options);\n  } };\n};\n`,
+    );
+    /** The script as npm runs it, `sh -c`, with a second command so the shell stays: stderr once the launcher has ended, and whether the program ran. */
+    const script = async (stop: boolean) => {
+      const mark = join(hold, `mark-${stop}`);
+      const source = join(copy, "commands", "mark.ts");
+      writeFileSync(source, `${readFileSync(source, "utf8")}// ${stop}\n`);
+      rmSync(entered, { force: true });
+      rmSync(release, { force: true });
+      if (!stop) writeFileSync(release, "");
+      const shell = spawn("sh", ["-c", `node commands/run-compiled.js dist/commands/mark.js ${mark}; true`], {
+        cwd: copy,
+        env: { ...process.env, NODE_OPTIONS: `--require=${shim}` },
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      let stderr = "";
+      shell.stderr.on("data", (chunk) => (stderr += chunk));
+      // The pipe closes when its last writer, the launcher, has ended (the shell may have gone before it).
+      const ended = new Promise((resolve) => shell.stderr.on("close", resolve));
+      if (stop) {
+        for (let waited = 0; !existsSync(entered); waited += 20) {
+          if (waited > 60_000) throw new Error("the launcher never began to compile");
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        const gone = new Promise((resolve) => shell.on("exit", resolve));
+        shell.kill("SIGTERM");
+        await gone;
+        writeFileSync(release, "");
+      }
+      await ended;
+      return { stderr, ran: existsSync(mark) };
+    };
+    // Not stopped, the same program runs once the hold lets the compile go on.
+    expect(await script(false)).toEqual({ stderr: "", ran: true });
+    expect(existsSync(entered)).toBe(true);
+    const stopped = await script(true);
+    expect(stopped.ran).toBe(false);
+    expect(stopped.stderr).toBe("dist/commands/mark.js: stopped while dist/ was compiled (the process that started it has ended), so nothing ran\n");
   });
 
   test("its own command line: --help, and one line with exit 2 for a program it does not build", () => {
