@@ -64,6 +64,15 @@ function main() {
     process.stderr.write(`commands/run-compiled.js: ${program} is not a program of this project: npm run compile builds none of that name\n`);
     return 2;
   }
+  // The same while the program runs: a SIGTERM npm passed to the shell alone would leave it running without anyone
+  // waiting for it (a validate's Terraform, a deploy). Once the shell has gone, the program gets the SIGTERM itself,
+  // and ends as it ends on one (each command removes its scratch directories and stops what it started).
+  const orphaned = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(orphaned);
+    process.kill(process.pid, "SIGTERM");
+  }, 500);
+  orphaned.unref();
   // As `node <file> <arguments>` starts it: the programs know which one they are from process.argv[1]
   // (settings/paths.ts, startedAs) and read their arguments after it.
   process.argv = [process.argv[0], file, ...args.slice(1)];

@@ -249,6 +249,28 @@ describe("commands/run-compiled.js, how package.json runs the programs of dist/:
     expect(stopped.stderr).toBe("dist/commands/mark.js: stopped while dist/ was compiled (the process that started it has ended), so nothing ran\n");
   });
 
+  test("a program left running when the script's shell is stopped (npm passes a SIGTERM to the shell alone) gets the SIGTERM itself", async () => {
+    const hold = mkdtempSync(join(copy, "orphan-"));
+    const said = join(hold, "said");
+    // Waits up to 30 s, saying how it ended: by SIGTERM, or by waiting out.
+    writeFileSync(
+      join(copy, "commands", "wait.ts"),
+      'import { writeFileSync } from "node:fs";\nconst timer = setTimeout(() => writeFileSync(process.argv[2], "waited out"), 30_000);\n' +
+        'process.on("SIGTERM", () => {\n  clearTimeout(timer);\n  writeFileSync(process.argv[2], "SIGTERM");\n  process.exit(143);\n});\nwriteFileSync(process.argv[2], "started");\n',
+    );
+    const shell = spawn("sh", ["-c", `node commands/run-compiled.js dist/commands/wait.js ${said}; true`], { cwd: copy, stdio: ["ignore", "ignore", "pipe"] });
+    const ended = new Promise((resolve) => shell.stderr.on("close", resolve));
+    for (let waited = 0; !existsSync(said); waited += 20) {
+      if (waited > 60_000) throw new Error("the program never started");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const started = Date.now();
+    shell.kill("SIGTERM");
+    await ended;
+    expect(readFileSync(said, "utf8")).toBe("SIGTERM");
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   test("its own command line: --help, and one line with exit 2 for a program it does not build", () => {
     const help = launch(["--help"]);
     expect(help).toMatchObject({ status: 0, stderr: "" });
