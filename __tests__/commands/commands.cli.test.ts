@@ -115,7 +115,6 @@ describe("npm run synth", () => {
     ["a directory of other files", () => dirname(fileAt(join(work, "sources", "README.md"))), /--output = .*: holds files no synthesis wrote \(README\.md\), among which synthesis would write its own/],
     ["a directory whose manifest.json cdktf did not write", () => dirname(jsonAt(join(work, "own-manifest", "manifest.json"), { mine: "precious" })), /--output = .*: holds a manifest\.json that is not cdktf's \(no version and stacks in it\), which synthesis would replace/],
     ["a directory the kernel will not make", () => "/proc/no-such-output", /--output = "\/proc\/no-such-output": cannot be made there \(ENOENT\)/],
-    ["the certificates' directory", () => join(projectRoot, "certs"), /--output = .*: is the certificates' directory \(dockerHost\.certsDir = certs\), which holds the private keys/],
     ["a new directory in the repository's .git", () => join(projectRoot, ".git", `synth-${process.pid}`), /--output = .*: is inside the repository's \.git directory, which is git's own/],
   ])("--output naming %s is a bad command line: one line naming it, exit 2, nothing written or removed", (_, target, pattern) => {
     const dir = target();
@@ -131,6 +130,29 @@ describe("npm run synth", () => {
     expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(result.stderr).not.toMatch(/this is a bug|\n\s+at |CDKTF_OUTDIR/);
     expect(snap(dir)).toEqual(before);
+  });
+
+  test("--output naming the settings' certificates directory is a bad command line, before certificates are made there and after", () => {
+    // A certificates directory of its own (ignored by git as certs/ is), so the project's certs/ is left as it is.
+    const certsDir = `certs/output-test-${process.pid}`;
+    const config = jsonAt(join(work, "certs-output", "infra.json"), { dockerHost: { certsDir } });
+    const dir = join(projectRoot, certsDir);
+    try {
+      const named = synth(["--output", dir], { INFRA_CONFIG: config });
+      expect(named.status).toBe(2);
+      expect(named.stderr).toMatch(new RegExp(`^npm run synth: --output = .*: is the certificates' directory \\(dockerHost\\.certsDir = ${certsDir}\\), which holds the private keys`));
+      expect(named.stderr.trimEnd().split("\n")).toHaveLength(1);
+      expect(existsSync(dir)).toBe(false);
+      // With keys in it, refused all the same, and nothing written beside them.
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "ca-key.pem"), "a key\n");
+      const full = synth(["--output", dir], { INFRA_CONFIG: config });
+      expect(full.status).toBe(2);
+      expect(full.stderr.trimEnd().split("\n")).toHaveLength(1);
+      expect(readdirSync(dir)).toEqual(["ca-key.pem"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("an output directory holding only hidden files and lost+found, or a manifest.json cut short, is written to", () => {
