@@ -50,6 +50,8 @@ export class DockerStack extends TerraformStack {
     this.volumes = {};
     this.containers = {};
     const imageIds = constructIds(Object.values(docker.containers).map((c) => c.image), "image");
+    const containerIds = namedIds(Object.keys(docker.containers), "container");
+    const volumeIds = namedIds(Object.values(docker.containers).flatMap((c) => c.volumes.map((v) => v.name)), "volume");
     for (const [name, c] of Object.entries(docker.containers)) {
       const image = (this.images[c.image] = own(this.images, c.image) ?? new Image(this, imageIds.get(c.image)!, {
         name: c.image,
@@ -57,9 +59,9 @@ export class DockerStack extends TerraformStack {
         keepLocally: true,
       }));
       for (const v of c.volumes) {
-        this.volumes[v.name] = own(this.volumes, v.name) ?? new Volume(this, `volume-${v.name}`, { name: v.name });
+        this.volumes[v.name] = own(this.volumes, v.name) ?? new Volume(this, volumeIds.get(v.name)!, { name: v.name });
       }
-      this.containers[name] = new Container(this, `container-${name}`, {
+      this.containers[name] = new Container(this, containerIds.get(name)!, {
         name,
         hostname: c.hostname ?? name,
         image: image.imageId,
@@ -105,6 +107,27 @@ export function goDuration(seconds: number): string {
   const s = seconds % 60;
   if (h > 0) return `${h}h${m}m${s}s`;
   return m > 0 ? `${m}m${s}s` : `${s}s`;
+}
+
+/**
+ * A construct id for each distinct container or volume name, `<prefix>-<name>`. cdktf names a resource after its id
+ * without the characters Terraform's names do not take (`.`), so web.1 and web1 would be one resource, the one
+ * written last: a name that loses a character to that gets a hash of itself where its id would be taken. Names that
+ * lose none keep the ids they always had (a resource's address in the state).
+ */
+function namedIds(names: string[], prefix: string): Map<string, string> {
+  const ids = new Map<string, string>();
+  const taken = new Set<string>();
+  const terraformName = (id: string) => id.replace(/[^A-Za-z0-9_-]/g, "");
+  const unique = [...new Set(names)];
+  const clean = (name: string) => terraformName(name) === name;
+  for (const name of [...unique.filter(clean).sort(), ...unique.filter((n) => !clean(n)).sort()]) {
+    const base = `${prefix}-${name}`;
+    const id = taken.has(terraformName(base)) ? `${base}-${createHash("sha256").update(name).digest("hex").slice(0, 8)}` : base;
+    taken.add(terraformName(id));
+    ids.set(name, id);
+  }
+  return ids;
 }
 
 /**

@@ -105,6 +105,29 @@ describe("containers are settings", () => {
     expect(web).toMatchObject({ hostname: "web", ports: [{ internal: 80, external: 80 }], restart: "unless-stopped", memory: 512 });
   });
 
+  test("names Terraform would read as one (web.1 and web1, my.data and mydata) stay two resources; plain names keep their addresses", () => {
+    const s = synthesize(
+      buildStacks({
+        docker: {
+          containers: {
+            "web.1": { image: "nginx:1.27.3", healthcheck, volumes: [{ name: "my.data", containerPath: "/a" }] },
+            web1: { image: "nginx:1.27.3", healthcheck, volumes: [{ name: "mydata", containerPath: "/b" }] },
+          },
+        },
+      }).docker,
+    );
+    const containers = resourcesOf(s.json, "docker_container");
+    expect(Object.values(containers).map((c) => c.name).sort()).toEqual(["elastic", "web.1", "web1"]);
+    expect(containers["container-web1"].name).toBe("web1");
+    expect(containers["container-elastic"].name).toBe("elastic");
+    const volumes = resourcesOf(s.json, "docker_volume");
+    expect(Object.values(volumes).map((v) => v.name).sort()).toEqual(["elastic-data", "my.data", "mydata"]);
+    expect(volumes["volume-mydata"].name).toBe("mydata");
+    // Each container mounts its own volume.
+    const mounts = (name: string) => (Object.values(containers).find((c) => c.name === name).volumes as { volume_name: string }[]).map((v) => v.volume_name);
+    expect(mounts("web.1")).not.toEqual(mounts("web1"));
+  });
+
   test("null removes a default container", () => {
     const s = synthesize(
       buildStacks({ docker: { containers: { elastic: null, web: { image: "nginx:1.27.3", healthcheck } } } }).docker,
