@@ -71,8 +71,8 @@ export const AWS_RULES = {
     source: "ELB API Reference, CreateLoadBalancer and CreateTargetGroup (Name)",
   },
   launchTemplateName: {
-    rule: "Launch template names (`<project>-<cluster name>`) have 3 to 128 characters",
-    source: "Amazon EC2 API Reference, CreateLaunchTemplate (LaunchTemplateName)",
+    rule: "Launch template names (`<project>-<cluster name>`) have 3 to 125 characters: EC2 takes 128, the Terraform AWS provider 125",
+    source: "Amazon EC2 API Reference, CreateLaunchTemplate (LaunchTemplateName); the AWS provider's aws_launch_template (name)",
   },
   ssmPatchingName: {
     rule: "The patch baseline and maintenance window, target and task names of an instance cluster's patching (`<project>-<cluster name>-install-patches`, the longest) have 3 to 128 characters",

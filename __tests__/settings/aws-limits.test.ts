@@ -34,6 +34,12 @@ describe("names and lengths", () => {
     ]);
   });
 
+  test("an auto-scaling cluster's launch template name <prefix>-<name>: 125 characters pass, 126 do not (the AWS provider's limit, under EC2's 128)", () => {
+    expect(problems({ clusters: { b: { name: "m".repeat(121) } } })).toEqual([]);
+    const long = "m".repeat(122);
+    expect(problems({ clusters: { b: { name: long } } })).toEqual([line("clusters.b.name", long, `expected at most 121 characters: ${AWS_RULES.launchTemplateName.rule}`)]);
+  });
+
   test("an ECS cluster name plus the environment over 255 is refused, naming both settings; 255 is not", () => {
     const name = "c".repeat(251);
     expect(problems({ environment: "prod", ...cluster(name) })).toEqual([

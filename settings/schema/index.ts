@@ -169,8 +169,9 @@ function generatedNameProblems(s: {
     if (/^(aws|ecs|fargate)/i.test(name)) {
       problems.push({ path: ["project"], message: `expected a project that does not make capacity provider names begin with aws, ecs or fargate (${name}): ${AWS_RULES.capacityProviderName.source}` });
     }
-    if (name.length > 128) {
-      problems.push({ path: ["clusters", key, "name"], message: `expected at most ${128 - prefix.length} characters: ${AWS_RULES.launchTemplateName.rule}` });
+    // The provider refuses a longer one at plan ("cannot be longer than 125 characters"), though EC2 would take 128.
+    if (name.length > 125) {
+      problems.push({ path: ["clusters", key, "name"], message: `expected at most ${125 - prefix.length} characters: ${AWS_RULES.launchTemplateName.rule}` });
     }
   }
   for (const [key, service] of Object.entries(s.services)) {
