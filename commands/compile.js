@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// `npm run compile`, which every command but synth does first (commands/run-compiled.js, in its own process): bundles main.ts and each program in commands/,
-// deploy/ and maintainer/ into dist/, as esbuild would, but only when a file they are built from changed since the
-// last compile (dist/compile-meta.json records each one's SHA-256, and its inode, size and modification time to
-// check it quickly). Compiling everything took 2.3 s before every command; an unchanged tree now takes a few
-// milliseconds. No source maps: nothing loads them (no program runs with --enable-source-maps), and writing them
-// took half of a full compile; esbuild's output is plain JavaScript, each part under a comment naming its source.
+// `npm run compile`, which every command but synth does first (commands/run-compiled.js, in its own process):
+// bundles main.ts and each program in commands/, deploy/ and maintainer/ into dist/, as esbuild would, but only
+// when a file they are built from changed since the last compile (dist/compile-meta.json records each one's
+// SHA-256, and its inode, size and modification time to check it quickly). Compiling everything took 2.3 s before
+// every command; an unchanged tree now takes a few milliseconds. No source maps: nothing loads them (no program
+// runs with --enable-source-maps), and writing them took half of a full compile; esbuild's output is plain
+// JavaScript, each part under a comment naming its source.
 // The programs of commands/ and maintainer/ start through V8's code cache: dist/<dir>/<name>.js is a few lines that
 // run <name>.bundle.js with the project's deploy/load-bundle.js, which keeps the cache beside it (measured here:
 // 60 – 160 ms less per start).
@@ -98,9 +99,10 @@ function commandLine(given) {
 }
 
 /**
- * Compiles what changed, for `npm run compile` or for a command about to run from dist/ (commands/run.js, in the
- * same process): 0 when dist/ is up to date, 1 when esbuild could not build a source. esbuild has printed each
- * error with its file and line; its exception would only repeat them with a trace, so one line names the command.
+ * Compiles what changed, for `npm run compile` or for a command about to run from dist/ (commands/run-compiled.js,
+ * in the same process): 0 when dist/ is up to date, 1 when esbuild could not build a source. esbuild has printed
+ * each error with its file and line; its exception would only repeat them with a trace, so one line names the
+ * command.
  */
 function compileFor(command) {
   try {
