@@ -49,9 +49,9 @@ export class DockerStack extends TerraformStack {
     this.images = {};
     this.volumes = {};
     this.containers = {};
-    const imageIds = constructIds(Object.values(docker.containers).map((c) => c.image), "image");
-    const containerIds = namedIds(Object.keys(docker.containers), "container");
-    const volumeIds = namedIds(Object.values(docker.containers).flatMap((c) => c.volumes.map((v) => v.name)), "volume");
+    const imageIds = constructIds(Object.values(docker.containers).map((c) => c.image), "image", (ref) => ref.replace(/[^A-Za-z0-9]+/g, "-"));
+    const containerIds = constructIds(Object.keys(docker.containers), "container");
+    const volumeIds = constructIds(Object.values(docker.containers).flatMap((c) => c.volumes.map((v) => v.name)), "volume");
     for (const [name, c] of Object.entries(docker.containers)) {
       const image = (this.images[c.image] = own(this.images, c.image) ?? new Image(this, imageIds.get(c.image)!, {
         name: c.image,
@@ -110,38 +110,23 @@ export function goDuration(seconds: number): string {
 }
 
 /**
- * A construct id for each distinct container or volume name, `<prefix>-<name>`. cdktf names a resource after its id
- * without the characters Terraform's names do not take (`.`), so web.1 and web1 would be one resource, the one
- * written last: a name that loses a character to that gets a hash of itself where its id would be taken. Names that
- * lose none keep the ids they always had (a resource's address in the state).
+ * A construct id for each distinct value, `<prefix>-<nameOf(value)>`. cdktf names a resource after its id without
+ * the characters Terraform's names do not take (`.`), so two ids that differ only there (web.1 and web1) would be one
+ * resource, the one written last; images name theirs by their letters and digits (library/app:1.0 and
+ * library-app:1.0 alike). Where an id's name is taken, the id gets a hash of its value; ids that lose no character
+ * claim theirs first, in sorted order, so they keep the ids they always had (a resource's address in the state).
  */
-function namedIds(names: string[], prefix: string): Map<string, string> {
+function constructIds(values: string[], prefix: string, nameOf: (value: string) => string = (value) => value): Map<string, string> {
   const ids = new Map<string, string>();
   const taken = new Set<string>();
   const terraformName = (id: string) => id.replace(/[^A-Za-z0-9_-]/g, "");
-  const unique = [...new Set(names)];
-  const clean = (name: string) => terraformName(name) === name;
-  for (const name of [...unique.filter(clean).sort(), ...unique.filter((n) => !clean(n)).sort()]) {
-    const base = `${prefix}-${name}`;
-    const id = taken.has(terraformName(base)) ? `${base}-${createHash("sha256").update(name).digest("hex").slice(0, 8)}` : base;
+  const base = (value: string) => `${prefix}-${nameOf(value)}`;
+  const whole = (value: string) => terraformName(base(value)) === base(value);
+  const unique = [...new Set(values)].sort();
+  for (const value of [...unique.filter(whole), ...unique.filter((v) => !whole(v))]) {
+    const id = taken.has(terraformName(base(value))) ? `${base(value)}-${createHash("sha256").update(value).digest("hex").slice(0, 8)}` : base(value);
     taken.add(terraformName(id));
-    ids.set(name, id);
-  }
-  return ids;
-}
-
-/**
- * A construct id for each distinct reference: its letters and digits, and where two references share those
- * (library/app:1.0 and library-app:1.0), a hash of the whole reference on all but the first in sorted order.
- */
-function constructIds(references: string[], prefix: string): Map<string, string> {
-  const ids = new Map<string, string>();
-  const taken = new Set<string>();
-  for (const ref of [...new Set(references)].sort()) {
-    const base = `${prefix}-${ref.replace(/[^A-Za-z0-9]+/g, "-")}`;
-    const id = taken.has(base) ? `${base}-${createHash("sha256").update(ref).digest("hex").slice(0, 8)}` : base;
-    taken.add(id);
-    ids.set(ref, id);
+    ids.set(value, id);
   }
   return ids;
 }
